@@ -1,0 +1,76 @@
+"""The `tool` command line: thin Click commands over the core modules."""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import click
+
+from tool import __version__
+from tool.errors import ToolError
+
+BUG_URL = "https://github.com/tool-kb/tool/issues"
+
+
+class InternalError(click.ClickException):
+    """An unexpected failure: one short line, and a request for a bug report."""
+
+
+class ToolGroup(click.Group):
+    """Lists commands in the order they are added; turns errors into one clean line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ToolError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            raise click.exceptions.Exit(1) from None
+        except Exception as exc:
+            if ctx.params.get("debug") or os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
+                traceback.print_exc()
+            raise InternalError(
+                f"internal error ({type(exc).__name__}: {exc}). This is a bug; please report "
+                f"it at {BUG_URL} (run with --debug or TOOL_DEBUG=1 to see the traceback)."
+            ) from None
+
+
+@click.group(cls=ToolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tool")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="TOOL_DEBUG",
+    help="Show the full traceback of an internal error.",
+)
+def cli(debug: bool) -> None:
+    """Keep informational interviews in plain Markdown files, and never drop a ball.
+
+    \b
+    Example:
+      tool init my-career && cd my-career
+      tool new person "Jane Doe" --company "Acme Robotics"
+      tool new interview jane-doe --date 2026-03-14
+      tool validate
+    """
+
+
+def _register() -> None:
+    from tool.cli import kb_commands
+
+    for command in kb_commands.COMMANDS:
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the `tool` console script and `python -m tool`."""
+    cli(prog_name="tool")

@@ -1,0 +1,115 @@
+"""Shared CLI plumbing: the root option, output formats, and the one place problems are printed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tool import kb as kbmod
+from tool.model import Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def root_option(func: F) -> F:
+    """`--root DIR`: the knowledge base to use (else TOOL_ROOT, else the nearest ancestor)."""
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Knowledge base folder (default: $TOOL_ROOT, else the nearest folder "
+        "with tool.toml, people/ or interviews/).",
+    )(func)
+
+
+def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """`--format` with the given choices, the first being the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default or choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+class DateParam(click.ParamType):
+    """A YYYY-MM-DD date."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
+
+
+DATE = DateParam()
+
+
+def find_root(root: Path | None) -> Path:
+    return kbmod.find_root(Path.cwd(), root)
+
+
+def load_kb(root: Path | None, quiet: bool = False) -> kbmod.KnowledgeBase:
+    """Find and read the KB; unreadable files are reported on stderr, the rest is used."""
+    kb = kbmod.load(find_root(root))
+    if not quiet:
+        report_skipped(kb)
+    return kb
+
+
+def report_skipped(kb: kbmod.KnowledgeBase) -> None:
+    """Tell the user on stderr which files had errors (the command still runs on the rest)."""
+    errors = sorted(kb.errors)
+    if not errors:
+        return
+    for problem in errors[:20]:
+        click.echo(problem.format(), err=True)
+    more = f" ({len(errors) - 20} more)" if len(errors) > 20 else ""
+    click.echo(
+        f"warning: {len(errors)} problem(s) in the knowledge base{more}; "
+        "run `tool validate` for details",
+        err=True,
+    )
+
+
+def print_problems(problems: Iterable[Problem], fmt: str) -> None:
+    problems = list(problems)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        return
+    for p in problems:
+        if fmt == "github":
+            kind = "error" if p.severity == "error" else "warning"
+            message = _gh_escape(f"{p.message} [{p.rule}]")
+            click.echo(f"::{kind} file={_gh_prop(p.path)},line={p.line},col={p.col}::{message}")
+        else:
+            click.echo(p.format())
+
+
+def _gh_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def dump_json(data: Any) -> None:
+    """Print JSON for scripts: stable key order, UTF-8 as is."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,175 @@
+"""`tool init`, `tool new person|interview` and `tool validate`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tool import scaffold
+from tool.cli.common import DATE, format_option, load_kb, print_problems, root_option
+from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
+from tool.validate import select, validate
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(directory: Path) -> None:
+    """Start a knowledge base in DIRECTORY (default: here).
+
+    Creates people/, interviews/, a commented tool.toml and the default
+    templates. A folder that already holds a knowledge base is left untouched.
+
+    \b
+    Example:
+      tool init ~/career-change
+    """
+    scaffold.init(directory)
+    click.echo(f"Created a knowledge base in {directory}")
+    click.echo('Next: edit tool.toml, then `tool new person "Jane Doe"`.')
+
+
+@click.group()
+def new() -> None:
+    """Create a person or interview file from templates/.
+
+    \b
+    Example:
+      tool new person "Jane Doe" --company "Acme Robotics"
+      tool new interview jane-doe --date 2026-03-14 --purpose career
+    """
+
+
+def _maybe_edit(path: Path, edit: bool) -> None:
+    click.echo(str(path))
+    if edit:
+        click.edit(filename=str(path))
+
+
+@new.command("person")
+@click.argument("name")
+@click.option("--company", help="Where they work.")
+@click.option("--role", help="Their job title.")
+@click.option("--career", help="The field, used for grouping (e.g. 'Product management').")
+@click.option("--location")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--linkedin", help="LinkedIn profile URL.")
+@click.option("--introduced-by", help="Id of the person who introduced you.")
+@click.option("--relationship", type=click.Choice(RELATIONSHIPS))
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@root_option
+def new_person(
+    name: str, tags: tuple[str, ...], edit: bool, root: Path | None, **fields: str | None
+) -> None:
+    """Create people/<id>.md for NAME and print its path.
+
+    The id is a slug of the name (jane-doe); a taken id gets -2, -3...
+    Nothing is ever overwritten.
+
+    \b
+    Example:
+      tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
+    """
+    kb = load_kb(root, quiet=True)
+    if fields.get("introduced_by") and fields["introduced_by"] not in kb.people:
+        fields["introduced_by"] = scaffold.resolve_person(kb.people, fields["introduced_by"]).id
+    created = scaffold.new_person(
+        kb.root, name, {**fields, "tags": list(tags)}, date.today(), kb.config.me
+    )
+    _maybe_edit(created.path, edit)
+
+
+@new.command("interview")
+@click.argument("person")
+@click.option("--date", "when", type=DATE, help="When it happens or happened [default: today].")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    help="[default: scheduled for today or later, done for a past date]",
+)
+@click.option("--requested", type=DATE, help="When the request went out.")
+@click.option("--format", "format_", type=click.Choice(FORMATS))
+@click.option("--duration", type=click.IntRange(1, 600), help="Minutes.")
+@click.option("--purpose", type=click.Choice(PURPOSES))
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@root_option
+def new_interview(
+    person: str,
+    when: date | None,
+    status: str | None,
+    format_: str | None,
+    edit: bool,
+    root: Path | None,
+    **fields: object,
+) -> None:
+    """Create interviews/<date>-<person>.md for PERSON (an id or exact name).
+
+    \b
+    Example:
+      tool new interview jane-doe --date 2026-03-14 --format video --purpose career
+    """
+    kb = load_kb(root, quiet=True)
+    today = date.today()
+    when = when or today
+    record = scaffold.resolve_person(kb.people, person)
+    status = status or ("scheduled" if when >= today else "done")
+    created = scaffold.new_interview(
+        kb.root,
+        record,
+        {**fields, "status": status, "format": format_},
+        when,
+        today,
+        kb.config.me,
+    )
+    _maybe_edit(created.path, edit)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@format_option("text", "json", "github")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@root_option
+def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) -> None:
+    """Check every file of the knowledge base (or only PATHS).
+
+    One line per problem: path:line:col: error|warning: message [rule].
+    Exits 1 when there is an error (or a warning, with --strict).
+
+    \b
+    Example:
+      tool validate
+      tool validate people/jane-doe.md --format github
+    """
+    kb = load_kb(root, quiet=True)
+    problems = validate(kb)
+    if paths:
+        problems = select(problems, [_relative(kb.root, p) for p in paths])
+    print_problems(problems, fmt)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if fmt == "text":
+        files = kb.file_count
+        summary = (
+            f"{errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} in {files} files"
+        )
+        click.echo(summary if problems else f"No problems in {files} files")
+    if errors or (strict and warnings):
+        raise click.exceptions.Exit(1)
+
+
+def _relative(root: Path, path: Path) -> str:
+    absolute = (Path.cwd() / path).absolute()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return absolute.resolve().relative_to(root).as_posix()
+        except ValueError:
+            raise click.BadParameter(f"{path} is not inside the knowledge base {root}") from None
+
+
+COMMANDS = [init, new, validate_command]

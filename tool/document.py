@@ -1,0 +1,319 @@
+"""Text -> front matter nodes and body, with file line numbers. Never opens files.
+
+YAML is composed, not constructed: every scalar stays the text the user typed, with its
+position, so that `no`, `01234`, `1:30` or `2024-02-30` are never silently turned into a
+boolean, an octal number, a sexagesimal or a crash. Anchors, aliases and tags are refused
+before anything is expanded, and nesting depth is bounded, because notes are untrusted.
+The pure-Python loader is used on purpose: libyaml's C loader crashes on deep nesting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent, CollectionStartEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver, Resolver
+from yaml.scanner import Scanner
+
+MAX_DEPTH = 32
+BOM = "\ufeff"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FENCE = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+_STR_TAG = "tag:yaml.org,2002:str"
+_YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A YAML scalar as typed, with its position in the file."""
+
+    text: str
+    line: int
+    col: int
+    plain: bool  # unquoted: YAML 1.1 readers may turn it into a non-string
+
+    def yaml11_type(self) -> str | None:
+        """What another YAML 1.1 reader would make of this plain scalar, if not text."""
+        if not self.plain:
+            return None
+        tag = _YAML11.resolve(ScalarNode, self.text, (True, False))
+        return None if tag == _STR_TAG else tag.rsplit(":", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Node, ...]
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Map:
+    items: tuple[tuple[Scalar, Node], ...]
+    line: int
+    col: int
+
+
+Node = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias used in annotations above
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found while reading a file: line/col are 1-based file positions."""
+
+    line: int
+    col: int
+    message: str
+    rule: str
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file split into front matter (None when unreadable) and body."""
+
+    meta: Map | None
+    body: str
+    body_line: int  # file line on which the body starts
+    issues: tuple[Issue, ...]
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: yaml.Mark | None, rule: str):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.rule = rule
+
+
+class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
+    """Composes nodes only; refuses anchors, aliases, tags and deep nesting."""
+
+    def __init__(self, stream: str):
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused("YAML aliases (*name) are not allowed", event.start_mark, "yaml-alias")
+        if getattr(event, "anchor", None):
+            raise _Refused("YAML anchors (&name) are not allowed", event.start_mark, "yaml-alias")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!", _STR_TAG):
+            raise _Refused(
+                f"YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                event.start_mark,
+                "yaml-tag",
+            )
+        if isinstance(event, CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    f"front matter is nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark,
+                    "yaml-depth",
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
+
+
+def decode(data: bytes) -> tuple[str | None, list[Issue]]:
+    """Bytes -> text with `\\n` line ends, or None with the reason (invalid UTF-8, NUL...)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Issue(line, col, "file is not valid UTF-8 text", "encoding")]
+    if text.startswith(BOM):
+        text = text[1:]
+    text = text.replace("\r\n", "\n")
+    bad = _CONTROL.search(text) or re.search("\r", text)
+    if bad:
+        before = text[: bad.start()]
+        line = before.count("\n") + 1
+        col = bad.start() - (before.rfind("\n") + 1) + 1
+        what = "NUL byte" if bad.group() == "\0" else f"control character U+{ord(bad.group()):04X}"
+        return None, [Issue(line, col, f"file contains a {what}", "encoding")]
+    return text, []
+
+
+def split(text: str) -> Document:
+    """Split decoded text into front matter and body, and compose the front matter."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.fullmatch(lines[0]):
+        for number, line in enumerate(lines, start=1):
+            if _FENCE.fullmatch(line) and number > 1:
+                return Document(
+                    None,
+                    text,
+                    1,
+                    (
+                        Issue(
+                            number,
+                            1,
+                            "front matter must start on the first line of the file",
+                            "front-matter",
+                        ),
+                    ),
+                )
+        return Document(
+            None,
+            text,
+            1,
+            (
+                Issue(
+                    1,
+                    1,
+                    "missing front matter (the file must start with a '---' line)",
+                    "front-matter",
+                ),
+            ),
+        )
+    close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
+    if close is None:
+        return Document(
+            None,
+            "",
+            len(lines) + 1,
+            (Issue(1, 1, "front matter is not closed: add a '---' line after it", "front-matter"),),
+        )
+    body = "\n".join(lines[close + 1 :])
+    body_line = close + 2
+    source = "\n".join(lines[1:close])
+    if not source.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in lines[1:close]
+    ):
+        return Document(
+            None, body, body_line, (Issue(1, 1, "front matter is empty", "front-matter"),)
+        )
+    try:
+        root = _compose(source)
+    except _Refused as exc:
+        return Document(None, body, body_line, (_issue_at(exc.mark, exc.message, exc.rule),))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if "\t" in message or "tab" in message:
+            message = "tab characters are not allowed for indentation in YAML"
+        return Document(
+            None, body, body_line, (_issue_at(mark, f"YAML syntax: {message}", "yaml-syntax"),)
+        )
+    except yaml.YAMLError as exc:
+        return Document(None, body, body_line, (Issue(2, 1, f"YAML syntax: {exc}", "yaml-syntax"),))
+    except RecursionError:
+        return Document(
+            None, body, body_line, (Issue(2, 1, "front matter is nested too deeply", "yaml-depth"),)
+        )
+    if not isinstance(root, Map):
+        return Document(
+            None,
+            body,
+            body_line,
+            (
+                Issue(
+                    root.line if root else 2,
+                    root.col if root else 1,
+                    "front matter must be a mapping of `key: value` lines",
+                    "front-matter",
+                ),
+            ),
+        )
+    issues = _check_keys(root)
+    return Document(root, body, body_line, tuple(issues))
+
+
+def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
+    if mark is None:
+        return Issue(2, 1, message, rule)
+    return Issue(mark.line + 2, mark.column + 1, message, rule)
+
+
+def _compose(source: str) -> Node | None:
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return None if node is None else _convert(node)
+
+
+def _convert(node: yaml.Node) -> Node:
+    line, col = node.start_mark.line + 2, node.start_mark.column + 1
+    if isinstance(node, ScalarNode):
+        return Scalar(node.value, line, col, plain=node.style is None)
+    if isinstance(node, SequenceNode):
+        return Seq(tuple(_convert(n) for n in node.value), line, col)
+    assert isinstance(node, MappingNode)
+    items: list[tuple[Scalar, Node]] = []
+    for key, value in node.value:
+        converted = _convert(key)
+        if not isinstance(converted, Scalar):
+            raise _Refused(
+                "keys must be plain text, not lists or mappings", key.start_mark, "yaml-key"
+            )
+        items.append((converted, _convert(value)))
+    return Map(tuple(items), line, col)
+
+
+def _check_keys(root: Map) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    for key, _ in root.items:
+        kind = key.yaml11_type()
+        if kind is not None and kind != "str":
+            issues.append(
+                Issue(
+                    key.line,
+                    key.col,
+                    f"key {key.text!r} would be read as a {kind} by other YAML tools; quote it",
+                    "yaml-key",
+                )
+            )
+        if key.text in seen:
+            first = seen[key.text]
+            issues.append(
+                Issue(
+                    first,
+                    1,
+                    f"duplicate key {key.text!r} (also on line {key.line})",
+                    "duplicate-key",
+                )
+            )
+            issues.append(
+                Issue(
+                    key.line,
+                    key.col,
+                    f"duplicate key {key.text!r} (first on line {first})",
+                    "duplicate-key",
+                )
+            )
+        else:
+            seen[key.text] = key.line
+    return issues
+
+
+def to_python(node: Node) -> object:
+    """Plain Python value of a node: text stays text."""
+    if isinstance(node, Scalar):
+        return node.text
+    if isinstance(node, Seq):
+        return [to_python(n) for n in node.items]
+    return {k.text: to_python(v) for k, v in node.items}

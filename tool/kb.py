@@ -1,0 +1,254 @@
+"""The disk edge: find the root, read every file once, create files safely."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tool.document import Issue, decode, split
+from tool.errors import RootNotFound, ToolError
+from tool.model import Interview, Person, Problem
+from tool.records import interview_from, person_from
+
+MAX_FILE_BYTES = 1024 * 1024
+CONFIG_NAME = "tool.toml"
+MARKERS = (CONFIG_NAME, "people", "interviews")
+
+
+@dataclass
+class Config:
+    """Settings from `tool.toml`, with defaults for everything."""
+
+    me: dict[str, Any] = field(default_factory=dict)
+    stay_in_touch: int = 90
+    thank_you_within: int = 1
+    target_careers: tuple[str, ...] = ()
+    target_companies: tuple[str, ...] = ()
+    digest_title: str = "Informational interviews"
+    holidays: tuple[str, ...] = ()
+    headings: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything read from one root: records sorted by id, and the problems met."""
+
+    root: Path
+    config: Config
+    people: dict[str, Person]
+    interviews: dict[str, Interview]
+    problems: list[Problem]
+    people_paths: list[PurePosixPath] = field(default_factory=list)
+    file_count: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def find_root(start: Path, explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--root`, else `TOOL_ROOT`, else the nearest ancestor holding a KB marker."""
+    given = explicit or os.environ.get("TOOL_ROOT")
+    if given:
+        root = Path(given).expanduser()
+        if not root.is_dir():
+            raise RootNotFound(f"knowledge base folder not found: {given}")
+        return root.resolve()
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if any((folder / marker).exists() for marker in MARKERS):
+            return folder
+    raise RootNotFound(
+        f"no knowledge base found in {here} or any parent folder "
+        "(looked for tool.toml, people/ or interviews/); "
+        "run `tool init` to create one, or pass --root DIR"
+    )
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem]]:
+    """Read `tool.toml`; a broken file gives a problem and the defaults."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config(), []
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line, col = _toml_position(str(exc))
+        message = str(exc).split(" (at ")[0]
+        return Config(), [
+            Problem(CONFIG_NAME, line, col, "error", f"TOML syntax: {message}", "config")
+        ]
+    problems: list[Problem] = []
+
+    def section(name: str) -> dict[str, Any]:
+        value = raw.get(name, {})
+        if isinstance(value, dict):
+            return value
+        problems.append(Problem(CONFIG_NAME, 1, 1, "error", f"[{name}] must be a table", "config"))
+        return {}
+
+    defaults, targets, digest = section("defaults"), section("targets"), section("digest")
+    config = Config(
+        me=section("me"), raw=raw, headings={str(k): str(v) for k, v in section("headings").items()}
+    )
+
+    def number(table: dict[str, Any], key: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        problems.append(
+            Problem(CONFIG_NAME, 1, 1, "error", f"{key} must be a whole number of days", "config")
+        )
+        return default
+
+    def strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        problems.append(
+            Problem(CONFIG_NAME, 1, 1, "error", f"{key} must be a list of text", "config")
+        )
+        return ()
+
+    config.stay_in_touch = number(defaults, "stay_in_touch", 90)
+    config.thank_you_within = number(defaults, "thank_you_within", 1)
+    config.holidays = tuple(str(d) for d in defaults.get("holidays", []))
+    config.target_careers = strings(targets, "careers")
+    config.target_companies = strings(targets, "companies")
+    title = digest.get("title", config.digest_title)
+    config.digest_title = title if isinstance(title, str) else config.digest_title
+    return config, problems
+
+
+def _toml_position(message: str) -> tuple[int, int]:
+    import re
+
+    match = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+
+
+def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:
+    """Read one KB file safely: inside the root, not too large, valid UTF-8 text."""
+    try:
+        if path.is_symlink() and not _inside(root, path.resolve()):
+            return None, [
+                Issue(1, 1, "symbolic link points outside the knowledge base; not read", "symlink")
+            ]
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Issue(
+                    1,
+                    1,
+                    f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read",
+                    "too-large",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Issue(1, 1, f"cannot read file: {exc.strerror or exc}", "io")]
+    return decode(data)
+
+
+def _inside(root: Path, target: Path) -> bool:
+    try:
+        target.relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def markdown_files(root: Path, folder: str) -> list[Path]:
+    """The `*.md` files of one KB folder, sorted by name."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(
+        (p for p in base.iterdir() if p.suffix == ".md" and not p.name.startswith(".")),
+        key=lambda p: p.name,
+    )
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash."""
+    root = root.resolve()
+    config, problems = load_config(root)
+    people: dict[str, Person] = {}
+    interviews: dict[str, Interview] = {}
+    people_paths: list[PurePosixPath] = []
+    count = 0
+    for kind in ("people", "interviews"):
+        for path in markdown_files(root, kind):
+            rel = PurePosixPath(kind, path.name)
+            count += 1
+            if kind == "people":
+                people_paths.append(rel)
+            text, issues = read_text_file(root, path)
+            record = None
+            if text is not None:
+                doc = split(text)
+                if kind == "people":
+                    record, issues = person_from(doc, rel)
+                else:
+                    record, issues = interview_from(doc, rel, config.headings)
+            problems += [_problem(rel, i) for i in issues]
+            if isinstance(record, Person):
+                people[record.id] = record
+            elif isinstance(record, Interview):
+                interviews[record.id] = record
+    return KnowledgeBase(root, config, people, interviews, problems, people_paths, count)
+
+
+def _problem(rel: PurePosixPath, issue: Issue) -> Problem:
+    return Problem(str(rel), issue.line, issue.col, issue.severity, issue.message, issue.rule)  # type: ignore[arg-type]
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write a new file atomically; never replace an existing one (FileExistsError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # link() fails if the name exists, so two writers can never replace each other.
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Replace a generated file atomically, only if its content changed. Returns changed."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def check_inside(root: Path, path: Path) -> Path:
+    """Refuse a path that leaves the KB, following symlinks."""
+    resolved = path.resolve()
+    if not _inside(root, resolved):
+        raise ToolError(f"refusing to write outside the knowledge base: {path}")
+    return resolved

@@ -1,0 +1,161 @@
+"""Plain typed records of the knowledge base. No I/O here."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+STATUSES = ("idea", "requested", "scheduled", "done", "declined", "cancelled")
+FORMATS = ("coffee", "video", "phone", "in-person", "email")
+PURPOSES = ("career", "company", "job", "industry", "certification", "other")
+RELATIONSHIPS = ("alumni", "colleague", "friend", "referral", "cold", "other")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, at a line and column (1-based; 0 when unknown)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+    rule: str
+
+    def format(self) -> str:
+        """Render as `path:line:col: severity: message [rule]`."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "message": self.message,
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True)
+class Insight:
+    """A list item under the Insights heading of an interview."""
+
+    text: str  # Markdown, as written, without the list marker
+    topics: tuple[str, ...]
+    line: int  # line in the file
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """A task-list item (`- [ ]` / `- [x]`) anywhere in a body."""
+
+    text: str
+    done: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """The text under one `##` heading of a body."""
+
+    title: str
+    text: str
+    line: int  # line of the heading in the file
+
+
+@dataclass
+class Person:
+    """A contact, read from `people/<id>.md`."""
+
+    id: str
+    path: PurePosixPath  # relative to the KB root, with forward slashes
+    name: str
+    company: str | None = None
+    role: str | None = None
+    career: str | None = None
+    location: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    introduced_by: str | None = None
+    relationship: str | None = None
+    tags: tuple[str, ...] = ()
+    stay_in_touch: int | None = None
+    private: bool = False
+    body: str = ""
+    body_line: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # key -> line in the file
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class Interview:
+    """A conversation, read from `interviews/<date>-<person>.md`."""
+
+    id: str
+    path: PurePosixPath
+    person: str
+    date: date
+    status: str = "idea"
+    requested: date | None = None
+    format: str | None = None
+    duration: int | None = None
+    purpose: str | None = None
+    company: str | None = None
+    career: str | None = None
+    thanked: date | None = None
+    follow_up: date | None = None
+    referrals: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    private: bool = False
+    body: str = ""
+    body_line: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    insights: tuple[Insight, ...] = ()
+    actions: tuple[ActionItem, ...] = ()
+    sections: tuple[Section, ...] = ()
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def section(self, title: str) -> Section | None:
+        """The first section whose heading starts with `title`, case-insensitively."""
+        wanted = title.casefold()
+        for s in self.sections:
+            if s.title.casefold().startswith(wanted):
+                return s
+        return None
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def group_key(name: str) -> str:
+    """The key under which spellings of one company, career or topic are grouped."""
+    return " ".join(nfc(name).split()).casefold()
+
+
+def display_names(names: Iterable[str]) -> dict[str, str]:
+    """Map each group key to its most common spelling (ties: the first in sort order)."""
+    counts: dict[str, Counter[str]] = {}
+    for name in names:
+        spelled = " ".join(nfc(name).split())
+        if spelled:
+            counts.setdefault(group_key(spelled), Counter())[spelled] += 1
+    return {
+        key: min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        for key, counter in counts.items()
+    }

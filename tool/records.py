@@ -1,0 +1,214 @@
+"""Front matter -> typed Person and Interview records, with a problem for every bad field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from tool.body import extract
+from tool.document import Document, Issue, Map, Node, Scalar, Seq, to_python
+from tool.model import Interview, Person
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+TEXT, DATE, INT, BOOL, LIST = "text", "date", "int", "bool", "list"
+
+PERSON_FIELDS: dict[str, str] = {
+    "name": TEXT,
+    "company": TEXT,
+    "role": TEXT,
+    "career": TEXT,
+    "location": TEXT,
+    "email": TEXT,
+    "phone": TEXT,
+    "linkedin": TEXT,
+    "introduced_by": TEXT,
+    "relationship": TEXT,
+    "tags": LIST,
+    "stay_in_touch": INT,
+    "private": BOOL,
+}
+INTERVIEW_FIELDS: dict[str, str] = {
+    "person": TEXT,
+    "date": DATE,
+    "status": TEXT,
+    "requested": DATE,
+    "format": TEXT,
+    "duration": INT,
+    "purpose": TEXT,
+    "company": TEXT,
+    "career": TEXT,
+    "thanked": DATE,
+    "follow_up": DATE,
+    "referrals": LIST,
+    "tags": LIST,
+    "private": BOOL,
+}
+REQUIRED = {"person": ("name",), "interview": ("person", "date")}
+
+
+class _Reader:
+    """Reads typed values out of a front-matter mapping, collecting issues."""
+
+    def __init__(self, meta: Map, schema: dict[str, str]):
+        self.issues: list[Issue] = []
+        self.values: dict[str, Any] = {}
+        self.extra: dict[str, Any] = {}
+        self.lines: dict[str, int] = {}
+        for key, node in meta.items:
+            self.lines.setdefault(key.text, key.line)
+            kind = schema.get(key.text)
+            if kind is None:
+                self.extra[key.text] = to_python(node)
+                continue
+            if _is_null(node):
+                continue
+            value = _READERS[kind](self, key.text, node)
+            if value is not None:
+                self.values[key.text] = value
+
+    def problem(self, node: Node, message: str, rule: str = "type") -> None:
+        self.issues.append(Issue(node.line, node.col, message, rule))
+
+    def text(self, key: str, node: Node) -> str | None:
+        if isinstance(node, Scalar):
+            kind = node.yaml11_type()
+            if kind:
+                self.issues.append(
+                    Issue(
+                        node.line,
+                        node.col,
+                        f"{key!r} is read as the text {node.text!r}, but other YAML tools "
+                        f"would read a {kind}; quote it",
+                        "yaml-1.1",
+                        "warning",
+                    )
+                )
+            return node.text
+        self.problem(
+            node, f"{key!r} must be text, not a {'list' if isinstance(node, Seq) else 'mapping'}"
+        )
+        return None
+
+    def date(self, key: str, node: Node) -> date | None:
+        if not isinstance(node, Scalar):
+            self.problem(node, f"{key!r} must be a date (YYYY-MM-DD)")
+            return None
+        raw = node.text.strip()
+        if not _DATE.fullmatch(raw):
+            self.problem(node, f"{key!r} must be a date written YYYY-MM-DD, not {raw!r}", "date")
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.problem(node, f"{key!r} is not a real date: {raw}", "date")
+            return None
+
+    def int(self, key: str, node: Node) -> int | None:
+        if isinstance(node, Scalar) and re.fullmatch(r"\d{1,6}", node.text.strip()):
+            return int(node.text.strip())
+        shown = node.text if isinstance(node, Scalar) else "a collection"
+        self.problem(node, f"{key!r} must be a whole number, not {shown!r}")
+        return None
+
+    def bool(self, key: str, node: Node) -> bool | None:
+        if isinstance(node, Scalar) and node.text.strip().lower() in ("true", "false"):
+            return node.text.strip().lower() == "true"
+        shown = node.text if isinstance(node, Scalar) else "a collection"
+        self.problem(node, f"{key!r} must be true or false, not {shown!r}")
+        return None
+
+    def list(self, key: str, node: Node) -> tuple[str, ...] | None:
+        items: tuple[Node, ...] = (
+            (node,) if isinstance(node, Scalar) else getattr(node, "items", ())
+        )
+        if isinstance(node, Map):
+            self.problem(node, f"{key!r} must be a list, like [a, b]")
+            return None
+        out: list[str] = []
+        for item in items:
+            if not isinstance(item, Scalar):
+                self.problem(item, f"items of {key!r} must be text")
+            elif not _is_null(item):
+                out.append(item.text)
+        return tuple(out)
+
+
+_READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {
+    TEXT: _Reader.text,
+    DATE: _Reader.date,
+    INT: _Reader.int,
+    BOOL: _Reader.bool,
+    LIST: _Reader.list,
+}
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, Scalar) and node.plain and node.text in _NULLS
+
+
+def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
+    return [
+        Issue(meta.line, 1, f"missing required field {key!r}", "required")
+        for key in REQUIRED[kind]
+        if key not in reader.values and key not in reader.lines
+    ]
+
+
+def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list[Issue]]:
+    """Build a Person from a parsed file; None when the name is unusable."""
+    issues = list(doc.issues)
+    if doc.meta is None:
+        return None, issues
+    reader = _Reader(doc.meta, PERSON_FIELDS)
+    issues += reader.issues + _missing(doc.meta, reader, "person")
+    v = reader.values
+    if not str(v.get("name", "")).strip():
+        if "name" in reader.lines and "name" not in v:
+            issues.append(Issue(reader.lines["name"], 1, "'name' must not be empty", "required"))
+        return None, issues
+    person = Person(
+        id=path.stem,
+        path=path,
+        name=v["name"].strip(),
+        body=doc.body,
+        body_line=doc.body_line,
+        extra=reader.extra,
+        lines=reader.lines,
+        **{k: v[k] for k in PERSON_FIELDS if k in v and k != "name"},
+    )
+    return person, issues
+
+
+def interview_from(
+    doc: Document, path: PurePosixPath, headings: dict[str, str] | None = None
+) -> tuple[Interview | None, list[Issue]]:
+    """Build an Interview from a parsed file; None when person or date is unusable."""
+    issues = list(doc.issues)
+    if doc.meta is None:
+        return None, issues
+    reader = _Reader(doc.meta, INTERVIEW_FIELDS)
+    issues += reader.issues + _missing(doc.meta, reader, "interview")
+    v = reader.values
+    if not str(v.get("person", "")).strip() or "date" not in v:
+        return None, issues
+    insights, actions, sections = extract(doc.body, doc.body_line, headings)
+    interview = Interview(
+        id=path.stem,
+        path=path,
+        person=v["person"].strip(),
+        date=v["date"],
+        body=doc.body,
+        body_line=doc.body_line,
+        extra=reader.extra,
+        lines=reader.lines,
+        insights=insights,
+        actions=actions,
+        sections=sections,
+        **{k: v[k] for k in INTERVIEW_FIELDS if k in v and k not in ("person", "date")},
+    )
+    return interview, issues

@@ -1,0 +1,155 @@
+"""`tool new` and `tool init`: render scaffolds, check them, create files without overwriting."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from tool import kb as kbmod
+from tool.document import split
+from tool.errors import ToolError
+from tool.ids import slugify, unique_id
+from tool.model import Person
+from tool.records import interview_from, person_from
+from tool.render import make_env, render
+from tool.validate import suggest
+
+MAX_ATTEMPTS = 1000
+
+
+def package_data() -> Path:
+    """The default templates and settings shipped with the package."""
+    return Path(str(resources.files("tool") / "data"))
+
+
+def templates_env(root: Path):  # type: ignore[no-untyped-def]
+    """Templates from the KB's templates/, falling back to the packaged defaults."""
+    return make_env(root / "templates", package_data() / "templates")
+
+
+@dataclass(frozen=True)
+class Created:
+    path: Path
+    id: str
+
+
+def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Created:
+    """Pick a free id, render, check the result, and create the file exclusively."""
+    target_dir = root / folder
+    target_dir.mkdir(exist_ok=True)
+    for _ in range(MAX_ATTEMPTS):
+        taken = [p.stem for p in target_dir.glob("*.md")]
+        ident = unique_id(base, taken)
+        text = _tidy(text_for(ident))
+        check(text, PurePosixPath(folder, f"{ident}.md"))
+        path = target_dir / f"{ident}.md"
+        try:
+            kbmod.create_exclusive(path, text)
+        except FileExistsError:
+            continue  # another process took this id a moment ago: try the next one
+        return Created(path, ident)
+    raise ToolError(f"could not find a free file name for {base!r} in {folder}/")
+
+
+def _tidy(text: str) -> str:
+    """Drop the trailing spaces that empty values leave in front matter lines."""
+    head, sep, body = text.partition("\n---\n")
+    return "\n".join(line.rstrip() for line in head.split("\n")) + sep + body
+
+
+def _check(kind: str, text: str, rel: PurePosixPath) -> None:
+    doc = split(text)
+    builder = person_from if kind == "person" else interview_from
+    record, issues = builder(doc, rel)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors or record is None:
+        first = errors[0] if errors else None
+        detail = f"line {first.line}: {first.message}" if first else "required fields are missing"
+        raise ToolError(
+            f"templates/{kind}.md produced an invalid {kind} file ({detail}); "
+            "fix the template or the values given"
+        )
+
+
+def new_person(
+    root: Path, name: str, fields: dict[str, Any], today: date, me: dict[str, Any] | None = None
+) -> Created:
+    """Create `people/<id>.md` for a new contact."""
+    if not name.strip():
+        raise ToolError("the name must not be empty")
+    env = templates_env(root)
+    context = {"name": name, **fields, "today": today, "me": me or {}}
+    return _create(
+        root,
+        "people",
+        slugify(name),
+        lambda ident: render(env, "person.md", {**context, "id": ident}, root),
+        lambda text, rel: _check("person", text, rel),
+    )
+
+
+def resolve_person(people: dict[str, Person], wanted: str) -> Person:
+    """A person by id, or by exact name; an unknown one is an error with close matches."""
+    if wanted in people:
+        return people[wanted]
+    by_name = [p for p in people.values() if p.name.casefold() == wanted.casefold()]
+    if len(by_name) == 1:
+        return by_name[0]
+    slug = slugify(wanted)
+    if slug in people:
+        return people[slug]
+    hint = suggest(wanted, people) or suggest(slug, people)
+    raise ToolError(f"no person {wanted!r} in people/{hint}")
+
+
+def new_interview(
+    root: Path,
+    person: Person,
+    fields: dict[str, Any],
+    when: date,
+    today: date,
+    me: dict[str, Any] | None = None,
+    questions: list[str] | None = None,
+) -> Created:
+    """Create `interviews/<date>-<person>.md` for a conversation."""
+    env = templates_env(root)
+    context = {
+        "person": person,
+        "date": when,
+        "today": today,
+        "me": me or {},
+        "questions": questions or [],
+        **fields,
+    }
+    return _create(
+        root,
+        "interviews",
+        f"{when.isoformat()}-{person.id}",
+        lambda ident: render(env, "interview.md", {**context, "id": ident}, root),
+        lambda text, rel: _check("interview", text, rel),
+    )
+
+
+def init(target: Path) -> list[Path]:
+    """Start a KB in `target`: folders, tool.toml and default templates. Never overwrites."""
+    existing = [m for m in (*kbmod.MARKERS, "templates") if (target / m).exists()]
+    if existing:
+        raise ToolError(
+            f"{target} already holds a knowledge base (found {', '.join(existing)}); "
+            "nothing was changed"
+        )
+    data = package_data()
+    target.mkdir(parents=True, exist_ok=True)
+    created = []
+    for folder in ("people", "interviews"):
+        (target / folder).mkdir()
+        created.append(target / folder)
+    kbmod.create_exclusive(target / kbmod.CONFIG_NAME, (data / "tool.toml").read_text("utf-8"))
+    created.append(target / kbmod.CONFIG_NAME)
+    shutil.copytree(data / "templates", target / "templates")
+    created.append(target / "templates")
+    return created
