@@ -50,6 +50,24 @@ class KnowledgeBase:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def person_of(self, interview: Interview) -> Person | None:
+        return self.people.get(interview.person)
+
+    def company_of(self, interview: Interview) -> str | None:
+        """The interview's company, falling back to the person's."""
+        person = self.people.get(interview.person)
+        return interview.company or (person.company if person else None)
+
+    def career_of(self, interview: Interview) -> str | None:
+        """The interview's career, falling back to the person's."""
+        person = self.people.get(interview.person)
+        return interview.career or (person.career if person else None)
+
+    def interviews_with(self, person_id: str) -> list[Interview]:
+        """A person's interviews, oldest first."""
+        found = [i for i in self.interviews.values() if i.person == person_id]
+        return sorted(found, key=lambda i: (i.date, i.id))
+
 
 def find_root(start: Path, explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--root`, else `TOOL_ROOT`, else the nearest ancestor holding a KB marker."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from pathlib import Path
 
 import click
 
@@ -49,7 +50,14 @@ class ToolGroup(click.Group):
     envvar="TOOL_DEBUG",
     help="Show the full traceback of an internal error.",
 )
-def cli(debug: bool) -> None:
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Knowledge base folder, for every command (same as a command's own --root).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
     """Keep informational interviews in plain Markdown files, and never drop a ball.
 
     \b
@@ -59,6 +67,7 @@ def cli(debug: bool) -> None:
       tool new interview jane-doe --date 2026-03-14
       tool validate
     """
+    ctx.obj = {"root": root}
 
 
 def _register() -> None:

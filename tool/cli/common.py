@@ -58,6 +58,11 @@ DATE = DateParam()
 
 
 def find_root(root: Path | None) -> Path:
+    """The KB root from the command's --root, else the group's --root, else the usual search."""
+    if root is None:
+        ctx = click.get_current_context(silent=True)
+        obj = ctx.find_root().obj if ctx else None
+        root = obj.get("root") if isinstance(obj, dict) else None
     return kbmod.find_root(Path.cwd(), root)
 
 

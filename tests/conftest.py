@@ -1,0 +1,55 @@
+"""Shared fixtures: fixture knowledge bases copied into tmp_path, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tool.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's TOOL_ROOT, editor or working directory."""
+    monkeypatch.delenv("TOOL_ROOT", raising=False)
+    monkeypatch.delenv("TOOL_DEBUG", raising=False)
+    monkeypatch.setenv("EDITOR", "true")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path):
+    """Copy a fixture KB from tests/fixtures/<name> into tmp_path and return its root."""
+
+    def make(name: str = "basic") -> Path:
+        root = tmp_path / name
+        shutil.copytree(FIXTURES / name, root)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def kb_root(make_kb) -> Path:
+    """The `basic` fixture KB, copied into tmp_path."""
+    return make_kb("basic")
+
+
+def run(*args: str | Path, input: str | None = None) -> Result:
+    """Invoke the CLI in-process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """Write a test file, creating folders; bytes are written as they are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+    return path
