@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, slugify
 from tool.kb import KnowledgeBase
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES, Interview, Person, Problem
-
-ExtraRule = Callable[[KnowledgeBase], Iterable[Problem]]
-_EXTRA_RULES: list[ExtraRule] = []
-
-
-def extra_rule(rule: ExtraRule) -> ExtraRule:
-    """Register a rule from another module (templates, topics) to run in every validate."""
-    _EXTRA_RULES.append(rule)
-    return rule
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
@@ -34,8 +25,6 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
-    for rule in _EXTRA_RULES:
-        problems += rule(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 
