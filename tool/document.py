@@ -209,13 +209,9 @@ def split(text: str) -> Document:
     except _Refused as exc:
         return Document(None, body, body_line, (_issue_at(exc.mark, exc.message, exc.rule),))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if "\t" in message or "tab" in message:
-            message = "tab characters are not allowed for indentation in YAML"
-        return Document(
-            None, body, body_line, (_issue_at(mark, f"YAML syntax: {message}", "yaml-syntax"),)
-        )
+        message, mark = _syntax_message(exc)
+        issue = _issue_at(mark, f"YAML syntax: {message}", "yaml-syntax")
+        return Document(None, body, body_line, (issue,))
     except yaml.YAMLError as exc:
         return Document(None, body, body_line, (Issue(2, 1, f"YAML syntax: {exc}", "yaml-syntax"),))
     except RecursionError:
@@ -238,6 +234,27 @@ def split(text: str) -> Document:
         )
     issues = _check_keys(root)
     return Document(root, body, body_line, tuple(issues))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
+    """A short message, placed where the user has to look (an unclosed bracket's opening)."""
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem:
+        return "tab characters are not allowed for indentation in YAML", exc.problem_mark
+    if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark:
+        opened = {
+            "flow sequence": "'['",
+            "flow mapping": "'{'",
+            "flow node": "a '[' or '{'",
+            "quoted scalar": "a quote",
+        }
+        what = next((v for k, v in opened.items() if k in (exc.context or "")), None)
+        if what:
+            return f"{what} is never closed", exc.context_mark
+        return f"{exc.context}: {problem}", exc.context_mark
+    if exc.context:
+        return f"{problem} ({exc.context})", exc.problem_mark or exc.context_mark
+    return problem, exc.problem_mark or exc.context_mark
 
 
 def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:

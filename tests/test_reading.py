@@ -1,0 +1,218 @@
+"""Reading files that are broken in every way a real user (or attacker) manages."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run, write
+
+from tool.kb import MAX_FILE_BYTES, load
+
+GOOD_PERSON = "---\nname: Good Person\n---\nnotes\n"
+
+
+def problems_for(root: Path, name: str) -> list[str]:
+    kb = load(root)
+    return [f"{p.line}:{p.col}: {p.severity}: {p.message} [{p.rule}]"
+            for p in kb.problems if p.path == f"people/{name}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # YAML syntax errors, reported at the line in the file (not in the block)
+        ("---\nname: Ann\n\tcompany: X\n---\n",
+         "3:1: error: YAML syntax: tab characters are not allowed for indentation in YAML"),
+        ("---\nname: Ann\nrole: a: b\n---\n",
+         "3:8: error: YAML syntax: mapping values are not allowed here [yaml-syntax]"),
+        ("---\nname: Ann\ntags: [a, b\n---\n",
+         "3:7: error: YAML syntax: '[' is never closed [yaml-syntax]"),
+        ("---\nname: \"Ann\n---\n", "2:7: error: YAML syntax: a quote is never closed"),
+        # front matter missing, empty, unterminated, not a mapping, not at the start
+        ("just notes\n", "1:1: error: missing front matter (the file must start with a '---' line)"),
+        ("", "1:1: error: missing front matter"),
+        ("---\n---\nbody\n", "1:1: error: front matter is empty [front-matter]"),
+        ("---\n# only a comment\n---\n", "1:1: error: front matter is empty [front-matter]"),
+        ("---\nname: Ann\nbody without end\n",
+         "1:1: error: front matter is not closed: add a '---' line after it [front-matter]"),
+        ("---\n- a\n- b\n---\n",
+         "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]"),
+        ("---\njust text\n---\n",
+         "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]"),
+        ("\n---\nname: Ann\n---\n",
+         "2:1: error: front matter must start on the first line of the file [front-matter]"),
+        # duplicate keys: both lines named
+        ("---\nname: Ann\nrole: A\nname: Bo\n---\n",
+         "2:1: error: duplicate key 'name' (also on line 4) [duplicate-key]"),
+        ("---\nname: Ann\nrole: A\nname: Bo\n---\n",
+         "4:1: error: duplicate key 'name' (first on line 2) [duplicate-key]"),
+        # non-string keys
+        ("---\nname: Ann\n1: one\n---\n",
+         "3:1: error: key '1' would be read as a int by other YAML tools; quote it [yaml-key]"),
+        ("---\nname: Ann\n[a, b]: x\n---\n",
+         "3:1: error: keys must be plain text, not lists or mappings [yaml-key]"),
+        # anchors, aliases and tags are refused
+        ("---\nname: &n Ann\nrole: *n\n---\n",
+         "2:7: error: YAML anchors (&name) are not allowed [yaml-alias]"),
+        ("---\nname: Ann\nrole: !!python/object:os.system x\n---\n",
+         "3:7: error: YAML tag !!python/object:os.system is not allowed [yaml-tag]"),
+        ("---\nname: Ann\nrole: !!binary aGVsbG8=\n---\n",
+         "3:7: error: YAML tag !!binary is not allowed [yaml-tag]"),
+        ("---\nname: Ann\ntags: !!set {a, b}\n---\n",
+         "3:7: error: YAML tag !!set is not allowed [yaml-tag]"),
+        ("---\nname: Ann\nrole: !custom x\n---\n",
+         "3:7: error: YAML tag !custom is not allowed [yaml-tag]"),
+        # YAML 1.1 surprises in typed fields
+        ("---\nname: Ann\nstay_in_touch: 1:30\n---\n",
+         "3:16: error: 'stay_in_touch' must be a whole number, not '1:30' [type]"),
+        ("---\nname: Ann\nprivate: no\n---\n",
+         "3:10: error: 'private' must be true or false, not 'no' [type]"),
+        ("---\nname: Ann\ntags: {a: b}\n---\n",
+         "3:7: error: 'tags' must be a list, like [a, b] [type]"),
+        ("---\nname: [Ann]\n---\n", "2:7: error: 'name' must be text, not a list [type]"),
+        ("---\nrole: PM\n---\n", "2:1: error: missing required field 'name' [required]"),
+    ],
+)
+def test_broken_person_file_is_reported_and_others_still_read(tmp_path, text, expected):
+    write(tmp_path / "people/bad.md", text)
+    write(tmp_path / "people/good.md", GOOD_PERSON)
+    found = problems_for(tmp_path, "bad.md")
+    assert any(p.startswith(expected) for p in found), found
+    kb = load(tmp_path)
+    assert kb.people["good"].name == "Good Person"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("no", "bool"), ("off", "bool"), ("01234", "int"), ("1:30", "int"), ("3.10", "float"),
+     ("2024-02-30", "timestamp"), ("~", None), ("null", None)],
+)
+def test_yaml11_values_in_text_fields_stay_text_with_a_warning(tmp_path, value, kind):
+    write(tmp_path / "people/p.md", f"---\nname: Ann\nrole: {value}\n---\n")
+    kb = load(tmp_path)
+    if kind is None:
+        assert kb.people["p"].role is None
+        assert kb.problems == []
+    else:
+        assert kb.people["p"].role == value
+        assert [p.format() for p in kb.problems] == [
+            f"people/p.md:3:7: warning: 'role' is read as the text {value!r}, but other YAML "
+            f"tools would read a {kind}; quote it [yaml-1.1]"
+        ]
+
+
+def test_phone_number_stays_exactly_as_typed(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\nphone: 0301234567\nemail: \"+1\"\n---\n")
+    person = load(tmp_path).people["p"]
+    assert person.phone == "0301234567"
+
+
+def test_invalid_dates_are_errors_not_guesses(tmp_path):
+    write(tmp_path / "people/ann.md", GOOD_PERSON.replace("Good Person", "Ann"))
+    write(tmp_path / "interviews/2024-02-30-ann.md",
+          "---\nperson: ann\ndate: 2024-02-28\nthanked: 2024-02-30\nfollow_up: 3/4/2024\n---\n")
+    kb = load(tmp_path)
+    assert [p.format() for p in kb.problems] == [
+        "interviews/2024-02-30-ann.md:4:10: error: 'thanked' is not a real date: 2024-02-30 [date]",
+        "interviews/2024-02-30-ann.md:5:12: error: 'follow_up' must be a date written YYYY-MM-DD,"
+        " not '3/4/2024' [date]",
+    ]
+    interview = kb.interviews["2024-02-30-ann"]
+    assert interview.thanked is None and interview.follow_up is None
+
+
+def test_quoted_and_unquoted_dates_both_work(tmp_path):
+    write(tmp_path / "interviews/a.md", "---\nperson: x\ndate: '2026-03-14'\n---\n")
+    write(tmp_path / "interviews/b.md", "---\nperson: x\ndate: 2026-03-14\n---\n")
+    kb = load(tmp_path)
+    assert kb.interviews["a"].date == kb.interviews["b"].date
+
+
+def test_library_internal_names_are_ordinary_keys(tmp_path):
+    write(tmp_path / "people/p.md",
+          "---\nname: Ann\ncontent: c\nhandler: h\nmetadata: m\n__class__: k\n---\nbody\n")
+    person = load(tmp_path).people["p"]
+    assert person.extra == {"content": "c", "handler": "h", "metadata": "m", "__class__": "k"}
+    assert person.body == "body\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbf---\nname: Ann\n---\n", None),
+        (b"---\r\nname: Ann\r\nrole: PM\r\n---\r\nnotes\r\n", None),
+        (b"---\nname: Ann\nrole: caf\xe9\n---\n",
+         "3:10: error: file is not valid UTF-8 text [encoding]"),
+        (b"---\nname: Ann\x00\n---\n", "2:10: error: file contains a NUL byte [encoding]"),
+        (b"---\nname: Ann\n---\nbell \x07\n", "4:6: error: file contains a control character U+0007"),
+    ],
+)
+def test_encodings(tmp_path, data, expected):
+    write(tmp_path / "people/p.md", data)
+    found = problems_for(tmp_path, "p.md")
+    if expected is None:
+        assert found == []
+        assert load(tmp_path).people["p"].name == "Ann"
+    else:
+        assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_crlf_and_bom_keep_line_numbers(tmp_path):
+    data = "\ufeff---\r\nname: Ann\r\nrole: [x\r\n---\r\n".encode()
+    write(tmp_path / "people/p.md", data)
+    assert problems_for(tmp_path, "p.md") == [
+        "3:7: error: YAML syntax: '[' is never closed [yaml-syntax]"
+    ]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["---", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}] " for i in range(20)]
+    write(tmp_path / "people/p.md", "\n".join([*lines, "name: Ann", "---", ""]))
+    started = time.perf_counter()
+    found = problems_for(tmp_path, "p.md")
+    assert found == ["2:4: error: YAML anchors (&name) are not allowed [yaml-alias]"]
+    assert time.perf_counter() - started < 10  # generous: exponential expansion never finishes
+
+
+def test_deeply_nested_flow_collections_do_not_crash(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\ntags: " + "[" * 25_000 + "\n---\n")
+    found = problems_for(tmp_path, "p.md")
+    assert found == ["3:38: error: front matter is nested more than 32 levels deep [yaml-depth]"]
+
+
+def test_files_over_the_size_limit_are_not_parsed(tmp_path):
+    big = write(tmp_path / "people/big.md", "---\nname: Big\n---\n" + "x" * MAX_FILE_BYTES)
+    size = big.stat().st_size
+    assert problems_for(tmp_path, "big.md") == [
+        f"1:1: error: file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes "
+        "are not read [too-large]"
+    ]
+
+
+def test_symlink_leaving_the_kb_is_never_read(tmp_path):
+    secret = write(tmp_path / "outside/secret.md", "---\nname: Secret\n---\n")
+    root = tmp_path / "kb"
+    write(root / "people/inside.md", GOOD_PERSON)
+    os.symlink(secret, root / "people/leak.md")
+    os.symlink(root / "people/inside.md", root / "people/alias.md")
+    kb = load(root)
+    assert [p.format() for p in kb.problems] == [
+        "people/leak.md:1:1: error: symbolic link points outside the knowledge base; not read "
+        "[symlink]"
+    ]
+    assert sorted(kb.people) == ["alias", "inside"]
+    assert all(p.name != "Secret" for p in kb.people.values())
+
+
+def test_bad_file_does_not_stop_a_command(kb_root):
+    write(kb_root / "people/broken.md", "---\nname: [\n---\n")
+    result = run("validate", "--root", kb_root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "people/broken.md:2:8: error: YAML syntax: a '[' or '{' is never closed [yaml-syntax]",
+        "1 error, 0 warnings in 7 files",
+    ]
