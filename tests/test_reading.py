@@ -16,62 +16,106 @@ GOOD_PERSON = "---\nname: Good Person\n---\nnotes\n"
 
 def problems_for(root: Path, name: str) -> list[str]:
     kb = load(root)
-    return [f"{p.line}:{p.col}: {p.severity}: {p.message} [{p.rule}]"
-            for p in kb.problems if p.path == f"people/{name}"]
+    return [
+        f"{p.line}:{p.col}: {p.severity}: {p.message} [{p.rule}]"
+        for p in kb.problems
+        if p.path == f"people/{name}"
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         # YAML syntax errors, reported at the line in the file (not in the block)
-        ("---\nname: Ann\n\tcompany: X\n---\n",
-         "3:1: error: YAML syntax: tab characters are not allowed for indentation in YAML"),
-        ("---\nname: Ann\nrole: a: b\n---\n",
-         "3:8: error: YAML syntax: mapping values are not allowed here [yaml-syntax]"),
-        ("---\nname: Ann\ntags: [a, b\n---\n",
-         "3:7: error: YAML syntax: '[' is never closed [yaml-syntax]"),
-        ("---\nname: \"Ann\n---\n", "2:7: error: YAML syntax: a quote is never closed"),
+        (
+            "---\nname: Ann\n\tcompany: X\n---\n",
+            "3:1: error: YAML syntax: tab characters are not allowed for indentation in YAML",
+        ),
+        (
+            "---\nname: Ann\nrole: a: b\n---\n",
+            "3:8: error: YAML syntax: mapping values are not allowed here [yaml-syntax]",
+        ),
+        (
+            "---\nname: Ann\ntags: [a, b\n---\n",
+            "3:7: error: YAML syntax: '[' is never closed [yaml-syntax]",
+        ),
+        ('---\nname: "Ann\n---\n', "2:7: error: YAML syntax: a quote is never closed"),
         # front matter missing, empty, unterminated, not a mapping, not at the start
-        ("just notes\n", "1:1: error: missing front matter (the file must start with a '---' line)"),
+        (
+            "just notes\n",
+            "1:1: error: missing front matter (the file must start with a '---' line)",
+        ),
         ("", "1:1: error: missing front matter"),
         ("---\n---\nbody\n", "1:1: error: front matter is empty [front-matter]"),
         ("---\n# only a comment\n---\n", "1:1: error: front matter is empty [front-matter]"),
-        ("---\nname: Ann\nbody without end\n",
-         "1:1: error: front matter is not closed: add a '---' line after it [front-matter]"),
-        ("---\n- a\n- b\n---\n",
-         "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]"),
-        ("---\njust text\n---\n",
-         "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]"),
-        ("\n---\nname: Ann\n---\n",
-         "2:1: error: front matter must start on the first line of the file [front-matter]"),
+        (
+            "---\nname: Ann\nbody without end\n",
+            "1:1: error: front matter is not closed: add a '---' line after it [front-matter]",
+        ),
+        (
+            "---\n- a\n- b\n---\n",
+            "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]",
+        ),
+        (
+            "---\njust text\n---\n",
+            "2:1: error: front matter must be a mapping of `key: value` lines [front-matter]",
+        ),
+        (
+            "\n---\nname: Ann\n---\n",
+            "2:1: error: front matter must start on the first line of the file [front-matter]",
+        ),
         # duplicate keys: both lines named
-        ("---\nname: Ann\nrole: A\nname: Bo\n---\n",
-         "2:1: error: duplicate key 'name' (also on line 4) [duplicate-key]"),
-        ("---\nname: Ann\nrole: A\nname: Bo\n---\n",
-         "4:1: error: duplicate key 'name' (first on line 2) [duplicate-key]"),
+        (
+            "---\nname: Ann\nrole: A\nname: Bo\n---\n",
+            "2:1: error: duplicate key 'name' (also on line 4) [duplicate-key]",
+        ),
+        (
+            "---\nname: Ann\nrole: A\nname: Bo\n---\n",
+            "4:1: error: duplicate key 'name' (first on line 2) [duplicate-key]",
+        ),
         # non-string keys
-        ("---\nname: Ann\n1: one\n---\n",
-         "3:1: error: key '1' would be read as a int by other YAML tools; quote it [yaml-key]"),
-        ("---\nname: Ann\n[a, b]: x\n---\n",
-         "3:1: error: keys must be plain text, not lists or mappings [yaml-key]"),
+        (
+            "---\nname: Ann\n1: one\n---\n",
+            "3:1: error: key '1' would be read as a int by other YAML tools; quote it [yaml-key]",
+        ),
+        (
+            "---\nname: Ann\n[a, b]: x\n---\n",
+            "3:1: error: keys must be plain text, not lists or mappings [yaml-key]",
+        ),
         # anchors, aliases and tags are refused
-        ("---\nname: &n Ann\nrole: *n\n---\n",
-         "2:7: error: YAML anchors (&name) are not allowed [yaml-alias]"),
-        ("---\nname: Ann\nrole: !!python/object:os.system x\n---\n",
-         "3:7: error: YAML tag !!python/object:os.system is not allowed [yaml-tag]"),
-        ("---\nname: Ann\nrole: !!binary aGVsbG8=\n---\n",
-         "3:7: error: YAML tag !!binary is not allowed [yaml-tag]"),
-        ("---\nname: Ann\ntags: !!set {a, b}\n---\n",
-         "3:7: error: YAML tag !!set is not allowed [yaml-tag]"),
-        ("---\nname: Ann\nrole: !custom x\n---\n",
-         "3:7: error: YAML tag !custom is not allowed [yaml-tag]"),
+        (
+            "---\nname: &n Ann\nrole: *n\n---\n",
+            "2:7: error: YAML anchors (&name) are not allowed [yaml-alias]",
+        ),
+        (
+            "---\nname: Ann\nrole: !!python/object:os.system x\n---\n",
+            "3:7: error: YAML tag !!python/object:os.system is not allowed [yaml-tag]",
+        ),
+        (
+            "---\nname: Ann\nrole: !!binary aGVsbG8=\n---\n",
+            "3:7: error: YAML tag !!binary is not allowed [yaml-tag]",
+        ),
+        (
+            "---\nname: Ann\ntags: !!set {a, b}\n---\n",
+            "3:7: error: YAML tag !!set is not allowed [yaml-tag]",
+        ),
+        (
+            "---\nname: Ann\nrole: !custom x\n---\n",
+            "3:7: error: YAML tag !custom is not allowed [yaml-tag]",
+        ),
         # YAML 1.1 surprises in typed fields
-        ("---\nname: Ann\nstay_in_touch: 1:30\n---\n",
-         "3:16: error: 'stay_in_touch' must be a whole number, not '1:30' [type]"),
-        ("---\nname: Ann\nprivate: no\n---\n",
-         "3:10: error: 'private' must be true or false, not 'no' [type]"),
-        ("---\nname: Ann\ntags: {a: b}\n---\n",
-         "3:7: error: 'tags' must be a list, like [a, b] [type]"),
+        (
+            "---\nname: Ann\nstay_in_touch: 1:30\n---\n",
+            "3:16: error: 'stay_in_touch' must be a whole number, not '1:30' [type]",
+        ),
+        (
+            "---\nname: Ann\nprivate: no\n---\n",
+            "3:10: error: 'private' must be true or false, not 'no' [type]",
+        ),
+        (
+            "---\nname: Ann\ntags: {a: b}\n---\n",
+            "3:7: error: 'tags' must be a list, like [a, b] [type]",
+        ),
         ("---\nname: [Ann]\n---\n", "2:7: error: 'name' must be text, not a list [type]"),
         ("---\nrole: PM\n---\n", "2:1: error: missing required field 'name' [required]"),
     ],
@@ -87,8 +131,16 @@ def test_broken_person_file_is_reported_and_others_still_read(tmp_path, text, ex
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("no", "bool"), ("off", "bool"), ("01234", "int"), ("1:30", "int"), ("3.10", "float"),
-     ("2024-02-30", "timestamp"), ("~", None), ("null", None)],
+    [
+        ("no", "bool"),
+        ("off", "bool"),
+        ("01234", "int"),
+        ("1:30", "int"),
+        ("3.10", "float"),
+        ("2024-02-30", "timestamp"),
+        ("~", None),
+        ("null", None),
+    ],
 )
 def test_yaml11_values_in_text_fields_stay_text_with_a_warning(tmp_path, value, kind):
     write(tmp_path / "people/p.md", f"---\nname: Ann\nrole: {value}\n---\n")
@@ -105,15 +157,17 @@ def test_yaml11_values_in_text_fields_stay_text_with_a_warning(tmp_path, value, 
 
 
 def test_phone_number_stays_exactly_as_typed(tmp_path):
-    write(tmp_path / "people/p.md", "---\nname: Ann\nphone: 0301234567\nemail: \"+1\"\n---\n")
+    write(tmp_path / "people/p.md", '---\nname: Ann\nphone: 0301234567\nemail: "+1"\n---\n')
     person = load(tmp_path).people["p"]
     assert person.phone == "0301234567"
 
 
 def test_invalid_dates_are_errors_not_guesses(tmp_path):
     write(tmp_path / "people/ann.md", GOOD_PERSON.replace("Good Person", "Ann"))
-    write(tmp_path / "interviews/2024-02-30-ann.md",
-          "---\nperson: ann\ndate: 2024-02-28\nthanked: 2024-02-30\nfollow_up: 3/4/2024\n---\n")
+    write(
+        tmp_path / "interviews/2024-02-30-ann.md",
+        "---\nperson: ann\ndate: 2024-02-28\nthanked: 2024-02-30\nfollow_up: 3/4/2024\n---\n",
+    )
     kb = load(tmp_path)
     assert [p.format() for p in kb.problems] == [
         "interviews/2024-02-30-ann.md:4:10: error: 'thanked' is not a real date: 2024-02-30 [date]",
@@ -132,8 +186,10 @@ def test_quoted_and_unquoted_dates_both_work(tmp_path):
 
 
 def test_library_internal_names_are_ordinary_keys(tmp_path):
-    write(tmp_path / "people/p.md",
-          "---\nname: Ann\ncontent: c\nhandler: h\nmetadata: m\n__class__: k\n---\nbody\n")
+    write(
+        tmp_path / "people/p.md",
+        "---\nname: Ann\ncontent: c\nhandler: h\nmetadata: m\n__class__: k\n---\nbody\n",
+    )
     person = load(tmp_path).people["p"]
     assert person.extra == {"content": "c", "handler": "h", "metadata": "m", "__class__": "k"}
     assert person.body == "body\n"
@@ -144,10 +200,15 @@ def test_library_internal_names_are_ordinary_keys(tmp_path):
     [
         (b"\xef\xbb\xbf---\nname: Ann\n---\n", None),
         (b"---\r\nname: Ann\r\nrole: PM\r\n---\r\nnotes\r\n", None),
-        (b"---\nname: Ann\nrole: caf\xe9\n---\n",
-         "3:10: error: file is not valid UTF-8 text [encoding]"),
+        (
+            b"---\nname: Ann\nrole: caf\xe9\n---\n",
+            "3:10: error: file is not valid UTF-8 text [encoding]",
+        ),
         (b"---\nname: Ann\x00\n---\n", "2:10: error: file contains a NUL byte [encoding]"),
-        (b"---\nname: Ann\n---\nbell \x07\n", "4:6: error: file contains a control character U+0007"),
+        (
+            b"---\nname: Ann\n---\nbell \x07\n",
+            "4:6: error: file contains a control character U+0007",
+        ),
     ],
 )
 def test_encodings(tmp_path, data, expected):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -93,10 +94,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), []
+    text = ""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line, col = _toml_position(str(exc))
+        line, col = _toml_position(str(exc), text)
         message = str(exc).split(" (at ")[0]
         return Config(), [
             Problem(CONFIG_NAME, line, col, "error", f"TOML syntax: {message}", "config")
@@ -143,11 +146,14 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     return config, problems
 
 
-def _toml_position(message: str) -> tuple[int, int]:
-    import re
-
+def _toml_position(message: str, text: str) -> tuple[int, int]:
     match = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    if "end of document" in message and text:
+        lines = text.rstrip("\n").split("\n")
+        return len(lines), len(lines[-1]) + 1
+    return 1, 1
 
 
 def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:

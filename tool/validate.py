@@ -13,7 +13,7 @@ from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES, Interview, Pe
 
 def suggest(name: str, choices: Iterable[str]) -> str:
     """` (did you mean a, b?)` for close matches, or an empty string."""
-    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.75)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 

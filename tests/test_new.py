@@ -1,0 +1,236 @@
+"""`tool new person|interview`: ids, exact round-trips, never overwriting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import frontmatter
+import pytest
+from conftest import run, write
+
+from tool.ids import MAX_ID_BYTES, slugify, unique_id
+from tool.kb import load
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Jane Doe", "jane-doe"),
+        ("  Jane   DOE ", "jane-doe"),
+        ("Zoë Brandt", "zoe-brandt"),
+        ("José Núñez-García", "jose-nunez-garcia"),
+        ("O'Brien", "obrien"),
+        ("Мария Иванова", "mariia-ivanova"),
+        ("李小龙", "李小龙"),
+        ("محمد", "محمد"),
+        ("Dr: Who", "dr-who"),
+        ("../../etc/passwd", "etc-passwd"),
+        (".hidden", "hidden"),
+        ("-rf", "rf"),
+        ("😀", "person"),
+        ("", "person"),
+    ],
+)
+def test_slugify(name, expected):
+    assert slugify(name) == expected
+
+
+def test_ids_are_bounded_and_safe():
+    slug = slugify("Ж" * 300 + " x")
+    assert len(slug.encode()) <= MAX_ID_BYTES
+    long_cjk = slugify("李" * 200)
+    assert len(long_cjk.encode()) <= MAX_ID_BYTES and long_cjk
+    assert not long_cjk.startswith((".", "-"))
+
+
+def test_unique_id_ignores_case_and_unicode_form():
+    assert unique_id("jane-doe", ["Jane-Doe", "jane-doe-2"]) == "jane-doe-3"
+    assert unique_id("zo\u00e9", ["zoe\u0301"]) == "zo\u00e9-2"
+
+
+def test_new_person_creates_a_valid_file(kb_root):
+    result = run(
+        "new",
+        "person",
+        "Dee Fox",
+        "--company",
+        "Globex",
+        "--tag",
+        "data",
+        "--tag",
+        "remote work",
+        "--introduced-by",
+        "Ann Lee",
+        "--root",
+        kb_root,
+    )
+    assert result.exit_code == 0, result.stderr
+    path = kb_root / "people/dee-fox.md"
+    assert result.stdout == f"{path}\n"
+    assert path.read_text() == (
+        "---\nname: Dee Fox\ncompany: Globex\nrole:\ncareer:\nlocation:\nemail:\nphone:\n"
+        "linkedin:\nintroduced_by: ann-lee\nrelationship:\ntags: [data, remote work]\n---\n"
+        "How we met, what they work on, what to ask next time.\n"
+    )
+    assert run("validate", "--root", kb_root).stdout == "No problems in 7 files\n"
+
+
+NAMES = [
+    "O'Brien",
+    "Dr: Who",
+    "NO",
+    "yes",
+    "0",
+    "01234",
+    "1:30",
+    "null",
+    "~",
+    "- dash",
+    "#hash",
+    "[x]",
+    "{y}",
+    'a "quoted" name',
+    "back\\slash",
+    "emoji 🎉 party",
+    "line\nbreak",
+    "tab\there",
+    "trailing ",
+    "2024-02-30",
+    "& anchor",
+    "* alias",
+    "!tag",
+    "% percent",
+    "@at",
+    "`tick",
+    "|pipe",
+    ">fold",
+    "?q",
+    "3.10",
+    "\u2028sep",
+    "Zoë",
+    "李小龙",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_any_name_round_trips_exactly(kb_root, name):
+    result = run("new", "person", "--role", name, "--root", kb_root, "--", name)
+    assert result.exit_code == 0, result.stderr
+    path = Path(result.stdout.strip())
+    person = load(kb_root).people[path.stem]
+    assert (person.name, person.role) == (name.strip(), name)
+    # An independent reader (python-frontmatter, YAML 1.1) reads the same text.
+    post = frontmatter.loads(path.read_text())
+    assert (post["name"], post["role"]) == (name, name)
+
+
+def test_collisions_get_numbered_and_nothing_is_overwritten(kb_root):
+    first = kb_root / "people/ann-lee.md"
+    before = first.read_bytes()
+    result = run("new", "person", "ANN LEE", "--root", kb_root)
+    assert result.stdout == f"{kb_root / 'people/ann-lee-2.md'}\n"
+    assert first.read_bytes() == before
+
+
+def test_sixteen_concurrent_runs_give_sixteen_files(tmp_path):
+    (tmp_path / "people").mkdir()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tool", "new", "person", "Jane Doe", "--root", str(tmp_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(16)
+    ]
+    outputs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    names = sorted(Path(o).name for o in outputs)
+    expected = sorted(["jane-doe.md"] + [f"jane-doe-{n}.md" for n in range(2, 17)])
+    assert names == expected
+    assert sorted(p.name for p in (tmp_path / "people").iterdir()) == expected
+
+
+def test_new_interview(kb_root):
+    result = run(
+        "new",
+        "interview",
+        "bo-chen",
+        "--date",
+        "2026-05-04",
+        "--format",
+        "video",
+        "--purpose",
+        "company",
+        "--requested",
+        "2026-04-20",
+        "--root",
+        kb_root,
+    )
+    assert result.exit_code == 0, result.stderr
+    path = kb_root / "interviews/2026-05-04-bo-chen.md"
+    assert result.stdout == f"{path}\n"
+    interview = load(kb_root).interviews["2026-05-04-bo-chen"]
+    assert (interview.person, interview.format, interview.purpose) == (
+        "bo-chen",
+        "video",
+        "company",
+    )
+    assert interview.requested.isoformat() == "2026-04-20"
+    assert [s.title for s in interview.sections] == ["Questions", "Notes", "Insights", "Next steps"]
+    assert run("validate", "--root", kb_root).exit_code == 0
+    again = run("new", "interview", "Bo Chen", "--date", "2026-05-04", "--root", kb_root)
+    assert again.stdout == f"{kb_root / 'interviews/2026-05-04-bo-chen-2.md'}\n"
+
+
+def test_new_interview_status_defaults_from_the_date(kb_root):
+    run("new", "interview", "ann-lee", "--date", "2000-01-01", "--root", kb_root)
+    run("new", "interview", "ann-lee", "--date", "2999-01-01", "--root", kb_root)
+    kb = load(kb_root)
+    assert kb.interviews["2000-01-01-ann-lee"].status == "done"
+    assert kb.interviews["2999-01-01-ann-lee"].status == "scheduled"
+
+
+def test_unknown_person_suggests_close_matches(kb_root):
+    result = run("new", "interview", "ann-le", "--root", kb_root)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no person 'ann-le' in people/ (did you mean ann-lee?)\n"
+    assert sorted(p.name for p in (kb_root / "interviews").iterdir()) == [
+        "2026-03-10-ann-lee.md",
+        "2026-03-20-bo-chen.md",
+        "2026-04-02-cy-diaz.md",
+    ]
+
+
+def test_bad_date_is_a_usage_error(kb_root):
+    result = run("new", "interview", "ann-lee", "--date", "2026-02-30", "--root", kb_root)
+    assert result.exit_code == 2
+    assert "'2026-02-30' is not a date in YYYY-MM-DD form" in result.stderr
+
+
+def test_template_that_produces_an_invalid_file_writes_nothing(kb_root):
+    write(kb_root / "templates/person.md", "---\nname: {{ name }}\ntags: [\n---\n")
+    result = run("new", "person", "Eve", "--root", kb_root)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: templates/person.md produced an invalid person file")
+    assert not (kb_root / "people/eve.md").exists()
+
+
+def test_template_with_undefined_variable_names_file_and_line(kb_root):
+    write(kb_root / "templates/person.md", "---\nname: {{ name | yaml }}\nrole: {{ nope }}\n---\n")
+    result = run("new", "person", "Eve", "--root", kb_root)
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "Error: templates/person.md:3: undefined variable: 'nope' is undefined\n"
+    )
+
+
+def test_edit_opens_the_editor_on_the_new_file(kb_root, tmp_path, monkeypatch):
+    log = tmp_path / "edited.txt"
+    editor = write(tmp_path / "editor.sh", f'#!/bin/sh\necho "$1" > {log}\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    result = run("new", "person", "Eve", "--edit", "--root", kb_root)
+    assert result.exit_code == 0
+    assert log.read_text().strip() == str(kb_root / "people/eve.md")
