@@ -50,8 +50,8 @@ def test_clean_kb(kb_root):
         (
             "people/ANN-LEE.md",
             "---\nname: Ann Lee\n---\n",
-            "people/ann-lee.md:1:1: error: id 'ann-lee' differs from people/ANN-LEE.md only by case "
-            "or Unicode form [duplicate-id]",
+            "people/ann-lee.md:1:1: error: id 'ann-lee' differs from people/ANN-LEE.md "
+            "only by case or Unicode form [duplicate-id]",
         ),
         (
             "interviews/2026-05-01-ann-lee.md",
