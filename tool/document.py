@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent, CollectionStartEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import BaseResolver, Resolver
-from yaml.scanner import Scanner
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
+# libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
+# nesting, and it is not used); the pure-Python parser is the fallback.
+_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 MAX_DEPTH = 32
 BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,50 +94,13 @@ class Document:
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None, rule: str):
+    def __init__(
+        self, message: str, mark: yaml.Mark | None, rule: str, at: tuple[int, int] | None = None
+    ):
         super().__init__(message)
         self.message = message
-        self.mark = mark
         self.rule = rule
-
-
-class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
-    """Composes nodes only; refuses anchors, aliases, tags and deep nesting."""
-
-    def __init__(self, stream: str):
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
-        self._depth = 0
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            raise _Refused("YAML aliases (*name) are not allowed", event.start_mark, "yaml-alias")
-        if getattr(event, "anchor", None):
-            raise _Refused("YAML anchors (&name) are not allowed", event.start_mark, "yaml-alias")
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!", _STR_TAG):
-            raise _Refused(
-                f"YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
-                event.start_mark,
-                "yaml-tag",
-            )
-        if isinstance(event, CollectionStartEvent):
-            self._depth += 1
-            if self._depth > MAX_DEPTH:
-                raise _Refused(
-                    f"front matter is nested more than {MAX_DEPTH} levels deep",
-                    event.start_mark,
-                    "yaml-depth",
-                )
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self._depth -= 1
-        return super().compose_node(parent, index)
+        self.at = at or (_position(mark) if mark is not None else (2, 1))
 
 
 def decode(data: bytes) -> tuple[str | None, list[Issue]]:
@@ -207,17 +177,13 @@ def split(text: str) -> Document:
     try:
         root = _compose(source)
     except _Refused as exc:
-        return Document(None, body, body_line, (_issue_at(exc.mark, exc.message, exc.rule),))
+        return Document(None, body, body_line, (Issue(*exc.at, exc.message, exc.rule),))
     except yaml.MarkedYAMLError as exc:
-        message, mark = _syntax_message(exc)
+        message, mark = _syntax_message(exc, source)
         issue = _issue_at(mark, f"YAML syntax: {message}", "yaml-syntax")
         return Document(None, body, body_line, (issue,))
     except yaml.YAMLError as exc:
         return Document(None, body, body_line, (Issue(2, 1, f"YAML syntax: {exc}", "yaml-syntax"),))
-    except RecursionError:
-        return Document(
-            None, body, body_line, (Issue(2, 1, "front matter is nested too deeply", "yaml-depth"),)
-        )
     if not isinstance(root, Map):
         return Document(
             None,
@@ -236,12 +202,14 @@ def split(text: str) -> Document:
     return Document(root, body, body_line, tuple(issues))
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
+def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.Mark | None]:
     """A short message, placed where the user has to look (an unclosed bracket's opening)."""
     problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem:
-        return "tab characters are not allowed for indentation in YAML", exc.problem_mark
-    if ("<stream end>" in problem or "end of stream" in problem) and exc.context_mark:
+    mark = exc.problem_mark or exc.context_mark
+    if "tab" in problem or "'\\t'" in problem:
+        return "tab characters are not allowed for indentation in YAML", mark
+    at_end = mark is not None and mark.index >= len(source.rstrip())
+    if at_end and exc.context_mark is not None:
         opened = {
             "flow sequence": "'['",
             "flow mapping": "'{'",
@@ -249,44 +217,102 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
             "quoted scalar": "a quote",
         }
         what = next((v for k, v in opened.items() if k in (exc.context or "")), None)
+        if what == "a '[' or '{'":
+            # libyaml marks where the missing value was due; the user must look at the bracket.
+            index = max(source.rfind("[", 0, mark.index), source.rfind("{", 0, mark.index))
+            if index >= 0:
+                line = source.count("\n", 0, index)
+                column = index - (source.rfind("\n", 0, index) + 1)
+                return f"'{source[index]}' is never closed", yaml.Mark(
+                    "", index, line, column, None, None
+                )
         if what:
             return f"{what} is never closed", exc.context_mark
-        return f"{exc.context}: {problem}", exc.context_mark
     if exc.context:
-        return f"{problem} ({exc.context})", exc.problem_mark or exc.context_mark
-    return problem, exc.problem_mark or exc.context_mark
+        return f"{problem} ({exc.context})", mark
+    return problem, mark
 
 
 def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
-    if mark is None:
-        return Issue(2, 1, message, rule)
-    return Issue(mark.line + 2, mark.column + 1, message, rule)
+    return Issue(*(_position(mark) if mark is not None else (2, 1)), message, rule)
 
 
 def _compose(source: str) -> Node | None:
-    loader = _Loader(source)
+    """Build nodes from the parser's events, iteratively, refusing what notes must not use."""
+    loader = _LOADER(source)
+    stack: list[tuple[Any, list[Node]]] = []  # (start event, children) of open collections
+    root: Node | None = None
+    documents = 0
     try:
-        node = loader.get_single_node()
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Refused(
+                        "front matter must be a single YAML document",
+                        event.start_mark,
+                        "yaml-syntax",
+                    )
+                continue
+            if isinstance(event, AliasEvent):
+                raise _Refused(
+                    "YAML aliases (*name) are not allowed", event.start_mark, "yaml-alias"
+                )
+            if isinstance(event, (ScalarEvent, CollectionStartEvent)):
+                _refuse_anchor_and_tag(event)
+            if isinstance(event, CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(
+                        f"front matter is nested more than {MAX_DEPTH} levels deep",
+                        event.start_mark,
+                        "yaml-depth",
+                    )
+                stack.append((event, []))
+                continue
+            if isinstance(event, ScalarEvent):
+                line, col = _position(event.start_mark)
+                node: Node = Scalar(event.value, line, col, plain=not event.style)
+            elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                start, children = stack.pop()
+                node = _collection(start, children)
+            else:
+                continue
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
     finally:
         loader.dispose()
-    return None if node is None else _convert(node)
+    return root
 
 
-def _convert(node: yaml.Node) -> Node:
-    line, col = node.start_mark.line + 2, node.start_mark.column + 1
-    if isinstance(node, ScalarNode):
-        return Scalar(node.value, line, col, plain=node.style is None)
-    if isinstance(node, SequenceNode):
-        return Seq(tuple(_convert(n) for n in node.value), line, col)
-    assert isinstance(node, MappingNode)
+def _refuse_anchor_and_tag(event: Any) -> None:
+    if event.anchor:
+        raise _Refused("YAML anchors (&name) are not allowed", event.start_mark, "yaml-alias")
+    if event.tag not in (None, "!", _STR_TAG):
+        shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(f"YAML tag {shown} is not allowed", event.start_mark, "yaml-tag")
+
+
+def _position(mark: yaml.Mark) -> tuple[int, int]:
+    return mark.line + 2, mark.column + 1  # +2: the opening '---' is line 1 of the file
+
+
+def _collection(start: Any, children: list[Node]) -> Node:
+    line, col = _position(start.start_mark)
+    if isinstance(start, SequenceStartEvent):
+        return Seq(tuple(children), line, col)
     items: list[tuple[Scalar, Node]] = []
-    for key, value in node.value:
-        converted = _convert(key)
-        if not isinstance(converted, Scalar):
+    for key, value in zip(children[::2], children[1::2], strict=True):
+        if not isinstance(key, Scalar):
             raise _Refused(
-                "keys must be plain text, not lists or mappings", key.start_mark, "yaml-key"
+                "keys must be plain text, not lists or mappings",
+                None,
+                "yaml-key",
+                (key.line, key.col),
             )
-        items.append((converted, _convert(value)))
+        items.append((key, value))
     return Map(tuple(items), line, col)
 
 
