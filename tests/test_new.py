@@ -234,3 +234,27 @@ def test_edit_opens_the_editor_on_the_new_file(kb_root, tmp_path, monkeypatch):
     result = run("new", "person", "Eve", "--edit", "--root", kb_root)
     assert result.exit_code == 0
     assert log.read_text().strip() == str(kb_root / "people/eve.md")
+
+
+def test_people_folder_linking_outside_the_kb_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "people").symlink_to(outside)
+    result = run("new", "person", "Eve", "--root", root)
+    assert result.exit_code == 1
+    assert (
+        result.stderr == f"Error: refusing to write outside the knowledge base: {root / 'people'}\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+def test_disk_errors_are_errors_not_tracebacks(kb_root, monkeypatch):
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("tool.kb.create_exclusive", refuse)
+    result = run("new", "person", "Eve", "--root", kb_root)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: Permission denied: {kb_root / 'people/eve.md'}\n"

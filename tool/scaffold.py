@@ -41,6 +41,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     """Pick a free id, render, check the result, and create the file exclusively."""
     target_dir = root / folder
     target_dir.mkdir(exist_ok=True)
+    kbmod.check_inside(root, target_dir)
     for _ in range(MAX_ATTEMPTS):
         taken = [p.stem for p in target_dir.glob("*.md")]
         ident = unique_id(base, taken)

@@ -33,6 +33,9 @@ class ToolGroup(click.Group):
             raise
         except BrokenPipeError:
             raise click.exceptions.Exit(1) from None
+        except OSError as exc:  # the disk said no: permissions, full disk, missing folder
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
                 traceback.print_exc()
