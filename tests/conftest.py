@@ -19,6 +19,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("TOOL_ROOT", raising=False)
     monkeypatch.delenv("TOOL_DEBUG", raising=False)
     monkeypatch.setenv("EDITOR", "true")
+    monkeypatch.setenv("TOOL_CACHE_DIR", str(tmp_path / ".cache"))
     monkeypatch.chdir(tmp_path)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tool.cache import FileCache, stamp
 from tool.document import Issue, decode, split
 from tool.errors import RootNotFound, ToolError
 from tool.model import Interview, Person, Problem
@@ -202,6 +203,7 @@ def load(root: Path) -> KnowledgeBase:
     """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash."""
     root = root.resolve()
     config, problems = load_config(root)
+    cache = FileCache(root, repr(sorted(config.headings.items())))
     people: dict[str, Person] = {}
     interviews: dict[str, Interview] = {}
     people_paths: list[PurePosixPath] = []
@@ -212,20 +214,39 @@ def load(root: Path) -> KnowledgeBase:
             count += 1
             if kind == "people":
                 people_paths.append(rel)
-            text, issues = read_text_file(root, path)
-            record = None
-            if text is not None:
-                doc = split(text)
-                if kind == "people":
-                    record, issues = person_from(doc, rel)
-                else:
-                    record, issues = interview_from(doc, rel, config.headings)
+            record, issues = _read_record(root, path, rel, config, cache)
             problems += [_problem(rel, i) for i in issues]
             if isinstance(record, Person):
                 people[record.id] = record
             elif isinstance(record, Interview):
                 interviews[record.id] = record
+    cache.save()
     return KnowledgeBase(root, config, people, interviews, problems, people_paths, count)
+
+
+def _read_record(
+    root: Path, path: Path, rel: PurePosixPath, config: Config, cache: FileCache
+) -> tuple[Person | Interview | None, list[Issue]]:
+    """Parse one file, or take it from the cache when it has not changed since."""
+    try:
+        current = None if path.is_symlink() else stamp(path.stat())
+    except OSError:
+        current = None
+    if current is not None:
+        hit = cache.get(str(rel), current)
+        if hit is not None:
+            return hit
+    text, issues = read_text_file(root, path)
+    record: Person | Interview | None = None
+    if text is not None:
+        doc = split(text)
+        if rel.parts[0] == "people":
+            record, issues = person_from(doc, rel)
+        else:
+            record, issues = interview_from(doc, rel, config.headings)
+    if current is not None:
+        cache.put(str(rel), current, (record, issues))
+    return record, issues
 
 
 def _problem(rel: PurePosixPath, issue: Issue) -> Problem:
