@@ -147,13 +147,13 @@ def _no_reply(kb: KnowledgeBase, iv: Interview, on: date) -> list[Due]:
     name = _name(kb, iv.person)
     if on >= follow_up:
         reason = (
-            f"Nudge {name}: no reply {FOLLOW_UP_AFTER} business days after your request of "
+            f"Nudge {name}: no reply in {FOLLOW_UP_AFTER} business days since your request of "
             f"{iv.requested} (due {follow_up}, {relative(follow_up, on)})"
         )
         return [_dated("no-reply", follow_up, on, iv, "requested", reason)]
     reason = (
-        f"No reply from {name} {TRY_ANOTHER_AFTER} business days after your request of "
-        f"{iv.requested}: {_someone_else(kb, iv)}; nudge {name} on {follow_up}"
+        f"{_someone_else(kb, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
+        f"since {iv.requested}; nudge them on {follow_up}"
     )
     return [_dated("no-reply", try_another, on, iv, "requested", reason)]
 
@@ -162,7 +162,7 @@ def _someone_else(kb: KnowledgeBase, iv: Interview) -> str:
     """Suggest a second person at the interview's company, naming the ones already known."""
     company = kb.company_of(iv)
     if not company:
-        return "try a second person who does the same job"
+        return "Try a second person in the same line of work"
     key = group_key(company)
     known = sorted(
         p.name
@@ -170,8 +170,8 @@ def _someone_else(kb: KnowledgeBase, iv: Interview) -> str:
         if p.id != iv.person and p.company and group_key(p.company) == key
     )
     if not known:
-        return f"try a second person at {company} (nobody else there in your notes yet)"
-    return f"try a second person at {company} (you know {_and(known)})"
+        return f"Try a second person at {company} (nobody else there in your notes yet)"
+    return f"Try a second person at {company} (you know {_and(known)})"
 
 
 def _and(names: list[str]) -> str:
@@ -217,9 +217,7 @@ def _referrals(kb: KnowledgeBase, iv: Interview) -> list[Due]:
     for ref in iv.referrals:
         person = kb.people.get(ref)
         if person is None:
-            reason = (
-                f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
-            )
+            reason = f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
         elif any(i.status != "idea" for i in kb.interviews_with(ref)):
             continue
         else:

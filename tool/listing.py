@@ -97,8 +97,7 @@ def people(
             and _contains(person.career, filters.career)
             and _has_tags(person.tags, filters.tags)
             and (
-                not filters.about_interviews
-                or any(_interview_matches(iv, filters) for iv in talks)
+                not filters.about_interviews or any(_interview_matches(iv, filters) for iv in talks)
             )
         ):
             continue

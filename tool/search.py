@@ -66,9 +66,7 @@ class Hit:
         }
 
 
-def search_texts(
-    files: Iterable[tuple[PurePosixPath, str, int]], query: list[str]
-) -> list[Hit]:
+def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[str]) -> list[Hit]:
     """Lines of the files that hold every term, each with the lines where a term appears.
 
     `files` are (path, text, first body line). Front-matter keys never match, only values.

@@ -11,10 +11,9 @@ from pathlib import Path
 import click
 
 from tool import due as duemod
-
-from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb, root_option
 from tool import ics, listing
 from tool import search as searchmod
+from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb, root_option
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
 
