@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +42,10 @@ INTERVIEW_COLUMNS: tuple[Column, ...] = (
 # Below this many characters a shrinking column is too short to be useful.
 FLEX_FLOOR = 8
 ELLIPSIS = "…"
+# A spreadsheet runs a cell starting with one of these as a formula; numbers and phone
+# numbers (+49 30 1234567, -5) are safe and stay as they are.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"[+-]?[\d\s().-]*")
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """CSV with the row keys as header: lists joined with `; `, booleans true/false."""
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = "; ".join(map(str, value)) if isinstance(value, list) else cell(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def table(rows: list[dict[str, Any]], columns: list[Column], width: int) -> str:
     """A plain-text table no wider than `width`; long cells end with an ellipsis.
 
@@ -241,5 +268,5 @@ def _shrink(widths: list[int], floors: list[int], room: int) -> list[int] | None
 
 def _fit(text: str, width: int) -> str:
     if len(text) > width > 0:
-        return text[: width - 1] + ELLIPSIS
+        return (text[: width - 1].rstrip() + ELLIPSIS).ljust(width)
     return text.ljust(width)

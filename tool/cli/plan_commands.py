@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import shutil
 from datetime import date
 from pathlib import Path
@@ -166,21 +164,11 @@ def list_command(
     if fmt == "json":
         dump_json(rows)
     elif fmt == "csv":
-        click.echo(_csv(rows), nl=False)
+        click.echo(listing.csv_text(rows), nl=False)
     elif rows:
         click.echo(listing.table(rows, columns, shutil.get_terminal_size().columns))
     else:
         click.echo(f"No {what} match.", err=True)
-
-
-def _csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: listing.cell(v) for k, v in row.items()} for row in rows)
-    return out.getvalue()
 
 
 @click.command("search")
