@@ -240,3 +240,9 @@ def test_search_json_keys_match_the_docs(make_kb):
     hits = json.loads(run("search", "acme", "--root", make_kb("due"), "--format", "json").stdout)
     (keys,) = documented("tool search --format json")
     assert hits and all(list(h) == keys for h in hits)
+
+
+def test_wide_letters_take_two_columns():
+    rows = [{"n": "李小龙", "c": "Acme"}, {"n": "Ann", "c": "Globex Corporation"}]
+    text = listing.table(rows, [("n", "Name", False), ("c", "Company", True)], 16)
+    assert text.split("\n") == ["Name    Company", "李小龙  Acme", "Ann     Globex…"]

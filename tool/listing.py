@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -237,7 +238,7 @@ def table(rows: list[dict[str, Any]], columns: list[Column], width: int) -> str:
     while True:
         grid = [[heading for _, heading, _ in columns]]
         grid += [[" ".join(cell(row.get(k)).split()) for k, _, _ in columns] for row in rows]
-        natural = [max(len(r[i]) for r in grid) for i in range(len(columns))]
+        natural = [max(width_of(r[i]) for r in grid) for i in range(len(columns))]
         flexible = [i for i, c in enumerate(columns) if c[2]]
         floors = [min(w, FLEX_FLOOR) if columns[i][2] else w for i, w in enumerate(natural)]
         widths = _shrink(natural, floors, width - 2 * (len(columns) - 1))
@@ -266,7 +267,21 @@ def _shrink(widths: list[int], floors: list[int], room: int) -> list[int] | None
     return widths
 
 
+def width_of(text: str) -> int:
+    """Columns a text takes on a terminal: wide East Asian letters take two, accents none."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
 def _fit(text: str, width: int) -> str:
-    if len(text) > width > 0:
-        return (text[: width - 1].rstrip() + ELLIPSIS).ljust(width)
-    return text.ljust(width)
+    """Pad or cut to exactly `width` terminal columns, ending a cut with an ellipsis."""
+    if width_of(text) > width > 0:
+        kept = ""
+        for char in text:
+            if width_of(kept + char) > width - 1:
+                break
+            kept += char
+        text = kept.rstrip() + ELLIPSIS
+    return text + " " * (width - width_of(text))
