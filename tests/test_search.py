@@ -133,3 +133,14 @@ def test_an_empty_query_is_a_usage_error(make_kb):
     result = run("search", "--root", make_kb("due"))
     assert result.exit_code == 2
     assert "Missing argument 'QUERY...'" in result.stderr
+
+
+def test_a_narrow_terminal_puts_the_line_below_its_path(make_kb, monkeypatch):
+    root = make_kb("due")
+    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "50")
+    result = run("search", "one-page", "--root", root)
+    assert result.stdout.splitlines()[:2] == [
+        "interviews/2026-09-01-ada-park.md:17:",
+        "    …write a one-page brief for every…",
+    ]

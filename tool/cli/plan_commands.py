@@ -49,7 +49,7 @@ KIND_LABELS = {
 def due_command(
     on: date | None, within: int, fmt: str, fail_if_due: bool, root: Path | None
 ) -> None:
-    """List what needs doing: thank-yous, unanswered requests, follow-ups and more.
+    """List what needs doing, most urgent first.
 
     \b
     Rules, each item pointing at the file and line it comes from:
@@ -209,6 +209,9 @@ def search_command(
     for hit in hits:
         where = f"{hit.path}:{hit.line}: "
         room = None if width is None else width - len(where)
+        if room is not None and room < 30:
+            # Too narrow to share a line with the path: the text goes below it, indented.
+            where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
         click.echo(click.style(where, fg="magenta") + _snippet(hit, room))
     files = len({h.path for h in hits})
     click.echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
@@ -216,23 +219,39 @@ def search_command(
 
 def _snippet(hit: searchmod.Hit, width: int | None) -> str:
     """The matching line, cut to `width` around its first match, the matches highlighted."""
-    text, spans = hit.text, list(hit.spans)
-    start, end = 0, len(text)
-    if width is not None and len(text) > width:
-        width = max(width, 20)
-        first = spans[0][0]
-        start = max(0, min(first - width // 4, len(text) - width + 1))
-        end = min(len(text), start + width - 2)
+    text = hit.text
+    start, end = (0, len(text)) if width is None else _window(text, hit.spans[0], width)
     out = ["…" if start else ""]
     pos = start
-    for s, e in spans:
+    for s, e in hit.spans:
         s, e = max(s, start), min(e, end)
-        if s >= e:
-            continue
-        out += [text[pos:s], click.style(text[s:e], fg="red", bold=True)]
-        pos = e
+        if s < e:
+            out += [text[pos:s], click.style(text[s:e], fg="red", bold=True)]
+            pos = e
     out += [text[pos:end], "…" if end < len(text) else ""]
     return "".join(out)
+
+
+def _window(text: str, match: tuple[int, int], width: int) -> tuple[int, int]:
+    """Start and end of a slice of at most `width` - ellipses, showing the match whole."""
+    width = max(width, 20)
+    if len(text) <= width:
+        return 0, len(text)
+    start = max(0, match[0] - width // 4)
+    if start == 0:
+        end = width - 1
+    elif start + width - 1 >= len(text):
+        start, end = len(text) - (width - 1), len(text)
+    else:
+        end = start + width - 2
+    # Cut between words where a space is near, never inside the match.
+    if start:
+        space = text.find(" ", start, match[0])
+        start = space + 1 if 0 <= space < start + 12 else start
+    if end < len(text):
+        space = text.rfind(" ", max(match[1], end - 12), end)
+        end = space if space > 0 else end
+    return start, end
 
 
 @click.group("export")
