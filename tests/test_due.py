@@ -192,7 +192,7 @@ def test_upcoming_reminds_to_prepare_questions(make_kb, questions: str, reminder
         root, "2026-11-25-eva-lind", "eva-lind", "2026-11-25", "status: scheduled\n", questions
     )
     (item,) = [d for d in due(kbmod.load(root), date(2026, 11, 24), 7) if str(d.path) == rel]
-    assert item.reason.startswith("Conversation with Eva Lind tomorrow (2026-11-25)")
+    assert item.reason.startswith("Conversation with Eva Lind tomorrow (Wed 2026-11-25)")
     assert item.reason.endswith("; no questions yet: run `tool questions eva-lind`") is reminder
 
 

@@ -29,6 +29,7 @@ TRY_ANOTHER_AFTER = 3
 FOLLOW_UP_AFTER = 7
 # Statuses that mean a conversation is still in the works, so its person is not "quiet".
 PENDING = ("requested", "scheduled")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MEETINGS = {
     "coffee": "Coffee",
     "video": "Video call",
@@ -204,7 +205,8 @@ def _upcoming(kb: KnowledgeBase, iv: Interview, on: date, horizon: date) -> list
         return [_dated("upcoming", iv.date, on, iv, "status", reason)]
     what = MEETINGS.get(iv.format or "", "Conversation")
     minutes = f", {iv.duration} min" if iv.duration else ""
-    reason = f"{what} with {name} {relative(iv.date, on)} ({iv.date}{minutes})"
+    day = f"{WEEKDAYS[iv.date.weekday()]} {iv.date}"
+    reason = f"{what} with {name} {relative(iv.date, on)} ({day}{minutes})"
     questions = iv.section(kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
     if questions is None or not questions.text.strip():
         reason += f"; no questions yet: run `tool questions {iv.person}`"

@@ -15,7 +15,6 @@ from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HEADINGS = {
     "overdue": ("Overdue", "red"),
     "today": ("Due today", "yellow"),
@@ -84,7 +83,7 @@ def due_command(
 def _print_due(items: list[duemod.Due], on: date) -> None:
     counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
-    day = f"{WEEKDAYS[on.weekday()]} {on}"
+    day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
     click.echo(click.style(f"As of {day}: ", bold=True) + (summary or "nothing due"))
     width = max((len(label) for label in KIND_LABELS.values()), default=0)
     for level in duemod.URGENCIES:
