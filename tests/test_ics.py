@@ -104,7 +104,7 @@ def test_crlf_and_lines_of_at_most_75_octets(make_kb):
 
 @pytest.mark.parametrize(
     "line",
-    ["", "A" * 75, "A" * 76, "é" * 80, "DESCRIPTION:" + "李" * 40, "x" * 74 + "€"],
+    ["", "A" * 75, "A" * 76, "A" * 300, "é" * 80, "DESCRIPTION:" + "李" * 40, "x" * 74 + "€"],
 )
 def test_fold(line: str):
     folded = fold(line)

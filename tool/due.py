@@ -102,74 +102,87 @@ def relative(when: date, on: date) -> str:
 
 def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     """Everything that needs doing as of `on`, looking `within` days ahead, most urgent first."""
-    horizon = on + timedelta(days=within)
+    c = _Context(kb, on, on + timedelta(days=within), by_person(kb))
     items: list[Due] = []
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
-        items += _thank_you(kb, iv, on)
-        items += _no_reply(kb, iv, on)
-        items += _follow_up(kb, iv, on)
-        items += _upcoming(kb, iv, on, horizon)
-        items += _referrals(kb, iv)
-        items += _actions(kb, iv)
-        items += _insights(kb, iv, on)
+        for rule in (_thank_you, _no_reply, _follow_up, _upcoming, _referrals, _actions, _insights):
+            items += rule(c, iv)
     for person in kb.people.values():
-        items += _gone_quiet(kb, person, on)
+        items += _gone_quiet(c, person)
     # Dated items beyond the horizon are not due yet; open items have no deadline.
-    kept = [d for d in items if d.urgency == "open" or d.date <= horizon]
+    kept = [d for d in items if d.urgency == "open" or d.date <= c.horizon]
     return sorted(kept, key=lambda d: d.sort_key)
 
 
-def _name(kb: KnowledgeBase, person_id: str) -> str:
-    person = kb.people.get(person_id)
-    return person.name if person else person_id
+def by_person(kb: KnowledgeBase) -> dict[str, list[Interview]]:
+    """Each person id's interviews, oldest first, built once (not one scan per person)."""
+    talks: dict[str, list[Interview]] = {}
+    for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id)):
+        talks.setdefault(iv.person, []).append(iv)
+    return talks
 
 
-def _dated(kind: str, when: date, on: date, iv: Interview, key: str, reason: str) -> Due:
-    return Due(kind, urgency(when, on), when, iv.path, iv.line_of(key), reason, iv.person)
+@dataclass
+class _Context:
+    kb: KnowledgeBase
+    on: date
+    horizon: date
+    talks: dict[str, list[Interview]]
+    _companies: dict[str, list[Person]] | None = None
+
+    def name(self, person_id: str) -> str:
+        person = self.kb.people.get(person_id)
+        return person.name if person else person_id
+
+    def at_company(self, company: str) -> list[Person]:
+        if self._companies is None:
+            self._companies = {}
+            for p in self.kb.people.values():
+                if p.company:
+                    self._companies.setdefault(group_key(p.company), []).append(p)
+        return self._companies.get(group_key(company), [])
+
+    def dated(self, kind: str, when: date, iv: Interview, key: str, reason: str) -> Due:
+        return Due(kind, urgency(when, self.on), when, iv.path, iv.line_of(key), reason, iv.person)
 
 
-def _thank_you(kb: KnowledgeBase, iv: Interview, on: date) -> list[Due]:
+def _thank_you(c: _Context, iv: Interview) -> list[Due]:
     if iv.status != "done" or iv.thanked is not None:
         return []
-    deadline = iv.date + timedelta(days=kb.config.thank_you_within)
+    deadline = iv.date + timedelta(days=c.kb.config.thank_you_within)
     reason = (
-        f"Thank {_name(kb, iv.person)} for the conversation on {iv.date} "
-        f"(due {deadline}, {relative(deadline, on)})"
+        f"Thank {c.name(iv.person)} for the conversation on {iv.date} "
+        f"(due {deadline}, {relative(deadline, c.on)})"
     )
-    return [_dated("thank-you", deadline, on, iv, "status", reason)]
+    return [c.dated("thank-you", deadline, iv, "status", reason)]
 
 
-def _no_reply(kb: KnowledgeBase, iv: Interview, on: date) -> list[Due]:
-    if iv.status != "requested" or iv.requested is None or iv.requested > on:
+def _no_reply(c: _Context, iv: Interview) -> list[Due]:
+    if iv.status != "requested" or iv.requested is None or iv.requested > c.on:
         return []
-    holidays = kb.config.holidays
+    holidays = c.kb.config.holidays
     try_another = add_business_days(iv.requested, TRY_ANOTHER_AFTER, holidays)
     follow_up = add_business_days(iv.requested, FOLLOW_UP_AFTER, holidays)
-    name = _name(kb, iv.person)
-    if on >= follow_up:
+    name = c.name(iv.person)
+    if c.on >= follow_up:
         reason = (
             f"Nudge {name}: no reply in {FOLLOW_UP_AFTER} business days since your request of "
-            f"{iv.requested} (due {follow_up}, {relative(follow_up, on)})"
+            f"{iv.requested} (due {follow_up}, {relative(follow_up, c.on)})"
         )
-        return [_dated("no-reply", follow_up, on, iv, "requested", reason)]
+        return [c.dated("no-reply", follow_up, iv, "requested", reason)]
     reason = (
-        f"{_someone_else(kb, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
+        f"{_someone_else(c, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
         f"since {iv.requested}; nudge them on {follow_up}"
     )
-    return [_dated("no-reply", try_another, on, iv, "requested", reason)]
+    return [c.dated("no-reply", try_another, iv, "requested", reason)]
 
 
-def _someone_else(kb: KnowledgeBase, iv: Interview) -> str:
+def _someone_else(c: _Context, iv: Interview) -> str:
     """Suggest a second person at the interview's company, naming the ones already known."""
-    company = kb.company_of(iv)
+    company = c.kb.company_of(iv)
     if not company:
         return "Try a second person in the same line of work"
-    key = group_key(company)
-    known = sorted(
-        p.name
-        for p in kb.people.values()
-        if p.id != iv.person and p.company and group_key(p.company) == key
-    )
+    known = sorted(p.name for p in c.at_company(company) if p.id != iv.person)
     if not known:
         return f"Try a second person at {company} (nobody else there in your notes yet)"
     return f"Try a second person at {company} (you know {_and(known)})"
@@ -179,48 +192,48 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def contacted_since(kb: KnowledgeBase, person_id: str, since: date) -> bool:
-    """Whether a conversation with the person was done on or after `since`."""
-    return any(i.status == "done" and i.date >= since for i in kb.interviews_with(person_id))
+def contacted_since(talks: list[Interview], since: date) -> bool:
+    """Whether one of these conversations was done on or after `since`."""
+    return any(i.status == "done" and i.date >= since for i in talks)
 
 
-def _follow_up(kb: KnowledgeBase, iv: Interview, on: date) -> list[Due]:
+def _follow_up(c: _Context, iv: Interview) -> list[Due]:
     # A later conversation with the same person settles a follow-up.
-    if iv.follow_up is None or contacted_since(kb, iv.person, iv.follow_up):
-        return []
     when = iv.follow_up
-    reason = f"Follow up with {_name(kb, iv.person)} (planned for {when}, {relative(when, on)})"
-    return [_dated("follow-up", iv.follow_up, on, iv, "follow_up", reason)]
-
-
-def _upcoming(kb: KnowledgeBase, iv: Interview, on: date, horizon: date) -> list[Due]:
-    if iv.status != "scheduled" or iv.date > horizon:
+    if when is None or contacted_since(c.talks.get(iv.person, []), when):
         return []
-    name = _name(kb, iv.person)
-    if iv.date < on:
+    reason = f"Follow up with {c.name(iv.person)} (planned for {when}, {relative(when, c.on)})"
+    return [c.dated("follow-up", when, iv, "follow_up", reason)]
+
+
+def _upcoming(c: _Context, iv: Interview) -> list[Due]:
+    if iv.status != "scheduled" or iv.date > c.horizon:
+        return []
+    name = c.name(iv.person)
+    if iv.date < c.on:
         reason = (
             f"Conversation with {name} was scheduled for {iv.date}: "
             "set its status to done (or cancelled), or move the date"
         )
-        return [_dated("upcoming", iv.date, on, iv, "status", reason)]
+        return [c.dated("upcoming", iv.date, iv, "status", reason)]
     what = MEETINGS.get(iv.format or "", "Conversation")
     minutes = f", {iv.duration} min" if iv.duration else ""
     day = f"{WEEKDAYS[iv.date.weekday()]} {iv.date}"
-    reason = f"{what} with {name} {relative(iv.date, on)} ({day}{minutes})"
-    questions = iv.section(kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
+    reason = f"{what} with {name} {relative(iv.date, c.on)} ({day}{minutes})"
+    questions = iv.section(c.kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
     if questions is None or not questions.text.strip():
         reason += f"; no questions yet: run `tool questions {iv.person}`"
-    return [_dated("upcoming", iv.date, on, iv, "date", reason)]
+    return [c.dated("upcoming", iv.date, iv, "date", reason)]
 
 
-def _referrals(kb: KnowledgeBase, iv: Interview) -> list[Due]:
+def _referrals(c: _Context, iv: Interview) -> list[Due]:
     out: list[Due] = []
-    source = _name(kb, iv.person)
+    source = c.name(iv.person)
     for ref in iv.referrals:
-        person = kb.people.get(ref)
+        person = c.kb.people.get(ref)
         if person is None:
             reason = f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
-        elif any(i.status != "idea" for i in kb.interviews_with(ref)):
+        elif any(i.status != "idea" for i in c.talks.get(ref, [])):
             continue
         else:
             reason = (
@@ -233,8 +246,8 @@ def _referrals(kb: KnowledgeBase, iv: Interview) -> list[Due]:
     return out
 
 
-def _actions(kb: KnowledgeBase, iv: Interview) -> list[Due]:
-    name = _name(kb, iv.person)
+def _actions(c: _Context, iv: Interview) -> list[Due]:
+    name = c.name(iv.person)
     return [
         Due("action", "open", iv.date, iv.path, a.line, f"{name}: {a.text}", iv.person)
         for a in iv.actions
@@ -242,20 +255,20 @@ def _actions(kb: KnowledgeBase, iv: Interview) -> list[Due]:
     ]
 
 
-def _insights(kb: KnowledgeBase, iv: Interview, on: date) -> list[Due]:
-    if iv.status != "done" or iv.date > on or iv.insights:
+def _insights(c: _Context, iv: Interview) -> list[Due]:
+    if iv.status != "done" or iv.date > c.on or iv.insights:
         return []
-    title = kb.config.headings.get("insights", DEFAULT_HEADINGS["insights"])
+    title = c.kb.config.headings.get("insights", DEFAULT_HEADINGS["insights"])
     section = iv.section(title)
     line = section.line if section else iv.body_line
-    reason = f"Write down what you learned from {_name(kb, iv.person)} under ## {title}"
+    reason = f"Write down what you learned from {c.name(iv.person)} under ## {title}"
     return [Due("insights", "open", iv.date, iv.path, line, reason, iv.person)]
 
 
-def last_contact(kb: KnowledgeBase, person_id: str, on: date) -> date | None:
+def last_contact(talks: list[Interview], on: date) -> date | None:
     """The latest done conversation, thank-you or reached follow-up date, up to `on`."""
     days: list[date] = []
-    for iv in kb.interviews_with(person_id):
+    for iv in talks:
         if iv.status == "done":
             days.append(iv.date)
         days += [d for d in (iv.thanked, iv.follow_up) if d is not None]
@@ -263,19 +276,20 @@ def last_contact(kb: KnowledgeBase, person_id: str, on: date) -> date | None:
     return max(reached) if reached else None
 
 
-def _gone_quiet(kb: KnowledgeBase, person: Person, on: date) -> list[Due]:
+def _gone_quiet(c: _Context, person: Person) -> list[Due]:
+    talks = c.talks.get(person.id, [])
     # Nobody is quiet while a conversation with them is still being arranged.
-    if any(i.status in PENDING for i in kb.interviews_with(person.id)):
+    if any(i.status in PENDING for i in talks):
         return []
-    last = last_contact(kb, person.id, on)
+    last = last_contact(talks, c.on)
     if last is None:
         return []
     own = person.stay_in_touch
-    cadence = kb.config.stay_in_touch if own is None else own
+    cadence = c.kb.config.stay_in_touch if own is None else own
     when = last + timedelta(days=cadence)
     reason = (
         f"Get in touch with {person.name}: last contact {last}, "
-        f"every {cadence} days (due {when}, {relative(when, on)})"
+        f"every {cadence} days (due {when}, {relative(when, c.on)})"
     )
     line = person.line_of("name" if own is None else "stay_in_touch")
-    return [Due("gone-quiet", urgency(when, on), when, person.path, line, reason, person.id)]
+    return [Due("gone-quiet", urgency(when, c.on), when, person.path, line, reason, person.id)]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from tool.due import MEETINGS, contacted_since
+from tool.due import MEETINGS, by_person, contacted_since
 from tool.kb import KnowledgeBase
 from tool.model import Interview
 
@@ -37,6 +37,7 @@ class Event:
 def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
     """Scheduled conversations, planned follow-ups and owed thank-yous, sorted by start."""
     out: list[Event] = []
+    talks = by_person(kb)
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
         name = _who(kb, iv)
         about = _about(kb, iv, include_private)
@@ -71,7 +72,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                     "Thank-you",
                 )
             )
-        if iv.follow_up is not None and not contacted_since(kb, iv.person, iv.follow_up):
+        if iv.follow_up is not None and not contacted_since(talks[iv.person], iv.follow_up):
             out.append(
                 Event(
                     f"{iv.id}-follow-up@{UID_DOMAIN}",
@@ -155,11 +156,17 @@ def escape(text: str) -> str:
 
 def fold(line: str, limit: int = 75) -> str:
     """Fold a content line into chunks of at most `limit` octets, never inside a character."""
+    if len(line) <= limit // 4 or len(line.encode("utf-8")) <= limit:
+        return line
+    if line.isascii():
+        # Continuation lines start with a space, which counts toward their 75 octets.
+        step = limit - 1
+        rest = [line[i : i + step] for i in range(limit, len(line), step)]
+        return "\r\n ".join([line[:limit], *rest])
     parts: list[str] = []
     current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
-        # Continuation lines start with a space, which counts toward their 75 octets.
         room = limit if not parts else limit - 1
         if size + width > room:
             parts.append(current)

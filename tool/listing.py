@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tool.due import by_person
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Person
 from tool.search import fold
@@ -97,9 +98,10 @@ def people(
 ) -> list[dict[str, Any]]:
     """One row per person who passes the filters; contact details only when `private`."""
     filters = filters or Filters()
+    talks_of = by_person(kb)
     rows = []
     for person in kb.people.values():
-        talks = kb.interviews_with(person.id)
+        talks = talks_of.get(person.id, [])
         if not (
             _contains(person.company, filters.company)
             and _contains(person.career, filters.career)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from tool.kb import KnowledgeBase, read_text_file
@@ -15,6 +16,7 @@ _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _KEY = re.compile(r"[ \t]*[\w-]+:[ \t]*")
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     stripped = "".join(
         c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
@@ -24,6 +26,8 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Text for comparing: no case, no accents (Zoë, ZOE and zoe are the same)."""
+    if text.isascii():
+        return text.lower()
     return "".join(_fold_char(c) for c in text)
 
 
@@ -73,6 +77,9 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
     """
     hits: list[Hit] = []
     for path, text, body_line in files:
+        whole = fold(text)
+        if not all(term in whole for term in query):
+            continue
         found: list[Hit] = []
         seen: set[str] = set()
         for number, line in enumerate(text.split("\n"), start=1):
@@ -92,6 +99,8 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
 
 
 def _spans(line: str, start: int, query: list[str]) -> tuple[tuple[int, int], ...]:
+    if not any(term in fold(line[start:]) for term in query):
+        return ()
     folded, origin = _folded_with_origin(line[start:])
     spans: list[tuple[int, int]] = []
     for term in query:
