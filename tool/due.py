@@ -122,6 +122,12 @@ def by_person(kb: KnowledgeBase) -> dict[str, list[Interview]]:
     return talks
 
 
+def person_name(kb: KnowledgeBase, person_id: str) -> str:
+    """The person's name, or the id itself when there is no such person."""
+    person = kb.people.get(person_id)
+    return person.name if person else person_id
+
+
 @dataclass
 class _Context:
     kb: KnowledgeBase
@@ -131,8 +137,7 @@ class _Context:
     _companies: dict[str, list[Person]] | None = None
 
     def name(self, person_id: str) -> str:
-        person = self.kb.people.get(person_id)
-        return person.name if person else person_id
+        return person_name(self.kb, person_id)
 
     def at_company(self, company: str) -> list[Person]:
         if self._companies is None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from tool.due import MEETINGS, by_person, contacted_since
+from tool.due import MEETINGS, by_person, contacted_since, person_name
 from tool.kb import KnowledgeBase
 from tool.model import Interview
 
@@ -39,7 +39,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
     out: list[Event] = []
     talks = by_person(kb)
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
-        name = _who(kb, iv)
+        name = person_name(kb, iv.person)
         about = _about(kb, iv, include_private)
         # DTSTAMP must not be the time of the export (the file would change on every run);
         # the latest date in the record moves whenever the record's dates do.
@@ -85,11 +85,6 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                 )
             )
     return sorted(out, key=lambda e: (e.start.isoformat(), e.uid))
-
-
-def _who(kb: KnowledgeBase, iv: Interview) -> str:
-    person = kb.person_of(iv)
-    return person.name if person else iv.person
 
 
 def _start(iv: Interview) -> tuple[date | datetime, int | None]:

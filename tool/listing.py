@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.due import by_person
+from tool.due import by_person, person_name
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Person
 from tool.search import fold
@@ -158,8 +158,6 @@ def interviews(
 def _interview_row(
     kb: KnowledgeBase, iv: Interview, company: str | None, career: str | None
 ) -> dict[str, Any]:
-    person = kb.person_of(iv)
-
     def day(value: date | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -167,7 +165,7 @@ def _interview_row(
         "id": iv.id,
         "date": iv.date.isoformat(),
         "person": iv.person,
-        "name": person.name if person else iv.person,
+        "name": person_name(kb, iv.person),
         "status": iv.status,
         "format": iv.format,
         "duration": iv.duration,
