@@ -74,6 +74,16 @@ def test_people_filters_and_sort(make_kb, args: tuple[str, ...], expected: list[
         (("--career", "DATA SCIENCE", "--purpose", "job"), ["2026-10-01-cleo-ruiz"]),
         (("--tag", "ROBOTICS"), ["2026-09-01-ada-park"]),
         (
+            ("--sort", "status"),  # in the order of a conversation's life, not alphabetical
+            [
+                "2026-12-10-cleo-ruiz",
+                "2026-11-25-eva-lind",
+                "2026-09-01-ada-park",
+                "2026-10-01-cleo-ruiz",
+                "2026-11-20-ben-ode",
+            ],
+        ),
+        (
             ("--sort", "name"),
             [
                 "2026-09-01-ada-park",

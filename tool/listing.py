@@ -12,7 +12,7 @@ from typing import Any
 
 from tool.due import by_person, person_name
 from tool.kb import KnowledgeBase
-from tool.model import Interview, Person
+from tool.model import STATUSES, Interview, Person
 from tool.search import fold
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "last_conversation")
@@ -192,6 +192,8 @@ def _sorted(rows: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[st
 
     def value(row: dict[str, Any]) -> Any:
         v = row[key]
+        if key == "status" and v in STATUSES:
+            return STATUSES.index(v)  # the order a conversation goes through
         return fold(v) if isinstance(v, str) else v
 
     return sorted(present, key=value, reverse=reverse) + missing
