@@ -388,3 +388,18 @@ def test_due_usage_errors(kb_root: Path, args: list[str], message: str):
     result = run("due", "--root", kb_root, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
+    from tool.cli import plan_commands
+
+    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "72")
+    result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
+    assert result.stdout.splitlines()[6:10] == [
+        "  no reply    Try a second person at Globex (you know Dan Wu): no reply",
+        "              from Cléo Ruiz in 3 business days since 2026-11-16; nudge",
+        "              them on 2026-11-25",
+        "              interviews/2026-12-10-cleo-ruiz.md:5",
+    ]
+    assert max(len(line) for line in result.stdout.splitlines()) <= 72

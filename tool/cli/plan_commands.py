@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -85,7 +86,10 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
     day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
     click.echo(click.style(f"As of {day}: ", bold=True) + (summary or "nothing due"))
-    width = max((len(label) for label in KIND_LABELS.values()), default=0)
+    width = max(len(label) for label in KIND_LABELS.values())
+    indent = " " * (width + 4)
+    # On a terminal, long reasons wrap under themselves instead of under the labels.
+    columns = shutil.get_terminal_size().columns if is_terminal() else 0
     for level in duemod.URGENCIES:
         group = [d for d in items if d.urgency == level]
         if not group:
@@ -95,8 +99,12 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
         click.echo(click.style(f"{title} ({len(group)})", fg=colour, bold=True))
         for d in group:
             label = KIND_LABELS[d.kind].ljust(width)
-            click.echo(f"  {click.style(label, fg=colour)}  {d.reason}")
-            click.echo(f"  {' ' * width}  " + click.style(f"{d.path}:{d.line}", dim=True))
+            reason = d.reason
+            if columns > len(indent) + 30:
+                lines = textwrap.wrap(reason, columns - len(indent), break_on_hyphens=False)
+                reason = f"\n{indent}".join(lines)
+            click.echo(f"  {click.style(label, fg=colour)}  {reason}")
+            click.echo(indent + click.style(f"{d.path}:{d.line}", dim=True))
 
 
 @click.command("list")
