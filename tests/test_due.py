@@ -10,6 +10,7 @@ import pytest
 from conftest import run, write
 
 from tool import kb as kbmod
+from tool.cli import plan_commands
 from tool.due import add_business_days, due, relative
 
 GOLDEN = Path(__file__).parent / "golden" / "due"
@@ -391,8 +392,6 @@ def test_due_usage_errors(kb_root: Path, args: list[str], message: str):
 
 
 def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
-    from tool.cli import plan_commands
-
     monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "72")
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
