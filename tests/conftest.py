@@ -54,3 +54,13 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    import contextlib
+
+    # Guarded: another branch may register the same option.
+    with contextlib.suppress(ValueError):
+        parser.addoption(
+            "--update-golden", action="store_true", help="Rewrite tests/golden/ files."
+        )

@@ -7,6 +7,7 @@ import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,7 +32,7 @@ class Config:
     target_careers: tuple[str, ...] = ()
     target_companies: tuple[str, ...] = ()
     digest_title: str = "Informational interviews"
-    holidays: tuple[str, ...] = ()
+    holidays: tuple[date, ...] = ()
     headings: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -139,12 +140,39 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
 
     config.stay_in_touch = number(defaults, "stay_in_touch", 90)
     config.thank_you_within = number(defaults, "thank_you_within", 1)
-    config.holidays = tuple(str(d) for d in defaults.get("holidays", []))
+    config.holidays = _holidays(defaults.get("holidays", []), problems)
     config.target_careers = strings(targets, "careers")
     config.target_companies = strings(targets, "companies")
     title = digest.get("title", config.digest_title)
     config.digest_title = title if isinstance(title, str) else config.digest_title
     return config, problems
+
+
+def _holidays(value: Any, problems: list[Problem]) -> tuple[date, ...]:
+    """`holidays` as dates: TOML dates or ISO `YYYY-MM-DD` text; anything else is a problem."""
+    items = value if isinstance(value, list) else [value]
+    found: list[date] = []
+    for item in items:
+        day = item if isinstance(item, date) and not isinstance(item, datetime) else None
+        if isinstance(item, str):
+            try:
+                day = date.fromisoformat(item.strip())
+            except ValueError:
+                day = None
+        if day is None:
+            problems.append(
+                Problem(
+                    CONFIG_NAME,
+                    1,
+                    1,
+                    "error",
+                    f"holidays must be a list of dates written YYYY-MM-DD, not {item!r}",
+                    "config",
+                )
+            )
+        else:
+            found.append(day)
+    return tuple(sorted(set(found)))
 
 
 def _toml_position(message: str, text: str) -> tuple[int, int]:

@@ -1,0 +1,172 @@
+"""An iCalendar (RFC 5545) file of conversations, follow-ups and thank-yous. Pure.
+
+Written by hand: the format needs only escaping, CRLF line ends and folding at 75 octets,
+and doing it here keeps the output byte-stable across library versions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tool.due import MEETINGS, by_person, contacted_since, person_name
+from tool.kb import KnowledgeBase
+from tool.model import Interview
+
+PRODID = "-//tool//informational interviews//EN"
+DEFAULT_MINUTES = 30
+UID_DOMAIN = "tool.invalid"
+CONTACTS = ("email", "phone", "linkedin")
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One calendar entry: timed when `start` is a datetime, all-day when it is a date."""
+
+    uid: str
+    stamp: date
+    start: date | datetime
+    minutes: int | None  # length of a timed event
+    summary: str
+    description: str
+    categories: str
+
+
+def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
+    """Scheduled conversations, planned follow-ups and owed thank-yous, sorted by start."""
+    out: list[Event] = []
+    talks = by_person(kb)
+    for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
+        name = person_name(kb, iv.person)
+        about = _about(kb, iv, include_private)
+        # DTSTAMP must not be the time of the export (the file would change on every run);
+        # the latest date in the record moves whenever the record's dates do.
+        stamp = max(d for d in (iv.date, iv.requested, iv.thanked, iv.follow_up) if d)
+        if iv.status == "scheduled":
+            start, minutes = _start(iv)
+            what = MEETINGS.get(iv.format or "", "Conversation")
+            length = f"{iv.duration or DEFAULT_MINUTES} min"
+            when = length if minutes else f"{length}; no time in the notes (add time: HH:MM)"
+            out.append(
+                Event(
+                    f"{iv.id}@{UID_DOMAIN}",
+                    stamp,
+                    start,
+                    minutes,
+                    f"{what} with {name}",
+                    f"{about}\nLength: {when}",
+                    "Conversation",
+                )
+            )
+        if iv.status == "done" and iv.thanked is None:
+            out.append(
+                Event(
+                    f"{iv.id}-thank-you@{UID_DOMAIN}",
+                    stamp,
+                    iv.date + timedelta(days=kb.config.thank_you_within),
+                    None,
+                    f"Thank {name} for the conversation on {iv.date}",
+                    about,
+                    "Thank-you",
+                )
+            )
+        if iv.follow_up is not None and not contacted_since(talks[iv.person], iv.follow_up):
+            out.append(
+                Event(
+                    f"{iv.id}-follow-up@{UID_DOMAIN}",
+                    stamp,
+                    iv.follow_up,
+                    None,
+                    f"Follow up with {name}",
+                    about,
+                    "Follow-up",
+                )
+            )
+    return sorted(out, key=lambda e: (e.start.isoformat(), e.uid))
+
+
+def _start(iv: Interview) -> tuple[date | datetime, int | None]:
+    """A timed start when the interview has a `time: HH:MM` field, else the whole day."""
+    match = _TIME.fullmatch(str(iv.extra.get("time", "")).strip())
+    if not match:
+        return iv.date, None
+    start = datetime(iv.date.year, iv.date.month, iv.date.day, int(match[1]), int(match[2]))
+    return start, iv.duration or DEFAULT_MINUTES
+
+
+def _about(kb: KnowledgeBase, iv: Interview, include_private: bool) -> str:
+    person = kb.person_of(iv)
+    role = person.role if person else None
+    company = kb.company_of(iv)
+    lines = [", ".join(filter(None, [role, company]))]
+    if iv.purpose:
+        lines.append(f"Purpose: {iv.purpose}")
+    if include_private and person:
+        lines += [f"{k.capitalize()}: {getattr(person, k)}" for k in CONTACTS if getattr(person, k)]
+    lines.append(f"Notes: {iv.path}")
+    return "\n".join(line for line in lines if line)
+
+
+def calendar(items: list[Event], name: str) -> str:
+    """The whole VCALENDAR as text with CRLF line ends, folded at 75 octets."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{escape(name)}",
+    ]
+    for e in items:
+        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{e.stamp:%Y%m%d}T000000Z"]
+        if isinstance(e.start, datetime):
+            # Floating local time: the notes say "10:00", not in which time zone.
+            lines.append(f"DTSTART:{e.start:%Y%m%dT%H%M%S}")
+            lines.append(f"DURATION:PT{e.minutes or DEFAULT_MINUTES}M")
+        else:
+            lines.append(f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}")
+            lines.append(f"DTEND;VALUE=DATE:{e.start + timedelta(days=1):%Y%m%d}")
+        lines += [
+            f"SUMMARY:{escape(e.summary)}",
+            f"DESCRIPTION:{escape(e.description)}",
+            f"CATEGORIES:{escape(e.categories)}",
+            "TRANSP:TRANSPARENT" if not isinstance(e.start, datetime) else "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def escape(text: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """Fold a content line into chunks of at most `limit` octets, never inside a character."""
+    if len(line) <= limit // 4 or len(line.encode("utf-8")) <= limit:
+        return line
+    if line.isascii():
+        # Continuation lines start with a space, which counts toward their 75 octets.
+        step = limit - 1
+        rest = [line[i : i + step] for i in range(limit, len(line), step)]
+        return "\r\n ".join([line[:limit], *rest])
+    parts: list[str] = []
+    current, size = "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        room = limit if not parts else limit - 1
+        if size + width > room:
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)

@@ -1,0 +1,138 @@
+"""Full-text search over people and interviews, ignoring case and accents."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from tool.kb import KnowledgeBase, read_text_file
+
+PLACES = ("people", "interviews")
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_KEY = re.compile(r"[ \t]*[\w-]+:[ \t]*")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+    )
+    return stripped.casefold()
+
+
+def fold(text: str) -> str:
+    """Text for comparing: no case, no accents (Zoë, ZOE and zoe are the same)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+def _folded_with_origin(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the index it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        piece = _fold_char(char)
+        out.append(piece)
+        origin += [i] * len(piece)
+    return "".join(out), origin
+
+
+def terms(query: str) -> list[str]:
+    """Words, and "quoted phrases" as one term, folded; blanks are dropped."""
+    found = []
+    for match in _TERM.finditer(query):
+        term = " ".join(fold(match.group(1) or match.group(2) or "").split())
+        if term:
+            found.append(term)
+    return list(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A line holding at least one term, with the spans of the matches in it."""
+
+    path: PurePosixPath
+    line: int
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "line": self.line,
+            "text": self.text,
+            "matches": [list(s) for s in self.spans],
+        }
+
+
+def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[str]) -> list[Hit]:
+    """Lines of the files that hold every term, each with the lines where a term appears.
+
+    `files` are (path, text, first body line). Front-matter keys never match, only values.
+    """
+    hits: list[Hit] = []
+    for path, text, body_line in files:
+        whole = fold(text)
+        if not all(term in whole for term in query):
+            continue
+        found: list[Hit] = []
+        seen: set[str] = set()
+        for number, line in enumerate(text.split("\n"), start=1):
+            start = 0
+            if number < body_line:
+                key = _KEY.match(line)
+                start = key.end() if key else 0
+            spans = _spans(line, start, query)
+            if spans:
+                found.append(Hit(path, number, line, spans))
+                folded = fold(line[start:])
+                seen.update(t for t in query if t in folded)
+        # Several terms mean all of them, anywhere in the same file.
+        if found and seen.issuperset(query):
+            hits += found
+    return sorted(hits, key=lambda h: (str(h.path), h.line))
+
+
+def _spans(line: str, start: int, query: list[str]) -> tuple[tuple[int, int], ...]:
+    if not any(term in fold(line[start:]) for term in query):
+        return ()
+    folded, origin = _folded_with_origin(line[start:])
+    spans: list[tuple[int, int]] = []
+    for term in query:
+        at = folded.find(term)
+        while at >= 0:
+            spans.append((start + origin[at], start + origin[at + len(term) - 1] + 1))
+            at = folded.find(term, at + len(term))
+    return tuple(_merge(sorted(spans)))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def search(kb: KnowledgeBase, query: str, places: Iterable[str] = PLACES) -> list[Hit]:
+    """Search the files of the KB that loaded, in the given folders."""
+    wanted = terms(query)
+    if not wanted:
+        return []
+    records = [
+        *(kb.people.values() if "people" in places else ()),
+        *(kb.interviews.values() if "interviews" in places else ()),
+    ]
+    files = []
+    for record in records:
+        text, _ = read_text_file(kb.root, kb.root / record.path)
+        if text is not None:
+            files.append((record.path, text, record.body_line))
+    return search_texts(files, wanted)
