@@ -72,6 +72,7 @@ def template_context(
     career = kb.career_of(interview) if interview else person.career
     return {
         "person": person,
+        "first_name": person.name.split()[0] if person.name.split() else person.name,
         "introducer": introducer,
         "interview": interview,
         "purpose": purpose or (interview.purpose if interview else None) or "other",

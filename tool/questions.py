@@ -14,7 +14,7 @@ from tool.document import split, to_python
 from tool.errors import ToolError
 from tool.kb import KnowledgeBase, read_text_file
 from tool.model import Interview, Person
-from tool.render import render
+from tool.render import render_body
 from tool.scaffold import package_data
 from tool.validate import suggest
 
@@ -112,9 +112,7 @@ def render_set(
     env: Environment, root: Path, qset: QuestionSet, context: dict[str, object]
 ) -> list[str]:
     """Render a set for a context; its front matter is metadata, not questions."""
-    rendered = render(env, f"{FOLDER}/{qset.name}.md", context, root)
-    body = split(rendered).body if rendered.startswith("---") else rendered
-    return parse_questions(body)
+    return parse_questions(render_body(env, f"{FOLDER}/{qset.name}.md", context, root))
 
 
 def _key(question: str) -> str:

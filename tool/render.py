@@ -211,6 +211,16 @@ def render(
         raise TemplateProblem(_message(exc), _shown(path, name, display_root), line) from None
 
 
+def render_body(
+    env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
+) -> str:
+    """Render a template whose own front matter (title, description...) is not output."""
+    from tool.document import split
+
+    rendered = render(env, name, context, display_root)
+    return split(rendered).body if rendered.startswith("---") else rendered
+
+
 def _generate_limited(chunks: Iterator[str]) -> str:
     """Join a template's output, stopping it when it runs too long or writes too much."""
     deadline = time.monotonic() + TIME_LIMIT

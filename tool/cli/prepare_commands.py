@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tool import drafts
 from tool import questions as questions_mod
 from tool.cli.common import DATE, dump_json, format_option, load_kb, root_option
 from tool.model import PURPOSES
@@ -79,4 +80,41 @@ def questions_command(
         click.echo(note, err=True)
 
 
-COMMANDS = [questions_command]
+@click.command("draft")
+@click.argument("kind", type=click.Choice(drafts.KINDS))
+@click.argument("target")
+@click.option("--via", help="intro-request: who introduces you (default: introduced_by).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the draft to this new file (never overwrites).",
+)
+@on_option
+@root_option
+def draft_command(
+    kind: str, target: str, via: str | None, output: Path | None, on: date | None, root: Path | None
+) -> None:
+    """Print a message draft for TARGET (a person or an interview id).
+
+    KIND is outreach, intro-request (to the contact who can introduce you
+    to TARGET), thank-you (cites an insight or note of the conversation) or
+    follow-up. A person TARGET means their latest conversation. Drafts are
+    only printed or written to a file: nothing is ever sent. Edit them in
+    templates/messages/ (variables: docs/templates.md).
+
+    \b
+    Example:
+      tool draft outreach jane-doe
+      tool draft intro-request omar-haddad --via jane-doe
+      tool draft thank-you 2026-03-14-jane-doe --output thanks.txt
+    """
+    kb = load_kb(root)
+    text = drafts.draft(kb, kind, target, on or date.today(), via)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    drafts.write_draft(kb.root, output, text)
+    click.echo(f"Wrote {output}")
+
+
+COMMANDS = [questions_command, draft_command]
