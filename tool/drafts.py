@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
 
 from tool import kb as kbmod
 from tool.context import template_context, template_env
@@ -82,14 +85,32 @@ def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | Non
     introducer, referred_in = (
         find_introducer(kb, person, via) if kind == "intro-request" else (None, None)
     )
+    context = draft_context(kb, kind, person, today, interview, introducer, referred_in)
+    return render_draft(template_env(kb.root), kb.root, kind, context)
+
+
+def draft_context(
+    kb: KnowledgeBase,
+    kind: str,
+    person: Person,
+    today: date,
+    interview: Interview | None,
+    introducer: Person | None = None,
+    referred_in: Interview | None = None,
+) -> dict[str, Any]:
+    """The template context of a draft: the common variables plus the draft's own."""
     context = template_context(kb, person, today, interview, introducer=introducer)
     referrals = interview.referrals if interview else ()
-    context |= {
+    return context | {
         "kind": kind,
         "referred_in": referred_in,
         "referral_names": [kb.people[r].name if r in kb.people else r for r in referrals],
     }
-    text = render_body(template_env(kb.root), f"{FOLDER}/{kind}.md", context, kb.root)
+
+
+def render_draft(env: Environment, root: Path, kind: str, context: dict[str, Any]) -> str:
+    """Render `templates/messages/<kind>.md`, without its front matter."""
+    text = render_body(env, f"{FOLDER}/{kind}.md", context, root)
     return text.strip("\n") + "\n"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from tool.context import template_context, template_env
-from tool.document import split, to_python
+from tool.document import Issue, split, to_python
 from tool.errors import ToolError
 from tool.kb import KnowledgeBase, read_text_file
 from tool.model import Interview, Person
@@ -34,6 +34,7 @@ class QuestionSet:
     title: str
     purpose: str | None
     description: str
+    issues: tuple[Issue, ...] = ()  # front matter problems, for `tool validate`
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,11 @@ class Suggestion:
 
 def read_set(path: Path, name: str) -> QuestionSet:
     """A set's metadata from its optional front matter, read with the safe reader."""
-    text, _ = read_text_file(path.parent, path)
+    text, issues = read_text_file(path.parent, path)
     meta: dict[str, object] = {}
     if text is not None and text.startswith("---"):
         doc = split(text)
+        issues += doc.issues
         if doc.meta is not None:
             value = to_python(doc.meta)
             meta = value if isinstance(value, dict) else {}
@@ -61,9 +63,8 @@ def read_set(path: Path, name: str) -> QuestionSet:
         value = meta.get(key)
         return value.strip() or None if isinstance(value, str) else None
 
-    return QuestionSet(
-        name, path, field("title") or name, field("purpose"), field("description") or ""
-    )
+    title, description = field("title") or name, field("description") or ""
+    return QuestionSet(name, path, title, field("purpose"), description, tuple(issues))
 
 
 def set_files(root: Path) -> dict[str, Path]:

@@ -196,9 +196,7 @@ def render(
             f"template stopped: {message or exc}", _shown(path, name, display_root), line
         ) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            exc.message or "syntax error", _shown(exc.filename, name, display_root), exc.lineno
-        ) from None
+        raise _syntax_problem(exc, name, display_root) from None
     except (
         jinja2.TemplateError,
         TypeError,
@@ -209,6 +207,21 @@ def render(
     ) as exc:
         path, line = _template_position(exc, name)
         raise TemplateProblem(_message(exc), _shown(path, name, display_root), line) from None
+
+
+def compile_template(env: jinja2.Environment, name: str, display_root: Path | None = None) -> None:
+    """Compile a template without running it; a syntax error becomes a TemplateProblem."""
+    try:
+        env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_problem(exc, name, display_root) from None
+
+
+def _syntax_problem(
+    exc: jinja2.TemplateSyntaxError, name: str, display_root: Path | None
+) -> TemplateProblem:
+    where = _shown(exc.filename, name, display_root)
+    return TemplateProblem(exc.message or "syntax error", where, exc.lineno)
 
 
 def render_body(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tool import brief as brief_mod
 from tool import drafts
 from tool import questions as questions_mod
 from tool.cli.common import DATE, dump_json, format_option, load_kb, root_option
@@ -81,7 +82,7 @@ def questions_command(
 
 
 @click.command("draft")
-@click.argument("kind", type=click.Choice(drafts.KINDS))
+@click.argument("kind", type=click.Choice(drafts.KINDS), metavar="KIND")
 @click.argument("target")
 @click.option("--via", help="intro-request: who introduces you (default: introduced_by).")
 @click.option(
@@ -117,4 +118,29 @@ def draft_command(
     click.echo(f"Wrote {output}")
 
 
-COMMANDS = [questions_command, draft_command]
+@click.command("brief")
+@click.argument("person")
+@on_option
+@format_option("text", "json")
+@root_option
+def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> None:
+    """Print one screen about PERSON before you meet them.
+
+    Who they are, how you met and through whom, every conversation with its
+    key insights, open action items, referrals they gave you, and suggested
+    questions (as `tool questions PERSON` would print them).
+
+    \b
+    Example:
+      tool brief jane-doe
+      tool brief jane-doe --format json
+    """
+    kb = load_kb(root)
+    found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())
+    if fmt == "json":
+        dump_json(brief_mod.to_json(found))
+    else:
+        click.echo(brief_mod.to_text(found), nl=False)
+
+
+COMMANDS = [questions_command, draft_command, brief_command]
