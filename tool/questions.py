@@ -35,6 +35,7 @@ class QuestionSet:
     purpose: str | None
     description: str
     issues: tuple[Issue, ...] = ()  # front matter problems, for `tool validate`
+    packaged: bool = False  # a default shipped with tool, not in the KB's templates/
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Suggestion:
     already_asked: int
 
 
-def read_set(path: Path, name: str) -> QuestionSet:
+def read_set(path: Path, name: str, packaged: bool = False) -> QuestionSet:
     """A set's metadata from its optional front matter, read with the safe reader."""
     text, issues = read_text_file(path.parent, path)
     meta: dict[str, object] = {}
@@ -64,26 +65,24 @@ def read_set(path: Path, name: str) -> QuestionSet:
         return value.strip() or None if isinstance(value, str) else None
 
     title, description = field("title") or name, field("description") or ""
-    return QuestionSet(name, path, title, field("purpose"), description, tuple(issues))
-
-
-def set_files(root: Path) -> dict[str, Path]:
-    """Question set files by name: the KB's own, then packaged defaults it does not override."""
-    found: dict[str, Path] = {}
-    for folder in (root / "templates" / FOLDER, package_data() / "templates" / FOLDER):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.md")):
-                found.setdefault(path.stem, path)
-    return dict(sorted(found.items()))
+    purpose = field("purpose")
+    return QuestionSet(name, path, title, purpose, description, tuple(issues), packaged)
 
 
 def question_sets(root: Path) -> list[QuestionSet]:
-    """Every question set available to the KB, sorted by name."""
-    return [read_set(path, name) for name, path in set_files(root).items()]
+    """The KB's own sets, then the packaged defaults it does not override, sorted by name."""
+    found: dict[str, QuestionSet] = {}
+    own, packaged = root / "templates" / FOLDER, package_data() / "templates" / FOLDER
+    for folder in (own, packaged):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.md")):
+                if path.stem not in found:
+                    found[path.stem] = read_set(path, path.stem, folder == packaged)
+    return sorted(found.values(), key=lambda s: s.name)
 
 
 def choose(sets: list[QuestionSet], purpose: str | None, template: str | None) -> QuestionSet:
-    """The set named `template`, else the set for `purpose` (its own name first)."""
+    """The set named `template`, else the set for `purpose` (the KB's own first)."""
     by_name = {s.name: s for s in sets}
     if template is not None:
         name = template.removesuffix(".md")
@@ -94,7 +93,7 @@ def choose(sets: list[QuestionSet], purpose: str | None, template: str | None) -
         return by_name[name]
     wanted = purpose or GENERAL
     matching = [s for s in sets if s.purpose == wanted]
-    matching.sort(key=lambda s: (s.name != wanted, s.name))
+    matching.sort(key=lambda s: (s.packaged, s.name != wanted, s.name))
     if not matching:
         have = ", ".join(sorted({s.purpose for s in sets if s.purpose})) or "none"
         raise ToolError(
