@@ -84,7 +84,8 @@ def to_text(brief: Brief) -> str:
         lines.append("Introduced you to: " + ", ".join(x.name for x in brief.introduced))
     if p.body.strip():
         lines.append(f"Notes: {first_paragraph(p.body)}")
-    lines += ["", f"Conversations ({len(brief.conversations)})"]
+    count = len(brief.conversations)
+    lines += ["", f"Conversations ({count})" if count else "Conversations: none yet"]
     for iv in brief.conversations:
         how = ", ".join(x for x in (iv.format, f"{iv.duration} min" if iv.duration else "") if x)
         lines.append(
@@ -94,8 +95,6 @@ def to_text(brief: Brief) -> str:
             lines.append(f"    - {untag(insight)}")
         if len(iv.insights) > INSIGHTS_SHOWN:
             lines.append(f"    ({len(iv.insights) - INSIGHTS_SHOWN} more in {iv.path})")
-    if not brief.conversations:
-        lines.append("  none yet")
     if brief.open_actions:
         lines += ["", f"Open action items ({len(brief.open_actions)})"]
         lines += [f"  - [ ] {a.text}  ({iv.path}:{a.line})" for iv, a in brief.open_actions]
