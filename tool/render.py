@@ -187,8 +187,11 @@ def render(
     """
     try:
         return _generate_limited(env.get_template(name).generate(context))
-    except TemplateProblem:
-        raise
+    except TemplateProblem as exc:
+        if exc.path is not None:
+            raise
+        path, line = _template_position(exc, name)  # a refused include: where it was asked for
+        raise TemplateProblem(exc.message, _shown(path, name, display_root), line) from None
     except (LimitExceeded, RecursionError, MemoryError) as exc:
         path, line = _template_position(exc, name)
         message = "templates call themselves too deeply" if isinstance(exc, RecursionError) else ""
