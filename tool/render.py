@@ -188,9 +188,10 @@ def render(
     try:
         return _generate_limited(env.get_template(name).generate(context))
     except TemplateProblem as exc:
-        if exc.path is not None:
+        path, line = _template_position(exc, name)
+        if exc.path is not None or path is None:
             raise
-        path, line = _template_position(exc, name)  # a refused include: where it was asked for
+        # A refused include or extends: point at the line that asked for it.
         raise TemplateProblem(exc.message, _shown(path, name, display_root), line) from None
     except (LimitExceeded, RecursionError, MemoryError) as exc:
         path, line = _template_position(exc, name)
