@@ -92,3 +92,10 @@ def test_brief_of_an_unknown_person(root):
     result = run("brief", "ann-le", "--root", root)
     assert result.exit_code == 1
     assert result.stderr == "Error: no person 'ann-le' in people/ (did you mean ann-lee?)\n"
+
+
+@pytest.mark.parametrize("command", ["questions", "draft", "brief"])
+def test_help_has_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert f"\n  Example:\n    tool {command} " in result.stdout

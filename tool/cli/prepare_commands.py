@@ -20,7 +20,7 @@ on_option = click.option("--on", "on", type=DATE, help="Take this date as today 
 @click.command("questions")
 @click.argument("person")
 @click.option("--purpose", type=click.Choice(PURPOSES), help="Use the set for this purpose.")
-@click.option("--template", help="Use templates/questions/NAME.md.")
+@click.option("--template", metavar="NAME", help="Use templates/questions/NAME.md.")
 @click.option(
     "--count",
     type=click.IntRange(1, 1000),
@@ -84,7 +84,9 @@ def questions_command(
 @click.command("draft")
 @click.argument("kind", type=click.Choice(drafts.KINDS), metavar="KIND")
 @click.argument("target")
-@click.option("--via", help="intro-request: who introduces you (default: introduced_by).")
+@click.option(
+    "--via", metavar="PERSON", help="intro-request: who introduces you (default: introduced_by)."
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
