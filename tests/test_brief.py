@@ -39,8 +39,8 @@ def test_brief_of_a_person_with_history(root):
         "  - Lee from finance: not in people/ yet (from 2026-03-10)\n"
         "\n"
         "Suggested questions (company set)\n"
-        '  1. When we last spoke I noted: "SQL matters more than any certificate." — has '
-        "anything changed since, or would you put it differently now?\n"
+        '  1. Following up on what I took away last time ("SQL matters more than any '
+        'certificate."): has anything changed since, or would you put it differently now?\n'
         "  2. What is it really like to work at O'Brien & Sons day to day, compared with places "
         "you worked before?\n"
         "  3. How are decisions made at O'Brien & Sons: who has to agree before something ships?\n"

@@ -42,7 +42,7 @@ def test_every_default_set_renders_clean_numbered_questions(root, name, person):
         ("career", "cy-role", "How did you end up as Product Manager? What did", "working at"),
         ("career", "di-company", "What do you like most about working at Initech", "end up as"),
         ("career", "ed-intro", "How do you know Kim Park, and what did they think", "noted"),
-        ("career", "ann-lee", 'When we last spoke I noted: "SQL matters more', "How do you know"),
+        ("career", "ann-lee", 'took away last time ("SQL matters more', "How do you know"),
         ("company", "bo", "How are decisions made: who has to agree", "Besides"),
         ("company", "di-company", "How are decisions made at Initech: who", "as Product"),
         ("company", "cy-role", "work with most closely as Product Manager,", "at Initech"),
@@ -67,8 +67,8 @@ def test_exact_career_questions_for_a_person_with_history(root):
     result = questions(root, "ann-lee", "--purpose", "career")
     assert result.exit_code == 0
     assert result.stdout == (
-        '1. When we last spoke I noted: "SQL matters more than any certificate." — has anything '
-        "changed since, or would you put it differently now?\n"
+        '1. Following up on what I took away last time ("SQL matters more than any '
+        'certificate."): has anything changed since, or would you put it differently now?\n'
         "2. How did you end up as Head of Data at O'Brien & Sons? What did the path look like "
         "from the inside?\n"
         "3. Which skills have mattered most in your work, and which mattered less than you "
