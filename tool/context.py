@@ -45,13 +45,13 @@ def past_interviews(
     return [i for i in done if i.id != before.id and (i.date, i.id) < (before.date, before.id)]
 
 
-def highlight(interview: Interview | None) -> str | None:
+def highlight(interview: Interview | None, notes_heading: str = "Notes") -> str | None:
     """Something specific from a conversation: its first insight, else its notes' first sentence."""
     if interview is None:
         return None
     if interview.insights:
         return untag(interview.insights[0]) or None
-    notes = interview.section("Notes")
+    notes = interview.section(notes_heading)
     text = " ".join(notes.text.split()) if notes else ""
     return _SENTENCE_END.split(text, maxsplit=1)[0] or None
 
@@ -80,7 +80,7 @@ def template_context(
         "career": career,
         "past_interviews": past,
         "past_insights": [insight for iv in past for insight in iv.insights],
-        "highlight": highlight(interview),
+        "highlight": highlight(interview, kb.config.headings.get("notes", "Notes")),
         "me": kb.config.me,
         "today": today,
     }
