@@ -84,6 +84,11 @@ def test_the_example_knowledge_base_passes_validate():
             ],
         ),
         (
+            "questions/binary.md",
+            b"1. \xff?\n",
+            ["templates/questions/binary.md:1:1: error: file is not valid UTF-8 text [template]"],
+        ),
+        (
             "interview.md",
             "---\nperson: {{ person.id | yaml }\n---\n",
             [

@@ -16,11 +16,12 @@ from tool.scaffold import templates_env
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-def untag(insight: Insight | str, topics: tuple[str, ...] = ()) -> str:
-    """An insight's text without its `#topic` words (the filter `untag`)."""
-    text = insight.text if isinstance(insight, Insight) else str(insight)
-    topics = insight.topics if isinstance(insight, Insight) else topics
-    for topic in topics:
+def untag(insight: Insight | str) -> str:
+    """An insight's text without its `#topic` words, on one line (the filter `untag`)."""
+    if not isinstance(insight, Insight):
+        return " ".join(str(insight).split())
+    text = insight.text
+    for topic in insight.topics:
         text = re.sub(rf"(?<!\S)#{re.escape(topic)}(?![\w-])", "", text, flags=re.IGNORECASE)
     return " ".join(text.split())
 
@@ -35,10 +36,7 @@ def template_env(root: Path) -> SandboxedEnvironment:
 def past_interviews(
     kb: KnowledgeBase, person_id: str, before: Interview | None = None
 ) -> list[Interview]:
-    """Conversations that took place with a person (status done), oldest first.
-
-    With `before`, only those earlier than that interview.
-    """
+    """Conversations that took place (status done) with a person, before `before` if given."""
     done = [i for i in kb.interviews_with(person_id) if i.status == "done"]
     if before is None:
         return done
@@ -72,7 +70,7 @@ def template_context(
     career = kb.career_of(interview) if interview else person.career
     return {
         "person": person,
-        "first_name": person.name.split()[0] if person.name.split() else person.name,
+        "first_name": (person.name.split() or [person.name])[0],
         "introducer": introducer,
         "interview": interview,
         "purpose": purpose or (interview.purpose if interview else None) or "other",

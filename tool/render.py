@@ -15,6 +15,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from tool.errors import TemplateProblem
+from tool.kb import read_text_file
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 MAX_OUTPUT = 200_000  # characters of output, and of any one value built while rendering
@@ -89,7 +90,10 @@ class KBLoader(jinja2.BaseLoader):
                 )
             if not resolved.is_file():
                 continue
-            source = resolved.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+            source, issues = read_text_file(base, resolved)  # size limit, UTF-8, no NUL bytes
+            if source is None:
+                issue = issues[0]
+                raise TemplateProblem(issue.message, f"{folder.name}/{template}", issue.line)
             mtime = resolved.stat().st_mtime
             return source, str(path), lambda p=resolved, m=mtime: p.stat().st_mtime == m
         raise jinja2.TemplateNotFound(template)
