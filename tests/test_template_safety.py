@@ -109,7 +109,8 @@ def test_include_inside_templates_works(root):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("{{ 'x' * 100000000 }}", "the number 100000000 is too large for a template"),
+        ("{{ 'x' * 300000 }}", "a value of more than 200,000 characters or items"),
+        ("{{ [1, 2] * 100001 }}", "a value of more than 200,000 characters or items"),
         ("{{ 'x'.ljust(1000000000) }}", "the number 1000000000 is too large for a template"),
         ("{{ 'x' | center(1000000000) }}", "the number 1000000000 is too large for a template"),
         ("{{ '%999999999d' % 1 }}", "a format width of a million or more is not allowed"),
@@ -118,14 +119,14 @@ def test_include_inside_templates_works(root):
         (
             "{% set ns = namespace(s='xx') %}{% for i in range(40) %}"
             "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
-            "a value of more than 200,000 items or characters was built",
+            "a value of more than 200,000 characters or items",
         ),
         (
             "{% for i in range(100000) %}{{ 'abcdefghij' }}{% endfor %}",
             "output is larger than 200,000 characters",
         ),
         ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "templates call themselves too deeply"),
-        ("{{ range(10000000) | list }}", "the number 10000000 is too large for a template"),
+        ("{{ range(10000000) | list }}", "Range too big."),
     ],
 )
 def test_runaway_templates_are_stopped(root, body, message):
@@ -133,6 +134,14 @@ def test_runaway_templates_are_stopped(root, body, message):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: templates/questions/x.md:2: ")
     assert message in result.stderr
+
+
+def test_ordinary_values_pass_the_limits(root):
+    body = (
+        "1. {{ 'ab' * 3 }} {{ 2 * 'c' }} {{ today.toordinal() }} {{ '%5d' % 42 }} "
+        "{{ '{:>3}'.format(7) }} {{ 2 ** 10 }}?\n"
+    )
+    assert questions_from(root, body).stdout == "1. ababab cc 739695    42   7 1024?\n"
 
 
 def test_an_endless_loop_is_stopped_by_the_time_limit(root, monkeypatch):

@@ -19,6 +19,7 @@ from tool.kb import read_text_file
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 MAX_OUTPUT = 200_000  # characters of output, and of any one value built while rendering
+MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
 TIME_LIMIT = 2.0  # seconds of rendering
 # A width of a million or more in a %-format or {}-format spec: "%9999999d", "{:>9999999}".
 _BIG_WIDTH = re.compile(r"%[-+ #0]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
@@ -105,10 +106,10 @@ class LimitExceeded(Exception):
 
 def _check_size(value: Any) -> Any:
     """Refuse a value too large to be anything but a runaway (huge text, count or width)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
         raise LimitExceeded(f"the number {value} is too large for a template")
     if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT:
-        raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} items or characters was built")
+        raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
     return value
 
 
@@ -125,10 +126,11 @@ class LimitedEnvironment(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and right > 64:
             raise LimitExceeded(f"the power {right} is too large for a template")
-        if operator == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
-            left, right = right, left
-        if operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)):
-            _check_size(left * len(right))
+        if operator == "*":
+            sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sizes and counts and sizes[0] * counts[0] > MAX_OUTPUT:
+                raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
         if operator == "%":
             _check_format(left)
         return _check_size(super().call_binop(context, operator, left, right))
