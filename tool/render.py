@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+import sys
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,14 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from tool.errors import TemplateProblem
+from tool.kb import read_text_file
+
+# Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
+MAX_OUTPUT = 200_000  # characters of output, and of any one value built while rendering
+MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
+TIME_LIMIT = 2.0  # seconds of rendering
+# A width of a million or more in a %-format or {}-format spec: "%9999999d", "{:>9999999}".
+_BIG_WIDTH = re.compile(r"%[-+ #0]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
 
 _PLAIN = re.compile(r"[^\W\d_][\w .'()/+&-]*", re.UNICODE)
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
@@ -80,15 +91,86 @@ class KBLoader(jinja2.BaseLoader):
                 )
             if not resolved.is_file():
                 continue
-            source = resolved.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+            source, issues = read_text_file(base, resolved)  # size limit, UTF-8, no NUL bytes
+            if source is None:
+                issue = issues[0]
+                raise TemplateProblem(issue.message, f"{folder.name}/{template}", issue.line)
             mtime = resolved.stat().st_mtime
             return source, str(path), lambda p=resolved, m=mtime: p.stat().st_mtime == m
         raise jinja2.TemplateNotFound(template)
 
 
+class LimitExceeded(Exception):
+    """A template ran too long or built too much text."""
+
+
+def _check_size(value: Any) -> Any:
+    """Refuse a value too large to be anything but a runaway (huge text, count or width)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise LimitExceeded(f"the number {value} is too large for a template")
+    if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT:
+        raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
+    return value
+
+
+def _check_format(spec: Any) -> None:
+    if isinstance(spec, str) and _BIG_WIDTH.search(spec):
+        raise LimitExceeded("a format width of a million or more is not allowed")
+
+
+class LimitedEnvironment(SandboxedEnvironment):
+    """The sandbox, plus limits on the size of values that operators and calls build."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and right > 64:
+            raise LimitExceeded(f"the power {right} is too large for a template")
+        if operator == "*":
+            sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sizes and counts and sizes[0] * counts[0] > MAX_OUTPUT:
+                raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
+        if operator == "%":
+            _check_format(left)
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            _check_size(value)
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format(value.__self__)
+        return wrapped
+
+
+class _LimitedNamespace(jinja2.utils.Namespace):
+    """`namespace()` whose attributes cannot grow past the size limit in a loop."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _check_size(value))
+
+
+def _limited_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Filters are called directly by Jinja, not through `call`: check them the same way."""
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[1:], *kwargs.values()):
+            _check_size(value)
+        if func.__name__ == "do_format":
+            _check_format(args[0])
+        return _check_size(func(*args, **kwargs))
+
+    return checked
+
+
 def make_env(folder: Path, fallback: Path | None = None) -> SandboxedEnvironment:
     """A sandboxed, strict environment for Markdown/YAML output (no HTML escaping)."""
-    env = SandboxedEnvironment(
+    env = LimitedEnvironment(
         loader=KBLoader(folder, fallback),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -97,24 +179,97 @@ def make_env(folder: Path, fallback: Path | None = None) -> SandboxedEnvironment
         lstrip_blocks=True,
     )
     env.filters["yaml"] = yaml_scalar
+    env.globals["namespace"] = _LimitedNamespace
+    env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
     return env
 
 
 def render(
     env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
 ) -> str:
-    """Render a template; any template failure becomes a TemplateProblem with path:line."""
+    """Render a template; any template failure becomes a TemplateProblem with path:line.
+
+    Rendering stops with an error after TIME_LIMIT seconds or MAX_OUTPUT characters.
+    """
     try:
-        return env.get_template(name).render(context)
-    except TemplateProblem:
-        raise
-    except jinja2.TemplateSyntaxError as exc:
+        return _generate_limited(env.get_template(name).generate(context))
+    except TemplateProblem as exc:
+        path, line = _template_position(exc, name)
+        if exc.path is not None or path is None:
+            raise
+        # A refused include or extends: point at the line that asked for it.
+        raise TemplateProblem(exc.message, _shown(path, name, display_root), line) from None
+    except (LimitExceeded, RecursionError, MemoryError) as exc:
+        path, line = _template_position(exc, name)
+        message = "templates call themselves too deeply" if isinstance(exc, RecursionError) else ""
         raise TemplateProblem(
-            exc.message or "syntax error", _shown(exc.filename, name, display_root), exc.lineno
+            f"template stopped: {message or exc}", _shown(path, name, display_root), line
         ) from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_problem(exc, name, display_root) from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        LookupError,
+    ) as exc:
         path, line = _template_position(exc, name)
         raise TemplateProblem(_message(exc), _shown(path, name, display_root), line) from None
+
+
+def compile_template(env: jinja2.Environment, name: str, display_root: Path | None = None) -> None:
+    """Compile a template without running it; a syntax error becomes a TemplateProblem."""
+    try:
+        env.get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise _syntax_problem(exc, name, display_root) from None
+
+
+def _syntax_problem(
+    exc: jinja2.TemplateSyntaxError, name: str, display_root: Path | None
+) -> TemplateProblem:
+    where = _shown(exc.filename, name, display_root)
+    return TemplateProblem(exc.message or "syntax error", where, exc.lineno)
+
+
+def render_body(
+    env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
+) -> str:
+    """Render a template whose own front matter (title, description...) is not output."""
+    from tool.document import split
+
+    rendered = render(env, name, context, display_root)
+    return split(rendered).body if rendered.startswith("---") else rendered
+
+
+def _generate_limited(chunks: Iterator[str]) -> str:
+    """Join a template's output, stopping it when it runs too long or writes too much."""
+    deadline = time.monotonic() + TIME_LIMIT
+
+    def check_time(frame: Any, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise LimitExceeded(
+                f"rendering took more than {TIME_LIMIT:g} seconds (an endless loop?)"
+            )
+        # Line events only for template code, where loops spin: library code runs untraced.
+        return check_time if not frame.f_code.co_filename.endswith(".py") else None
+
+    previous = sys.gettrace()
+    sys.settrace(check_time)
+    try:
+        out: list[str] = []
+        size = 0
+        for chunk in chunks:
+            out.append(chunk)
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                # Thrown into the template so the error points at the line writing the output.
+                chunks.throw(LimitExceeded(f"output is larger than {MAX_OUTPUT:,} characters"))  # type: ignore[attr-defined]
+        return "".join(out)
+    finally:
+        sys.settrace(previous)
 
 
 def _message(exc: Exception) -> str:

@@ -25,6 +25,9 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
+    from tool.template_checks import check_templates  # imports the renderer: only when used
+
+    problems += check_templates(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 

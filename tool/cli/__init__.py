@@ -74,10 +74,11 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 
 def _register() -> None:
-    from tool.cli import kb_commands, plan_commands
+    from tool.cli import kb_commands, plan_commands, prepare_commands
 
-    for command in kb_commands.COMMANDS + plan_commands.COMMANDS:
-        cli.add_command(command)
+    for module in (kb_commands, prepare_commands, plan_commands):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()

@@ -10,6 +10,7 @@ import click
 from tool import scaffold
 from tool.cli.common import DATE, format_option, load_kb, print_problems, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
+from tool.questions import suggest_questions
 from tool.validate import select, validate
 
 
@@ -107,6 +108,9 @@ def new_interview(
 ) -> None:
     """Create interviews/<date>-<person>.md for PERSON (an id or exact name).
 
+    The Questions section is filled from the question set for --purpose
+    (see `tool questions --help`).
+
     \b
     Example:
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
@@ -116,6 +120,7 @@ def new_interview(
     when = when or today
     record = scaffold.resolve_person(kb.people, person)
     status = status or ("scheduled" if when >= today else "done")
+    found = suggest_questions(kb, record, today, fields.get("purpose"))  # type: ignore[arg-type]
     created = scaffold.new_interview(
         kb.root,
         record,
@@ -123,6 +128,7 @@ def new_interview(
         when,
         today,
         kb.config.me,
+        found.questions,
     )
     _maybe_edit(created.path, edit)
 

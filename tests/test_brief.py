@@ -1,0 +1,101 @@
+"""`tool brief`: one screen about a person, as text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run
+
+DAY = "2026-03-20"
+
+
+@pytest.fixture
+def root(make_kb):
+    return make_kb("prepare")
+
+
+def test_brief_of_a_person_with_history(root):
+    result = run("brief", "ann-lee", "--on", DAY, "--root", root)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Ann Lee — Head of Data at O'Brien & Sons\n"
+        "Data science · Dublin · referral · people/ann-lee.md\n"
+        "Contact: ann@example.com\n"
+        "Introduced by: Kim Park (kim-park)\n"
+        "Notes: Kim's former colleague; runs the data team.\n"
+        "\n"
+        "Conversations (2)\n"
+        "  2026-03-10  done       career         coffee\n"
+        "    - Most analysts here started in finance.\n"
+        "    - SQL matters more than any certificate.\n"
+        "  2026-04-01  scheduled  company        -\n"
+        "\n"
+        "Open action items (1)\n"
+        "  - [ ] Send the notebook  (interviews/2026-03-10-ann-lee.md:21)\n"
+        "\n"
+        "Referrals (2)\n"
+        "  - Di Company: not talked yet (from 2026-03-10)\n"
+        "  - Lee from finance: not in people/ yet (from 2026-03-10)\n"
+        "\n"
+        "Suggested questions (company set)\n"
+        '  1. Following up on what I took away last time ("SQL matters more than any '
+        'certificate."): has anything changed since, or would you put it differently now?\n'
+        "  2. What is it really like to work at O'Brien & Sons day to day, compared with places "
+        "you worked before?\n"
+        "  3. How are decisions made at O'Brien & Sons: who has to agree before something ships?\n"
+        "  4. Which teams do you work with most closely as Head of Data, and how well does that "
+        "work?\n"
+        "  5. What kind of person does well there, and who tends to struggle?\n"
+    )
+
+
+def test_brief_of_a_person_with_a_name_only(root):
+    result = run("brief", "Bo", "--on", DAY, "--root", root)
+    assert result.stdout.startswith("Bo\npeople/bo.md\n\nConversations: none yet\n\n")
+    assert result.stdout.count("\n  ") == 5  # the five suggested questions
+
+
+def test_brief_lists_whom_a_person_introduced_you_to(root):
+    out = run("brief", "kim-park", "--on", DAY, "--root", root).stdout
+    assert "\nIntroduced you to: Ann Lee, Ed Intro\n" in out
+    assert "\n  - Ann Lee: talked (from 2026-02-01)\n" in out
+
+
+def test_brief_as_json(root):
+    result = run("brief", "ann-lee", "--on", DAY, "--format", "json", "--root", root)
+    data = json.loads(result.stdout)
+    assert data["person"]["company"] == "O'Brien & Sons"
+    assert data["person"]["notes"] == "Kim's former colleague; runs the data team."
+    assert data["introduced_by"] == {"id": "kim-park", "name": "Kim Park"}
+    assert [c["id"] for c in data["conversations"]] == [
+        "2026-03-10-ann-lee",
+        "2026-04-01-ann-lee",
+    ]
+    assert data["conversations"][0]["insights"][1] == {
+        "text": "SQL matters more than any certificate. #skills",
+        "topics": ["skills"],
+        "line": 18,
+    }
+    assert data["open_actions"] == [
+        {"text": "Send the notebook", "path": "interviews/2026-03-10-ann-lee.md", "line": 21}
+    ]
+    assert data["referrals"] == [
+        {"name": "Di Company", "id": "di-company", "from": "2026-03-10-ann-lee", "talked": False},
+        {"name": "Lee from finance", "id": None, "from": "2026-03-10-ann-lee", "talked": False},
+    ]
+    assert data["questions"]["set"] == "company"
+    assert len(data["questions"]["items"]) == 5
+
+
+def test_brief_of_an_unknown_person(root):
+    result = run("brief", "ann-le", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no person 'ann-le' in people/ (did you mean ann-lee?)\n"
+
+
+@pytest.mark.parametrize("command", ["questions", "draft", "brief"])
+def test_help_has_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert f"\n  Example:\n    tool {command} " in result.stdout

@@ -1,0 +1,180 @@
+"""`tool draft`: outreach, intro request, thank-you and follow-up drafts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run, write
+
+DAY = "2026-03-20"
+PEOPLE = ("ann-lee", "kim-park", "bo", "cy-role", "di-company", "ed-intro")
+
+
+@pytest.fixture
+def root(make_kb):
+    return make_kb("prepare")
+
+
+def draft(root, *args):
+    return run("draft", *args, "--on", DAY, "--root", root)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_outreach_stays_short(root, person):
+    result = draft(root, "outreach", person)
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.split()) < 120
+    assert "None" not in result.stdout and "{" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (kind, person)
+        for kind in ("outreach", "follow-up")
+        for person in ("ann-lee", "kim-park", "ed-intro", "bo")
+    ]
+    + [("thank-you", "ann-lee"), ("thank-you", "kim-park")]
+    + [("intro-request", "ann-lee"), ("intro-request", "ed-intro")]
+    + [("intro-request", "kim-park", "--via", "ann-lee")],
+)
+def test_every_draft_renders_for_people_with_and_without_details(root, args):
+    result = draft(root, *args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Subject: ")
+    assert result.stdout.endswith("\nPat Example\n")
+    assert "\n\n\n" not in result.stdout and "None" not in result.stdout
+
+
+def test_outreach_through_an_introducer(root):
+    assert draft(root, "outreach", "ann-lee").stdout == (
+        "Subject: Kim Park suggested I get in touch\n"
+        "\n"
+        "Hi Ann,\n"
+        "\n"
+        "Kim Park suggested I reach out to you. I'm exploring a move into Data science and would "
+        "value 20 minutes of your perspective as Head of Data: how you got there and what the "
+        "work is really like.\n"
+        "\n"
+        "I'm not asking about jobs, only hoping to learn from your experience. Would a short "
+        "call or coffee in the next two weeks work? I'm happy to fit around your schedule.\n"
+        "\n"
+        "Thank you,\n"
+        "Pat Example\n"
+    )
+
+
+def test_thank_you_cites_the_first_insight_and_the_referrals(root):
+    assert draft(root, "thank-you", "2026-03-10-ann-lee").stdout == (
+        "Subject: Thank you for the coffee\n"
+        "\n"
+        "Hi Ann,\n"
+        "\n"
+        "Thank you for taking the time to talk with me on 10 March.\n"
+        "\n"
+        "One point from our conversation has stayed with me: Most analysts here started in "
+        "finance.\n"
+        "\n"
+        "Thank you also for suggesting I talk to Di Company and Lee from finance; I'll mention "
+        "your name when I reach out.\n"
+        "\n"
+        "I'll let you know how things go.\n"
+        "\n"
+        "Best regards,\n"
+        "Pat Example\n"
+    )
+
+
+def test_thank_you_for_a_person_uses_their_latest_conversation(root):
+    by_person = draft(root, "thank-you", "ann-lee").stdout
+    assert by_person == draft(root, "thank-you", "2026-03-10-ann-lee").stdout
+
+
+def test_thank_you_without_insights_cites_the_notes(root):
+    out = draft(root, "thank-you", "kim-park").stdout
+    assert "stayed with me: Kim thinks I should talk to Ann first.\n" in out
+
+
+def test_thank_you_without_a_conversation_is_an_error(root):
+    result = draft(root, "thank-you", "bo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no conversation with Bo has taken place yet (no interview with status: done); "
+        "a thank-you needs one\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "greeting", "opening"),
+    [
+        # introduced_by, and the interview in which Kim suggested Ann
+        (
+            ("ann-lee",),
+            "Hi Kim,",
+            "Thank you again for suggesting Ann Lee when we spoke on 1 February.",
+        ),
+        # nobody set introduced_by, but Ann listed Di in her referrals
+        (
+            ("di-company",),
+            "Hi Ann,",
+            "Thank you again for suggesting Di Company when we spoke on 10 March.",
+        ),
+        (("bo", "--via", "Kim Park"), "Hi Kim,", "I hope you're well."),
+    ],
+)
+def test_intro_request_goes_to_the_mutual_contact(root, args, greeting, opening):
+    result = draft(root, "intro-request", *args)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2] == greeting
+    assert lines[4].startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("intro-request", "bo"),
+            "Error: who could introduce you to Bo? Pass --via PERSON "
+            "(or set introduced_by in people/bo.md)\n",
+        ),
+        (("intro-request", "bo", "--via", "bo"), "Error: Bo cannot introduce you to themselves\n"),
+        (
+            ("outreach", "bo", "--via", "kim-park"),
+            "Error: --via is only for intro-request drafts\n",
+        ),
+        (("outreach", "nobody"), "Error: no person or interview 'nobody' in the knowledge base\n"),
+    ],
+)
+def test_draft_mistakes(root, args, message):
+    result = draft(root, *args)
+    assert result.exit_code == 1
+    assert result.stderr == message
+
+
+def test_output_writes_a_new_file_and_never_overwrites(root, tmp_path):
+    target = tmp_path / "drafts" / "thanks.txt"
+    first = draft(root, "thank-you", "ann-lee", "--output", target)
+    assert first.exit_code == 0
+    assert first.stdout == f"Wrote {target}\n"
+    assert target.read_text() == draft(root, "thank-you", "ann-lee").stdout
+    target.write_text("my edits")
+    again = draft(root, "thank-you", "ann-lee", "--output", target)
+    assert again.exit_code == 1
+    assert again.stderr == f"Error: {target} already exists; nothing was written\n"
+    assert target.read_text() == "my edits"
+
+
+@pytest.mark.parametrize("folder", ["people", "interviews", "templates"])
+def test_output_refuses_the_records_and_templates_folders(root, folder):
+    result = draft(root, "outreach", "bo", "--output", root / folder / "x.md")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: refusing to write a draft into {folder}/: ")
+    assert not (root / folder / "x.md").exists()
+
+
+def test_a_kb_draft_template_overrides_the_default(root):
+    write(
+        root / "templates/messages/outreach.md",
+        "---\ntitle: Mine\n---\nHello {{ person.name }} from {{ company }}!\n",
+    )
+    assert draft(root, "outreach", "ann-lee").stdout == "Hello Ann Lee from O'Brien & Sons!\n"

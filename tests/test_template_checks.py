@@ -1,0 +1,112 @@
+"""`tool validate` checks templates/: syntax, front matter, and renders for sample people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run, write
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def root(make_kb):
+    return make_kb("prepare")
+
+
+def test_the_default_templates_pass_validate(tmp_path):
+    run("init", tmp_path / "kb")
+    result = run("validate", "--root", tmp_path / "kb")
+    assert (result.exit_code, result.stdout) == (0, "No problems in 0 files\n")
+
+
+def test_the_example_knowledge_base_passes_validate():
+    result = run("validate", "--root", REPO)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("No problems in ")
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "problems"),
+    [
+        (
+            "questions/broken.md",
+            "1. A?\n{% if person.role %}\n1. B?\n",
+            [
+                "templates/questions/broken.md:3:1: error: Unexpected end of template. Jinja was "
+                "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+                "that needs to be closed is 'if'. [template]"
+            ],
+        ),
+        (
+            # fine for someone with a company, broken for a person with a name only
+            "questions/company-only.md",
+            "1. A?\n1. {{ person.company.upper() }}?\n",
+            [
+                "templates/questions/company-only.md:2:1: error: undefined variable: 'None' has no "
+                "attribute 'upper' "
+                "(rendering for a sample person with a name only) [template]"
+            ],
+        ),
+        (
+            "questions/typo.md",
+            "---\ntitle: Typo\npurpose: carrer\n---\n1. {{ persn }}?\n",
+            [
+                "templates/questions/typo.md:1:1: warning: purpose must be one of career, company, "
+                "job, industry, certification, other, not 'carrer' [template]",
+                "templates/questions/typo.md:5:1: error: undefined variable: 'persn' is undefined "
+                "(rendering for a sample person with every field and history) [template]",
+            ],
+        ),
+        (
+            "questions/empty.md",
+            "---\npurpose: job\n---\n{% if person.role %}1. As {{ person.role }}?{% endif %}\n",
+            [
+                "templates/questions/empty.md:1:1: warning: renders no questions for a sample "
+                "person with a name only [template]"
+            ],
+        ),
+        (
+            "questions/bad-yaml.md",
+            "---\ntitle: [unclosed\n---\n1. A?\n",
+            [
+                "templates/questions/bad-yaml.md:2:8: error: YAML syntax: '[' is never closed "
+                "[yaml-syntax]"
+            ],
+        ),
+        (
+            "messages/thank-you.md",
+            "Hi {{ first_name }},\n{{ interview.date }}\n",
+            [
+                "templates/messages/thank-you.md:2:1: error: undefined variable: 'None' has no "
+                "attribute 'date' (rendering for a sample person with a name only) [template]"
+            ],
+        ),
+        (
+            "questions/binary.md",
+            b"1. \xff?\n",
+            ["templates/questions/binary.md:1:1: error: file is not valid UTF-8 text [template]"],
+        ),
+        (
+            "interview.md",
+            "---\nperson: {{ person.id | yaml }\n---\n",
+            [
+                "templates/interview.md:2:1: error: unexpected '}' [template]",
+            ],
+        ),
+    ],
+)
+def test_validate_reports_template_problems(root, path, text, problems):
+    write(root / "templates" / path, text)
+    result = run("validate", "--root", root)
+    assert result.stdout.splitlines()[:-1] == problems
+    errors = any(": error: " in p for p in problems)
+    assert result.exit_code == (1 if errors else 0)
+
+
+def test_validate_paths_can_select_templates(root):
+    write(root / "templates/questions/x.md", "1. {{ nope }}?\n")
+    result = run("validate", root / "templates", "--root", root)
+    assert result.stdout.splitlines()[0].startswith("templates/questions/x.md:1:1: error: ")
+    assert run("validate", root / "people", "--root", root).exit_code == 0

@@ -1,0 +1,130 @@
+"""Message drafts (outreach, intro request, thank-you, follow-up): rendered, never sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from tool import kb as kbmod
+from tool.context import template_context, template_env
+from tool.errors import ToolError
+from tool.kb import KnowledgeBase
+from tool.model import Interview, Person
+from tool.render import render_body
+from tool.scaffold import resolve_person
+from tool.validate import suggest
+
+KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
+FOLDER = "messages"
+PROTECTED = ("people", "interviews", "templates")  # drafts never land among the user's records
+
+
+def resolve_target(kb: KnowledgeBase, target: str, kind: str) -> tuple[Person, Interview | None]:
+    """An interview id gives that interview; a person gives their latest conversation.
+
+    For outreach and intro requests a person target has no interview: they come before one.
+    """
+    if target in kb.interviews:
+        interview = kb.interviews[target]
+        person = kb.person_of(interview)
+        if person is None:
+            raise ToolError(f"{interview.path}: person {interview.person!r} is not in people/")
+        return person, interview
+    try:
+        person = resolve_person(kb.people, target)
+    except ToolError:
+        hint = suggest(target, [*kb.people, *kb.interviews])
+        raise ToolError(f"no person or interview {target!r} in the knowledge base{hint}") from None
+    if kind in ("outreach", "intro-request"):
+        return person, None
+    done = [i for i in kb.interviews_with(person.id) if i.status == "done"]
+    if not done and kind == "thank-you":
+        raise ToolError(
+            f"no conversation with {person.name} has taken place yet (no interview with "
+            "status: done); a thank-you needs one"
+        )
+    return person, done[-1] if done else None
+
+
+def find_introducer(
+    kb: KnowledgeBase, person: Person, via: str | None
+) -> tuple[Person, Interview | None]:
+    """Who can introduce you: --via, else introduced_by, else whoever referred them."""
+    referred_in = [
+        iv
+        for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id))
+        if person.id in iv.referrals or person.name.casefold() in map(str.casefold, iv.referrals)
+    ]
+    if via is not None:
+        introducer = resolve_person(kb.people, via)
+    elif person.introduced_by in kb.people:
+        introducer = kb.people[person.introduced_by]  # type: ignore[index]
+    elif referred_in and referred_in[-1].person in kb.people:
+        introducer = kb.people[referred_in[-1].person]
+    else:
+        raise ToolError(
+            f"who could introduce you to {person.name}? Pass --via PERSON "
+            f"(or set introduced_by in {person.path})"
+        )
+    if introducer.id == person.id:
+        raise ToolError(f"{person.name} cannot introduce you to themselves")
+    by_them = [iv for iv in referred_in if iv.person == introducer.id]
+    return introducer, by_them[-1] if by_them else None
+
+
+def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | None = None) -> str:
+    """The text of a draft of `kind` for a person or interview."""
+    if kind not in KINDS:
+        raise ToolError(f"unknown draft {kind!r}; choose one of {', '.join(KINDS)}")
+    if via is not None and kind != "intro-request":
+        raise ToolError("--via is only for intro-request drafts")
+    person, interview = resolve_target(kb, target, kind)
+    introducer, referred_in = (
+        find_introducer(kb, person, via) if kind == "intro-request" else (None, None)
+    )
+    context = draft_context(kb, kind, person, today, interview, introducer, referred_in)
+    return render_draft(template_env(kb.root), kb.root, kind, context)
+
+
+def draft_context(
+    kb: KnowledgeBase,
+    kind: str,
+    person: Person,
+    today: date,
+    interview: Interview | None,
+    introducer: Person | None = None,
+    referred_in: Interview | None = None,
+) -> dict[str, Any]:
+    """The template context of a draft: the common variables plus the draft's own."""
+    context = template_context(kb, person, today, interview, introducer=introducer)
+    referrals = interview.referrals if interview else ()
+    return context | {
+        "kind": kind,
+        "referred_in": referred_in,
+        "referral_names": [kb.people[r].name if r in kb.people else r for r in referrals],
+    }
+
+
+def render_draft(env: Environment, root: Path, kind: str, context: dict[str, Any]) -> str:
+    """Render `templates/messages/<kind>.md`, without its front matter."""
+    text = render_body(env, f"{FOLDER}/{kind}.md", context, root)
+    return text.strip("\n") + "\n"
+
+
+def write_draft(root: Path, path: Path, text: str) -> Path:
+    """Write a draft to a new file: never over a file, never among the records or templates."""
+    target = path.absolute()
+    for folder in PROTECTED:
+        protected = (root / folder).resolve()
+        if target.resolve().is_relative_to(protected):
+            raise ToolError(f"refusing to write a draft into {folder}/: {path}")
+    try:
+        kbmod.create_exclusive(target, text)
+    except FileExistsError:
+        raise ToolError(f"{path} already exists; nothing was written") from None
+    except OSError as exc:
+        raise ToolError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return target

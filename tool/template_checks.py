@@ -1,0 +1,127 @@
+"""`tool validate` for templates/: syntax, and question sets and drafts rendered for samples."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment
+
+from tool import drafts, questions
+from tool.context import template_context, template_env
+from tool.errors import TemplateProblem
+from tool.kb import Config, KnowledgeBase
+from tool.model import PURPOSES, Insight, Interview, Person, Problem, Section
+from tool.render import compile_template
+
+SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
+
+
+def sample_kb(root: Path, config: Config) -> KnowledgeBase:
+    """A small made-up KB: one person with every field and history, one with a name only."""
+    full = Person(
+        id="sam-rivera",
+        path=PurePosixPath("people/sam-rivera.md"),
+        name="Sam Rivera",
+        company="Example Corp",
+        role="Senior Analyst",
+        career="Data science",
+        location="Lisbon",
+        email="sam@example.com",
+        introduced_by="kim-lee",
+        relationship="referral",
+        tags=("sample",),
+        body="Met through Kim.",
+    )
+    introducer = Person(id="kim-lee", path=PurePosixPath("people/kim-lee.md"), name="Kim Lee")
+    bare = Person(id="jo", path=PurePosixPath("people/jo.md"), name="Jo")
+    earlier = Interview(
+        id="2025-12-01-sam-rivera",
+        path=PurePosixPath("interviews/2025-12-01-sam-rivera.md"),
+        person="sam-rivera",
+        date=date(2025, 12, 1),
+        status="done",
+        format="coffee",
+        purpose="career",
+        referrals=("kim-lee", "Lee from finance"),
+        insights=(Insight("Analysts spend half their time cleaning data. #day-to-day", (), 10),),
+        sections=(Section("Notes", "We met near the office. It was short.", 8),),
+    )
+    people = {p.id: p for p in (full, introducer, bare)}
+    return KnowledgeBase(root, config, people, {earlier.id: earlier}, [])
+
+
+def _samples(kb: KnowledgeBase) -> list[tuple[str, Person, Interview | None]]:
+    earlier = kb.interviews["2025-12-01-sam-rivera"]
+    return [
+        ("a sample person with every field and history", kb.people["sam-rivera"], earlier),
+        ("a sample person with a name only", kb.people["jo"], None),
+    ]
+
+
+def check_templates(kb: KnowledgeBase) -> list[Problem]:
+    """Problems in the KB's own templates/: each one compiles, sets and drafts render."""
+    folder = kb.root / "templates"
+    if not folder.is_dir():
+        return []
+    env = template_env(kb.root)
+    samples = sample_kb(kb.root, kb.config)
+    problems: list[Problem] = []
+    for path in sorted(folder.rglob("*.md")):
+        name = path.relative_to(folder).as_posix()
+        rel = f"templates/{name}"
+        try:
+            compile_template(env, name, kb.root)
+            if name.startswith(f"{questions.FOLDER}/") and name.count("/") == 1:
+                problems += _check_set(env, samples, path, rel)
+            elif name.startswith(f"{drafts.FOLDER}/") and name.count("/") == 1:
+                problems += _check_draft(env, samples, path.stem, rel)
+        except TemplateProblem as exc:
+            problems.append(_problem(exc, rel))
+    return problems
+
+
+def _problem(exc: TemplateProblem, rel: str, detail: str = "") -> Problem:
+    where = str(exc.path) if exc.path else rel
+    return Problem(where, exc.line or 1, 1, "error", exc.message + detail, "template")
+
+
+def _check_set(env: Environment, kb: KnowledgeBase, path: Path, rel: str) -> list[Problem]:
+    qset = questions.read_set(path, path.stem)
+    out = [Problem(rel, i.line, i.col, "error", i.message, i.rule) for i in qset.issues]
+    if qset.purpose is not None and qset.purpose not in PURPOSES:
+        out.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "warning",
+                f"purpose must be one of {', '.join(PURPOSES)}, not {qset.purpose!r}",
+                "template",
+            )
+        )
+    for label, person, _ in _samples(kb):
+        context = template_context(kb, person, SAMPLE_DAY, None, qset.purpose)
+        try:
+            found = questions.render_set(env, kb.root, qset, context)
+        except TemplateProblem as exc:
+            out.append(_problem(exc, rel, f" (rendering for {label})"))
+            break  # the next sample would most likely hit the same line
+        if not found:
+            out.append(
+                Problem(rel, 1, 1, "warning", f"renders no questions for {label}", "template")
+            )
+    return out
+
+
+def _check_draft(env: Environment, kb: KnowledgeBase, kind: str, rel: str) -> list[Problem]:
+    out = []
+    for label, person, past in _samples(kb):
+        introducer = kb.people["kim-lee"] if kind == "intro-request" else None
+        context = drafts.draft_context(kb, kind, person, SAMPLE_DAY, past, introducer, past)
+        try:
+            drafts.render_draft(env, kb.root, kind, context)
+        except TemplateProblem as exc:
+            out.append(_problem(exc, rel, f" (rendering for {label})"))
+            break
+    return out
