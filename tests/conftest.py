@@ -43,7 +43,9 @@ def kb_root(make_kb) -> Path:
 
 def run(*args: str | Path, input: str | None = None) -> Result:
     """Invoke the CLI in-process; stdout and stderr are kept apart."""
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, [str(a) for a in args], input=input, catch_exceptions=False, prog_name="tool"
+    )
 
 
 def write(path: Path, text: str | bytes) -> Path:
