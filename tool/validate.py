@@ -25,6 +25,9 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
+    from tool.insights import topic_problems
+
+    problems += topic_problems(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 
