@@ -199,10 +199,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _counts(found: list[Entry], kind: str | None = None) -> str:
+def _counts(found: list[Entry], with_people: bool = True) -> str:
+    """`5 insights from 3 conversations with 2 people`."""
     insights = _plural(len(found), "insight")
     conversations = _plural(len({e.interview.id for e in found}), "conversation")
-    if kind == "person":
+    if not with_people:
         return f"{insights} from {conversations}"
     people = _plural(len({e.interview.person for e in found}), "person", "people")
     return f"{insights} from {conversations} with {people}"
@@ -265,16 +266,18 @@ def to_markdown(index: Index, links_from: str = ".") -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _group_lines(group: Group, level: int, links_from: str) -> list[str]:
-    out = [f"{'#' * level} {_group_name(group)}", "", _counts(group.entries, group.kind), ""]
+def _group_lines(group: Group, level: int, links_from: str, of_person: bool = False) -> list[str]:
+    """A group's heading, counts and insights; `of_person`: a heading above names the person."""
+    named = of_person or group.kind == "person"
+    out = [f"{'#' * level} {_group_name(group)}", "", _counts(group.entries, not named), ""]
     if group.children:
         for child in group.children:
-            out += _group_lines(child, level + 1, links_from)
+            out += _group_lines(child, level + 1, links_from, named)
         return out
     for e in group.entries:
-        who = _escape(e.person.name if e.person else e.interview.person)
+        who = "" if named else _escape(e.person.name if e.person else e.interview.person) + ", "
         link = _link(e.interview.path, e.insight.line, links_from)
-        out.append(f"- {_no_html(e.insight.text)} — {who}, [{e.interview.date}]({link})")
+        out.append(f"- {_no_html(e.insight.text)} — {who}[{e.interview.date}]({link})")
     return [*out, ""]
 
 
@@ -291,7 +294,7 @@ def _coverage_lines(rows: list[Coverage], level: int) -> list[str]:
         for r in mine:
             cells = [_escape(r.target), str(r.people), str(r.conversations), str(r.insights)]
             cells.append(f"**{r.gap}**" if r.gap else "")
-            out.append(f"| {' | '.join(cells)} |".replace("  |", " |"))
+            out.append("|" + "|".join(f" {c} " if c else " " for c in cells) + "|")
         out.append("")
     return out
 
