@@ -53,3 +53,31 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    try:
+        parser.addoption(
+            "--update-golden",
+            action="store_true",
+            help="Rewrite the golden files under tests/golden/ from the current output.",
+        )
+    except ValueError:  # another conftest registered it already
+        pass
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/<name>; `pytest --update-golden` rewrites the file."""
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8", newline="")
+        assert path.read_bytes().decode("utf-8") == actual, f"differs from {path}"
+
+    return check
