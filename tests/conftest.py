@@ -56,14 +56,14 @@ def write(path: Path, text: str | bytes) -> Path:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    try:
+    import contextlib
+
+    with contextlib.suppress(ValueError):  # another conftest may have registered it already
         parser.addoption(
             "--update-golden",
             action="store_true",
             help="Rewrite the golden files under tests/golden/ from the current output.",
         )
-    except ValueError:  # another conftest registered it already
-        pass
 
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from tool.errors import ToolError
 from tool.insights import Entry, Group, entries, nest, spellings
 from tool.kb import KnowledgeBase
-from tool.model import Interview, group_key
+from tool.model import Interview, display_names, group_key
 from tool.scaffold import resolve_person
 from tool.validate import suggest
 
@@ -97,10 +97,10 @@ class Index:
 
 
 def _check_names(kind: str, wanted: tuple[str, ...], known: list[str]) -> None:
-    keys = {group_key(n) for n in known}
+    shown = display_names(known)
     for name in wanted:
-        if group_key(name) not in keys:
-            hint = suggest(name, sorted(set(known)))
+        if group_key(name) not in shown:
+            hint = suggest(name, shown.values())
             raise ToolError(f"no {kind} {name!r} in the knowledge base{hint}")
 
 

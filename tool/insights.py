@@ -77,13 +77,16 @@ def group_by(
 ) -> list[Group]:
     """Group entries by a kind; names that differ by case or spacing are one group.
 
-    `spellings` are extra occurrences of names (e.g. every person's company) that count
-    when choosing the most common spelling for display. With `unnamed`, entries without
-    a name of this kind go to a last group whose key and name are empty.
+    A group shows the most common spelling among `spellings` (e.g. `spellings(kb)[kind]`,
+    so that a group is spelled the same whichever entries it holds), else among the
+    entries. With `unnamed`, entries without a name of this kind go to a last group whose
+    key and name are empty.
     """
     keyed: Callable[[str], str] = (lambda s: s) if kind == "person" else group_key
-    all_names = [n for e in items for n in _names(kind, e)] + list(spellings)
-    shown = display_names(all_names) if kind != "person" else {}
+    shown: dict[str, str] = {}
+    if kind != "person":
+        shown = display_names(n for e in items for n in _names(kind, e))
+        shown |= display_names(spellings)
     groups: dict[str, Group] = {}
     rest = Group(kind, "", "")
     for entry in items:
