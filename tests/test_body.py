@@ -179,5 +179,5 @@ def test_validate_warns_on_near_duplicate_topics(make_kb):
         "(used 3 times); pick one spelling so the index groups them together [topic-spelling]\n"
         "interviews/2026-04-02-cy-diaz.md:8:64: warning: topic #skill looks like #skills "
         "(used 3 times); pick one spelling so the index groups them together [topic-spelling]\n"
-        "0 errors, 2 warnings in 10 files\n"
+        "0 errors, 2 warnings in 11 files\n"
     )

@@ -65,8 +65,10 @@ def test_json_structure(index_kb):
         "conversations",
         "people",
         "groups",
+        "without_insights",
         "coverage",
     ]
+    assert data["without_insights"] == ["2026-02-01-bo-chen"]
     assert data["by"] == ["company", "person"]
     assert (data["insights"], data["conversations"], data["people"]) == (11, 4, 4)
     assert [(g["key"], g["name"], g["insights"]) for g in data["groups"]] == [
@@ -151,6 +153,7 @@ def test_topic_filter_keeps_only_matching_insights(index_kb):
     ]
     assert "Only insights with topic #portfolio." in result.stdout
     assert "Coverage" not in result.stdout
+    assert "without insights" not in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
@@ -94,6 +94,8 @@ class Index:
     entries: list[Entry]
     groups: list[Group]
     coverage: list[Coverage] | None  # None: not part of this index
+    # Conversations held but with no insights written yet, with the person's name.
+    unwritten: list[tuple[Interview, str]] = field(default_factory=list)
 
 
 def _check_names(kind: str, wanted: tuple[str, ...], known: list[str]) -> None:
@@ -166,7 +168,14 @@ def build(
     interviews, found = select(kb, filters)
     has_targets = bool(kb.config.target_careers or kb.config.target_companies)
     cover = coverage(kb, interviews) if with_coverage and has_targets and not filters else None
-    return Index(by, filters, found, nest(by, found, spellings(kb)), cover)
+    # A topic filter asks about insights, so conversations without any are beside the point.
+    held = [] if filters.topics else [i for i in interviews if i.status == "done"]
+    unwritten = [
+        (iv, p.name if (p := kb.person_of(iv)) else iv.person)
+        for iv in sorted(held, key=lambda i: (i.date, i.id))
+        if not iv.insights
+    ]
+    return Index(by, filters, found, nest(by, found, spellings(kb)), cover, unwritten)
 
 
 def coverage_index(kb: KnowledgeBase, filters: Filters) -> Index:
@@ -233,8 +242,9 @@ def _group_name(group: Group) -> str:
 
 
 def _link(path: PurePosixPath, line: int, links_from: str) -> str:
+    """A link to a file of the KB (at a line, unless 0) from the folder `links_from`."""
     target = posixpath.relpath(str(path), links_from) if links_from != "." else str(path)
-    return f"{quote(target)}#L{line}"
+    return f"{quote(target)}#L{line}" if line else quote(target)
 
 
 def _title(by: tuple[str, ...]) -> str:
@@ -261,6 +271,11 @@ def to_markdown(index: Index, links_from: str = ".") -> str:
             out += [f"{PLURALS[index.by[0]].capitalize()}: {contents}", ""]
         for group in index.groups:
             out += _group_lines(group, 2, links_from)
+    if index.unwritten:
+        out += ["## Conversations without insights yet", ""]
+        for iv, name in index.unwritten:
+            out.append(f"- {_escape(name)}, [{iv.date}]({_link(iv.path, 0, links_from)})")
+        out.append("")
     if index.coverage is not None:
         out += _coverage_lines(index.coverage, 2 if index.by else 1)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -282,7 +297,13 @@ def _group_lines(group: Group, level: int, links_from: str, of_person: bool = Fa
 
 
 def _coverage_lines(rows: list[Coverage], level: int) -> list[str]:
-    out = [f"{'#' * level} Coverage of targets", ""]
+    out = [
+        f"{'#' * level} Coverage of targets",
+        "",
+        "People you know in each target of tool.toml, conversations held (status done)"
+        " and insights from them.",
+        "",
+    ]
     for kind in ("career", "company"):
         mine = [r for r in rows if r.kind == kind]
         if not mine:
@@ -309,6 +330,7 @@ def to_data(index: Index) -> dict[str, Any]:
     if index.by:
         data |= _count_data(index.entries)
         data["groups"] = [_group_data(g) for g in index.groups]
+        data["without_insights"] = [iv.id for iv, _ in index.unwritten]
     if index.coverage is not None:
         data["coverage"] = [
             {
