@@ -108,11 +108,12 @@ def _check_names(kind: str, wanted: tuple[str, ...], known: list[str]) -> None:
 
 def select(kb: KnowledgeBase, filters: Filters) -> tuple[list[Interview], list[Entry]]:
     """The interviews and insights that pass the filters; unknown names are errors."""
-    names = spellings(kb)
-    _check_names("company", filters.companies, names["company"])
-    _check_names("career", filters.careers, names["career"])
     topics = tuple(t.lstrip("#") for t in filters.topics)
-    _check_names("topic", topics, names["topic"])
+    if filters.companies or filters.careers or topics:
+        names = spellings(kb)
+        _check_names("company", filters.companies, names["company"])
+        _check_names("career", filters.careers, names["career"])
+        _check_names("topic", topics, names["topic"])
     people = {resolve_person(kb.people, p).id for p in filters.people}
 
     def matches(value: str | None, wanted: tuple[str, ...]) -> bool:

@@ -108,11 +108,13 @@ def nest(
     kinds: Iterable[str], items: list[Entry], spellings: dict[str, list[str]] | None = None
 ) -> list[Group]:
     """Group by the first kind, each group by the next kind, and so on."""
+    # One display spelling per name stands for all of them: nested levels need not recount.
+    shown = {kind: list(display_names(names).values()) for kind, names in (spellings or {}).items()}
     first, *others = kinds
-    groups = group_by(first, items, (spellings or {}).get(first, ()), unnamed=True)
+    groups = group_by(first, items, shown.get(first, ()), unnamed=True)
     if others:
         for group in groups:
-            group.children = nest(others, group.entries, spellings)
+            group.children = nest(others, group.entries, shown)
     return groups
 
 
