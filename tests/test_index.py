@@ -328,3 +328,23 @@ def test_no_match_and_coverage_json(index_kb):
         ("UX research", "no conversation yet"),
         ("Hooli", "no conversation yet"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("insight", "shown"),
+    [
+        ("Hi <script>alert(1)</script> #x", "Hi &lt;script>alert(1)&lt;/script> #x"),
+        ("An <img src=x onerror=alert(1)>", "An &lt;img src=x onerror=alert(1)>"),
+        ("[click](javascript:alert(1))", "[click]\\(javascript:alert(1))"),
+        ("[click]( <JavaScript:alert(1)>)", "[click]\\( &lt;JavaScript:alert(1)>)"),
+        ("<javascript:alert(1)>", "&lt;javascript:alert(1)>"),
+        ("`<b>` and ``[x](javascript:y)`` stay code", "`<b>` and ``[x](javascript:y)`` stay code"),
+        ("[safe](https://example.com) and 1 < 2", "[safe](https://example.com) and 1 < 2"),
+    ],
+)
+def test_notes_cannot_inject_html_or_script_links(kb_root, insight, shown):
+    body = f"---\nperson: ann-lee\ndate: 2026-05-05\n---\n## Insights\n- {insight}\n"
+    write(kb_root / "interviews/2026-05-05-ann-lee.md", body)
+    result = run("index", "--root", kb_root, "--person", "ann-lee", "--since", "2026-05-05")
+    bullets = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert bullets == [f"- {shown} — Ann Lee, [2026-05-05](interviews/2026-05-05-ann-lee.md#L6)"]

@@ -25,6 +25,7 @@ UNNAMED = {"career": "No career given", "company": "No company given", "topic": 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _CODE_SPAN = re.compile(r"(`+).*?(?<!`)\1(?!`)")
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_UNSAFE_LINK = re.compile(r"\]\((?=\s*<?\s*(?:javascript|vbscript|data|file):)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,11 @@ def coverage(kb: KnowledgeBase, interviews: list[Interview]) -> list[Coverage]:
     return rows
 
 
-def build(
-    kb: KnowledgeBase, by: tuple[str, ...], filters: Filters, with_coverage: bool = True
-) -> Index:
+def build(kb: KnowledgeBase, by: tuple[str, ...], filters: Filters) -> Index:
     """Select, group and (without filters, when targets exist) measure coverage."""
     interviews, found = select(kb, filters)
     has_targets = bool(kb.config.target_careers or kb.config.target_companies)
-    cover = coverage(kb, interviews) if with_coverage and has_targets and not filters else None
+    cover = coverage(kb, interviews) if has_targets and not filters else None
     # A topic filter asks about insights, so conversations without any are beside the point.
     held = [] if filters.topics else [i for i in interviews if i.status == "done"]
     unwritten = [
@@ -224,15 +223,18 @@ def _escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _no_html(markdown: str) -> str:
-    """Markdown from a note with raw HTML tags turned into text (code spans kept as is)."""
+def _safe(markdown: str) -> str:
+    """Markdown from a note with raw HTML and script links turned into text (code kept)."""
+
+    def defuse(text: str) -> str:
+        return _HTML_START.sub("&lt;", _UNSAFE_LINK.sub(r"]\\(", text))
+
     out: list[str] = []
     last = 0
     for span in _CODE_SPAN.finditer(markdown):
-        out.append(_HTML_START.sub("&lt;", markdown[last : span.start()]))
-        out.append(span.group())
+        out += [defuse(markdown[last : span.start()]), span.group()]
         last = span.end()
-    out.append(_HTML_START.sub("&lt;", markdown[last:]))
+    out.append(defuse(markdown[last:]))
     return "".join(out)
 
 
@@ -293,7 +295,7 @@ def _group_lines(group: Group, level: int, links_from: str, of_person: bool = Fa
     for e in group.entries:
         who = "" if named else _escape(e.person.name if e.person else e.interview.person) + ", "
         link = _link(e.interview.path, e.insight.line, links_from)
-        out.append(f"- {_no_html(e.insight.text)} — {who}[{e.interview.date}]({link})")
+        out.append(f"- {_safe(e.insight.text)} — {who}[{e.interview.date}]({link})")
     return [*out, ""]
 
 
