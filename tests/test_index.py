@@ -181,6 +181,7 @@ def test_usage_errors_exit_2(index_kb):
     assert run("index", "--root", index_kb, "--by", "topic", "--by", "topic").exit_code == 2
     assert run("index", "--root", index_kb, "--by", "tag").exit_code == 2
     assert run("index", "--root", index_kb, "--since", "March").exit_code == 2
+    assert run("index", "--root", index_kb, "--coverage", "--by", "topic").exit_code == 2
 
 
 def test_coverage_needs_targets(kb_root):

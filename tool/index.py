@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -244,9 +243,9 @@ def _group_name(group: Group) -> str:
     return _escape(f"#{group.name}" if group.kind == "topic" else group.name)
 
 
-def _link(path: PurePosixPath, line: int, links_from: str) -> str:
-    """A link to a file of the KB (at a line, unless 0) from the folder `links_from`."""
-    target = posixpath.relpath(str(path), links_from) if links_from != "." else str(path)
+def _link(path: PurePosixPath, line: int, to_root: str) -> str:
+    """A link to a KB file (at a line, unless 0); `to_root` leads to the KB root."""
+    target = str(path) if to_root == "." else f"{to_root}/{path}"
     return f"{quote(target)}#L{line}" if line else quote(target)
 
 
@@ -256,9 +255,12 @@ def _title(by: tuple[str, ...]) -> str:
     return f"Insights by {', '.join(by[:-1])} and {by[-1]}"
 
 
-def to_markdown(index: Index, links_from: str = ".") -> str:
-    """The index as a Markdown document; links are relative to the folder `links_from`
-    (relative to the KB root), where the document will be read."""
+def to_markdown(index: Index, to_root: str = ".") -> str:
+    """The index as a Markdown document.
+
+    `to_root` is the relative path from the document's folder to the KB root (`..` for
+    docs/INDEX.md), so that links work where the document is read.
+    """
     out = [MARKDOWN_MARKER]
     if index.by:
         out += [f"# {_title(index.by)}", ""]
@@ -273,28 +275,28 @@ def to_markdown(index: Index, links_from: str = ".") -> str:
             contents = " · ".join(f"{_group_name(g)} ({len(g.entries)})" for g in index.groups)
             out += [f"{PLURALS[index.by[0]].capitalize()}: {contents}", ""]
         for group in index.groups:
-            out += _group_lines(group, 2, links_from)
+            out += _group_lines(group, 2, to_root)
     if index.unwritten:
         out += ["## Conversations without insights yet", ""]
         for iv, name in index.unwritten:
-            out.append(f"- {_escape(name)}, [{iv.date}]({_link(iv.path, 0, links_from)})")
+            out.append(f"- {_escape(name)}, [{iv.date}]({_link(iv.path, 0, to_root)})")
         out.append("")
     if index.coverage is not None:
         out += _coverage_lines(index.coverage, 2 if index.by else 1)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _group_lines(group: Group, level: int, links_from: str, of_person: bool = False) -> list[str]:
+def _group_lines(group: Group, level: int, to_root: str, of_person: bool = False) -> list[str]:
     """A group's heading, counts and insights; `of_person`: a heading above names the person."""
     named = of_person or group.kind == "person"
     out = [f"{'#' * level} {_group_name(group)}", "", _counts(group.entries, not named), ""]
     if group.children:
         for child in group.children:
-            out += _group_lines(child, level + 1, links_from, named)
+            out += _group_lines(child, level + 1, to_root, named)
         return out
     for e in group.entries:
         who = "" if named else _escape(e.person.name if e.person else e.interview.person) + ", "
-        link = _link(e.interview.path, e.insight.line, links_from)
+        link = _link(e.interview.path, e.insight.line, to_root)
         out.append(f"- {_safe(e.insight.text)} — {who}[{e.interview.date}]({link})")
     return [*out, ""]
 

@@ -55,10 +55,11 @@ def index_command(
 ) -> None:
     """Print every insight grouped by career, company, topic or person.
 
-    Each insight links to the line of the interview it came from. Without
-    filters, the Markdown document ends with the coverage of the [targets]
-    in tool.toml. With --output, links are relative to the written file,
-    and the file is only rewritten when its content changes.
+    Each insight links to the line of the interview it came from. The
+    document ends with the conversations held without insights yet and,
+    without filters, the coverage of the [targets] in tool.toml. With
+    --output, links are relative to the written file, which is only
+    rewritten when its content changes (never a file you wrote yourself).
 
     \b
     Example:
@@ -70,6 +71,8 @@ def index_command(
     """
     if len(set(by)) != len(by):
         raise click.BadParameter("each grouping can only be given once", param_hint="--by")
+    if coverage and by:
+        raise click.UsageError("--coverage shows the targets only; leave out --by")
     kb = load_kb(root)
     chosen = indexmod.Filters(since=since, **filters)
     if coverage:
@@ -77,12 +80,8 @@ def index_command(
     else:
         index = indexmod.build(kb, by or ("career",), chosen)
     target = _output_path(kb.root, output) if output else None
-    links_from = os.path.relpath(target.parent, kb.root) if target else "."
-    text = (
-        indexmod.to_json(index)
-        if fmt == "json"
-        else indexmod.to_markdown(index, Path(links_from).as_posix())
-    )
+    to_root = Path(os.path.relpath(kb.root, target.parent)).as_posix() if target else "."
+    text = indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
     if target is None:
         click.echo(text, nl=False)
         return
