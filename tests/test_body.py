@@ -120,6 +120,7 @@ def test_sections_are_top_level_h2_with_text_and_line():
         ({"insights": "Learnings"}, [(4, "learned")]),
         ({"insights": "learnings"}, [(4, "learned")]),
         ({}, [(2, "default")]),
+        ({"insights": " "}, [(2, "default")]),
     ],
 )
 def test_configured_insights_heading(headings, expected):

@@ -74,7 +74,7 @@ def extract(
     `DEFAULT_HEADINGS`, overridden by `[headings]` in tool.toml) up to the next heading of
     the same or a higher level. Action items are task-list items anywhere.
     """
-    names = {**DEFAULT_HEADINGS, **(headings or {})}
+    names = {**DEFAULT_HEADINGS, **{k: v for k, v in (headings or {}).items() if v.strip()}}
     tokens = _md().parse(body)
     insights: list[Insight] = []
     actions: list[ActionItem] = []
