@@ -80,6 +80,12 @@ def test_topics(item, expected):
     assert topics(item) == expected
 
 
+def test_reference_links_are_links():
+    links = "[g]: https://x.test\n[#faq]: /\n"
+    body = f"## Insights\n- See [the #guide][g] and [#faq]. #tools\n\n{links}"
+    assert extract(body, 1)[0][0].topics == ("tools",)
+
+
 def test_insight_text_keeps_markdown_as_written():
     body = (
         "## Insights\n- See [the guide](https://example.com/#x) and `#code`, **really**. #tools\n"

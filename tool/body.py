@@ -27,12 +27,12 @@ def _md() -> MarkdownIt:
     return MarkdownIt("commonmark").disable(["text_join", "inline"])
 
 
-def _inline(tok: Token) -> Token:
-    """Give an inline token from `_md().parse` its child tokens (links, code, text)."""
+def _inline(tok: Token, env: dict[str, object]) -> Token:
+    """Give an inline token from `_md().parse(body, env)` its children (links, code, text)."""
     if not tok.children:
         md = _md()
         tok.children = []
-        md.inline.parse(tok.content, md, {}, tok.children)
+        md.inline.parse(tok.content, md, env, tok.children)
     return tok
 
 
@@ -75,7 +75,8 @@ def extract(
     the same or a higher level. Action items are task-list items anywhere.
     """
     names = {**DEFAULT_HEADINGS, **{k: v for k, v in (headings or {}).items() if v.strip()}}
-    tokens = _md().parse(body)
+    env: dict[str, object] = {}  # link reference definitions, for `[text][ref]` links
+    tokens = _md().parse(body, env)
     insights: list[Insight] = []
     actions: list[ActionItem] = []
     sections: list[Section] = []
@@ -85,7 +86,7 @@ def extract(
         # list item or a block quote is part of that item.
         if tok.type == "heading_open" and tok.level == 0 and tok.map:
             level = int(tok.tag[1:])
-            title = plain_text(_inline(tokens[i + 1]))
+            title = plain_text(_inline(tokens[i + 1], env))
             if in_insights_level is not None and level <= in_insights_level:
                 in_insights_level = None
             if in_insights_level is None and heading_matches(title, names["insights"]):
@@ -107,7 +108,7 @@ def extract(
                         ActionItem(text[task.end() :].strip(), task.group(1) != " ", line)
                     )
             elif in_insights_level is not None:
-                insights.append(Insight(text, topics_in(_inline(inline)), line))
+                insights.append(Insight(text, topics_in(_inline(inline, env)), line))
     lines = body.split("\n")
     return tuple(insights), tuple(actions), _fill_sections(sections, lines, body_line)
 
