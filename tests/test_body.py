@@ -8,6 +8,7 @@ from conftest import run, write
 from tool import kb as kbmod
 from tool.body import extract, heading_matches
 from tool.model import ActionItem, Insight, Section
+from tool.validate import validate
 
 
 def insights(body: str, headings: dict[str, str] | None = None) -> list[tuple[int, str]]:
@@ -183,8 +184,28 @@ def test_validate_warns_on_near_duplicate_topics(make_kb):
     assert result.exit_code == 0
     assert result.stdout == (
         "interviews/2026-03-20-bo-chen.md:11:51: warning: topic #Skills looks like #skills "
-        "(used 3 times); pick one spelling so the index groups them together [topic-spelling]\n"
+        "(used 3 times); use one spelling for one topic [topic-spelling]\n"
         "interviews/2026-04-02-cy-diaz.md:8:64: warning: topic #skill looks like #skills "
-        "(used 3 times); pick one spelling so the index groups them together [topic-spelling]\n"
+        "(used 3 times); use one spelling for one topic [topic-spelling]\n"
         "0 errors, 2 warnings in 11 files\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("topics", "warned"),
+    [
+        (["skills", "skills", "skill"], ["skill"]),
+        (["Skills", "skills", "skills"], ["Skills"]),
+        (["companies", "company"], ["company"]),  # a tie: the first in sort order wins
+        (["day-to-day", "day_to_day", "daytoday", "day-to-day"], ["day_to_day", "daytoday"]),
+        (["class", "glass", "hiring", "hire"], []),
+    ],
+)
+def test_near_duplicate_topics(kb_root, topics, warned):
+    items = "".join(f"- Insight #{t}\n" for t in topics)
+    body = f"---\nperson: bo-chen\ndate: 2026-05-05\n---\n## Insights\n{items}"
+    write(kb_root / "interviews/2026-05-05-bo-chen.md", body)
+    problems = [p for p in validate(kbmod.load(kb_root)) if p.rule == "topic-spelling"]
+    assert [(p.line, p.col, p.message.split()[1]) for p in problems] == [
+        (6 + topics.index(t), 11, f"#{t}") for t in warned
+    ]

@@ -161,7 +161,7 @@ def topic_problems(kb: KnowledgeBase) -> list[Problem]:
                         _column(iv, insight.line, f"#{topic}"),
                         "warning",
                         f"topic #{topic} looks like #{best} (used {times}); "
-                        "pick one spelling so the index groups them together",
+                        "use one spelling for one topic",
                         "topic-spelling",
                     )
                 )
