@@ -151,7 +151,7 @@ def test_topic_filter_keeps_only_matching_insights(index_kb):
         "- Even a side project counts. #skills #portfolio",
         "- Nested twice, still an insight. #portfolio",
     ]
-    assert "Only insights with topic #portfolio." in result.stdout
+    assert "Only insights about #portfolio." in result.stdout
     assert "Coverage" not in result.stdout
     assert "without insights" not in result.stdout
 

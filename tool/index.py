@@ -43,17 +43,17 @@ class Filters:
             (self.companies, self.careers, self.topics, self.people, self.since, self.statuses)
         )
 
-    def describe(self) -> list[str]:
-        """Each active filter as `name value, value`."""
+    def describe(self) -> str:
+        """The active filters as words: `at Globex, about #remote, since 2026-01-01`."""
         pairs = [
-            ("company", self.companies),
-            ("career", self.careers),
-            ("topic", tuple(f"#{t.lstrip('#')}" for t in self.topics)),
-            ("person", self.people),
+            ("at", self.companies),
+            ("in", self.careers),
+            ("about", tuple(f"#{t.lstrip('#')}" for t in self.topics)),
+            ("with", self.people),
             ("since", (self.since.isoformat(),) if self.since else ()),
-            ("status", self.statuses),
+            ("with status", self.statuses),
         ]
-        return [f"{name} {', '.join(values)}" for name, values in pairs if values]
+        return ", ".join(f"{word} {' or '.join(values)}" for word, values in pairs if values)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -265,7 +265,7 @@ def to_markdown(index: Index, to_root: str = ".") -> str:
     if index.by:
         out += [f"# {_title(index.by)}", ""]
         if index.filters:
-            out += [f"Only insights with {'; '.join(map(_escape, index.filters.describe()))}.", ""]
+            out += [f"Only insights {_escape(index.filters.describe())}.", ""]
         if not index.entries and index.filters:
             out += ["No insights match.", ""]
         elif not index.entries:
