@@ -12,7 +12,7 @@ from conftest import run, write
 
 from tool import kb as kbmod
 from tool.index import Filters, Index, to_markdown
-from tool.insights import Entry, Group
+from tool.insights import Entry, Group, entries, group_by, spellings
 
 REPO = Path(__file__).parent.parent
 
@@ -349,3 +349,17 @@ def test_notes_cannot_inject_html_or_script_links(kb_root, insight, shown):
     result = run("index", "--root", kb_root, "--person", "ann-lee", "--since", "2026-05-05")
     bullets = [line for line in result.stdout.splitlines() if line.startswith("- ")]
     assert bullets == [f"- {shown} — Ann Lee, [2026-05-05](interviews/2026-05-05-ann-lee.md#L6)"]
+
+
+def test_group_by_counts_an_insight_once_per_group(kb_root):
+    body = "---\nperson: bo-chen\ndate: 2026-05-05\n---\n## Insights\n- A #Skills #skills #SKILLS\n"
+    write(kb_root / "interviews/2026-05-05-bo-chen.md", body)
+    kb = kbmod.load(kb_root)
+    groups = group_by("topic", entries(kb), spellings(kb)["topic"])
+    assert [(g.key, g.name, len(g.entries)) for g in groups] == [
+        ("day-to-day", "day-to-day", 1),
+        ("learning", "learning", 1),
+        ("portfolio", "portfolio", 1),
+        ("skills", "skills", 3),
+        ("tools", "tools", 1),
+    ]

@@ -93,8 +93,8 @@ def group_by(
         names = _names(kind, entry)
         if not names:
             rest.entries.append(entry)
-        for name in names:
-            key = keyed(name)
+        # Once per group, even when one insight spells a topic two ways.
+        for key, name in {keyed(n): n for n in names}.items():
             if kind == "person":
                 label = entry.person.name if entry.person else name
             else:
