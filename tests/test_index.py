@@ -363,3 +363,9 @@ def test_group_by_counts_an_insight_once_per_group(kb_root):
         ("skills", "skills", 3),
         ("tools", "tools", 1),
     ]
+
+
+def test_help_has_examples():
+    result = run("index", "--help")
+    assert result.exit_code == 0
+    assert "  Example:\n    tool index\n    tool index --by company --by topic" in result.stdout
