@@ -64,20 +64,3 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             action="store_true",
             help="Rewrite the golden files under tests/golden/ from the current output.",
         )
-
-
-GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def golden(request: pytest.FixtureRequest):
-    """Compare text with tests/golden/<name>; `pytest --update-golden` rewrites the file."""
-
-    def check(name: str, actual: str) -> None:
-        path = GOLDEN / name
-        if request.config.getoption("--update-golden"):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8", newline="")
-        assert path.read_bytes().decode("utf-8") == actual, f"differs from {path}"
-
-    return check

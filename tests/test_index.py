@@ -15,6 +15,21 @@ from tool.index import Filters, Index, to_markdown
 from tool.insights import Entry, Group, entries, group_by, spellings
 
 REPO = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "index"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/index/<name>; `pytest --update-golden` rewrites it."""
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8", newline="")
+        assert path.read_bytes().decode("utf-8") == actual, f"differs from {path}"
+
+    return check
 
 
 @pytest.fixture
@@ -38,7 +53,7 @@ def index_kb(make_kb) -> Path:
 def test_markdown_golden(index_kb, golden, args, name):
     result = run("index", "--root", index_kb, *args)
     assert (result.exit_code, result.stderr) == (0, "")
-    golden(f"index/{name}", result.stdout)
+    golden(name, result.stdout)
 
 
 def test_crlf_and_bom_files_give_the_same_index(index_kb):
@@ -208,7 +223,7 @@ def test_output_links_are_relative_to_the_file_and_rewritten_only_on_change(inde
     assert (first.exit_code, first.stdout) == (0, "Wrote docs/INDEX.md\n")
     target = index_kb / "docs/INDEX.md"
     data = target.read_bytes()
-    golden("index/docs-INDEX.md", data.decode())
+    golden("docs-INDEX.md", data.decode())
     assert "](../interviews/2026-03-10-ann-lee.md#L10)" in data.decode()
     os.utime(target, ns=(1_000_000_000, 1_000_000_000))
     second = run("index", "--output", "docs/INDEX.md")
