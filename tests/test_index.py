@@ -217,8 +217,8 @@ def test_empty_kb(tmp_path):
     )
 
 
-def test_output_links_are_relative_to_the_file_and_rewritten_only_on_change(index_kb, golden):
-    os.chdir(index_kb)
+def test_output_relative_links_and_no_rewrite_when_unchanged(index_kb, golden, monkeypatch):
+    monkeypatch.chdir(index_kb)
     first = run("index", "--output", "docs/INDEX.md")
     assert (first.exit_code, first.stdout) == (0, "Wrote docs/INDEX.md\n")
     target = index_kb / "docs/INDEX.md"
@@ -241,14 +241,14 @@ def test_output_links_are_relative_to_the_file_and_rewritten_only_on_change(inde
         ("../outside/INDEX.md", "(../index/interviews/2026-03-10-ann-lee.md#L10)"),
     ],
 )
-def test_output_link_prefix(index_kb, where, link):
-    os.chdir(index_kb)
+def test_output_link_prefix(index_kb, where, link, monkeypatch):
+    monkeypatch.chdir(index_kb)
     assert run("index", "--output", where).exit_code == 0
     assert link in (index_kb / where).read_text(encoding="utf-8")
 
 
-def test_json_output_is_replaced_too(index_kb):
-    os.chdir(index_kb)
+def test_json_output_is_replaced_too(index_kb, monkeypatch):
+    monkeypatch.chdir(index_kb)
     assert run("index", "--format", "json", "-o", "index.json").stdout == "Wrote index.json\n"
     write(
         index_kb / "interviews/2026-05-01-dee-ng.md", "---\nperson: dee-ng\ndate: 2026-05-01\n---\n"
@@ -280,8 +280,8 @@ def test_json_output_is_replaced_too(index_kb):
         ),
     ],
 )
-def test_output_never_overwrites_user_files(index_kb, where, content, message):
-    os.chdir(index_kb)
+def test_output_never_overwrites_user_files(index_kb, where, content, message, monkeypatch):
+    monkeypatch.chdir(index_kb)
     if content is not None:
         write(index_kb / where, content)
     before = (index_kb / where).read_bytes() if (index_kb / where).exists() else None
