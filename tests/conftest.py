@@ -61,8 +61,9 @@ def write(path: Path, text: str | bytes) -> Path:
 def pytest_addoption(parser: pytest.Parser) -> None:
     import contextlib
 
-    # Guarded: another branch may register the same option.
-    with contextlib.suppress(ValueError):
+    with contextlib.suppress(ValueError):  # a nested conftest may have registered it already
         parser.addoption(
-            "--update-golden", action="store_true", help="Rewrite tests/golden/ files."
+            "--update-golden",
+            action="store_true",
+            help="Rewrite the golden files under tests/golden/ from the current output.",
         )

@@ -11,75 +11,106 @@ from markdown_it.token import Token
 from tool.model import ActionItem, Insight, Section
 
 DEFAULT_HEADINGS = {"insights": "Insights", "questions": "Questions", "notes": "Notes"}
-_TASK = re.compile(r"\[([ xX])\][ \t]+")
-_TOPIC = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)")
-_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]?")
+_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
+# A topic starts with a letter, so "#1" or "#2026" in prose are not topics; it ends on a
+# letter or digit, so "#skills-" at a sentence break is "skills".
+_TOPIC = re.compile(r"(?<![\w&#/])#([^\W\d_](?:[\w-]*\w)?)")
+# Anything that is not plain text (code, escapes like `\#`, entities, HTML) breaks a topic.
+_BREAK = "\x00"
 
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    # Without text_join, escapes (`\#`) and entities (`&#35;`) stay separate tokens, so an
+    # escaped `#` never starts a topic. Inline parsing is left out here and done by
+    # `_inline` only for the headings and insights that need it: a third of the time.
+    return MarkdownIt("commonmark").disable(["text_join", "inline"])
+
+
+def _inline(tok: Token, env: dict[str, object]) -> Token:
+    """Give an inline token from `_md().parse(body, env)` its children (links, code, text)."""
+    if not tok.children:
+        md = _md()
+        tok.children = []
+        md.inline.parse(tok.content, md, env, tok.children)
+    return tok
+
+
+def heading_matches(title: str, name: str) -> bool:
+    """True if a heading title is `name`, case-insensitively, maybe with trailing text."""
+    title, name = title.strip().casefold(), name.strip().casefold()
+    if not title.startswith(name):
+        return False
+    rest = title[len(name) :]
+    return not rest or not rest[0].isalnum()
+
+
+def plain_text(inline: Token) -> str:
+    """The visible text of an inline token, without Markdown markup."""
+    shown = ("text", "text_special", "code_inline")
+    return "".join(c.content for c in inline.children or () if c.type in shown).strip()
 
 
 def topics_in(inline: Token) -> tuple[str, ...]:
-    """`#words` in an inline token's plain text: not in code, links or autolinks."""
-    found: list[str] = []
+    """`#words` in an inline token's plain text, as written: not in code, links or HTML."""
+    parts: list[str] = []
     depth = 0
     for child in inline.children or ():
         if child.type == "link_open":
             depth += 1
         elif child.type == "link_close":
             depth -= 1
-        elif child.type == "text" and depth == 0:
-            found += [m.group(1).lower() for m in _TOPIC.finditer(child.content)]
+        parts.append(child.content if child.type == "text" and depth == 0 else _BREAK)
+    found = [m.group(1) for m in _TOPIC.finditer("".join(parts))]
     return tuple(dict.fromkeys(found))
 
 
 def extract(
     body: str, body_line: int, headings: dict[str, str] | None = None
 ) -> tuple[tuple[Insight, ...], tuple[ActionItem, ...], tuple[Section, ...]]:
-    """Parse a body once and return its insights, action items and `##` sections."""
-    names = {**DEFAULT_HEADINGS, **(headings or {})}
-    insights_title = names["insights"].casefold()
-    tokens = _md().parse(body)
-    lines = body.split("\n")
+    """Parse a body once and return its insights, action items and `##` sections.
+
+    Insights are the list items, nested ones included, under the insights heading (see
+    `DEFAULT_HEADINGS`, overridden by `[headings]` in tool.toml) up to the next heading of
+    the same or a higher level. Action items are task-list items anywhere.
+    """
+    names = {**DEFAULT_HEADINGS, **{k: v for k, v in (headings or {}).items() if v.strip()}}
+    env: dict[str, object] = {}  # link reference definitions, for `[text][ref]` links
+    tokens = _md().parse(body, env)
     insights: list[Insight] = []
     actions: list[ActionItem] = []
     sections: list[Section] = []
     in_insights_level: int | None = None
-    open_items: list[bool] = []  # for each open list item: is its first paragraph seen?
     for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
+        # Only headings at the top of the document delimit sections: a heading inside a
+        # list item or a block quote is part of that item.
+        if tok.type == "heading_open" and tok.level == 0 and tok.map:
             level = int(tok.tag[1:])
-            title = tokens[i + 1].content.strip()
+            title = plain_text(_inline(tokens[i + 1], env))
             if in_insights_level is not None and level <= in_insights_level:
                 in_insights_level = None
-            if title.casefold().startswith(insights_title) and in_insights_level is None:
+            if in_insights_level is None and heading_matches(title, names["insights"]):
                 in_insights_level = level
-            if level == 2 and tok.map:
+            if level == 2:
                 sections.append(Section(title, "", body_line + tok.map[0]))
-        elif tok.type == "list_item_open":
-            open_items.append(False)
-        elif tok.type == "list_item_close":
-            open_items.pop()
-        elif tok.type == "inline" and open_items and not open_items[-1] and tok.map:
-            open_items[-1] = True
-            line = body_line + tok.map[0]
-            text = _item_text(lines, tok)
+        elif (
+            tok.type == "list_item_open"
+            and tokens[i + 1].type == "paragraph_open"
+            and tokens[i + 2].map
+        ):
+            inline = tokens[i + 2]
+            line = body_line + inline.map[0]  # type: ignore[index]
+            text = " ".join(ln.strip() for ln in inline.content.split("\n")).strip()
             task = _TASK.match(text)
             if task:
-                actions.append(ActionItem(text[task.end() :].strip(), task.group(1) != " ", line))
+                if text[task.end() :].strip():
+                    actions.append(
+                        ActionItem(text[task.end() :].strip(), task.group(1) != " ", line)
+                    )
             elif in_insights_level is not None:
-                insights.append(Insight(text, topics_in(tok), line))
+                insights.append(Insight(text, topics_in(_inline(inline, env)), line))
+    lines = body.split("\n")
     return tuple(insights), tuple(actions), _fill_sections(sections, lines, body_line)
-
-
-def _item_text(lines: list[str], inline: Token) -> str:
-    """The Markdown source of a list item's first paragraph, joined onto one line."""
-    start, end = inline.map  # type: ignore[misc]
-    first = _MARKER.sub("", lines[start], count=1)
-    rest = [ln.strip() for ln in lines[start + 1 : end]]
-    return " ".join([first.strip(), *rest]).strip() if rest else first.strip()
 
 
 def _fill_sections(

@@ -25,9 +25,12 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
-    from tool.template_checks import check_templates  # imports the renderer: only when used
+    # Imported here: they pull in the renderer and the grouping, needed only by validate.
+    from tool.insights import topic_problems
+    from tool.template_checks import check_templates
 
     problems += check_templates(kb)
+    problems += topic_problems(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 

@@ -74,9 +74,9 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 
 def _register() -> None:
-    from tool.cli import kb_commands, plan_commands, prepare_commands
+    from tool.cli import index_commands, kb_commands, plan_commands, prepare_commands
 
-    for module in (kb_commands, prepare_commands, plan_commands):
+    for module in (kb_commands, prepare_commands, index_commands, plan_commands):
         for command in module.COMMANDS:
             cli.add_command(command)
 

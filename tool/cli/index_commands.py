@@ -1,0 +1,119 @@
+"""`tool index`: what was learned, grouped by career, company, topic or person."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tool import index as indexmod
+from tool.cli.common import DATE, format_option, load_kb, root_option
+from tool.errors import ToolError
+from tool.insights import KINDS
+from tool.kb import write_atomic
+from tool.model import STATUSES
+
+# Files the KB reads as records or templates: an index written there would be mistaken for one.
+_RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
+
+
+@click.command("index")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(KINDS),
+    multiple=True,
+    help="Group by this; repeat to nest (--by career --by company). [default: career]",
+)
+@format_option("markdown", "json")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (only when its content changes) instead of printing.",
+)
+@click.option("--coverage", is_flag=True, help="Only show how far each target is covered.")
+@click.option("--company", "companies", multiple=True, help="Only this company; repeatable.")
+@click.option("--career", "careers", multiple=True, help="Only this career; repeatable.")
+@click.option("--topic", "topics", multiple=True, help="Only insights with this #topic.")
+@click.option("--person", "people", multiple=True, help="Only this person (id or name).")
+@click.option("--since", type=DATE, help="Only conversations on or after this date.")
+@click.option(
+    "--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only this status."
+)
+@root_option
+def index_command(
+    by: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    coverage: bool,
+    since: date | None,
+    root: Path | None,
+    **filters: tuple[str, ...],
+) -> None:
+    """Print every insight grouped by career, company, topic or person.
+
+    Each insight links to the line of the interview it came from. The
+    document ends with the conversations held without insights yet and,
+    without filters, the coverage of the [targets] in tool.toml. With
+    --output, links are relative to the written file, which is only
+    rewritten when its content changes (never a file you wrote yourself).
+
+    \b
+    Example:
+      tool index
+      tool index --by company --by topic --since 2026-01-01
+      tool index --by topic --format json
+      tool index --output docs/INDEX.md
+      tool index --coverage
+    """
+    if len(set(by)) != len(by):
+        raise click.BadParameter("each grouping can only be given once", param_hint="--by")
+    if coverage and by:
+        raise click.UsageError("--coverage shows the targets only; leave out --by")
+    kb = load_kb(root)
+    chosen = indexmod.Filters(since=since, **filters)
+    if coverage:
+        index = indexmod.coverage_index(kb, chosen)
+    else:
+        index = indexmod.build(kb, by or ("career",), chosen)
+    target = _output_path(kb.root, output) if output else None
+    to_root = Path(os.path.relpath(kb.root, target.parent)).as_posix() if target else "."
+    text = indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    changed = write_atomic(target, text)
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+
+
+def _output_path(root: Path, output: Path) -> Path:
+    """The absolute output file, refusing record folders and files `tool index` did not write."""
+    target = (Path.cwd() / output).resolve()
+    try:
+        inside = target.relative_to(root)
+    except ValueError:
+        inside = None
+    if inside is not None and inside.parts[0] in _RECORD_FOLDERS:
+        raise ToolError(
+            f"refusing to write the index into {inside.parts[0]}: "
+            "choose a file outside people/, interviews/ and templates/",
+            str(output),
+        )
+    if target.exists():
+        try:
+            existing = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            existing = ""
+        if not indexmod.is_generated(existing):
+            raise ToolError(
+                "refusing to overwrite a file that `tool index` did not write; "
+                "remove it or choose another --output",
+                str(output),
+            )
+    return target
+
+
+COMMANDS = [index_command]
