@@ -9,6 +9,7 @@ all unchanged, and the whole cache is dropped when the tool version or settings 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -51,11 +52,16 @@ class FileCache:
     def _read(self) -> dict[str, tuple[Stamp, Any]]:
         if self.path is None:
             return {}
+        gc_was_on = gc.isenabled()
+        gc.disable()  # loading many small objects: the collector would run for nothing
         try:
             with self.path.open("rb") as handle:
                 data = pickle.load(handle)
         except Exception:  # a missing, truncated or foreign cache is simply rebuilt
             return {}
+        finally:
+            if gc_was_on:
+                gc.enable()
         return data if isinstance(data, dict) else {}
 
     def get(self, rel: str, current: Stamp) -> Any | None:

@@ -216,15 +216,14 @@ def _inside(root: Path, target: Path) -> bool:
     return True
 
 
-def markdown_files(root: Path, folder: str) -> list[Path]:
-    """The `*.md` files of one KB folder, sorted by name."""
-    base = root / folder
-    if not base.is_dir():
+def markdown_files(root: Path, folder: str) -> list[os.DirEntry[str]]:
+    """The `*.md` entries of one KB folder, sorted by name (scandir: one syscall per folder)."""
+    try:
+        with os.scandir(root / folder) as found:
+            entries = [e for e in found if e.name.endswith(".md") and not e.name.startswith(".")]
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(
-        (p for p in base.iterdir() if p.suffix == ".md" and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
+    return sorted(entries, key=lambda e: e.name)
 
 
 def load(root: Path) -> KnowledgeBase:
@@ -237,13 +236,14 @@ def load(root: Path) -> KnowledgeBase:
     people_paths: list[PurePosixPath] = []
     count = 0
     for kind in ("people", "interviews"):
-        for path in markdown_files(root, kind):
-            rel = PurePosixPath(kind, path.name)
+        for entry in markdown_files(root, kind):
+            rel = f"{kind}/{entry.name}"
             count += 1
             if kind == "people":
-                people_paths.append(rel)
-            record, issues = _read_record(root, path, rel, config, cache)
-            problems += [_problem(rel, i) for i in issues]
+                people_paths.append(PurePosixPath(rel))
+            record, issues = _read_record(root, entry, rel, config, cache)
+            if issues:
+                problems += [_problem(rel, i) for i in issues]
             if isinstance(record, Person):
                 people[record.id] = record
             elif isinstance(record, Interview):
@@ -253,32 +253,33 @@ def load(root: Path) -> KnowledgeBase:
 
 
 def _read_record(
-    root: Path, path: Path, rel: PurePosixPath, config: Config, cache: FileCache
+    root: Path, entry: os.DirEntry[str], rel: str, config: Config, cache: FileCache
 ) -> tuple[Person | Interview | None, list[Issue]]:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
-        current = None if path.is_symlink() else stamp(path.stat())
+        current = None if entry.is_symlink() else stamp(entry.stat())
     except OSError:
         current = None
     if current is not None:
-        hit = cache.get(str(rel), current)
+        hit = cache.get(rel, current)
         if hit is not None:
             return hit
-    text, issues = read_text_file(root, path)
+    text, issues = read_text_file(root, Path(entry.path))
     record: Person | Interview | None = None
     if text is not None:
         doc = split(text)
-        if rel.parts[0] == "people":
-            record, issues = person_from(doc, rel)
+        path = PurePosixPath(rel)
+        if path.parts[0] == "people":
+            record, issues = person_from(doc, path)
         else:
-            record, issues = interview_from(doc, rel, config.headings)
+            record, issues = interview_from(doc, path, config.headings)
     if current is not None:
-        cache.put(str(rel), current, (record, issues))
+        cache.put(rel, current, (record, issues))
     return record, issues
 
 
-def _problem(rel: PurePosixPath, issue: Issue) -> Problem:
-    return Problem(str(rel), issue.line, issue.col, issue.severity, issue.message, issue.rule)  # type: ignore[arg-type]
+def _problem(rel: str, issue: Issue) -> Problem:
+    return Problem(rel, issue.line, issue.col, issue.severity, issue.message, issue.rule)  # type: ignore[arg-type]
 
 
 def create_exclusive(path: Path, text: str) -> None:
