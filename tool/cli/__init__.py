@@ -71,9 +71,9 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 
 def _register() -> None:
-    from tool.cli import kb_commands
+    from tool.cli import digest_commands, kb_commands
 
-    for command in kb_commands.COMMANDS:
+    for command in [*kb_commands.COMMANDS, *digest_commands.COMMANDS]:
         cli.add_command(command)
 
 

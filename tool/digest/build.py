@@ -1,0 +1,546 @@
+"""Build the digest: gather and render every page in memory, then write and swap it in."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from tool import insights
+from tool.digest import markdown
+from tool.digest.privacy import Secret, is_private, scan, secrets
+from tool.errors import ToolError
+from tool.ids import slugify, unique_id
+from tool.kb import KnowledgeBase
+from tool.model import Interview, Person, display_names, group_key
+from tool.render import KBLoader, render
+
+MARKER = ".tool-digest"
+THEME = Path(__file__).parent / "theme"
+ASSETS = ("style.css", "search.js")
+PROTECTED = ("people", "interviews", "templates", ".git")
+KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+RECENT = 6
+TOP_TOPICS = 12
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: private records and contact details, the title, a build time."""
+
+    include_private: bool = False
+    title: str | None = None
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of the site: its name and URL relative to the site root."""
+
+    name: str
+    url: str
+
+
+@dataclass
+class Site:
+    """Every output file in memory, and the values the privacy scan looks for.
+
+    `secrets` is None for a private edition (--include-private): nothing is scanned.
+    """
+
+    files: dict[str, bytes]
+    secrets: list[Secret] | None = None
+
+
+def make_env(root: Path) -> SandboxedEnvironment:
+    """The theme: the user's `templates/digest/` first, then the packaged defaults."""
+    import jinja2
+
+    env = SandboxedEnvironment(
+        loader=KBLoader(root / "templates" / "digest", THEME),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_script"] = json_script
+    return env
+
+
+def json_script(data: Any) -> Markup:
+    """JSON that is safe inside `<script type="application/json">` (cannot close it)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def _page_urls(ids: Iterable[str], folder: str) -> dict[str, str]:
+    """Safe, unique file names for hostile ids, stable for a given set of ids."""
+    taken: list[str] = []
+    urls = {}
+    for ident in sorted(ids):
+        slug = unique_id(slugify(ident), taken)
+        taken.append(slug)
+        urls[ident] = f"{folder}/{quote(slug)}.html"
+    return urls
+
+
+class Gatherer:
+    """The public view of one KB: which records show, their pages, and how they link."""
+
+    def __init__(self, kb: KnowledgeBase, options: Options):
+        self.kb = kb
+        self.options = options
+        show_all = options.include_private
+        self.people = {k: p for k, p in kb.people.items() if show_all or not p.private}
+        self.interviews = {
+            k: i for k, i in kb.interviews.items() if show_all or not is_private(kb, i)
+        }
+        person_urls = _page_urls(kb.people, "people")
+        interview_urls = _page_urls(kb.interviews, "interviews")
+        self.urls = {k: person_urls[k] for k in self.people}
+        self.urls |= {k: interview_urls[k] for k in self.interviews}
+        hidden = {**person_urls, **interview_urls}
+        self.hidden_urls = {k: u for k, u in hidden.items() if k not in self.urls}
+        private_people = [p for p in kb.people.values() if p.private and not show_all]
+        self.policy = markdown.Policy(
+            include_private=show_all,
+            pages=dict(self.urls),
+            private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
+            private_phones=tuple(sorted(_phone_digits(kb.people.values()))),
+        )
+        self.entries = insights.entries(kb, self.interviews.values())
+        self.names: dict[str, dict[str, str]] = {}
+        self.group_urls: dict[str, dict[str, str]] = {}
+        for kind, folder in KINDS.items():
+            names = display_names(self._names(kind))
+            self.names[kind] = names
+            taken: list[str] = []
+            urls = {}
+            for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
+                slug = unique_id(slugify(names[key]), taken)
+                taken.append(slug)
+                urls[key] = f"{folder}/{quote(slug)}.html"
+            self.group_urls[kind] = urls
+
+    def _names(self, kind: str) -> list[str]:
+        if kind == "topic":
+            return [t for e in self.entries for t in e.insight.topics]
+        if kind == "company":
+            found = [p.company for p in self.people.values()]
+            found += [self.kb.company_of(i) for i in self.interviews.values()]
+        else:
+            found = [p.career for p in self.people.values()]
+            found += [self.kb.career_of(i) for i in self.interviews.values()]
+        return [n for n in found if n and n.strip()]
+
+    def group_link(self, kind: str, name: str | None) -> Link | None:
+        if not name or not name.strip():
+            return None
+        key = group_key(name)
+        url = self.group_urls[kind].get(key)
+        return Link(self.names[kind][key], url) if url else None
+
+    def person_link(self, person_id: str) -> Link | None:
+        person = self.people.get(person_id)
+        return Link(person.name, self.urls[person_id]) if person else None
+
+    def person_name(self, interview: Interview) -> str:
+        person = self.people.get(interview.person)
+        return person.name if person else interview.person
+
+    def interview_link(self, interview: Interview) -> Link:
+        return Link(
+            f"{self.person_name(interview)}, {interview.date.isoformat()}", self.urls[interview.id]
+        )
+
+    def referral(self, ref: str) -> Link | str | None:
+        """A referral: a link to a shown person, a name not yet added, or None if private."""
+        if ref in self.kb.people:
+            return self.person_link(ref)
+        return self.policy.redact(ref)
+
+
+class Pages:
+    """Renders every page of the site from a Gatherer."""
+
+    def __init__(self, gather: Gatherer, env: SandboxedEnvironment, root: Path):
+        self.g = gather
+        self.env = env
+        self.root = root
+        title = gather.options.title or gather.kb.config.digest_title
+        self.site = {
+            "title": title,
+            "include_private": gather.options.include_private,
+            "timestamp": gather.options.timestamp,
+        }
+
+    def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
+        prefix = "../" * url.count("/")
+        context |= {"site": self.site, "root": prefix, "title": title, "url": url}
+        html = render(self.env, template, context, self.root)
+        return url, html.encode("utf-8")
+
+    def md(self, text: str, url: str) -> Markup:
+        return markdown.render(text, self.g.policy.with_root("../" * url.count("/")))
+
+    def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
+        policy = self.g.policy.with_root("../" * url.count("/"))
+        return {
+            "html": markdown.render_inline(entry.insight.text, policy),
+            "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
+            "interview": self.g.interview_link(entry.interview),
+            "date": entry.interview.date.isoformat(),
+        }
+
+    def summary(self, interview: Interview) -> dict[str, Any]:
+        return {
+            "link": self.g.interview_link(interview),
+            "person_name": self.g.person_name(interview),
+            "date": interview.date.isoformat(),
+            "status": interview.status,
+            "company": self.g.group_link("company", self.g.kb.company_of(interview)),
+            "insights": len(interview.insights),
+        }
+
+    def all(self) -> Iterable[tuple[str, bytes]]:
+        g = self.g
+        yield self.home()
+        for person in g.people.values():
+            yield self.person(person)
+        for interview in g.interviews.values():
+            yield self.interview(interview)
+        for kind in KINDS:
+            yield from self.groups(kind)
+        yield self.network()
+        yield self.search()
+        yield self.listing(
+            "people.html",
+            "People",
+            sorted((g.person_link(p) for p in g.people), key=lambda link: link.name.casefold()),
+        )
+        interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
+        yield self.page(
+            "conversations.html",
+            "interviews.html",
+            "Conversations",
+            interviews=[self.summary(i) for i in interviews],
+        )
+        for kind, folder in KINDS.items():
+            links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
+            yield self.listing(f"{folder}.html", folder.capitalize(), links)
+
+    def listing(self, url: str, title: str, links: list[Link | None]) -> tuple[str, bytes]:
+        return self.page("list.html", url, title, links=links)
+
+    def home(self) -> tuple[str, bytes]:
+        g, url = self.g, "index.html"
+        done = sorted(
+            (i for i in g.interviews.values() if i.status == "done"),
+            key=lambda i: (i.date, i.id),
+            reverse=True,
+        )
+        topics = insights.group_by("topic", g.entries)
+        top = sorted(topics, key=lambda t: (-len(t.entries), t.name.casefold()))[:TOP_TOPICS]
+        counts = [
+            ("people", len(g.people), "people.html"),
+            ("conversations", len(done), "interviews.html"),
+            ("companies", len(g.group_urls["company"]), "companies.html"),
+            ("careers", len(g.group_urls["career"]), "careers.html"),
+            ("insights", len(g.entries), "topics.html"),
+        ]
+        return self.page(
+            "home.html",
+            url,
+            self.site["title"],
+            counts=counts,
+            recent=[self.summary(i) for i in done[:RECENT]],
+            highlights=[self.insight(e, url) for e in reversed(g.entries[-RECENT:])],
+            topics=[(g.group_link("topic", t.name), len(t.entries)) for t in top],
+            coverage=[
+                self.coverage("career", g.kb.config.target_careers),
+                self.coverage("company", g.kb.config.target_companies),
+            ],
+            due=self.due(url) if g.options.include_private else None,
+        )
+
+    def coverage(self, kind: str, targets: Iterable[str]) -> dict[str, Any]:
+        g = self.g
+        rows = []
+        for name in targets:
+            key = group_key(name)
+            people = [p for p in g.people.values() if group_key(getattr(p, kind) or "") == key]
+            talks = [
+                i
+                for i in g.interviews.values()
+                if i.status == "done" and group_key(self._of(kind, i) or "") == key
+            ]
+            rows.append(
+                {
+                    "name": name,
+                    "link": g.group_link(kind, name),
+                    "people": len(people),
+                    "conversations": len(talks),
+                }
+            )
+        return {"kind": "Careers" if kind == "career" else "Companies", "rows": rows}
+
+    def _of(self, kind: str, interview: Interview) -> str | None:
+        return (
+            self.g.kb.company_of(interview) if kind == "company" else self.g.kb.career_of(interview)
+        )
+
+    def due(self, url: str) -> dict[str, Any]:
+        g = self.g
+        policy = g.policy.with_root("")
+        ordered = sorted(g.interviews.values(), key=lambda i: (i.date, i.id))
+        return {
+            "thanks": [self.summary(i) for i in ordered if i.status == "done" and not i.thanked],
+            "actions": [
+                {"html": markdown.render_inline(a.text, policy), "interview": g.interview_link(i)}
+                for i in ordered
+                for a in i.actions
+                if not a.done
+            ],
+        }
+
+    def person(self, person: Person) -> tuple[str, bytes]:
+        g, url = self.g, self.g.urls[person.id]
+        introduced = sorted(
+            (g.person_link(p.id) for p in g.people.values() if p.introduced_by == person.id),
+            key=lambda link: link.name.casefold(),  # type: ignore[union-attr]
+        )
+        talks = g.kb.interviews_with(person.id)
+        talks = [i for i in talks if i.id in g.interviews]
+        referred = [r for i in talks for r in map(g.referral, i.referrals) if r is not None]
+        contact = None
+        if g.options.include_private:
+            contact = {"email": person.email, "phone": person.phone, "linkedin": person.linkedin}
+            if person.linkedin and markdown.safe_href(person.linkedin, g.policy) is None:
+                contact["linkedin"] = None
+        return self.page(
+            "person.html",
+            url,
+            person.name,
+            person=person,
+            company=g.group_link("company", person.company),
+            career=g.group_link("career", person.career),
+            introduced_by=g.person_link(person.introduced_by) if person.introduced_by else None,
+            introduced=introduced,
+            referred=list(dict.fromkeys(referred)),
+            interviews=[self.summary(i) for i in talks],
+            notes=self.md(person.body, url),
+            insights=[self.insight(e, url) for e in g.entries if e.interview.person == person.id],
+            contact=contact,
+        )
+
+    def interview(self, interview: Interview) -> tuple[str, bytes]:
+        g, url = self.g, self.g.urls[interview.id]
+        referrals = [r for r in map(g.referral, interview.referrals) if r is not None]
+        topics = {t: None for i in interview.insights for t in i.topics}
+        return self.page(
+            "interview.html",
+            url,
+            g.interview_link(interview).name,
+            interview=interview,
+            person=g.person_link(interview.person),
+            person_name=g.person_name(interview),
+            company=g.group_link("company", g.kb.company_of(interview)),
+            career=g.group_link("career", g.kb.career_of(interview)),
+            referrals=referrals,
+            topics=[g.group_link("topic", t) for t in topics],
+            body=self.md(interview.body, url),
+        )
+
+    def groups(self, kind: str) -> Iterable[tuple[str, bytes]]:
+        g = self.g
+        by_key = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
+        for key, url in g.group_urls[kind].items():
+            people = []
+            if kind != "topic":
+                people = sorted(
+                    (
+                        g.person_link(p.id)
+                        for p in g.people.values()
+                        if group_key(getattr(p, kind) or "") == key
+                    ),
+                    key=lambda link: link.name.casefold(),  # type: ignore[union-attr]
+                )
+            group = by_key.get(key)
+            if kind == "topic":
+                talks = (
+                    sorted(
+                        {e.interview.id: e.interview for e in group.entries}.values(),
+                        key=lambda i: (i.date, i.id),
+                    )
+                    if group
+                    else []
+                )
+            else:
+                talks = sorted(
+                    (i for i in g.interviews.values() if group_key(self._of(kind, i) or "") == key),
+                    key=lambda i: (i.date, i.id),
+                )
+            yield self.page(
+                "group.html",
+                url,
+                g.names[kind][key],
+                kind=kind,
+                people=people,
+                interviews=[self.summary(i) for i in talks],
+                insights=[self.insight(e, url) for e in (group.entries if group else [])],
+            )
+
+    def network(self) -> tuple[str, bytes]:
+        g = self.g
+        children: dict[str, list[str]] = {}
+        for person in g.people.values():
+            if person.introduced_by in g.people and person.introduced_by != person.id:
+                children.setdefault(person.introduced_by, []).append(person.id)
+
+        def tree(pid: str, seen: frozenset[str]) -> dict[str, Any]:
+            kids = [
+                k
+                for k in sorted(children.get(pid, []), key=lambda k: g.people[k].name)
+                if k not in seen
+            ]
+            return {"link": g.person_link(pid), "children": [tree(k, seen | {k}) for k in kids]}
+
+        introduced = {k for kids in children.values() for k in kids}
+        roots = sorted((p for p in children if p not in introduced), key=lambda k: g.people[k].name)
+        # People in an introduction cycle have no root; start from the first of each cycle.
+        placed = set(roots) | {k for r in roots for k in _descendants(r, children)}
+        for pid in sorted(children, key=lambda k: g.people[k].name):
+            if pid not in placed:
+                roots.append(pid)
+                placed |= {pid, *_descendants(pid, children)}
+        alone = sorted(
+            (g.person_link(p) for p in g.people if p not in placed),
+            key=lambda link: link.name.casefold(),
+        )  # type: ignore[union-attr]
+        return self.page(
+            "network.html",
+            "network.html",
+            "Referral network",
+            trees=[tree(r, frozenset({r})) for r in roots],
+            alone=alone,
+        )
+
+    def search(self) -> tuple[str, bytes]:
+        g = self.g
+        items = [
+            {
+                "kind": "person",
+                "title": p.name,
+                "url": g.urls[p.id],
+                "text": " · ".join(x for x in (p.role, p.company, p.career, p.location) if x),
+            }
+            for p in g.people.values()
+        ]
+        for kind in KINDS:
+            items += [
+                {"kind": kind, "title": g.names[kind][k], "url": u, "text": ""}
+                for k, u in g.group_urls[kind].items()
+            ]
+        items += [
+            {
+                "kind": "insight",
+                "title": markdown.plain(e.insight.text, g.policy),
+                "url": g.urls[e.interview.id],
+                "text": g.interview_link(e.interview).name,
+            }
+            for e in g.entries
+        ]
+        return self.page("search.html", "search.html", "Search", index=items)
+
+
+def _phone_digits(people: Iterable[Person]) -> set[str]:
+    found = {"".join(c for c in p.phone if c.isdigit()) for p in people if p.phone}
+    return {d for d in found if len(d) >= 7}
+
+
+def _descendants(pid: str, children: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(children.get(pid, []))
+    while todo:
+        kid = todo.pop()
+        if kid not in seen:
+            seen.add(kid)
+            todo += children.get(kid, [])
+    return seen
+
+
+def render_site(kb: KnowledgeBase, options: Options) -> Site:
+    """Every page and asset of the digest, in memory."""
+    gather = Gatherer(kb, options)
+    env = make_env(kb.root)
+    files = dict(Pages(gather, env, kb.root).all())
+    for name in ASSETS:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        files[name] = source.encode("utf-8")
+    files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"
+    found = None if options.include_private else secrets(kb, gather.hidden_urls)
+    return Site(dict(sorted(files.items())), found)
+
+
+def check_output(root: Path, output: Path) -> Path:
+    """Refuse an output folder whose replacement could destroy anything but an old digest."""
+    out, root = output.resolve(), root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise ToolError(f"refusing to write the digest over the knowledge base itself: {output}")
+    for name in PROTECTED:
+        if out.is_relative_to(root / name):
+            raise ToolError(f"refusing to write the digest inside {name}/: {output}")
+    if out.exists() and not out.is_dir():
+        raise ToolError(f"not a folder: {output}")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ToolError(
+            f"{output} is not empty and is not a previous digest (no {MARKER} file); "
+            "choose another --output"
+        )
+    return out
+
+
+def write_site(
+    site: Site, output: Path, progress: Callable[[Iterable[str]], Iterable[str]] | None = None
+) -> None:
+    """Write the site next to `output`, scan it, then swap it into place."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    try:
+        names: Iterable[str] = progress(site.files) if progress else site.files
+        for name in names:
+            path = fresh / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(site.files[name])
+        leaks = [] if site.secrets is None else scan(fresh, site.secrets)
+        if leaks:
+            shown = "\n  ".join(leak.format() for leak in leaks[:10])
+            raise ToolError(f"private values found in the digest; nothing was written:\n  {shown}")
+        os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
+        if output.exists():
+            old = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+            os.replace(output, old / "site")
+            os.replace(fresh, output)
+            shutil.rmtree(old)
+        else:
+            os.replace(fresh, output)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)
