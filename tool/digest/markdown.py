@@ -20,6 +20,7 @@ PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\s\u200b-\u200f\u2028-\u202e\u2060\ufeff]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_TASK = re.compile(r"\[([ xX])\][ \t]+")
 _MD_LINK = re.compile(r"(?:^|/)([^/#?]+)\.md(?:#[\w-]*)?$")
 
 
@@ -114,6 +115,11 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
     for tok in tokens:
         if tok.children:
             tok.children = _clean(tok.children, policy)
+            first = tok.children[0]
+            task = _TASK.match(first.content) if first.type == "text" else None
+            if task:
+                box = "\u2610 " if task.group(1) == " " else "\u2611 "
+                first.content = box + first.content[task.end() :]
         if tok.type == "link_open":
             href = safe_href(str(tok.attrGet("href") or ""), policy)
             if href is None:
