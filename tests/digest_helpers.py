@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -89,3 +91,25 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         yield chromium
         chromium.close()
+
+
+HOSTILE_NAMES = [
+    "\"><img src=x onerror=alert('file')>",
+    "<script>alert('file')<\\script>",
+    "---",
+    "CON",
+    "%2e%2e%2fescape",
+]
+
+
+def hostile_kb(make_kb) -> Path:
+    """The hostile fixture KB, plus people and interviews with hostile file names."""
+    root = make_kb("hostile")
+    for n, name in enumerate(HOSTILE_NAMES):
+        write(root / "people" / f"{name}.md", f"---\nname: Hostile {n}\n---\nHi <b>there</b>.\n")
+        write(
+            root / "interviews" / f"2026-02-0{n + 1}-{name}.md",
+            f"---\nperson: {json.dumps(name)}\ndate: 2026-02-0{n + 1}\nstatus: done\n---\n"
+            "## Insights\n- Fine. #ok\n",
+        )
+    return root

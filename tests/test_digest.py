@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run, write
-from digest_helpers import copy_example, parse
+from digest_helpers import copy_example, hostile_kb, parse
 
 from tool.digest.build import MARKER, json_script
 from tool.digest.markdown import Policy, render, render_inline, safe_href
@@ -301,27 +301,6 @@ def test_example_knowledge_base_builds(tmp_path):
 
 
 # --- Hostile notes -------------------------------------------------------------------------
-
-HOSTILE_NAMES = [
-    "\"><img src=x onerror=alert('file')>",
-    "<script>alert('file')<\\script>",
-    "---",
-    "CON",
-    "%2e%2e%2fescape",
-]
-
-
-def hostile_kb(make_kb) -> Path:
-    root = make_kb("hostile")
-    for n, name in enumerate(HOSTILE_NAMES):
-        write(root / "people" / f"{name}.md", f"---\nname: Hostile {n}\n---\nHi <b>there</b>.\n")
-        write(
-            root / "interviews" / f"2026-02-0{n + 1}-{name}.md",
-            f"---\nperson: {json.dumps(name)}\ndate: 2026-02-0{n + 1}\nstatus: done\n---\n"
-            "## Insights\n- Fine. #ok\n",
-        )
-    return root
-
 
 DANGEROUS_URL = re.compile(r"^\s*(javascript|data|vbscript|file):|^\s*//|^\\", re.IGNORECASE)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -30,6 +31,8 @@ ASSETS = ("style.css", "search.js")
 PROTECTED = ("people", "interviews", "templates", ".git")
 KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
 RECENT = 6
+# Topics at the end of an insight are shown as links to their pages instead.
+TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
 TOP_TOPICS = 12
 
 
@@ -203,7 +206,7 @@ class Pages:
     def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
         policy = self.g.policy.with_root("../" * url.count("/"))
         return {
-            "html": markdown.render_inline(entry.insight.text, policy),
+            "html": markdown.render_inline(TRAILING_TOPICS.sub("", entry.insight.text), policy),
             "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
             "interview": self.g.interview_link(entry.interview),
             "date": entry.interview.date.isoformat(),
@@ -461,9 +464,11 @@ class Pages:
         items += [
             {
                 "kind": "insight",
-                "title": markdown.plain(e.insight.text, g.policy),
+                "title": markdown.plain(TRAILING_TOPICS.sub("", e.insight.text), g.policy),
                 "url": g.urls[e.interview.id],
-                "text": g.interview_link(e.interview).name,
+                "text": " · ".join(
+                    [g.interview_link(e.interview).name, *(f"#{t}" for t in e.insight.topics)]
+                ),
             }
             for e in g.entries
         ]
