@@ -425,7 +425,7 @@ def test_safe_href(url, private, expected):
         (
             "- [ ] open\n- [x] done",
             False,
-            "<ul>\n<li>\u2610 open</li>\n<li>\u2611 done</li>\n</ul>\n",
+            '<ul>\n<li class="task">\u2610 open</li>\n<li class="task">\u2611 done</li>\n</ul>\n',
         ),
     ],
 )

@@ -58,12 +58,11 @@ def test_navigate_home_company_person_interview_and_back(make_kb, page, tmp_path
     page.locator(".conversations a").first.click()
     assert page.url.endswith("/interviews/2026-03-10-ann-lee.html")
     assert page.locator("h1").inner_text() == "Ann Lee, 2026-03-10"
-    page.go_back()
+    page.locator("h1 a").click()  # the interview's heading links back to the person
     assert page.url.endswith("/people/ann-lee.html")
-    page.get_by_role("link", name="Ann Lee").first.click()  # interview -> person via the heading
-    page.go_back()
-    page.go_back()
-    assert page.url.endswith("/companies/acme-robotics.html")
+    for expected in ("interviews/2026-03-10-ann-lee", "people/ann-lee", "companies/acme-robotics"):
+        page.go_back()
+        assert page.url.endswith(f"/{expected}.html")
     page.locator(".brand").click()
     assert page.url.endswith("/index.html")
     page.screenshot(path=tmp_path / "home-desktop.png", full_page=True)
@@ -118,6 +117,13 @@ def test_example_site_screenshots_and_no_horizontal_scroll(browser, viewport, tm
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], (url, width)
     context.close()
+    dark = browser.new_context(viewport=viewport, color_scheme="dark")
+    page = dark.new_page()
+    page.goto((site / "index.html").as_uri())
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 23, 26)"  # the dark theme follows the system setting
+    page.screenshot(path=tmp_path / f"home-{name}-dark.png", full_page=True)
+    dark.close()
 
 
 def test_no_script_from_a_hostile_note_runs(make_kb, page):

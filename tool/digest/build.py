@@ -331,7 +331,12 @@ class Pages:
         )
         talks = g.kb.interviews_with(person.id)
         talks = [i for i in talks if i.id in g.interviews]
-        referred = [r for i in talks for r in map(g.referral, i.referrals) if r is not None]
+        referred = [
+            r
+            for i in talks
+            for r in map(g.referral, i.referrals)
+            if r is not None and r not in introduced
+        ]
         contact = None
         if g.options.include_private:
             contact = {"email": person.email, "phone": person.phone, "linkedin": person.linkedin}
@@ -375,16 +380,13 @@ class Pages:
         g = self.g
         by_key = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
         for key, url in g.group_urls[kind].items():
-            people = []
-            if kind != "topic":
-                people = sorted(
-                    (
-                        g.person_link(p.id)
-                        for p in g.people.values()
-                        if group_key(getattr(p, kind) or "") == key
-                    ),
-                    key=lambda link: link.name.casefold(),  # type: ignore[union-attr]
-                )
+            members = [
+                p for p in g.people.values() if group_key(getattr(p, kind, None) or "") == key
+            ]
+            people = [
+                {"link": g.person_link(p.id), "detail": self.role(p, kind)}
+                for p in sorted(members, key=lambda p: (p.name.casefold(), p.id))
+            ]
             group = by_key.get(key)
             if kind == "topic":
                 talks = (
@@ -409,6 +411,12 @@ class Pages:
                 interviews=[self.summary(i) for i in talks],
                 insights=[self.insight(e, url) for e in (group.entries if group else [])],
             )
+
+    def role(self, person: Person, kind: str) -> str:
+        """What a person does, leaving out what the page is about (its company or career)."""
+        if kind == "company" or not person.company:
+            return person.role or ""
+        return f"{person.role} at {person.company}" if person.role else person.company
 
     def network(self) -> tuple[str, bytes]:
         g = self.g

@@ -117,9 +117,11 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
             tok.children = _clean(tok.children, policy)
             first = tok.children[0]
             task = _TASK.match(first.content) if first.type == "text" else None
-            if task:
+            item = next((t for t in reversed(out[-2:]) if t.type == "list_item_open"), None)
+            if task and item is not None:
                 box = "\u2610 " if task.group(1) == " " else "\u2611 "
                 first.content = box + first.content[task.end() :]
+                item.attrs = {"class": "task"}
         if tok.type == "link_open":
             href = safe_href(str(tok.attrGet("href") or ""), policy)
             if href is None:
