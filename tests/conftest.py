@@ -53,3 +53,13 @@ def write(path: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden` rewrites the files under tests/golden/ instead of comparing."""
+    try:
+        parser.addoption(
+            "--update-golden", action="store_true", help="Rewrite golden files in tests/golden/."
+        )
+    except ValueError:
+        pass  # another conftest added it already

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tool.digest.markdown import Policy, render, render_inline, safe_href
 SECRETS = [
     "ann@example.com",
     "ann.lee@backup.example",
+    "cy@home.example",
     "617 555 0100",
     "617 555 0199",
     "20 7946 0958",
@@ -128,6 +130,20 @@ def test_pages_link_both_ways(make_kb, page, expected):
             assert (out / page).parent.joinpath(href).resolve().is_file(), href
 
 
+GOLDEN = Path(__file__).parent / "golden" / "digest"
+
+
+def test_site_matches_the_golden_files(make_kb, request):
+    """The whole shared site of the digest fixture; read the diff when it changes."""
+    out = build(make_kb("digest"))
+    files = {n: t for n, t in site_files(out).items() if n not in ("style.css", "search.js")}
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, text in files.items():
+            write(GOLDEN / name, text)
+    assert files == site_files(GOLDEN)
+
+
 def test_every_link_of_the_site_resolves(make_kb):
     out = build(make_kb("digest"), "--include-private")
     for page in out.rglob("*.html"):
@@ -177,6 +193,7 @@ def test_no_private_value_anywhere_by_default(make_kb):
         ("https://www.linkedin.com/in/ann-lee-example", "people/ann-lee.html"),
         ("mailto:ann@example.com", "interviews/2026-03-10-ann-lee.html"),
         ("+44 20 7946 0958", "people/cy-diaz.html"),
+        ("London (write to cy@home.example)", "people/cy-diaz.html"),
         ("Dee Secretson", "people/dee-secretson.html"),
         ("pricing team is leaving", "people/dee-secretson.html"),
         ("../people/dee-secretson.html", "people/ann-lee.html"),

@@ -90,7 +90,8 @@ def test_search_from_the_header_and_as_you_type(make_kb, page):
     ]
     assert page.locator("#search-status").inner_text() == "3 results"
     page.fill("#search-input", "diaz")  # accents are folded: finds "Cy Díaz"
-    assert results(page) == [["Person", "Cy Díaz", "Data Scientist · Globex · Data science"]]
+    detail = "Data Scientist · Globex · Data science · London (write to [email hidden])"
+    assert results(page) == [["Person", "Cy Díaz", detail]]
     page.fill("#search-input", "secretson")  # a private person is not in the index
     assert page.locator("#search-status").inner_text() == "0 results"
     page.fill("#search-input", "cy")

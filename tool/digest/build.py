@@ -8,11 +8,12 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -30,6 +31,8 @@ THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
 PROTECTED = ("people", "interviews", "templates", ".git")
 KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+# Front-matter text shown on pages; contact details and private names are hidden from it.
+SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
 RECENT = 6
 # Topics at the end of an insight are shown as links to their pages instead.
 TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
@@ -66,8 +69,6 @@ class Site:
 
 def make_env(root: Path) -> SandboxedEnvironment:
     """The theme: the user's `templates/digest/` first, then the packaged defaults."""
-    import jinja2
-
     env = SandboxedEnvironment(
         loader=KBLoader(root / "templates" / "digest", THEME),
         autoescape=True,
@@ -108,7 +109,6 @@ class Gatherer:
     """The public view of one KB: which records show, their pages, and how they link."""
 
     def __init__(self, kb: KnowledgeBase, options: Options):
-        self.kb = kb
         self.options = options
         show_all = options.include_private
         self.people = {k: p for k, p in kb.people.items() if show_all or not p.private}
@@ -128,6 +128,11 @@ class Gatherer:
             private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
             private_phones=tuple(sorted(_phone_digits(kb.people.values()))),
         )
+        if not show_all:
+            kb = _redacted(kb, self.policy.redact)
+            self.people = {k: kb.people[k] for k in self.people}
+            self.interviews = {k: kb.interviews[k] for k in self.interviews}
+        self.kb = kb
         self.entries = insights.entries(kb, self.interviews.values())
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
@@ -460,7 +465,16 @@ class Pages:
                 "kind": "person",
                 "title": p.name,
                 "url": g.urls[p.id],
-                "text": " · ".join(x for x in (p.role, p.company, p.career, p.location) if x),
+                "text": " · ".join(
+                    link.name if isinstance(link, Link) else link
+                    for link in (
+                        p.role,
+                        g.group_link("company", p.company),
+                        g.group_link("career", p.career),
+                        p.location,
+                    )
+                    if link
+                ),
             }
             for p in g.people.values()
         ]
@@ -481,6 +495,27 @@ class Pages:
             for e in g.entries
         ]
         return self.page("search.html", "search.html", "Search", index=items)
+
+
+def _redacted(kb: KnowledgeBase, redact: Callable[[str], str]) -> KnowledgeBase:
+    """The KB with contact details dropped and hidden from the front-matter text shown."""
+
+    def clean(record: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in SHOWN_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                out[name] = redact(value)
+            elif isinstance(value, tuple):
+                out[name] = tuple(redact(v) for v in value)
+        return out
+
+    people = {
+        k: replace(p, email=None, phone=None, linkedin=None, **clean(p))
+        for k, p in kb.people.items()
+    }
+    interviews = {k: replace(i, **clean(i)) for k, i in kb.interviews.items()}
+    return replace(kb, people=people, interviews=interviews)
 
 
 def _phone_digits(people: Iterable[Person]) -> set[str]:
