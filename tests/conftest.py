@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -57,9 +58,7 @@ def write(path: Path, text: str | bytes) -> Path:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """`--update-golden` rewrites the files under tests/golden/ instead of comparing."""
-    try:
+    with contextlib.suppress(ValueError):  # another conftest may have added it already
         parser.addoption(
             "--update-golden", action="store_true", help="Rewrite golden files in tests/golden/."
         )
-    except ValueError:
-        pass  # another conftest added it already
