@@ -342,11 +342,16 @@ class Pages:
             for r in map(g.referral, i.referrals)
             if r is not None and r not in introduced
         ]
-        contact = None
-        if g.options.include_private:
-            contact = {"email": person.email, "phone": person.phone, "linkedin": person.linkedin}
-            if person.linkedin and markdown.safe_href(person.linkedin, g.policy) is None:
-                contact["linkedin"] = None
+        contact = []  # (label, text, link or None); empty unless --include-private
+        if person.email:
+            valid = markdown.EMAIL.fullmatch(person.email)
+            mailto = "mailto:" + quote(person.email, safe="@") if valid else None
+            contact.append(("Email", person.email, mailto))
+        if person.phone:
+            contact.append(("Phone", person.phone, None))
+        if person.linkedin:
+            href = markdown.safe_href(person.linkedin, g.policy)
+            contact.append(("LinkedIn", person.linkedin, href))
         return self.page(
             "person.html",
             url,
