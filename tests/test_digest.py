@@ -11,8 +11,9 @@ import pytest
 from conftest import run, write
 from digest_helpers import copy_example, hostile_kb, parse
 
-from tool.digest.build import MARKER, json_script
+from tool.digest.build import MARKER, Gatherer, Options, Pages, json_script, make_env
 from tool.digest.markdown import Policy, render, render_inline, safe_href
+from tool.kb import load
 
 SECRETS = [
     "ann@example.com",
@@ -268,8 +269,24 @@ def test_output_is_byte_identical_and_timestamp_is_opt_in(make_kb, tmp_path):
 def test_title_option_and_no_progress_bar_off_a_terminal(make_kb):
     root = make_kb("digest")
     result = run("digest", "--root", root, "--title", "For my mentor")
-    assert "Writing the digest" not in result.output
+    assert "Building the digest" not in result.output
     assert "<title>For my mentor</title>" in (root / "site/index.html").read_text()
+
+
+def test_progress_bar_on_a_terminal(make_kb, monkeypatch):
+    monkeypatch.setattr("tool.cli.digest_commands.is_terminal", lambda: True)
+    result = run("digest", "--root", make_kb("hostile"))
+    assert result.exit_code == 0
+    # Click draws the bar itself on a real terminal; here it prints only the label.
+    assert result.stdout.startswith("Building the digest\nWrote 14 pages to ")
+
+
+@pytest.mark.parametrize("fixture", ["digest", "hostile", "basic"])
+@pytest.mark.parametrize("private", [False, True])
+def test_page_count_for_the_progress_bar_is_exact(make_kb, fixture, private):
+    kb = load(make_kb(fixture))
+    pages = Pages(Gatherer(kb, Options(private)), make_env(kb.root), kb.root)
+    assert pages.count() == len(list(pages.all()))
 
 
 @pytest.mark.parametrize(

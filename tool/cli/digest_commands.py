@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from tool.cli.common import is_terminal, load_kb, root_option
 from tool.digest.build import Options, check_output, render_site, write_site
+
+T = TypeVar("T")
 
 
 @click.command("digest")
@@ -51,16 +54,17 @@ def digest(
     kb = load_kb(root)
     target = check_output(kb.root, output if output is not None else kb.root / "site")
     stamp = datetime.now().astimezone().isoformat(timespec="minutes") if timestamp else None
-    site = render_site(kb, Options(include_private, title, stamp))
-    write_site(site, target, _progress if is_terminal() else None)
+    site = render_site(
+        kb, Options(include_private, title, stamp), _progress if is_terminal() else None
+    )
+    write_site(site, target)
     pages = sum(name.endswith(".html") for name in site.files)
     hidden = "" if include_private else " (contact details and private records left out)"
     click.echo(f"Wrote {pages} pages to {target}{hidden}")
 
 
-def _progress(names: Iterable[str]) -> Iterator[str]:
-    items = list(names)
-    with click.progressbar(items, label="Writing the digest") as bar:
+def _progress(pages: Iterable[T], count: int) -> Iterator[T]:
+    with click.progressbar(pages, length=count, label="Building the digest") as bar:
         yield from bar
 
 

@@ -227,6 +227,12 @@ class Pages:
             "insights": len(interview.insights),
         }
 
+    def count(self) -> int:
+        """How many pages `all()` yields, for a progress bar."""
+        g = self.g
+        groups = sum(len(urls) for urls in g.group_urls.values())
+        return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
+
     def all(self) -> Iterable[tuple[str, bytes]]:
         g = self.g
         yield self.home()
@@ -539,11 +545,15 @@ def _descendants(pid: str, children: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def render_site(kb: KnowledgeBase, options: Options) -> Site:
-    """Every page and asset of the digest, in memory."""
+Progress = Callable[[Iterable[tuple[str, bytes]], int], Iterable[tuple[str, bytes]]]
+
+
+def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None = None) -> Site:
+    """Every page and asset of the digest, in memory; `progress` wraps the page renderer."""
     gather = Gatherer(kb, options)
     env = make_env(kb.root)
-    files = dict(Pages(gather, env, kb.root).all())
+    pages = Pages(gather, env, kb.root)
+    files = dict(progress(pages.all(), pages.count()) if progress else pages.all())
     for name in ASSETS:
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         files[name] = source.encode("utf-8")
@@ -568,15 +578,12 @@ def check_output(root: Path, output: Path) -> Path:
     return out
 
 
-def write_site(
-    site: Site, output: Path, progress: Callable[[Iterable[str]], Iterable[str]] | None = None
-) -> None:
+def write_site(site: Site, output: Path) -> None:
     """Write the site next to `output`, scan it, then swap it into place."""
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
     try:
-        names: Iterable[str] = progress(site.files) if progress else site.files
-        for name in names:
+        for name in site.files:
             path = fresh / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(site.files[name])
