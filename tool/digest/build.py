@@ -94,15 +94,20 @@ def json_script(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page_urls(ids: Iterable[str], folder: str) -> dict[str, str]:
-    """Safe, unique file names for hostile ids, stable for a given set of ids."""
+def _page_urls(names: dict[str, str], folder: str) -> dict[str, str]:
+    """Safe, unique file names (from hostile ids or names), stable for a given set of names."""
     taken: list[str] = []
     urls = {}
-    for ident in sorted(ids):
-        slug = unique_id(slugify(ident), taken)
+    for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
+        slug = unique_id(slugify(names[key]), taken)
         taken.append(slug)
-        urls[ident] = f"{folder}/{quote(slug)}.html"
+        urls[key] = f"{folder}/{quote(slug)}.html"
     return urls
+
+
+def _root_of(url: str) -> str:
+    """The relative path from a page back to the site root."""
+    return "../" * url.count("/")
 
 
 class Gatherer:
@@ -115,8 +120,8 @@ class Gatherer:
         self.interviews = {
             k: i for k, i in kb.interviews.items() if show_all or not is_private(kb, i)
         }
-        person_urls = _page_urls(kb.people, "people")
-        interview_urls = _page_urls(kb.interviews, "interviews")
+        person_urls = _page_urls({k: k for k in kb.people}, "people")
+        interview_urls = _page_urls({k: k for k in kb.interviews}, "interviews")
         self.urls = {k: person_urls[k] for k in self.people}
         self.urls |= {k: interview_urls[k] for k in self.interviews}
         hidden = {**person_urls, **interview_urls}
@@ -137,26 +142,32 @@ class Gatherer:
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
         for kind, folder in KINDS.items():
-            names = display_names(self._names(kind))
-            self.names[kind] = names
-            taken: list[str] = []
-            urls = {}
-            for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
-                slug = unique_id(slugify(names[key]), taken)
-                taken.append(slug)
-                urls[key] = f"{folder}/{quote(slug)}.html"
-            self.group_urls[kind] = urls
+            self.names[kind] = display_names(self._names(kind))
+            self.group_urls[kind] = _page_urls(self.names[kind], folder)
 
     def _names(self, kind: str) -> list[str]:
         if kind == "topic":
             return [t for e in self.entries for t in e.insight.topics]
-        if kind == "company":
-            found = [p.company for p in self.people.values()]
-            found += [self.kb.company_of(i) for i in self.interviews.values()]
-        else:
-            found = [p.career for p in self.people.values()]
-            found += [self.kb.career_of(i) for i in self.interviews.values()]
+        records = [*self.people.values(), *self.interviews.values()]
+        found = [self.name_of(kind, r) for r in records]
         return [n for n in found if n and n.strip()]
+
+    def name_of(self, kind: str, record: Person | Interview) -> str | None:
+        """A record's company or career (an interview falls back to its person's)."""
+        if isinstance(record, Person):
+            return getattr(record, kind)
+        return self.kb.company_of(record) if kind == "company" else self.kb.career_of(record)
+
+    def members(self, kind: str, key: str) -> tuple[list[Person], list[Interview]]:
+        """The people and interviews shown under one company or career, sorted."""
+        people = [p for p in self.people.values() if group_key(self.name_of(kind, p) or "") == key]
+        talks = [
+            i for i in self.interviews.values() if group_key(self.name_of(kind, i) or "") == key
+        ]
+        return (
+            sorted(people, key=lambda p: (p.name.casefold(), p.id)),
+            sorted(talks, key=lambda i: (i.date, i.id)),
+        )
 
     def group_link(self, kind: str, name: str | None) -> Link | None:
         if not name or not name.strip():
@@ -200,16 +211,15 @@ class Pages:
         }
 
     def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
-        prefix = "../" * url.count("/")
-        context |= {"site": self.site, "root": prefix, "title": title, "url": url}
+        context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
         html = render(self.env, template, context, self.root)
         return url, html.encode("utf-8")
 
     def md(self, text: str, url: str) -> Markup:
-        return markdown.render(text, self.g.policy.with_root("../" * url.count("/")))
+        return markdown.render(text, self.g.policy.with_root(_root_of(url)))
 
     def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
-        policy = self.g.policy.with_root("../" * url.count("/"))
+        policy = self.g.policy.with_root(_root_of(url))
         return {
             "html": markdown.render_inline(TRAILING_TOPICS.sub("", entry.insight.text), policy),
             "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
@@ -291,36 +301,24 @@ class Pages:
                 self.coverage("career", g.kb.config.target_careers),
                 self.coverage("company", g.kb.config.target_companies),
             ],
-            due=self.due(url) if g.options.include_private else None,
+            due=self.due() if g.options.include_private else None,
         )
 
     def coverage(self, kind: str, targets: Iterable[str]) -> dict[str, Any]:
-        g = self.g
         rows = []
         for name in targets:
-            key = group_key(name)
-            people = [p for p in g.people.values() if group_key(getattr(p, kind) or "") == key]
-            talks = [
-                i
-                for i in g.interviews.values()
-                if i.status == "done" and group_key(self._of(kind, i) or "") == key
-            ]
+            people, talks = self.g.members(kind, group_key(name))
             rows.append(
                 {
                     "name": name,
-                    "link": g.group_link(kind, name),
+                    "link": self.g.group_link(kind, name),
                     "people": len(people),
-                    "conversations": len(talks),
+                    "conversations": sum(i.status == "done" for i in talks),
                 }
             )
         return {"kind": "Careers" if kind == "career" else "Companies", "rows": rows}
 
-    def _of(self, kind: str, interview: Interview) -> str | None:
-        return (
-            self.g.kb.company_of(interview) if kind == "company" else self.g.kb.career_of(interview)
-        )
-
-    def due(self, url: str) -> dict[str, Any]:
+    def due(self) -> dict[str, Any]:
         g = self.g
         policy = g.policy.with_root("")
         ordered = sorted(g.interviews.values(), key=lambda i: (i.date, i.id))
@@ -396,35 +394,21 @@ class Pages:
         g = self.g
         by_key = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
         for key, url in g.group_urls[kind].items():
-            members = [
-                p for p in g.people.values() if group_key(getattr(p, kind, None) or "") == key
-            ]
-            people = [
-                {"link": g.person_link(p.id), "detail": self.role(p, kind)}
-                for p in sorted(members, key=lambda p: (p.name.casefold(), p.id))
-            ]
             group = by_key.get(key)
             if kind == "topic":
-                talks = (
-                    sorted(
-                        {e.interview.id: e.interview for e in group.entries}.values(),
-                        key=lambda i: (i.date, i.id),
-                    )
-                    if group
-                    else []
-                )
+                members: list[Person] = []
+                talks = {e.interview.id: e.interview for e in group.entries} if group else {}
+                interviews = sorted(talks.values(), key=lambda i: (i.date, i.id))
             else:
-                talks = sorted(
-                    (i for i in g.interviews.values() if group_key(self._of(kind, i) or "") == key),
-                    key=lambda i: (i.date, i.id),
-                )
+                members, interviews = g.members(kind, key)
+            people = [{"link": g.person_link(p.id), "detail": self.role(p, kind)} for p in members]
             yield self.page(
                 "group.html",
                 url,
                 g.names[kind][key],
                 kind=kind,
                 people=people,
-                interviews=[self.summary(i) for i in talks],
+                interviews=[self.summary(i) for i in interviews],
                 insights=[self.insight(e, url) for e in (group.entries if group else [])],
             )
 
