@@ -478,3 +478,19 @@ def test_json_script_cannot_close_the_script_element():
     encoded = str(json_script(data))
     assert encoded == '{"t":"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u2028\\u2029 \\u003e"}'
     assert json.loads(encoded) == data
+
+
+def test_network_survives_cycles_and_long_chains(tmp_path):
+    root = tmp_path / "kb"
+    people = {"ava": "bea", "bea": "ava", "cal": "cal"}  # a cycle, and a self-introduction
+    people |= {f"p{n:04d}": f"p{n - 1:04d}" for n in range(1, 1500)}  # one long chain
+    people["p0000"] = ""
+    for pid, by in people.items():
+        write(root / f"people/{pid}.md", f"---\nname: {pid.title()}\nintroduced_by: {by}\n---\n")
+    out = build(root)
+    parsed = parse(out / "network.html")
+    shown = [a.attrs["href"] for a in parsed.find("a") if a.attrs["href"].startswith("people/")]
+    assert len(shown) == len(set(shown)) == len(people)  # everyone exactly once
+    text = " ".join(" ".join(parsed.text).split())
+    assert "Ava Bea Met without an introduction Cal" in text
+    assert text.count("P1499") == 1

@@ -421,36 +421,25 @@ class Pages:
     def network(self) -> tuple[str, bytes]:
         g = self.g
         children: dict[str, list[str]] = {}
-        for person in g.people.values():
+        for person in sorted(g.people.values(), key=lambda p: (p.name.casefold(), p.id)):
             if person.introduced_by in g.people and person.introduced_by != person.id:
                 children.setdefault(person.introduced_by, []).append(person.id)
-
-        def tree(pid: str, seen: frozenset[str]) -> dict[str, Any]:
-            kids = [
-                k
-                for k in sorted(children.get(pid, []), key=lambda k: g.people[k].name)
-                if k not in seen
-            ]
-            return {"link": g.person_link(pid), "children": [tree(k, seen | {k}) for k in kids]}
-
         introduced = {k for kids in children.values() for k in kids}
-        roots = sorted((p for p in children if p not in introduced), key=lambda k: g.people[k].name)
-        # People in an introduction cycle have no root; start from the first of each cycle.
-        placed = set(roots) | {k for r in roots for k in _descendants(r, children)}
-        for pid in sorted(children, key=lambda k: g.people[k].name):
-            if pid not in placed:
-                roots.append(pid)
-                placed |= {pid, *_descendants(pid, children)}
-        alone = sorted(
-            (g.person_link(p) for p in g.people if p not in placed),
-            key=lambda link: link.name.casefold(),
-        )  # type: ignore[union-attr]
+        order = sorted(children, key=lambda k: (g.people[k].name.casefold(), k))
+        # Roots first; people in an introduction cycle have no root, so a cycle starts anywhere.
+        starts = [p for p in order if p not in introduced] + [p for p in order if p in introduced]
+        steps: list[tuple[str, Link | None]] = []
+        placed: set[str] = set()
+        for start in starts:
+            if start not in placed:
+                steps += _walk(start, children, placed, g.person_link)
+        alone = [g.person_link(p) for p in g.people if p not in placed]
         return self.page(
             "network.html",
             "network.html",
             "Referral network",
-            trees=[tree(r, frozenset({r})) for r in roots],
-            alone=alone,
+            steps=steps,
+            alone=sorted(alone, key=lambda link: link.name.casefold()),  # type: ignore[union-attr]
         )
 
     def search(self) -> tuple[str, bytes]:
@@ -518,15 +507,32 @@ def _phone_digits(people: Iterable[Person]) -> set[str]:
     return {d for d in found if len(d) >= 7}
 
 
-def _descendants(pid: str, children: dict[str, list[str]]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(children.get(pid, []))
+def _walk(
+    root: str,
+    children: dict[str, list[str]],
+    placed: set[str],
+    link: Callable[[str], Link | None],
+) -> list[tuple[str, Link | None]]:
+    """One introduction tree as steps (item, down, up, close) for a nested list.
+
+    Iterative, because a long chain of introductions would overflow Python's stack.
+    """
+    steps: list[tuple[str, Link | None]] = []
+    todo: list[tuple[str, str]] = [("node", root)]
     while todo:
-        kid = todo.pop()
-        if kid not in seen:
-            seen.add(kid)
-            todo += children.get(kid, [])
-    return seen
+        action, pid = todo.pop()
+        if action != "node":
+            steps.append((action, None))
+            continue
+        placed.add(pid)
+        steps.append(("item", link(pid)))
+        kids = [k for k in children.get(pid, []) if k not in placed]
+        if kids:
+            steps.append(("down", None))
+            todo += [("close", ""), ("up", "")] + [("node", k) for k in reversed(kids)]
+        else:
+            steps.append(("close", None))
+    return steps
 
 
 Progress = Callable[[Iterable[tuple[str, bytes]], int], Iterable[tuple[str, bytes]]]
