@@ -21,7 +21,7 @@ from tool import insights
 from tool.digest import markdown
 from tool.digest.privacy import Secret, is_private, scan, secrets
 from tool.errors import ToolError
-from tool.ids import slugify, unique_id
+from tool.ids import id_key, slugify, unique_id
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Person, display_names, group_key
 from tool.render import KBLoader, render
@@ -96,11 +96,13 @@ def json_script(data: Any) -> Markup:
 
 def _page_urls(names: dict[str, str], folder: str) -> dict[str, str]:
     """Safe, unique file names (from hostile ids or names), stable for a given set of names."""
-    taken: list[str] = []
+    taken: set[str] = set()
     urls = {}
     for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
-        slug = unique_id(slugify(names[key]), taken)
-        taken.append(slug)
+        slug = slugify(names[key])
+        if id_key(slug) in taken:  # rare: only then pay for the search of a free suffix
+            slug = unique_id(slug, [t for t in taken if t.startswith(id_key(slug))])
+        taken.add(id_key(slug))
         urls[key] = f"{folder}/{quote(slug)}.html"
     return urls
 
@@ -138,7 +140,17 @@ class Gatherer:
             self.people = {k: kb.people[k] for k in self.people}
             self.interviews = {k: kb.interviews[k] for k in self.interviews}
         self.kb = kb
+        self._members: dict[str, dict[str, tuple[list[Person], list[Interview]]]] = {}
+        # Who each shown person introduced, by name.
+        self.children: dict[str, list[str]] = {}
+        for person in sorted(self.people.values(), key=lambda p: (p.name.casefold(), p.id)):
+            if person.introduced_by in self.people and person.introduced_by != person.id:
+                self.children.setdefault(person.introduced_by, []).append(person.id)
+        self.talks: dict[str, list[Interview]] = {}
+        for talk in sorted(self.interviews.values(), key=lambda i: (i.date, i.id)):
+            self.talks.setdefault(talk.person, []).append(talk)
         self.entries = insights.entries(kb, self.interviews.values())
+        self.by_person = {g.key: g.entries for g in insights.group_by("person", self.entries)}
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
         for kind, folder in KINDS.items():
@@ -160,14 +172,18 @@ class Gatherer:
 
     def members(self, kind: str, key: str) -> tuple[list[Person], list[Interview]]:
         """The people and interviews shown under one company or career, sorted."""
-        people = [p for p in self.people.values() if group_key(self.name_of(kind, p) or "") == key]
-        talks = [
-            i for i in self.interviews.values() if group_key(self.name_of(kind, i) or "") == key
-        ]
-        return (
-            sorted(people, key=lambda p: (p.name.casefold(), p.id)),
-            sorted(talks, key=lambda i: (i.date, i.id)),
-        )
+        if kind not in self._members:
+            index: dict[str, tuple[list[Person], list[Interview]]] = {}
+            for person in sorted(self.people.values(), key=lambda p: (p.name.casefold(), p.id)):
+                index.setdefault(group_key(self.name_of(kind, person) or ""), ([], []))[0].append(
+                    person
+                )
+            for talk in sorted(self.interviews.values(), key=lambda i: (i.date, i.id)):
+                index.setdefault(group_key(self.name_of(kind, talk) or ""), ([], []))[1].append(
+                    talk
+                )
+            self._members[kind] = index
+        return self._members[kind].get(key, ([], []))
 
     def group_link(self, kind: str, name: str | None) -> Link | None:
         if not name or not name.strip():
@@ -334,12 +350,8 @@ class Pages:
 
     def person(self, person: Person) -> tuple[str, bytes]:
         g, url = self.g, self.g.urls[person.id]
-        introduced = sorted(
-            (g.person_link(p.id) for p in g.people.values() if p.introduced_by == person.id),
-            key=lambda link: link.name.casefold(),  # type: ignore[union-attr]
-        )
-        talks = g.kb.interviews_with(person.id)
-        talks = [i for i in talks if i.id in g.interviews]
+        introduced = [g.person_link(k) for k in g.children.get(person.id, [])]
+        talks = g.talks.get(person.id, [])
         referred = [
             r
             for i in talks
@@ -368,7 +380,7 @@ class Pages:
             referred=list(dict.fromkeys(referred)),
             interviews=[self.summary(i) for i in talks],
             notes=self.md(person.body, url),
-            insights=[self.insight(e, url) for e in g.entries if e.interview.person == person.id],
+            insights=[self.insight(e, url) for e in g.by_person.get(person.id, [])],
             contact=contact,
         )
 
@@ -420,10 +432,7 @@ class Pages:
 
     def network(self) -> tuple[str, bytes]:
         g = self.g
-        children: dict[str, list[str]] = {}
-        for person in sorted(g.people.values(), key=lambda p: (p.name.casefold(), p.id)):
-            if person.introduced_by in g.people and person.introduced_by != person.id:
-                children.setdefault(person.introduced_by, []).append(person.id)
+        children = g.children
         introduced = {k for kids in children.values() for k in kids}
         order = sorted(children, key=lambda k: (g.people[k].name.casefold(), k))
         # Roots first; people in an introduction cycle have no root, so a cycle starts anywhere.
