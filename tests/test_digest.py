@@ -13,6 +13,7 @@ from digest_helpers import copy_example, hostile_kb, parse
 
 from tool.digest.build import MARKER, Gatherer, Options, Pages, json_script, make_env
 from tool.digest.markdown import Policy, render, render_inline, safe_href
+from tool.digest.privacy import Secret, scan
 from tool.kb import load
 
 SECRETS = [
@@ -494,3 +495,39 @@ def test_network_survives_cycles_and_long_chains(tmp_path):
     text = " ".join(" ".join(parsed.text).split())
     assert "Ava Bea Met without an introduction Cal" in text
     assert text.count("P1499") == 1
+
+
+SCAN_SECRETS = [
+    Secret("email", "ann@example.com", "people/ann-lee.md"),
+    Secret("phone", "+1 617 555 0100", "people/ann-lee.md"),
+    Secret("name", "Dee Secretson", "people/dee-secretson.md"),
+    Secret("page", "people/dee-secretson.html", "the private record dee-secretson"),
+    Secret("note", "the whole pricing team is leaving", "people/dee-secretson.md"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        ("<p>ann&#64;example.com</p>", ["email from people/ann-lee.md"]),
+        ('{"t":"ann\\u0040example.com"}', ["email from people/ann-lee.md"]),
+        ("<p>Call 1 (617) 555-0100</p>", ["phone from people/ann-lee.md"]),
+        ("<p>Call +16175550100</p>", ["phone from people/ann-lee.md"]),
+        ("<p>Dee\n   <b>Secretson</b></p>", ["name from people/dee-secretson.md"]),
+        (
+            '<a href="../people/dee-secretson.html">x</a>',
+            ["name from people/dee-secretson.md", "page from the private record dee"],
+        ),
+        ("<p>The WHOLE pricing-team is leaving!</p>", ["note from people/dee-secretson.md"]),
+        ("<p>write to bo@example.org</p>", ["email address 'bo@example.org'"]),
+        ("<p>+44 20 7946 0958</p>", ["phone number '+44 20 7946 0958'"]),
+        ("<p>linkedin.com/in/someone</p>", ["LinkedIn URL 'linkedin.com/in/someone'"]),
+        ("<p>2026-03-10, 40% of 1000 days; Deeper Secretsonia</p>", []),
+    ],
+)
+def test_privacy_scan(tmp_path, content, found):
+    write(tmp_path / "site/page.html", content)
+    leaks = [leak.format() for leak in scan(tmp_path / "site", SCAN_SECRETS)]
+    assert len(leaks) == len(found)
+    for leak, expected in zip(leaks, found, strict=True):
+        assert leak.startswith("page.html: contains ") and expected in leak

@@ -12,6 +12,7 @@ from tool.kb import KnowledgeBase
 from tool.model import Interview
 
 _TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MARKUP = re.compile(r"[*_`\[\]()<>#|!]+|^\s*(?:[-+>]|\d+[.)])\s+", re.MULTILINE)
 _WORD = re.compile(r"\w+")
@@ -108,9 +109,16 @@ def _digits(text: str) -> str:
 
 
 def readable(data: str) -> str:
-    """Output text as a reader sees it: tags dropped, HTML and JSON escapes decoded."""
+    """Output text as a reader sees it, then its attribute values; escapes decoded."""
     text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), data)
-    return html.unescape(_TAG.sub(" ", text)) + " " + html.unescape(text)
+    values = [
+        value
+        for tag in _TAG.findall(text)
+        for quoted in _ATTRIBUTE.findall(tag)
+        for value in quoted
+        if value
+    ]
+    return html.unescape(_TAG.sub(" ", text)) + " " + html.unescape(" ".join(values))
 
 
 class _Index:
