@@ -341,10 +341,12 @@ class Pages:
         return {
             "thanks": [self.summary(i) for i in ordered if i.status == "done" and not i.thanked],
             "actions": [
-                {"html": markdown.render_inline(a.text, policy), "interview": g.interview_link(i)}
+                {
+                    "interview": g.interview_link(i),
+                    "items": [markdown.render_inline(a.text, policy) for a in open_items],
+                }
                 for i in ordered
-                for a in i.actions
-                if not a.done
+                if (open_items := [a for a in i.actions if not a.done])
             ],
         }
 
@@ -367,7 +369,8 @@ class Pages:
             contact.append(("Phone", person.phone, None))
         if person.linkedin:
             href = markdown.safe_href(person.linkedin, g.policy)
-            contact.append(("LinkedIn", person.linkedin, href))
+            shown = re.sub(r"^(?:https?://)?(?:www\.)?", "", person.linkedin) if href else None
+            contact.append(("LinkedIn", shown or person.linkedin, href))
         return self.page(
             "person.html",
             url,
