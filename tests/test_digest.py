@@ -322,6 +322,17 @@ def test_output_replaces_a_previous_digest_entirely(make_kb):
     assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
 
 
+def test_broken_files_are_reported_and_the_rest_is_built(make_kb):
+    root = make_kb("digest")
+    write(root / "people/broken.md", "---\nname: [unclosed\n---\n")
+    write(root / "interviews/2026-05-01-ghost.md", "---\nperson: ghost\ndate: 2026-05-01\n---\n")
+    result = run("digest", "--root", root)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("people/broken.md:")
+    page = (root / "site/interviews/2026-05-01-ghost.html").read_text()
+    assert "<h1>ghost, <time" in page  # an unknown person is named by the id, not linked
+
+
 def test_help_has_an_example():
     result = run("digest", "--help")
     assert result.exit_code == 0

@@ -66,6 +66,9 @@ def test_navigate_home_company_person_interview_and_back(make_kb, page, tmp_path
     page.locator(".brand").click()
     assert page.url.endswith("/index.html")
     page.screenshot(path=tmp_path / "home-desktop.png", full_page=True)
+    page.emulate_media(media="print")  # the print stylesheet drops navigation and search
+    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator("form.search").is_hidden()
     assert page.problems == []
 
 
