@@ -257,6 +257,7 @@ class Pages:
         """How many pages `all()` yields, for a progress bar."""
         g = self.g
         groups = sum(len(urls) for urls in g.group_urls.values())
+        # Plus home, network, search, the people and conversation lists, one list per kind.
         return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
 
     def all(self) -> Iterable[tuple[str, bytes]]:
