@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -59,11 +60,8 @@ def write(path: Path, text: str | bytes) -> Path:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    import contextlib
-
-    with contextlib.suppress(ValueError):  # a nested conftest may have registered it already
+    """`--update-golden` rewrites the files under tests/golden/ instead of comparing."""
+    with contextlib.suppress(ValueError):  # another conftest may have added it already
         parser.addoption(
-            "--update-golden",
-            action="store_true",
-            help="Rewrite the golden files under tests/golden/ from the current output.",
+            "--update-golden", action="store_true", help="Rewrite golden files in tests/golden/."
         )

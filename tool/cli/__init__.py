@@ -74,9 +74,16 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 
 def _register() -> None:
-    from tool.cli import index_commands, kb_commands, plan_commands, prepare_commands
+    from tool.cli import (
+        digest_commands,
+        index_commands,
+        kb_commands,
+        plan_commands,
+        prepare_commands,
+    )
 
-    for module in (kb_commands, prepare_commands, index_commands, plan_commands):
+    modules = (kb_commands, prepare_commands, index_commands, plan_commands, digest_commands)
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
 

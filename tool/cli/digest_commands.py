@@ -1,0 +1,71 @@
+"""`tool digest`: the static HTML site of the knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from tool.cli.common import is_terminal, load_kb, root_option
+from tool.digest.build import Options, check_output, render_site, write_site
+
+T = TypeVar("T")
+
+
+@click.command("digest")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write (default: site/ in the knowledge base). It is replaced on each "
+    "build, so it must be empty, missing or a previous digest.",
+)
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Include contact details and records marked private: true. Do not share the result.",
+)
+@click.option("--title", help="Site title (default: [digest] title in tool.toml).")
+@click.option("--timestamp", is_flag=True, help="Show the build time in the footer.")
+@root_option
+def digest(
+    output: Path | None,
+    include_private: bool,
+    title: str | None,
+    timestamp: bool,
+    root: Path | None,
+) -> None:
+    """Build a static HTML site of the knowledge base, to read or share.
+
+    The site works offline from a USB stick (open index.html). By default it
+    leaves out email addresses, phone numbers, LinkedIn URLs and private
+    records, and the build fails if any of them would end up in it.
+
+    \b
+    Example:
+      tool digest
+      tool digest --output ~/share/interviews --title "For my mentor"
+      tool digest --include-private --output ~/private-site
+    """
+    kb = load_kb(root)
+    target = check_output(kb.root, output if output is not None else kb.root / "site")
+    stamp = datetime.now().astimezone().isoformat(timespec="minutes") if timestamp else None
+    site = render_site(
+        kb, Options(include_private, title, stamp), _progress if is_terminal() else None
+    )
+    write_site(site, target)
+    pages = sum(name.endswith(".html") for name in site.files)
+    hidden = "" if include_private else " (contact details and private records left out)"
+    click.echo(f"Wrote {pages} pages to {target}{hidden}")
+
+
+def _progress(pages: Iterable[T], count: int) -> Iterator[T]:
+    with click.progressbar(pages, length=count, label="Building the digest") as bar:
+        yield from bar
+
+
+COMMANDS = [digest]

@@ -1,0 +1,607 @@
+"""Build the digest: gather and render every page in memory, then write and swap it in."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from tool import insights
+from tool.digest import markdown
+from tool.digest.privacy import Secret, is_private, scan, secrets
+from tool.errors import ToolError
+from tool.ids import id_key, slugify, unique_id
+from tool.kb import KnowledgeBase
+from tool.model import Interview, Person, display_names, group_key
+from tool.render import KBLoader, render
+
+MARKER = ".tool-digest"
+THEME = Path(__file__).parent / "theme"
+ASSETS = ("style.css", "search.js")
+PROTECTED = ("people", "interviews", "templates", ".git")
+KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+# Front-matter text shown on pages; contact details and private names are hidden from it.
+SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
+RECENT = 6
+# Topics at the end of an insight are shown as links to their pages instead.
+TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
+TOP_TOPICS = 12
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: private records and contact details, the title, a build time."""
+
+    include_private: bool = False
+    title: str | None = None
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page of the site: its name and URL relative to the site root."""
+
+    name: str
+    url: str
+
+
+@dataclass
+class Site:
+    """Every output file in memory, and the values the privacy scan looks for.
+
+    `secrets` is None for a private edition (--include-private): nothing is scanned.
+    """
+
+    files: dict[str, bytes]
+    secrets: list[Secret] | None = None
+
+
+def make_env(root: Path) -> SandboxedEnvironment:
+    """The theme: the user's `templates/digest/` first, then the packaged defaults."""
+    env = SandboxedEnvironment(
+        loader=KBLoader(root / "templates" / "digest", THEME),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_script"] = json_script
+    return env
+
+
+def json_script(data: Any) -> Markup:
+    """JSON that is safe inside `<script type="application/json">` (cannot close it)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def _page_urls(names: dict[str, str], folder: str) -> dict[str, str]:
+    """Safe, unique file names (from hostile ids or names), stable for a given set of names."""
+    taken: set[str] = set()
+    urls = {}
+    for key in sorted(names, key=lambda k: (names[k].casefold(), k)):
+        slug = slugify(names[key])
+        if id_key(slug) in taken:  # rare: only then pay for the search of a free suffix
+            slug = unique_id(slug, [t for t in taken if t.startswith(id_key(slug))])
+        taken.add(id_key(slug))
+        urls[key] = f"{folder}/{quote(slug)}.html"
+    return urls
+
+
+def _root_of(url: str) -> str:
+    """The relative path from a page back to the site root."""
+    return "../" * url.count("/")
+
+
+class Gatherer:
+    """The public view of one KB: which records show, their pages, and how they link."""
+
+    def __init__(self, kb: KnowledgeBase, options: Options):
+        self.options = options
+        show_all = options.include_private
+        self.people = {k: p for k, p in kb.people.items() if show_all or not p.private}
+        self.interviews = {
+            k: i for k, i in kb.interviews.items() if show_all or not is_private(kb, i)
+        }
+        person_urls = _page_urls({k: k for k in kb.people}, "people")
+        interview_urls = _page_urls({k: k for k in kb.interviews}, "interviews")
+        self.urls = {k: person_urls[k] for k in self.people}
+        self.urls |= {k: interview_urls[k] for k in self.interviews}
+        hidden = {**person_urls, **interview_urls}
+        self.hidden_urls = {k: u for k, u in hidden.items() if k not in self.urls}
+        private_people = [p for p in kb.people.values() if p.private and not show_all]
+        self.policy = markdown.Policy(
+            include_private=show_all,
+            pages=dict(self.urls),
+            private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
+            private_phones=tuple(sorted(_phone_digits(kb.people.values()))),
+        )
+        if not show_all:
+            kb = _redacted(kb, self.policy.redact)
+            self.people = {k: kb.people[k] for k in self.people}
+            self.interviews = {k: kb.interviews[k] for k in self.interviews}
+        self.kb = kb
+        self._members: dict[str, dict[str, tuple[list[Person], list[Interview]]]] = {}
+        # Who each shown person introduced, by name.
+        self.children: dict[str, list[str]] = {}
+        for person in sorted(self.people.values(), key=lambda p: (p.name.casefold(), p.id)):
+            if person.introduced_by in self.people and person.introduced_by != person.id:
+                self.children.setdefault(person.introduced_by, []).append(person.id)
+        self.talks: dict[str, list[Interview]] = {}
+        for talk in sorted(self.interviews.values(), key=lambda i: (i.date, i.id)):
+            self.talks.setdefault(talk.person, []).append(talk)
+        self.entries = insights.entries(kb, self.interviews.values())
+        self.by_person = {g.key: g.entries for g in insights.group_by("person", self.entries)}
+        self.names: dict[str, dict[str, str]] = {}
+        self.group_urls: dict[str, dict[str, str]] = {}
+        for kind, folder in KINDS.items():
+            self.names[kind] = display_names(self._names(kind))
+            self.group_urls[kind] = _page_urls(self.names[kind], folder)
+
+    def _names(self, kind: str) -> list[str]:
+        if kind == "topic":
+            return [t for e in self.entries for t in e.insight.topics]
+        records = [*self.people.values(), *self.interviews.values()]
+        found = [self.name_of(kind, r) for r in records]
+        return [n for n in found if n and n.strip()]
+
+    def name_of(self, kind: str, record: Person | Interview) -> str | None:
+        """A record's company or career (an interview falls back to its person's)."""
+        if isinstance(record, Person):
+            return getattr(record, kind)
+        return self.kb.company_of(record) if kind == "company" else self.kb.career_of(record)
+
+    def members(self, kind: str, key: str) -> tuple[list[Person], list[Interview]]:
+        """The people and interviews shown under one company or career, sorted."""
+        if kind not in self._members:
+            index: dict[str, tuple[list[Person], list[Interview]]] = {}
+            for person in sorted(self.people.values(), key=lambda p: (p.name.casefold(), p.id)):
+                index.setdefault(group_key(self.name_of(kind, person) or ""), ([], []))[0].append(
+                    person
+                )
+            for talk in sorted(self.interviews.values(), key=lambda i: (i.date, i.id)):
+                index.setdefault(group_key(self.name_of(kind, talk) or ""), ([], []))[1].append(
+                    talk
+                )
+            self._members[kind] = index
+        return self._members[kind].get(key, ([], []))
+
+    def group_link(self, kind: str, name: str | None) -> Link | None:
+        if not name or not name.strip():
+            return None
+        key = group_key(name)
+        url = self.group_urls[kind].get(key)
+        return Link(self.names[kind][key], url) if url else None
+
+    def person_link(self, person_id: str) -> Link | None:
+        person = self.people.get(person_id)
+        return Link(person.name, self.urls[person_id]) if person else None
+
+    def person_name(self, interview: Interview) -> str:
+        person = self.people.get(interview.person)
+        return person.name if person else interview.person
+
+    def interview_link(self, interview: Interview) -> Link:
+        return Link(
+            f"{self.person_name(interview)}, {interview.date.isoformat()}", self.urls[interview.id]
+        )
+
+    def referral(self, ref: str) -> Link | str | None:
+        """A referral: a link to a shown person, a name not yet added, or None if private."""
+        if ref in self.kb.people:
+            return self.person_link(ref)
+        return self.policy.redact(ref)
+
+
+class Pages:
+    """Renders every page of the site from a Gatherer."""
+
+    def __init__(self, gather: Gatherer, env: SandboxedEnvironment, root: Path):
+        self.g = gather
+        self.env = env
+        self.root = root
+        title = gather.options.title or gather.kb.config.digest_title
+        self.site = {
+            "title": title,
+            "include_private": gather.options.include_private,
+            "timestamp": gather.options.timestamp,
+        }
+
+    def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
+        context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
+        html = render(self.env, template, context, self.root)
+        return url, html.encode("utf-8")
+
+    def md(self, text: str, url: str) -> Markup:
+        return markdown.render(text, self.g.policy.with_root(_root_of(url)))
+
+    def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
+        policy = self.g.policy.with_root(_root_of(url))
+        return {
+            "html": markdown.render_inline(TRAILING_TOPICS.sub("", entry.insight.text), policy),
+            "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
+            "interview": self.g.interview_link(entry.interview),
+            "date": entry.interview.date.isoformat(),
+        }
+
+    def summary(self, interview: Interview) -> dict[str, Any]:
+        return {
+            "link": self.g.interview_link(interview),
+            "person_name": self.g.person_name(interview),
+            "date": interview.date.isoformat(),
+            "status": interview.status,
+            "company": self.g.group_link("company", self.g.kb.company_of(interview)),
+            "insights": len(interview.insights),
+        }
+
+    def count(self) -> int:
+        """How many pages `all()` yields, for a progress bar."""
+        g = self.g
+        groups = sum(len(urls) for urls in g.group_urls.values())
+        # Plus home, network, search, the people and conversation lists, one list per kind.
+        return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
+
+    def all(self) -> Iterable[tuple[str, bytes]]:
+        g = self.g
+        yield self.home()
+        for person in g.people.values():
+            yield self.person(person)
+        for interview in g.interviews.values():
+            yield self.interview(interview)
+        for kind in KINDS:
+            yield from self.groups(kind)
+        yield self.network()
+        yield self.search()
+        yield self.listing(
+            "people.html",
+            "People",
+            sorted((g.person_link(p) for p in g.people), key=lambda link: link.name.casefold()),
+        )
+        interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
+        yield self.page(
+            "conversations.html",
+            "interviews.html",
+            "Conversations",
+            interviews=[self.summary(i) for i in interviews],
+        )
+        for kind, folder in KINDS.items():
+            links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
+            yield self.listing(f"{folder}.html", folder.capitalize(), links)
+
+    def listing(self, url: str, title: str, links: list[Link | None]) -> tuple[str, bytes]:
+        return self.page("list.html", url, title, links=links)
+
+    def home(self) -> tuple[str, bytes]:
+        g, url = self.g, "index.html"
+        done = sorted(
+            (i for i in g.interviews.values() if i.status == "done"),
+            key=lambda i: (i.date, i.id),
+            reverse=True,
+        )
+        topics = insights.group_by("topic", g.entries)
+        top = sorted(topics, key=lambda t: (-len(t.entries), t.name.casefold()))[:TOP_TOPICS]
+        counts = [
+            ("people", len(g.people), "people.html"),
+            ("conversations", len(done), "interviews.html"),
+            ("companies", len(g.group_urls["company"]), "companies.html"),
+            ("careers", len(g.group_urls["career"]), "careers.html"),
+            ("insights", len(g.entries), "topics.html"),
+        ]
+        return self.page(
+            "home.html",
+            url,
+            self.site["title"],
+            counts=counts,
+            recent=[self.summary(i) for i in done[:RECENT]],
+            highlights=[self.insight(e, url) for e in reversed(g.entries[-RECENT:])],
+            topics=[(g.group_link("topic", t.name), len(t.entries)) for t in top],
+            coverage=[
+                self.coverage("career", g.kb.config.target_careers),
+                self.coverage("company", g.kb.config.target_companies),
+            ],
+            due=self.due() if g.options.include_private else None,
+        )
+
+    def coverage(self, kind: str, targets: Iterable[str]) -> dict[str, Any]:
+        rows = []
+        for name in targets:
+            people, talks = self.g.members(kind, group_key(name))
+            rows.append(
+                {
+                    "name": name,
+                    "link": self.g.group_link(kind, name),
+                    "people": len(people),
+                    "conversations": sum(i.status == "done" for i in talks),
+                }
+            )
+        return {"kind": "Careers" if kind == "career" else "Companies", "rows": rows}
+
+    def due(self) -> dict[str, Any]:
+        g = self.g
+        policy = g.policy.with_root("")
+        ordered = sorted(g.interviews.values(), key=lambda i: (i.date, i.id))
+        return {
+            "thanks": [self.summary(i) for i in ordered if i.status == "done" and not i.thanked],
+            "actions": [
+                {
+                    "interview": g.interview_link(i),
+                    "items": [markdown.render_inline(a.text, policy) for a in open_items],
+                }
+                for i in ordered
+                if (open_items := [a for a in i.actions if not a.done])
+            ],
+        }
+
+    def person(self, person: Person) -> tuple[str, bytes]:
+        g, url = self.g, self.g.urls[person.id]
+        introduced = [g.person_link(k) for k in g.children.get(person.id, [])]
+        talks = g.talks.get(person.id, [])
+        referred = [
+            r
+            for i in talks
+            for r in map(g.referral, i.referrals)
+            if r is not None and r not in introduced
+        ]
+        contact = []  # (label, text, link or None); empty unless --include-private
+        if person.email:
+            valid = markdown.EMAIL.fullmatch(person.email)
+            mailto = "mailto:" + quote(person.email, safe="@") if valid else None
+            contact.append(("Email", person.email, mailto))
+        if person.phone:
+            contact.append(("Phone", person.phone, None))
+        if person.linkedin:
+            href = markdown.safe_href(person.linkedin, g.policy)
+            shown = re.sub(r"^(?:https?://)?(?:www\.)?", "", person.linkedin) if href else None
+            contact.append(("LinkedIn", shown or person.linkedin, href))
+        return self.page(
+            "person.html",
+            url,
+            person.name,
+            person=person,
+            company=g.group_link("company", person.company),
+            career=g.group_link("career", person.career),
+            introduced_by=g.person_link(person.introduced_by) if person.introduced_by else None,
+            introduced=introduced,
+            referred=list(dict.fromkeys(referred)),
+            interviews=[self.summary(i) for i in talks],
+            notes=self.md(person.body, url),
+            insights=[self.insight(e, url) for e in g.by_person.get(person.id, [])],
+            contact=contact,
+        )
+
+    def interview(self, interview: Interview) -> tuple[str, bytes]:
+        g, url = self.g, self.g.urls[interview.id]
+        referrals = [r for r in map(g.referral, interview.referrals) if r is not None]
+        topics = {t: None for i in interview.insights for t in i.topics}
+        return self.page(
+            "interview.html",
+            url,
+            g.interview_link(interview).name,
+            interview=interview,
+            person=g.person_link(interview.person),
+            person_name=g.person_name(interview),
+            company=g.group_link("company", g.kb.company_of(interview)),
+            career=g.group_link("career", g.kb.career_of(interview)),
+            referrals=referrals,
+            topics=[g.group_link("topic", t) for t in topics],
+            body=self.md(interview.body, url),
+        )
+
+    def groups(self, kind: str) -> Iterable[tuple[str, bytes]]:
+        g = self.g
+        by_key = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
+        for key, url in g.group_urls[kind].items():
+            group = by_key.get(key)
+            if kind == "topic":
+                members: list[Person] = []
+                talks = {e.interview.id: e.interview for e in group.entries} if group else {}
+                interviews = sorted(talks.values(), key=lambda i: (i.date, i.id))
+            else:
+                members, interviews = g.members(kind, key)
+            people = [{"link": g.person_link(p.id), "detail": self.role(p, kind)} for p in members]
+            yield self.page(
+                "group.html",
+                url,
+                g.names[kind][key],
+                kind=kind,
+                people=people,
+                interviews=[self.summary(i) for i in interviews],
+                insights=[self.insight(e, url) for e in (group.entries if group else [])],
+            )
+
+    def role(self, person: Person, kind: str) -> str:
+        """What a person does, leaving out what the page is about (its company or career)."""
+        if kind == "company" or not person.company:
+            return person.role or ""
+        return f"{person.role} at {person.company}" if person.role else person.company
+
+    def network(self) -> tuple[str, bytes]:
+        g = self.g
+        children = g.children
+        introduced = {k for kids in children.values() for k in kids}
+        order = sorted(children, key=lambda k: (g.people[k].name.casefold(), k))
+        # Roots first; people in an introduction cycle have no root, so a cycle starts anywhere.
+        starts = [p for p in order if p not in introduced] + [p for p in order if p in introduced]
+        steps: list[tuple[str, Link | None]] = []
+        placed: set[str] = set()
+        for start in starts:
+            if start not in placed:
+                steps += _walk(start, children, placed, g.person_link)
+        alone = [g.person_link(p) for p in g.people if p not in placed]
+        return self.page(
+            "network.html",
+            "network.html",
+            "Referral network",
+            steps=steps,
+            alone=sorted(alone, key=lambda link: link.name.casefold()),  # type: ignore[union-attr]
+        )
+
+    def search(self) -> tuple[str, bytes]:
+        g = self.g
+        items = [
+            {
+                "kind": "person",
+                "title": p.name,
+                "url": g.urls[p.id],
+                "text": " · ".join(
+                    link.name if isinstance(link, Link) else link
+                    for link in (
+                        p.role,
+                        g.group_link("company", p.company),
+                        g.group_link("career", p.career),
+                        p.location,
+                    )
+                    if link
+                ),
+            }
+            for p in g.people.values()
+        ]
+        for kind in KINDS:
+            items += [
+                {"kind": kind, "title": g.names[kind][k], "url": u, "text": ""}
+                for k, u in g.group_urls[kind].items()
+            ]
+        items += [
+            {
+                "kind": "insight",
+                "title": markdown.plain(TRAILING_TOPICS.sub("", e.insight.text), g.policy),
+                "url": g.urls[e.interview.id],
+                "text": " · ".join(
+                    [g.interview_link(e.interview).name, *(f"#{t}" for t in e.insight.topics)]
+                ),
+            }
+            for e in g.entries
+        ]
+        return self.page("search.html", "search.html", "Search", index=items)
+
+
+def _redacted(kb: KnowledgeBase, redact: Callable[[str], str]) -> KnowledgeBase:
+    """The KB with contact details dropped and hidden from the front-matter text shown."""
+
+    def clean(record: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in SHOWN_FIELDS:
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                out[name] = redact(value)
+            elif isinstance(value, tuple):
+                out[name] = tuple(redact(v) for v in value)
+        return out
+
+    people = {
+        k: replace(p, email=None, phone=None, linkedin=None, **clean(p))
+        for k, p in kb.people.items()
+    }
+    interviews = {k: replace(i, **clean(i)) for k, i in kb.interviews.items()}
+    return replace(kb, people=people, interviews=interviews)
+
+
+def _phone_digits(people: Iterable[Person]) -> set[str]:
+    found = {"".join(c for c in p.phone if c.isdigit()) for p in people if p.phone}
+    return {d for d in found if len(d) >= 7}
+
+
+def _walk(
+    root: str,
+    children: dict[str, list[str]],
+    placed: set[str],
+    link: Callable[[str], Link | None],
+) -> list[tuple[str, Link | None]]:
+    """One introduction tree as steps (item, down, up, close) for a nested list.
+
+    Iterative, because a long chain of introductions would overflow Python's stack.
+    """
+    steps: list[tuple[str, Link | None]] = []
+    todo: list[tuple[str, str]] = [("node", root)]
+    while todo:
+        action, pid = todo.pop()
+        if action != "node":
+            steps.append((action, None))
+            continue
+        placed.add(pid)
+        steps.append(("item", link(pid)))
+        kids = [k for k in children.get(pid, []) if k not in placed]
+        if kids:
+            steps.append(("down", None))
+            todo += [("close", ""), ("up", "")] + [("node", k) for k in reversed(kids)]
+        else:
+            steps.append(("close", None))
+    return steps
+
+
+Progress = Callable[[Iterable[tuple[str, bytes]], int], Iterable[tuple[str, bytes]]]
+
+
+def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None = None) -> Site:
+    """Every page and asset of the digest, in memory; `progress` wraps the page renderer."""
+    gather = Gatherer(kb, options)
+    env = make_env(kb.root)
+    pages = Pages(gather, env, kb.root)
+    files = dict(progress(pages.all(), pages.count()) if progress else pages.all())
+    for name in ASSETS:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        files[name] = source.encode("utf-8")
+    files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"
+    found = None if options.include_private else secrets(kb, gather.hidden_urls)
+    return Site(dict(sorted(files.items())), found)
+
+
+def check_output(root: Path, output: Path) -> Path:
+    """Refuse an output folder whose replacement could destroy anything but an old digest."""
+    out, root = output.resolve(), root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise ToolError(f"refusing to write the digest over the knowledge base itself: {output}")
+    for name in PROTECTED:
+        if out.is_relative_to(root / name):
+            raise ToolError(f"refusing to write the digest inside {name}/: {output}")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ToolError(
+            f"{output} is not empty and is not a previous digest (no {MARKER} file); "
+            "choose another --output"
+        )
+    return out
+
+
+def write_site(site: Site, output: Path) -> None:
+    """Write the site next to `output`, scan it, then swap it into place."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
+    try:
+        for name in site.files:
+            path = fresh / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(site.files[name])
+        leaks = [] if site.secrets is None else scan(fresh, site.secrets)
+        if leaks:
+            shown = "\n  ".join(leak.format() for leak in leaks[:10])
+            raise ToolError(f"private values found in the digest; nothing was written:\n  {shown}")
+        os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
+        if output.exists():
+            old = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
+            os.replace(output, old / "site")
+            os.replace(fresh, output)
+            shutil.rmtree(old)
+        else:
+            os.replace(fresh, output)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)

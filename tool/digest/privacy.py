@@ -1,0 +1,172 @@
+"""What must never reach a shared digest, and the scan that proves it did not."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tool.digest.markdown import EMAIL, LINKEDIN, PHONE
+from tool.kb import KnowledgeBase
+from tool.model import Interview
+
+_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_MARKUP = re.compile(r"[*_`\[\]()<>#|!]+|^\s*(?:[-+>]|\d+[.)])\s+", re.MULTILINE)
+_WORD = re.compile(r"\w+")
+_RUN = re.compile(r"\d[\d\s().-]{5,}\d")
+_URL_START = {"http", "https", "www", "mailto"}
+PHONE_KEY = 7  # phones have at least this many digits (see secrets())
+MIN_FRAGMENT = 24  # shorter fragments of a private note are too likely to occur elsewhere
+GENERAL = (
+    (EMAIL, "the email address"),
+    (PHONE, "the phone number"),
+    (LINKEDIN, "the LinkedIn URL"),
+)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that must not appear in a shared digest, and where it comes from."""
+
+    kind: str  # email | phone | linkedin | name | page | note
+    value: str
+    source: str  # the KB file it comes from
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A secret found in an output file."""
+
+    file: str
+    secret: Secret
+
+    def format(self) -> str:
+        if self.secret.source:
+            return f"{self.file}: contains the {self.secret.kind} from {self.secret.source}"
+        return f"{self.file}: contains {self.secret.kind} {self.secret.value!r}"
+
+
+def is_private(kb: KnowledgeBase, interview: Interview) -> bool:
+    """An interview is private if it says so or if its person is private."""
+    person = kb.person_of(interview)
+    return interview.private or bool(person and person.private)
+
+
+def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
+    """Every value of the KB that a digest without --include-private must not contain.
+
+    `pages` maps private record ids to the page URLs they would have had.
+    """
+    public = [p.body for p in kb.people.values() if not p.private]
+    public += [i.body for i in kb.interviews.values() if not is_private(kb, i)]
+    # A line of a private note that a public note has too (a template's question) is no secret.
+    shared = {words for body in public for words in _fragments(body)}
+    found: list[Secret] = []
+    for person in kb.people.values():
+        source = str(person.path)
+        found += [Secret("email", v, source) for v in [person.email] if v]
+        # Fewer than 7 digits is not a phone number one could dial, and would match dates.
+        if person.phone and len(_digits(person.phone)) >= PHONE_KEY:
+            found.append(Secret("phone", person.phone, source))
+        found += [Secret("linkedin", v, source) for v in [person.linkedin] if v]
+        if person.private:
+            found += [Secret("name", person.name, source)] if len(person.name) >= 4 else []
+            found += _private_body(person.body, source, shared)
+    for interview in kb.interviews.values():
+        if is_private(kb, interview):
+            found += _private_body(interview.body, str(interview.path), shared)
+    found += [Secret("page", url, "the private record " + rid) for rid, url in pages.items()]
+    return found
+
+
+def _fragments(body: str) -> list[tuple[str, ...]]:
+    """The runs of words of a note between Markdown syntax, long enough to be telling."""
+    pieces = (piece for line in body.splitlines() for piece in _MARKUP.split(line))
+    return [_words(p) for p in pieces if len(" ".join(p.split())) >= MIN_FRAGMENT]
+
+
+def _private_body(body: str, source: str, shared: set[tuple[str, ...]]) -> list[Secret]:
+    return [
+        Secret("note", " ".join(words), source)
+        for words in _fragments(body)
+        if words and words not in shared
+    ]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Text as lower-case words: punctuation, markup and spacing do not hide a value."""
+    words = _WORD.findall(text.casefold())
+    while words and words[0] in _URL_START:
+        words.pop(0)
+    return tuple(words)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def readable(data: str) -> str:
+    """Output text as a reader sees it, then its attribute values; escapes decoded."""
+    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), data)
+    values = [
+        value
+        for tag in _TAG.findall(text)
+        for quoted in _ATTRIBUTE.findall(tag)
+        for value in quoted
+        if value
+    ]
+    return html.unescape(_TAG.sub(" ", text)) + " " + html.unescape(" ".join(values))
+
+
+class _Index:
+    """The secrets, indexed so that scanning a file costs time in its length, not theirs."""
+
+    def __init__(self, found: list[Secret]):
+        # Each phone by its last 7 digits; each other secret by its longest (rarest) word.
+        self.phones: dict[str, list[tuple[str, Secret]]] = {}
+        self.anchors: dict[str, list[tuple[tuple[str, ...], int, Secret]]] = {}
+        for secret in found:
+            if secret.kind == "phone":
+                digits = _digits(secret.value)
+                self.phones.setdefault(digits[-PHONE_KEY:], []).append((digits, secret))
+                continue
+            words = _words(secret.value)
+            if words:
+                anchor = max(range(len(words)), key=lambda i: len(words[i]))
+                self.anchors.setdefault(words[anchor], []).append((words, anchor, secret))
+
+    def find(self, text: str) -> list[Secret]:
+        hits: list[Secret] = []
+        words = _WORD.findall(text.casefold())
+        hot = self.anchors.keys() & set(words)
+        for i, word in enumerate(words if hot else ()):
+            for secret_words, offset, secret in self.anchors.get(word, ()):
+                start = i - offset
+                if start >= 0 and tuple(words[start : start + len(secret_words)]) == secret_words:
+                    hits.append(secret)
+        for run in _RUN.findall(text) if self.phones else ():
+            digits = _digits(run)
+            for end in range(PHONE_KEY, len(digits) + 1):
+                for phone, secret in self.phones.get(digits[end - PHONE_KEY : end], ()):
+                    if digits[:end].endswith(phone):
+                        hits.append(secret)
+        return hits
+
+
+def scan(folder: Path, found: list[Secret]) -> list[Leak]:
+    """Every secret, and any email address, phone number or LinkedIn URL, under `folder`."""
+    index = _Index(found)
+    leaks: list[Leak] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        text = readable(path.read_text(encoding="utf-8", errors="replace"))
+        known = [Leak(rel, secret) for secret in index.find(text)]
+        leaks += known
+        if known:
+            continue  # one file's known leaks are enough; skip the general patterns
+        for pattern, kind in GENERAL:
+            leaks += [Leak(rel, Secret(kind, m.group(), "")) for m in pattern.finditer(text)]
+    return list(dict.fromkeys(leaks))
