@@ -101,7 +101,7 @@ def test_init_creates_a_working_kb(tmp_path):
     ]
     assert "[defaults]" in (root / "tool.toml").read_text()
     assert run("new", "person", "Jane Doe", "--root", root).exit_code == 0
-    assert run("validate", "--root", root).stdout == "No problems in 1 files\n"
+    assert run("validate", "--root", root).stdout == "No problems in 1 file\n"
 
 
 @pytest.mark.parametrize("existing", ["tool.toml", "people/", "interviews/", "templates/"])
@@ -127,3 +127,44 @@ def test_example_kb_of_this_repository_is_clean(monkeypatch):
     root = Path(__file__).resolve().parents[1]
     result = run("validate", "--root", root, "--strict")
     assert (result.exit_code, result.stdout.startswith("No problems in")) == (0, True)
+
+
+@pytest.mark.parametrize("from_env", [False, True])
+def test_a_folder_that_is_not_a_kb_is_refused(tmp_path, monkeypatch, from_env):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    if from_env:
+        monkeypatch.setenv("TOOL_ROOT", str(plain))
+        result = run("validate")
+        source = " (from TOOL_ROOT)"
+    else:
+        result = run("validate", "--root", plain)
+        source = ""
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {plain}{source} is not a knowledge base (it has no tool.toml, people/ or "
+        f"interviews/); run `tool init {plain}` to start one there\n"
+    )
+
+
+def test_init_inside_a_kb_is_refused(kb_root, monkeypatch):
+    monkeypatch.chdir(kb_root / "people")
+    result = run("init")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: . is inside the knowledge base at {kb_root}; nothing was changed "
+        "(start a new one in a folder outside it)\n"
+    )
+    assert sorted(p.name for p in (kb_root / "people").iterdir()) == [
+        "ann-lee.md",
+        "bo-chen.md",
+        "cy-diaz.md",
+    ]
+
+
+def test_init_says_where_to_go_next(tmp_path):
+    result = run("init", "kb")
+    assert result.stdout == (
+        "Created a knowledge base in kb\n"
+        'Next: cd kb, set your name in tool.toml, then `tool new person "Jane Doe"`.\n'
+    )

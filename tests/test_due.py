@@ -380,7 +380,7 @@ def test_nothing_due(tmp_path: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--on", "2026-13-01"], "'2026-13-01' is not a date in YYYY-MM-DD form"),
+        (["--on", "2026-13-01"], "'2026-13-01' is not a real date"),
         (["--within", "-1"], "-1 is not in the range"),
         (["--format", "xml"], "'xml' is not one of"),
     ],

@@ -76,7 +76,8 @@ def problems_for(root: Path, name: str) -> list[str]:
         # non-string keys
         (
             "---\nname: Ann\n1: one\n---\n",
-            "3:1: error: key '1' would be read as a int by other YAML tools; quote it [yaml-key]",
+            "3:1: error: key '1' would be read as a number by other YAML tools; quote it "
+            "[yaml-key]",
         ),
         (
             "---\nname: Ann\n[a, b]: x\n---\n",
@@ -132,12 +133,12 @@ def test_broken_person_file_is_reported_and_others_still_read(tmp_path, text, ex
 @pytest.mark.parametrize(
     ("value", "kind"),
     [
-        ("no", "bool"),
-        ("off", "bool"),
-        ("01234", "int"),
-        ("1:30", "int"),
-        ("3.10", "float"),
-        ("2024-02-30", "timestamp"),
+        ("no", "true/false"),
+        ("off", "true/false"),
+        ("01234", "a number"),
+        ("1:30", "a number"),
+        ("3.10", "a number"),
+        ("2024-02-30", "a date"),
         ("~", None),
         ("null", None),
     ],
@@ -152,7 +153,7 @@ def test_yaml11_values_in_text_fields_stay_text_with_a_warning(tmp_path, value, 
         assert kb.people["p"].role == value
         assert [p.format() for p in kb.problems] == [
             f"people/p.md:3:7: warning: 'role' is read as the text {value!r}, but other YAML "
-            f"tools would read a {kind}; quote it [yaml-1.1]"
+            f"tools would read {kind}; quote it [yaml-1.1]"
         ]
 
 
@@ -296,3 +297,20 @@ def test_pure_python_parser_gives_the_same_answers(tmp_path, monkeypatch, tail, 
     write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
     found = problems_for(tmp_path, "p.md")
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_unreadable_private_flag_keeps_the_record_private(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\nprivate: yes\n---\n")
+    kb = load(tmp_path)
+    assert kb.people["p"].private is True
+    assert [p.rule for p in kb.problems] == ["type"]
+
+
+def test_yaml11_surprises_in_list_items_are_warned(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\ntags: [yes, robotics]\n---\n")
+    kb = load(tmp_path)
+    assert kb.people["p"].tags == ("yes", "robotics")
+    assert [p.format() for p in kb.problems] == [
+        "people/p.md:3:8: warning: 'tags' is read as the text 'yes', but other YAML tools would "
+        "read true/false; quote it [yaml-1.1]"
+    ]

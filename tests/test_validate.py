@@ -182,3 +182,21 @@ def test_broken_tool_toml_is_reported_with_its_line(kb_root):
     result = run("validate", "--root", kb_root)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("tool.toml:2:")
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(kb_root, monkeypatch):
+    monkeypatch.chdir(kb_root)
+    result = run("validate", "people/nobody.md")
+    assert result.exit_code == 2
+    assert "Path 'people/nobody.md' does not exist" in result.stderr
+
+
+def test_paths_with_dot_dot_and_the_file_count(kb_root, monkeypatch):
+    write(kb_root / "people/aa.md", "---\nname: Aa\nstay_in_touch: often\n---\n")
+    monkeypatch.chdir(kb_root / "people")
+    result = run("validate", "../people/aa.md")
+    assert result.stdout.splitlines() == [
+        "people/aa.md:3:16: error: 'stay_in_touch' must be a whole number, not 'often' [type]",
+        "1 error, 0 warnings in 1 file",
+    ]
+    assert run("validate", "ann-lee.md").stdout == "No problems in 1 file\n"

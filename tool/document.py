@@ -35,6 +35,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _STR_TAG = "tag:yaml.org,2002:str"
+_MEANINGS = {
+    "bool": "true/false",
+    "int": "a number",
+    "float": "a number",
+    "timestamp": "a date",
+    "null": "an empty value",
+}
 _YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
 
 
@@ -46,6 +53,11 @@ class Scalar:
     line: int
     col: int
     plain: bool  # unquoted: YAML 1.1 readers may turn it into a non-string
+
+    def yaml11_meaning(self) -> str | None:
+        """The same, in words for a message: 'a number', 'true/false', 'a date'..."""
+        kind = self.yaml11_type()
+        return None if kind is None else _MEANINGS.get(kind, f"a {kind}")
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
@@ -320,13 +332,13 @@ def _check_keys(root: Map) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     for key, _ in root.items:
-        kind = key.yaml11_type()
-        if kind is not None and kind != "str":
+        kind = key.yaml11_meaning()
+        if kind is not None:
             issues.append(
                 Issue(
                     key.line,
                     key.col,
-                    f"key {key.text!r} would be read as a {kind} by other YAML tools; quote it",
+                    f"key {key.text!r} would be read as {kind} by other YAML tools; quote it",
                     "yaml-key",
                 )
             )

@@ -47,11 +47,16 @@ class KnowledgeBase:
     interviews: dict[str, Interview]
     problems: list[Problem]
     people_paths: list[PurePosixPath] = field(default_factory=list)
-    file_count: int = 0
+    files: list[str] = field(default_factory=list)  # every people/ and interviews/ file read
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def unreadable_people(self) -> set[str]:
+        """Ids of person files that exist but could not be read into a record."""
+        return {p.stem for p in self.people_paths} - self.people.keys()
 
     def person_of(self, interview: Interview) -> Person | None:
         return self.people.get(interview.person)
@@ -72,17 +77,28 @@ class KnowledgeBase:
         return sorted(found, key=lambda i: (i.date, i.id))
 
 
+def is_kb(folder: Path) -> bool:
+    """Whether a folder holds one of the files or folders that mark a knowledge base."""
+    return any((folder / marker).exists() for marker in MARKERS)
+
+
 def find_root(start: Path, explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--root`, else `TOOL_ROOT`, else the nearest ancestor holding a KB marker."""
     given = explicit or os.environ.get("TOOL_ROOT")
     if given:
+        source = "" if explicit else " (from TOOL_ROOT)"
         root = Path(given).expanduser()
         if not root.is_dir():
-            raise RootNotFound(f"knowledge base folder not found: {given}")
+            raise RootNotFound(f"knowledge base folder not found: {given}{source}")
+        if not is_kb(root):
+            raise RootNotFound(
+                f"{given}{source} is not a knowledge base (it has no tool.toml, people/ or "
+                f"interviews/); run `tool init {given}` to start one there"
+            )
         return root.resolve()
     here = start.resolve()
     for folder in (here, *here.parents):
-        if any((folder / marker).exists() for marker in MARKERS):
+        if is_kb(folder):
             return folder
     raise RootNotFound(
         f"no knowledge base found in {here} or any parent folder "
@@ -234,11 +250,11 @@ def load(root: Path) -> KnowledgeBase:
     people: dict[str, Person] = {}
     interviews: dict[str, Interview] = {}
     people_paths: list[PurePosixPath] = []
-    count = 0
+    files: list[str] = []
     for kind in ("people", "interviews"):
         for entry in markdown_files(root, kind):
             rel = f"{kind}/{entry.name}"
-            count += 1
+            files.append(rel)
             if kind == "people":
                 people_paths.append(PurePosixPath(rel))
             record, issues = _read_record(root, entry, rel, config, cache)
@@ -249,7 +265,7 @@ def load(root: Path) -> KnowledgeBase:
             elif isinstance(record, Interview):
                 interviews[record.id] = record
     cache.save()
-    return KnowledgeBase(root, config, people, interviews, problems, people_paths, count)
+    return KnowledgeBase(root, config, people, interviews, problems, people_paths, files)
 
 
 def _read_record(
@@ -282,15 +298,32 @@ def _problem(rel: str, issue: Issue) -> Problem:
     return Problem(rel, issue.line, issue.col, issue.severity, issue.message, issue.rule)  # type: ignore[arg-type]
 
 
-def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file atomically; never replace an existing one (FileExistsError)."""
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _temp_copy(path: Path, data: bytes) -> str:
+    """Write data to a synced temporary file beside `path`, with the mode a new file gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; notes are not
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write a new file atomically; never replace an existing one (FileExistsError)."""
+    tmp = _temp_copy(path, text.encode("utf-8"))
+    try:
         # link() fails if the name exists, so two writers can never replace each other.
         os.link(tmp, path)
     finally:
@@ -305,17 +338,11 @@ def write_atomic(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = _temp_copy(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.unlink(tmp)
         raise
     return True
 

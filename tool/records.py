@@ -74,20 +74,18 @@ class _Reader:
     def problem(self, node: Node, message: str, rule: str = "type") -> None:
         self.issues.append(Issue(node.line, node.col, message, rule))
 
+    def _warn_yaml11(self, key: str, node: Scalar) -> None:
+        meaning = node.yaml11_meaning()
+        if meaning:
+            message = (
+                f"{key!r} is read as the text {node.text!r}, but other YAML tools "
+                f"would read {meaning}; quote it"
+            )
+            self.issues.append(Issue(node.line, node.col, message, "yaml-1.1", "warning"))
+
     def text(self, key: str, node: Node) -> str | None:
         if isinstance(node, Scalar):
-            kind = node.yaml11_type()
-            if kind:
-                self.issues.append(
-                    Issue(
-                        node.line,
-                        node.col,
-                        f"{key!r} is read as the text {node.text!r}, but other YAML tools "
-                        f"would read a {kind}; quote it",
-                        "yaml-1.1",
-                        "warning",
-                    )
-                )
+            self._warn_yaml11(key, node)
             return node.text
         self.problem(
             node, f"{key!r} must be text, not a {'list' if isinstance(node, Seq) else 'mapping'}"
@@ -120,7 +118,8 @@ class _Reader:
             return node.text.strip().lower() == "true"
         shown = node.text if isinstance(node, Scalar) else "a collection"
         self.problem(node, f"{key!r} must be true or false, not {shown!r}")
-        return None
+        # A privacy flag that cannot be read keeps the record private: fail closed.
+        return True if key == "private" else None
 
     def list(self, key: str, node: Node) -> tuple[str, ...] | None:
         items: tuple[Node, ...] = (
@@ -134,6 +133,7 @@ class _Reader:
             if not isinstance(item, Scalar):
                 self.problem(item, f"items of {key!r} must be text")
             elif not _is_null(item):
+                self._warn_yaml11(key, item)
                 out.append(item.text)
         return tuple(out)
 

@@ -45,6 +45,8 @@ def yaml_scalar(value: Any) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a number field: written as the number it is
     if isinstance(value, date):
         return value.isoformat()  # every YAML reader takes an unquoted ISO date as that date
     text = str(value)

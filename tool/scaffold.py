@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -82,6 +83,8 @@ def new_person(
     """Create `people/<id>.md` for a new contact."""
     if not name.strip():
         raise ToolError("the name must not be empty")
+    if any(c in name for c in "\n\r\t\v\f\x85\u2028\u2029"):
+        raise ToolError("the name must be one line of text")
     env = templates_env(root)
     context = {"name": name, **fields, "today": today, "me": me or {}}
     return _create(
@@ -93,16 +96,29 @@ def new_person(
     )
 
 
-def resolve_person(people: dict[str, Person], wanted: str) -> Person:
-    """A person by id, or by exact name; an unknown one is an error with close matches."""
+def resolve_person(
+    people: dict[str, Person], wanted: str, unreadable: Collection[str] = ()
+) -> Person:
+    """A person by id, or by exact name; unknown or ambiguous ones are errors with hints."""
     if wanted in people:
         return people[wanted]
-    by_name = [p for p in people.values() if p.name.casefold() == wanted.casefold()]
+    by_name = sorted(
+        (p for p in people.values() if p.name.casefold() == wanted.strip().casefold()),
+        key=lambda p: p.id,
+    )
     if len(by_name) == 1:
         return by_name[0]
+    if by_name:
+        ids = ", ".join(p.id for p in by_name)
+        raise ToolError(f"{wanted!r} is the name of {len(by_name)} people ({ids}); give the id")
     slug = slugify(wanted)
     if slug in people:
         return people[slug]
+    for ident in (wanted, slug):
+        if ident in unreadable:
+            raise ToolError(
+                f"people/{ident}.md could not be read; `tool validate` shows what to fix"
+            )
     hint = suggest(wanted, people) or suggest(slug, people)
     raise ToolError(f"no person {wanted!r} in people/{hint}")
 
@@ -143,6 +159,12 @@ def init(target: Path) -> list[Path]:
             f"{target} already holds a knowledge base (found {', '.join(existing)}); "
             "nothing was changed"
         )
+    for folder in target.resolve().parents:
+        if kbmod.is_kb(folder):
+            raise ToolError(
+                f"{target} is inside the knowledge base at {folder}; nothing was changed "
+                "(start a new one in a folder outside it)"
+            )
     data = package_data()
     target.mkdir(parents=True, exist_ok=True)
     created = []

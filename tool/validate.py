@@ -34,14 +34,17 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 
+def within(path: str, selection: Iterable[str]) -> bool:
+    """Whether a root-relative path is one of, or inside one of, the selected paths."""
+    return any(
+        w in ("", ".") or path == w or path.startswith(w.rstrip("/") + "/") for w in selection
+    )
+
+
 def select(problems: list[Problem], paths: Iterable[str]) -> list[Problem]:
     """Only the problems in the given files or folders (relative to the root)."""
-    wanted = [p.rstrip("/") for p in paths]
-    return [
-        p
-        for p in problems
-        if any(p.path == w or p.path.startswith(w + "/") or w in ("", ".") for w in wanted)
-    ]
+    wanted = list(paths)
+    return [p for p in problems if within(p.path, wanted)]
 
 
 def _problem(
@@ -91,7 +94,17 @@ def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
     out = _allowed(interview, "status", STATUSES)
     out += _allowed(interview, "format", FORMATS)
     out += _allowed(interview, "purpose", PURPOSES)
-    if interview.person not in kb.people:
+    if interview.person in kb.unreadable_people:
+        out.append(
+            _problem(
+                interview,
+                "person",
+                f"person {interview.person!r}: people/{interview.person}.md could not be read "
+                "(see its errors)",
+                "reference",
+            )
+        )
+    elif interview.person not in kb.people:
         out.append(
             _problem(
                 interview,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -48,9 +49,12 @@ class DateParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> date:
         if isinstance(value, date):
             return value
+        text = str(value).strip()
         try:
-            return date.fromisoformat(str(value))
+            return date.fromisoformat(text)
         except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                self.fail(f"{value!r} is not a real date", param, ctx)
             self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
 
 
@@ -79,14 +83,12 @@ def report_skipped(kb: kbmod.KnowledgeBase) -> None:
     errors = sorted(kb.errors)
     if not errors:
         return
-    for problem in errors[:20]:
+    # A few lines, not a flood before the command's own output: validate has the rest.
+    for problem in errors[:3]:
         click.echo(problem.format(), err=True)
-    more = f" ({len(errors) - 20} more)" if len(errors) > 20 else ""
-    click.echo(
-        f"warning: {len(errors)} problem(s) in the knowledge base{more}; "
-        "run `tool validate` for details",
-        err=True,
-    )
+    files = len({p.path for p in errors})
+    count = f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}"
+    click.echo(f"warning: {count} of the knowledge base; `tool validate` lists them all", err=True)
 
 
 def print_problems(problems: Iterable[Problem], fmt: str) -> None:

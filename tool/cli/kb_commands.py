@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from tool import scaffold
 from tool.cli.common import DATE, format_option, load_kb, print_problems, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 from tool.questions import suggest_questions
-from tool.validate import select, validate
+from tool.validate import select, validate, within
 
 
 @click.command()
@@ -28,7 +29,8 @@ def init(directory: Path) -> None:
     """
     scaffold.init(directory)
     click.echo(f"Created a knowledge base in {directory}")
-    click.echo('Next: edit tool.toml, then `tool new person "Jane Doe"`.')
+    step = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory}, "
+    click.echo(f'Next: {step}set your name in tool.toml, then `tool new person "Jane Doe"`.')
 
 
 @click.group()
@@ -76,7 +78,9 @@ def new_person(
     """
     kb = load_kb(root, quiet=True)
     if fields.get("introduced_by") and fields["introduced_by"] not in kb.people:
-        fields["introduced_by"] = scaffold.resolve_person(kb.people, fields["introduced_by"]).id
+        fields["introduced_by"] = scaffold.resolve_person(
+            kb.people, fields["introduced_by"], kb.unreadable_people
+        ).id
     created = scaffold.new_person(
         kb.root, name, {**fields, "tags": list(tags)}, date.today(), kb.config.me
     )
@@ -118,7 +122,7 @@ def new_interview(
     kb = load_kb(root, quiet=True)
     today = date.today()
     when = when or today
-    record = scaffold.resolve_person(kb.people, person)
+    record = scaffold.resolve_person(kb.people, person, kb.unreadable_people)
     status = status or ("scheduled" if when >= today else "done")
     found = suggest_questions(kb, record, today, fields.get("purpose"))  # type: ignore[arg-type]
     created = scaffold.new_interview(
@@ -134,7 +138,7 @@ def new_interview(
 
 
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @root_option
@@ -151,24 +155,24 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
     """
     kb = load_kb(root, quiet=True)
     problems = validate(kb)
+    files = len(kb.files)
     if paths:
-        problems = select(problems, [_relative(kb.root, p) for p in paths])
+        wanted = [_relative(kb.root, p) for p in paths]
+        problems = select(problems, wanted)
+        files = sum(within(f, wanted) for f in kb.files) or len({p.path for p in problems})
     print_problems(problems, fmt)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "text":
-        files = kb.file_count
-        summary = (
-            f"{errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)} in {files} files"
-        )
-        click.echo(summary if problems else f"No problems in {files} files")
+        where = f"in {files} file{'s' * (files != 1)}"
+        summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        click.echo(f"{summary} {where}" if problems else f"No problems {where}")
     if errors or (strict and warnings):
         raise click.exceptions.Exit(1)
 
 
 def _relative(root: Path, path: Path) -> str:
-    absolute = (Path.cwd() / path).absolute()
+    absolute = Path(os.path.normpath(Path.cwd() / path))  # `..` resolved, links kept
     try:
         return absolute.relative_to(root).as_posix()
     except ValueError:
