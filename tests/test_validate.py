@@ -200,3 +200,36 @@ def test_paths_with_dot_dot_and_the_file_count(kb_root, monkeypatch):
         "1 error, 0 warnings in 1 file",
     ]
     assert run("validate", "ann-lee.md").stdout == "No problems in 1 file\n"
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            "[defaults]\n# days\nstay_in_touch = 'often'\n",
+            "tool.toml:3:1: error: stay_in_touch must be a whole number of days, not 'often' "
+            "[config]",
+        ),
+        (
+            "[me]\nname = 'x'\n[targets]\ncareers = 'PM'\n",
+            'tool.toml:4:1: error: careers must be a list of text, like ["a", "b"] [config]',
+        ),
+        (
+            "[defaults]\nholidays = ['2026-12-25', 'Xmas']\n",
+            "tool.toml:2:1: error: holidays must be a list of dates written YYYY-MM-DD, not 'Xmas' "
+            "[config]",
+        ),
+        ("digest = 3\n", "tool.toml:1:1: error: [digest] must be a table [config]"),
+    ],
+)
+def test_config_problems_point_at_their_line(kb_root, toml, expected):
+    write(kb_root / "tool.toml", toml)
+    assert run("validate", "--root", kb_root).stdout.splitlines()[0] == expected
+
+
+def test_config_tables_of_the_wrong_type_do_not_crash(kb_root):
+    write(kb_root / "tool.toml", "targets = 3\ndefaults = 'x'\n")
+    assert run("validate", "--root", kb_root).stdout.splitlines()[:2] == [
+        "tool.toml:1:1: error: [defaults] must be a table [config]",
+        "tool.toml:1:1: error: [targets] must be a table [config]",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -124,71 +125,76 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
         ]
     problems: list[Problem] = []
 
+    def problem(table: str, key: str | None, message: str) -> None:
+        line = _config_line(text, table, key)
+        problems.append(Problem(CONFIG_NAME, line, 1, "error", message, "config"))
+
     def section(name: str) -> dict[str, Any]:
         value = raw.get(name, {})
         if isinstance(value, dict):
             return value
-        problems.append(Problem(CONFIG_NAME, 1, 1, "error", f"[{name}] must be a table", "config"))
+        problem(name, None, f"[{name}] must be a table")
         return {}
 
-    defaults, targets, digest = section("defaults"), section("targets"), section("digest")
+    tables = {name: section(name) for name in ("defaults", "targets", "digest")}
+    defaults, digest = tables["defaults"], tables["digest"]
     config = Config(
         me=section("me"), raw=raw, headings={str(k): str(v) for k, v in section("headings").items()}
     )
 
-    def number(table: dict[str, Any], key: str, default: int) -> int:
-        value = table.get(key, default)
+    def number(table: str, key: str, default: int) -> int:
+        value = tables[table].get(key, default)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
-        problems.append(
-            Problem(CONFIG_NAME, 1, 1, "error", f"{key} must be a whole number of days", "config")
-        )
+        problem(table, key, f"{key} must be a whole number of days, not {value!r}")
         return default
 
-    def strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
+    def strings(table: str, key: str) -> tuple[str, ...]:
+        value = tables[table].get(key, [])
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
-        problems.append(
-            Problem(CONFIG_NAME, 1, 1, "error", f"{key} must be a list of text", "config")
-        )
+        problem(table, key, f'{key} must be a list of text, like ["a", "b"]')
         return ()
 
-    config.stay_in_touch = number(defaults, "stay_in_touch", 90)
-    config.thank_you_within = number(defaults, "thank_you_within", 1)
-    config.holidays = _holidays(defaults.get("holidays", []), problems)
-    config.target_careers = strings(targets, "careers")
-    config.target_companies = strings(targets, "companies")
+    def holidays() -> tuple[date, ...]:
+        value = defaults.get("holidays", [])
+        found: list[date] = []
+        for item in value if isinstance(value, list) else [value]:
+            day = item if isinstance(item, date) and not isinstance(item, datetime) else None
+            if isinstance(item, str):
+                with contextlib.suppress(ValueError):
+                    day = date.fromisoformat(item.strip())
+            if day is None:
+                message = f"holidays must be a list of dates written YYYY-MM-DD, not {item!r}"
+                problem("defaults", "holidays", message)
+            else:
+                found.append(day)
+        return tuple(sorted(set(found)))
+
+    config.stay_in_touch = number("defaults", "stay_in_touch", 90)
+    config.thank_you_within = number("defaults", "thank_you_within", 1)
+    config.holidays = holidays()
+    config.target_careers = strings("targets", "careers")
+    config.target_companies = strings("targets", "companies")
     title = digest.get("title", config.digest_title)
     config.digest_title = title if isinstance(title, str) else config.digest_title
     return config, problems
 
 
-def _holidays(value: Any, problems: list[Problem]) -> tuple[date, ...]:
-    """`holidays` as dates: TOML dates or ISO `YYYY-MM-DD` text; anything else is a problem."""
-    items = value if isinstance(value, list) else [value]
-    found: list[date] = []
-    for item in items:
-        day = item if isinstance(item, date) and not isinstance(item, datetime) else None
-        if isinstance(item, str):
-            try:
-                day = date.fromisoformat(item.strip())
-            except ValueError:
-                day = None
-        if day is None:
-            problems.append(
-                Problem(
-                    CONFIG_NAME,
-                    1,
-                    1,
-                    "error",
-                    f"holidays must be a list of dates written YYYY-MM-DD, not {item!r}",
-                    "config",
-                )
-            )
-        else:
-            found.append(day)
-    return tuple(sorted(set(found)))
+def _config_line(text: str, table: str, key: str | None) -> int:
+    """The line of `key` in `[table]` (or of the table header) in tool.toml; 1 if not found."""
+    current = ""
+    header = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[] \t").split("]")[0].strip()
+            if current == table:
+                header = number
+            continue
+        if key and current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return header or 1
 
 
 def _toml_position(message: str, text: str) -> tuple[int, int]:
