@@ -13,7 +13,11 @@ from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES, Interview, Pe
 
 def suggest(name: str, choices: Iterable[str]) -> str:
     """` (did you mean a, b?)` for close matches, or an empty string."""
-    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.75)
+    options = sorted(choices)
+    wanted = name.casefold().strip()
+    # A typo ("ann-le") or a part of the name ("acme" for "Acme Robotics") both count.
+    partial = [c for c in options if len(wanted) >= 3 and wanted in c.casefold()]
+    close = list(dict.fromkeys(partial + difflib.get_close_matches(name, options, 3, 0.75)))[:3]
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
