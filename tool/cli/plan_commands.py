@@ -13,6 +13,7 @@ from tool import due as duemod
 from tool import ics, listing
 from tool import search as searchmod
 from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb, root_option
+from tool.errors import ToolError
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
 
@@ -22,6 +23,8 @@ HEADINGS = {
     "soon": ("Coming up", "cyan"),
     "open": ("Open", "blue"),
 }
+# Files the KB reads as records or templates: a calendar written there would be mistaken for one.
+RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
 KIND_LABELS = {
     "thank-you": "thank-you",
     "no-reply": "no reply",
@@ -286,21 +289,48 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     `time: HH:MM` field, for its duration or 30 minutes; all-day otherwise).
     Follow-ups and owed thank-yous are all-day events. UIDs come from the
     interview ids, so importing again updates events instead of duplicating
-    them. Contact details are left out unless --include-private.
+    them. Contact details are left out unless --include-private. --output is
+    only rewritten when its content changes, and never when it is a file
+    this command did not write.
 
     \b
     Example:
       tool export ics --output ~/calendar/interviews.ics
     """
     kb = load_kb(root)
+    # A bad time makes its conversation all-day: say so, but still write the calendar.
+    for problem in ics.time_problems(kb):
+        click.echo(problem.format(), err=True)
     text = ics.calendar(ics.events(kb, include_private), kb.config.digest_title)
     if output is None:
         click.echo(text.encode("utf-8"), nl=False)
         return
-    if write_atomic(output, text):
-        click.echo(f"Wrote {output}", err=True)
-    else:
-        click.echo(f"{output} is up to date", err=True)
+    changed = write_atomic(_ics_path(kb.root, output), text)
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+
+
+def _ics_path(root: Path, output: Path) -> Path:
+    """The absolute output file, refusing record folders and files this command did not write."""
+    target = (Path.cwd() / output).resolve()
+    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
+    if inside and inside[0] in RECORD_FOLDERS:
+        raise ToolError(
+            f"refusing to write a calendar into {inside[0]}: "
+            "choose a file outside people/, interviews/ and templates/",
+            str(output),
+        )
+    if target.exists():
+        try:
+            existing = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            existing = ""
+        if not ics.is_generated(existing):
+            raise ToolError(
+                "refusing to overwrite a file that `tool export ics` did not write; "
+                "remove it or choose another --output",
+                str(output),
+            )
+    return target
 
 
 COMMANDS = [due_command, list_command, search_command, export]
