@@ -142,12 +142,15 @@ def list_command(
     """List people or interviews, filtered and sorted.
 
     For people, --status, --purpose, --since and --until keep those with at
-    least one interview that matches them all. Tables fit the terminal width;
-    emails and phone numbers only appear with --include-private.
+    least one interview that matches them all; "Talks" counts the conversations
+    held (status done), "Last talk" is the latest. Tables fit the terminal
+    width, leaving out columns (said on stderr) when it is too narrow; emails
+    and phone numbers only appear with --include-private.
 
     \b
     Sort keys:
-      people:     name, company, career, interviews, last_conversation
+      people:     name, company, career, interviews (any status),
+                  conversations (held: status done), last_conversation
       interviews: date, name, status, company, career, purpose
 
     \b
@@ -174,9 +177,21 @@ def list_command(
     if fmt == "json":
         dump_json(rows)
     elif fmt == "csv":
-        click.echo(listing.csv_text(rows), nl=False)
+        fields = listing.PEOPLE_FIELDS if what == "people" else listing.INTERVIEW_FIELDS
+        if what == "people" and include_private:
+            fields += tuple(key for key, _, _ in listing.PRIVATE_COLUMNS)
+        click.echo(listing.csv_text(rows, list(fields)), nl=False)
     elif rows:
-        click.echo(listing.table(rows, columns, shutil.get_terminal_size().columns))
+        width = shutil.get_terminal_size().columns
+        text, hidden = listing.table(rows, columns, width)
+        click.echo(text)
+        if hidden:
+            n = len(hidden)
+            click.echo(
+                f"({n} column{'s' * (n != 1)} hidden to fit {width} columns: {', '.join(hidden)}; "
+                "widen the terminal or use --format csv)",
+                err=True,
+            )
     else:
         click.echo(f"No {what} match.", err=True)
 
