@@ -212,7 +212,8 @@ def search_command(
 ) -> None:
     """Find QUERY in names, front-matter values and notes.
 
-    Case and accents are ignored (zoe finds Zoë). Several words find files that
+    Case, accents and punctuation inside words are ignored (zoe finds Zoë,
+    obrien finds O'Brien, email finds e-mail). Several words find files that
     hold all of them; a "quoted phrase" must appear as written. Prints
     path:line and the matching line, with the matches highlighted on a terminal.
 
@@ -221,6 +222,8 @@ def search_command(
       tool search sql pandas
       tool search '"hiring manager"' --in people
     """
+    if not searchmod.terms(" ".join(query)):
+        raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
     kb = load_kb(root)
     hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES)
     if fmt == "json":
