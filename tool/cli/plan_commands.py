@@ -144,8 +144,8 @@ def list_command(
     For people, --status, --purpose, --since and --until keep those with at
     least one interview that matches them all; "Talks" counts the conversations
     held (status done), "Last talk" is the latest. Tables fit the terminal
-    width, leaving out columns (said on stderr) when it is too narrow; emails
-    and phone numbers only appear with --include-private.
+    width, leaving out columns when it is too narrow (and saying which on
+    stderr). Emails and phone numbers only appear with --include-private.
 
     \b
     Sort keys:
@@ -307,9 +307,12 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     `time: HH:MM` field, for its duration or 30 minutes; all-day otherwise).
     Follow-ups and owed thank-yous are all-day events. UIDs come from the
     interview ids, so importing again updates events instead of duplicating
-    them. Contact details are left out unless --include-private. --output is
-    only rewritten when its content changes, and never when it is a file
-    this command did not write.
+    them. A conversation's description holds the person's role and company,
+    its purpose, length and prepared questions (of a private interview only
+    with --include-private); contact details need --include-private too. A
+    `time` that is not HH:MM is reported on stderr. --output is only
+    rewritten when its content changes, and never when it is a file this
+    command did not write.
 
     \b
     Example:
