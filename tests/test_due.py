@@ -124,7 +124,7 @@ def test_unanswered_request_reasons_name_people_at_the_same_company(make_kb):
     (early,) = [d for d in due(kb, date(2026, 11, 25), 0) if str(d.path) == rel]
     assert early.reason == (
         "Try a second person at acme robotics (you know Ada Park): no reply from Ben Odé "
-        "in 3 business days since 2026-11-20; nudge them on 2026-12-02"
+        "in 3 business days since your request of 2026-11-20; nudge them on 2026-12-02"
     )
     (late,) = [d for d in due(kb, date(2026, 12, 2), 0) if str(d.path) == rel]
     assert late.reason == (
@@ -223,18 +223,137 @@ def test_gone_quiet(make_kb, person: str, on: str, expected: list[tuple]):
     assert found == expected
 
 
-def test_gone_quiet_counts_a_reached_follow_up_and_thank_you_as_contact(make_kb):
+@pytest.mark.parametrize(
+    ("fields", "later", "expected"),
+    [
+        # A thank-you is contact; a follow-up date is a plan, not contact, while it is open:
+        # it is reported as a follow-up, and the quiet clock runs from the thank-you.
+        (
+            "thanked: 2026-09-03\nfollow_up: 2026-09-20\n",
+            None,
+            [("follow-up", "2026-09-20"), ("gone-quiet", "2026-10-03")],
+        ),
+        (
+            "follow_up: 2026-09-20\n",
+            None,
+            [("follow-up", "2026-09-20"), ("gone-quiet", "2026-10-01")],
+        ),
+        # The conversation that settles the follow-up is the latest contact.
+        ("follow_up: 2026-09-20\n", "2026-09-22", [("gone-quiet", "2026-10-22")]),
+    ],
+)
+def test_gone_quiet_counts_conversations_and_thank_yous(
+    make_kb, fields: str, later: str | None, expected: list[tuple]
+):
     root = make_kb("due")
     interview(
         root,
         "2026-09-01-ada-park",
         "ada-park",
         "2026-09-01",
-        "status: done\nthanked: 2026-09-03\nfollow_up: 2026-09-20\n",
+        "status: done\n" + fields,
         "## Insights\n- x\n",
     )
-    found = [d for d in due(kbmod.load(root), date(2026, 10, 25), 0) if d.kind == "gone-quiet"]
-    assert [(d.person, d.date.isoformat()) for d in found] == [("ada-park", "2026-10-20")]
+    if later:
+        interview(
+            root,
+            f"{later}-ada-park",
+            "ada-park",
+            later,
+            "status: done\nthanked: " + later + "\n",
+            "## Insights\n- y\n",
+        )
+    found = [
+        (d.kind, d.date.isoformat())
+        for d in due(kbmod.load(root), date(2026, 10, 25), 0)
+        if d.person == "ada-park" and d.kind in ("follow-up", "gone-quiet")
+    ]
+    assert found == expected
+
+
+def _thanked_late(root: Path) -> None:
+    path = root / "interviews" / "2026-11-20-ben-ode.md"
+    path.write_text(
+        path.read_text().replace("status: done\n", "status: done\nthanked: 2026-11-22\n")
+    )
+
+
+def _requested_late(root: Path) -> None:
+    path = root / "interviews" / "2026-11-25-eva-lind.md"
+    path.write_text(
+        path.read_text().replace(
+            "status: scheduled\n", "status: scheduled\nrequested: 2026-11-24\n"
+        )
+    )
+
+
+def _settled_later(root: Path) -> None:
+    interview(
+        root,
+        "2026-12-01-cleo-ruiz",
+        "cleo-ruiz",
+        "2026-12-01",
+        "status: done\nthanked: 2026-12-01\n",
+        "## Insights\n- z\n",
+    )
+
+
+ADA = "interviews/2026-09-01-ada-park.md"
+BEN = "interviews/2026-11-20-ben-ode.md"
+EVA = "interviews/2026-11-25-eva-lind.md"
+CLEO = "interviews/2026-10-01-cleo-ruiz.md"
+
+
+@pytest.mark.parametrize(
+    ("change", "on", "within", "path", "expected"),
+    [
+        # Requested 2026-08-25, held 2026-09-01: its referrals and action items come from then.
+        (None, "2026-08-31", 0, ADA, []),
+        (
+            None,
+            "2026-09-01",
+            0,
+            ADA,
+            [
+                ("referral", "open", "2026-09-01", 10),
+                ("referral", "open", "2026-09-01", 10),
+                ("action", "open", "2026-09-01", 21),
+            ],
+        ),
+        # A thank-you sent on 2026-11-22 was still owed the day before.
+        (
+            _thanked_late,
+            "2026-11-21",
+            0,
+            BEN,
+            [
+                ("thank-you", "today", "2026-11-21", 4),
+                ("insights", "open", "2026-11-20", 12),
+                ("action", "open", "2026-11-20", 15),
+            ],
+        ),
+        (
+            _thanked_late,
+            "2026-11-22",
+            0,
+            BEN,
+            [("insights", "open", "2026-11-20", 12), ("action", "open", "2026-11-20", 15)],
+        ),
+        # A conversation requested on 2026-11-24 is not upcoming before that.
+        (_requested_late, "2026-11-23", 7, EVA, []),
+        (_requested_late, "2026-11-24", 7, EVA, [("upcoming", "soon", "2026-11-25", 3)]),
+        # The follow-up planned for 2026-11-23 is settled on 2026-12-01, not before.
+        (_settled_later, "2026-11-30", 0, CLEO, [("follow-up", "overdue", "2026-11-23", 8)]),
+        (_settled_later, "2026-12-01", 0, CLEO, []),
+    ],
+)
+def test_as_of_a_past_day_only_what_existed_then_counts(
+    make_kb, change, on: str, within: int, path: str, expected: list[tuple]
+):
+    root = make_kb("due")
+    if change:
+        change(root)
+    assert items(root, on, within, path) == expected
 
 
 @pytest.mark.parametrize(
@@ -397,8 +516,8 @@ def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
     assert result.stdout.splitlines()[6:10] == [
         "  no reply    Try a second person at Globex (you know Dan Wu): no reply",
-        "              from Cléo Ruiz in 3 business days since 2026-11-16; nudge",
-        "              them on 2026-11-25",
+        "              from Cléo Ruiz in 3 business days since your request of",
+        "              2026-11-16; nudge them on 2026-11-25",
         "              interviews/2026-12-10-cleo-ruiz.md:5",
     ]
     assert max(len(line) for line in result.stdout.splitlines()) <= 72

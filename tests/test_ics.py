@@ -9,7 +9,8 @@ import icalendar
 import pytest
 from conftest import run, write
 
-from tool.ics import escape, fold
+from tool import kb as kbmod
+from tool.ics import escape, fold, time_problems
 
 
 def export(root: Path, *args: str) -> bytes:
@@ -59,27 +60,79 @@ def test_events_read_back_one_by_one(make_kb):
         assert event.decoded("DTSTAMP").tzinfo is not None  # UTC, as RFC 5545 requires
 
 
-def test_description_round_trips_and_names_the_file(make_kb):
+def test_descriptions_hold_what_a_calendar_user_needs(make_kb):
     calendar = icalendar.Calendar.from_ical(export(make_kb("due")))
     descriptions = [str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT")]
-    assert descriptions[0] == (
-        "Engineer, acme robotics\nPurpose: company\nNotes: interviews/2026-11-20-ben-ode.md"
-    )
-    assert descriptions[2].endswith("Length: 45 min")
+    assert descriptions == [
+        "Engineer, acme robotics\nPurpose: company",
+        "Data Scientist, Globex\nPurpose: job",
+        "UX Researcher, Initech\nPurpose: career\nLength: 45 min",
+    ]
 
 
-def test_all_day_conversation_when_no_time_is_known(make_kb):
+DAN = "---\nperson: dan-wu\ndate: 2026-12-01\nstatus: scheduled\n{fields}---\n{body}"
+QUESTIONS = "## Questions\n\n1. How did you start?\n2. What is a normal week?\n\n## Notes\n"
+
+
+@pytest.mark.parametrize(
+    ("fields", "body", "start", "description"),
+    [
+        ("", "", date(2026, 12, 1), "Globex\nLength: 30 min"),
+        ('time: "9:05"\n', "", datetime(2026, 12, 1, 9, 5), "Globex\nLength: 30 min"),
+        ('time: "25:99"\n', "", date(2026, 12, 1), "Globex\nLength: 30 min"),
+        (
+            "",
+            QUESTIONS,
+            date(2026, 12, 1),
+            "Globex\nLength: 30 min\nQuestions:\n1. How did you start?\n2. What is a normal week?",
+        ),
+        ("private: true\n", QUESTIONS, date(2026, 12, 1), "Globex\nLength: 30 min"),
+    ],
+)
+def test_a_conversation_is_busy_time_with_its_questions(
+    make_kb, fields: str, body: str, start: date, description: str
+):
     root = make_kb("due")
-    write(
-        root / "interviews" / "2026-12-01-dan-wu.md",
-        "---\nperson: dan-wu\ndate: 2026-12-01\nstatus: scheduled\n---\n",
-    )
+    write(root / "interviews" / "2026-12-01-dan-wu.md", DAN.format(fields=fields, body=body))
     calendar = icalendar.Calendar.from_ical(export(root))
     (event,) = [e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("2026-12-01")]
-    assert event.decoded("DTSTART") == date(2026, 12, 1)
-    assert str(event["DESCRIPTION"]).endswith(
-        "Length: 30 min; no time in the notes (add time: HH:MM)"
-    )
+    assert event.decoded("DTSTART") == start
+    assert str(event["DESCRIPTION"]) == description
+    # Even all-day, a conversation is a real meeting; reminders leave the day free.
+    assert str(event["TRANSP"]) == "OPAQUE"
+    others = [e for e in calendar.walk("VEVENT") if str(e["CATEGORIES"].cats[0]) != "Conversation"]
+    assert {str(e["TRANSP"]) for e in others} == {"TRANSPARENT"}
+
+
+@pytest.mark.parametrize(
+    ("value", "problems"),
+    [
+        ('"16:30"', []),
+        ('"9:00"', []),
+        (
+            '"25:99"',
+            [
+                "interviews/2026-11-25-eva-lind.md:8:1: error: 'time' must be a 24-hour "
+                "time of day like \"14:30\", not '25:99' [time]"
+            ],
+        ),
+        (
+            "noon",
+            [
+                "interviews/2026-11-25-eva-lind.md:8:1: error: 'time' must be a 24-hour "
+                "time of day like \"14:30\", not 'noon' [time]"
+            ],
+        ),
+    ],
+)
+def test_an_invalid_time_is_a_problem(make_kb, value: str, problems: list[str]):
+    root = make_kb("due")
+    path = root / "interviews" / "2026-11-25-eva-lind.md"
+    path.write_text(path.read_text().replace('"16:30"', value))
+    assert [p.format() for p in time_problems(kbmod.load(root))] == problems
+    result = run("export", "ics", "--root", root)
+    assert result.exit_code == 0
+    assert result.stderr == "".join(f"{p}\n" for p in problems)
 
 
 def test_crlf_and_lines_of_at_most_75_octets(make_kb):
@@ -135,7 +188,39 @@ def test_output_is_stable_and_written_only_when_changed(make_kb):
     root = make_kb("due")
     target = root / "out.ics"
     first = run("export", "ics", "--root", root, "--output", target)
-    assert (first.exit_code, first.stderr) == (0, f"Wrote {target}\n")
+    assert (first.exit_code, first.stdout) == (0, f"Wrote {target}\n")
     assert target.read_bytes() == export(root)
+    before = target.stat().st_mtime_ns
     again = run("export", "ics", "--root", root, "--output", target)
-    assert again.stderr == f"{target} is up to date\n"
+    # The same wording as `tool index`.
+    assert (again.exit_code, again.stdout) == (0, f"Unchanged: {target}\n")
+    assert target.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (
+            "my.ics",
+            "refusing to overwrite a file that `tool export ics` did not write; "
+            "remove it or choose another --output",
+        ),
+        *(
+            (
+                f"{folder}/x.ics",
+                f"refusing to write a calendar into {folder}: "
+                "choose a file outside people/, interviews/ and templates/",
+            )
+            for folder in ("people", "interviews", "templates")
+        ),
+    ],
+)
+def test_never_overwrites_a_file_it_did_not_write(make_kb, monkeypatch, output: str, message: str):
+    root = make_kb("due")
+    write(root / "my.ics", "BEGIN:VCALENDAR\r\nPRODID:-//me//by hand//EN\r\nEND:VCALENDAR\r\n")
+    monkeypatch.chdir(root)
+    before = sorted((p, p.read_bytes()) for p in root.rglob("*") if p.is_file())
+    result = run("export", "ics", "--output", output)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {output}: {message}\n"
+    assert sorted((p, p.read_bytes()) for p in root.rglob("*") if p.is_file()) == before

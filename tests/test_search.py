@@ -28,6 +28,9 @@ def test_fold(text: str, expected: str):
         ('"Hiring   Manager" zoë', ["hiring manager", "zoe"]),
         ('"unclosed phrase', ["unclosed phrase"]),
         ('"" sql sql', ["sql"]),
+        ("O'Brien e-mail", ["obrien", "email"]),
+        ("", []),
+        ('"', []),
     ],
 )
 def test_terms(query: str, expected: list[str]):
@@ -129,18 +132,42 @@ def test_long_lines_are_cut_around_the_match_on_a_terminal(make_kb, monkeypatch)
     assert len(first) <= 60
 
 
-def test_an_empty_query_is_a_usage_error(make_kb):
+def test_a_missing_query_is_a_usage_error(make_kb):
     result = run("search", "--root", make_kb("due"))
     assert result.exit_code == 2
     assert "Missing argument 'QUERY...'" in result.stderr
 
 
-def test_a_narrow_terminal_puts_the_line_below_its_path(make_kb, monkeypatch):
+@pytest.mark.parametrize("query", [("",), ('"',), ("  ", '""')])
+def test_an_empty_query_is_a_usage_error(make_kb, query: tuple[str, ...]):
+    result = run("search", *query, "--root", make_kb("due"))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        'Error: QUERY is empty: give a word or a "quoted phrase" to look for\n'
+    )
+
+
+BOTH = [(2, "O'Brien"), (4, "O\u2019Brien")]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("obrien", BOTH),
+        ("O'Brien", BOTH),
+        ("o\u2019brien", BOTH),
+        ("O-Brien", BOTH),
+        ("email", [(4, "e-mail")]),
+        ('"brien prefers"', [(4, "Brien prefers")]),
+        ('"brienprefers"', []),  # a space still separates words
+    ],
+)
+def test_punctuation_inside_words_is_ignored(make_kb, query: str, expected: list[tuple]):
     root = make_kb("due")
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
-    monkeypatch.setenv("COLUMNS", "50")
-    result = run("search", "one-page", "--root", root)
-    assert result.stdout.splitlines()[:2] == [
-        "interviews/2026-09-01-ada-park.md:17:",
-        "    …write a one-page brief for every…",
-    ]
+    write(
+        root / "people" / "sean.md", "---\nname: Seán O'Brien\n---\nO\u2019Brien prefers e-mail.\n"
+    )
+    data = json.loads(
+        run("search", query, "--in", "people", "--root", root, "--format", "json").stdout
+    )
+    assert [(h["line"], h["text"][s:e]) for h in data for s, e in h["matches"]] == expected

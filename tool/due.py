@@ -151,8 +151,29 @@ class _Context:
         return Due(kind, urgency(when, self.on), when, iv.path, iv.line_of(key), reason, iv.person)
 
 
+def held_by(iv: Interview, on: date) -> bool:
+    """Whether the conversation had taken place by `on`: what came of it exists from then."""
+    return iv.status == "done" and iv.date <= on
+
+
+def arranged_by(iv: Interview, on: date) -> bool:
+    """Whether the interview had been asked for by `on`: its `requested` date, if any, says.
+
+    Without one, only a done conversation's own date tells; other statuses count.
+    """
+    if iv.requested is not None:
+        return iv.requested <= on
+    return iv.status != "done" or iv.date <= on
+
+
+def _known_by(iv: Interview, on: date) -> bool:
+    """Whether the interview's record, as written, existed by `on`."""
+    return held_by(iv, on) if iv.status == "done" else arranged_by(iv, on)
+
+
 def _thank_you(c: _Context, iv: Interview) -> list[Due]:
-    if iv.status != "done" or iv.thanked is not None:
+    thanked = iv.thanked is not None and iv.thanked <= c.on
+    if not held_by(iv, c.on) or thanked:
         return []
     deadline = iv.date + timedelta(days=c.kb.config.thank_you_within)
     reason = (
@@ -177,7 +198,7 @@ def _no_reply(c: _Context, iv: Interview) -> list[Due]:
         return [c.dated("no-reply", follow_up, iv, "requested", reason)]
     reason = (
         f"{_someone_else(c, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
-        f"since {iv.requested}; nudge them on {follow_up}"
+        f"since your request of {iv.requested}; nudge them on {follow_up}"
     )
     return [c.dated("no-reply", try_another, iv, "requested", reason)]
 
@@ -197,22 +218,28 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def contacted_since(talks: list[Interview], since: date) -> bool:
-    """Whether one of these conversations was done on or after `since`."""
-    return any(i.status == "done" and i.date >= since for i in talks)
+def contacted_since(talks: list[Interview], since: date, until: date | None = None) -> bool:
+    """Whether one of these conversations was done on or after `since` (and by `until`)."""
+    return any(
+        i.status == "done" and since <= i.date and (until is None or i.date <= until) for i in talks
+    )
 
 
 def _follow_up(c: _Context, iv: Interview) -> list[Due]:
-    # A later conversation with the same person settles a follow-up.
+    # A later conversation with the same person, held by `on`, settles a follow-up.
     when = iv.follow_up
-    if when is None or contacted_since(c.talks.get(iv.person, []), when):
+    if (
+        when is None
+        or not _known_by(iv, c.on)
+        or contacted_since(c.talks.get(iv.person, []), when, c.on)
+    ):
         return []
     reason = f"Follow up with {c.name(iv.person)} (planned for {when}, {relative(when, c.on)})"
     return [c.dated("follow-up", when, iv, "follow_up", reason)]
 
 
 def _upcoming(c: _Context, iv: Interview) -> list[Due]:
-    if iv.status != "scheduled" or iv.date > c.horizon:
+    if iv.status != "scheduled" or iv.date > c.horizon or not arranged_by(iv, c.on):
         return []
     name = c.name(iv.person)
     if iv.date < c.on:
@@ -232,13 +259,15 @@ def _upcoming(c: _Context, iv: Interview) -> list[Due]:
 
 
 def _referrals(c: _Context, iv: Interview) -> list[Due]:
+    if not held_by(iv, c.on):
+        return []
     out: list[Due] = []
     source = c.name(iv.person)
     for ref in iv.referrals:
         person = c.kb.people.get(ref)
         if person is None:
             reason = f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
-        elif any(i.status != "idea" for i in c.talks.get(ref, [])):
+        elif any(i.status != "idea" and arranged_by(i, c.on) for i in c.talks.get(ref, [])):
             continue
         else:
             reason = (
@@ -252,6 +281,8 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
 
 
 def _actions(c: _Context, iv: Interview) -> list[Due]:
+    if iv.date > c.on:
+        return []
     name = c.name(iv.person)
     return [
         Due("action", "open", iv.date, iv.path, a.line, f"{name}: {a.text}", iv.person)
@@ -261,7 +292,7 @@ def _actions(c: _Context, iv: Interview) -> list[Due]:
 
 
 def _insights(c: _Context, iv: Interview) -> list[Due]:
-    if iv.status != "done" or iv.date > c.on or iv.insights:
+    if not held_by(iv, c.on) or iv.insights:
         return []
     title = c.kb.config.headings.get("insights", DEFAULT_HEADINGS["insights"])
     section = iv.section(title)
@@ -271,12 +302,12 @@ def _insights(c: _Context, iv: Interview) -> list[Due]:
 
 
 def last_contact(talks: list[Interview], on: date) -> date | None:
-    """The latest done conversation, thank-you or reached follow-up date, up to `on`."""
-    days: list[date] = []
-    for iv in talks:
-        if iv.status == "done":
-            days.append(iv.date)
-        days += [d for d in (iv.thanked, iv.follow_up) if d is not None]
+    """The latest done conversation or sent thank-you, up to `on`.
+
+    A `follow_up` date is a plan, not contact: a conversation settles it, and that
+    conversation is the later contact.
+    """
+    days = [d for iv in talks if iv.status == "done" for d in (iv.date, iv.thanked) if d]
     reached = [d for d in days if d <= on]
     return max(reached) if reached else None
 
@@ -284,7 +315,7 @@ def last_contact(talks: list[Interview], on: date) -> date | None:
 def _gone_quiet(c: _Context, person: Person) -> list[Due]:
     talks = c.talks.get(person.id, [])
     # Nobody is quiet while a conversation with them is still being arranged.
-    if any(i.status in PENDING for i in talks):
+    if any(i.status in PENDING and arranged_by(i, c.on) for i in talks):
         return []
     last = last_contact(talks, c.on)
     if last is None:

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tool.body import DEFAULT_HEADINGS
 from tool.due import MEETINGS, by_person, contacted_since, person_name
 from tool.kb import KnowledgeBase
-from tool.model import Interview
+from tool.model import Interview, Problem
 
 PRODID = "-//tool//informational interviews//EN"
 DEFAULT_MINUTES = 30
@@ -47,8 +48,9 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
         if iv.status == "scheduled":
             start, minutes = _start(iv)
             what = MEETINGS.get(iv.format or "", "Conversation")
-            length = f"{iv.duration or DEFAULT_MINUTES} min"
-            when = length if minutes else f"{length}; no time in the notes (add time: HH:MM)"
+            details = [about, f"Length: {iv.duration or DEFAULT_MINUTES} min"]
+            if include_private or not iv.private:
+                details.append(_questions(kb, iv))
             out.append(
                 Event(
                     f"{iv.id}@{UID_DOMAIN}",
@@ -56,7 +58,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                     start,
                     minutes,
                     f"{what} with {name}",
-                    f"{about}\nLength: {when}",
+                    "\n".join(filter(None, details)),
                     "Conversation",
                 )
             )
@@ -88,12 +90,40 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
 
 
 def _start(iv: Interview) -> tuple[date | datetime, int | None]:
-    """A timed start when the interview has a `time: HH:MM` field, else the whole day."""
+    """A timed start when the interview has a valid `time: HH:MM` field, else the whole day."""
     match = _TIME.fullmatch(str(iv.extra.get("time", "")).strip())
     if not match:
         return iv.date, None
     start = datetime(iv.date.year, iv.date.month, iv.date.day, int(match[1]), int(match[2]))
     return start, iv.duration or DEFAULT_MINUTES
+
+
+def time_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Interviews whose optional `time` field is not a 24-hour HH:MM time of day."""
+    problems = []
+    for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
+        value = iv.extra.get("time")
+        if value is not None and not _TIME.fullmatch(str(value).strip()):
+            problems.append(
+                Problem(
+                    str(iv.path),
+                    iv.line_of("time"),
+                    1,
+                    "error",
+                    f"'time' must be a 24-hour time of day like \"14:30\", not {str(value)!r}",
+                    "time",
+                )
+            )
+    return problems
+
+
+def _questions(kb: KnowledgeBase, iv: Interview) -> str:
+    """The questions prepared for the conversation, to have them at hand during it."""
+    title = kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"])
+    section = iv.section(title)
+    lines = [line.strip() for line in section.text.splitlines()] if section else []
+    lines = [line for line in lines if line]
+    return "\n".join([f"{title}:", *lines]) if lines else ""
 
 
 def _about(kb: KnowledgeBase, iv: Interview, include_private: bool) -> str:
@@ -105,8 +135,12 @@ def _about(kb: KnowledgeBase, iv: Interview, include_private: bool) -> str:
         lines.append(f"Purpose: {iv.purpose}")
     if include_private and person:
         lines += [f"{k.capitalize()}: {getattr(person, k)}" for k in CONTACTS if getattr(person, k)]
-    lines.append(f"Notes: {iv.path}")
     return "\n".join(line for line in lines if line)
+
+
+def is_generated(text: str) -> bool:
+    """True if a file holds a calendar written by this module (safe to replace)."""
+    return text.startswith("BEGIN:VCALENDAR\r\n") and f"\r\nPRODID:{PRODID}\r\n" in text
 
 
 def calendar(items: list[Event], name: str) -> str:
@@ -131,7 +165,9 @@ def calendar(items: list[Event], name: str) -> str:
             f"SUMMARY:{escape(e.summary)}",
             f"DESCRIPTION:{escape(e.description)}",
             f"CATEGORIES:{escape(e.categories)}",
-            "TRANSP:TRANSPARENT" if not isinstance(e.start, datetime) else "TRANSP:OPAQUE",
+            # A conversation takes your time even when the notes do not say when; reminders
+            # (thank-yous, follow-ups) leave the day free.
+            "TRANSP:OPAQUE" if e.categories == "Conversation" else "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

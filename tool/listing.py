@@ -15,7 +15,7 @@ from tool.kb import KnowledgeBase
 from tool.model import STATUSES, Interview, Person
 from tool.search import fold
 
-PEOPLE_SORTS = ("name", "company", "career", "interviews", "last_conversation")
+PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")
 INTERVIEW_SORTS = ("date", "name", "status", "company", "career", "purpose")
 # Columns of the default tables: (row key, heading, shrinks first when space is short).
 Column = tuple[str, str, bool]
@@ -24,7 +24,7 @@ PEOPLE_COLUMNS: tuple[Column, ...] = (
     ("company", "Company", True),
     ("role", "Role", True),
     ("career", "Career", True),
-    ("interviews", "Talks", False),
+    ("conversations", "Talks", False),
     ("last_conversation", "Last talk", False),
 )
 PRIVATE_COLUMNS: tuple[Column, ...] = (
@@ -43,6 +43,47 @@ INTERVIEW_COLUMNS: tuple[Column, ...] = (
 )
 # Below this many characters a shrinking column is too short to be useful.
 FLEX_FLOOR = 8
+# Narrower than this, a table is unreadable: each record gets lines of its own instead.
+MIN_TABLE_WIDTH = 40
+# The fields of the rows, in order, as docs/json.md lists them (CSV headers need them even
+# when no row matches).
+PEOPLE_FIELDS = (
+    "id",
+    "name",
+    "company",
+    "role",
+    "career",
+    "location",
+    "relationship",
+    "tags",
+    "stay_in_touch",
+    "private",
+    "interviews",
+    "conversations",
+    "last_conversation",
+    "path",
+)
+INTERVIEW_FIELDS = (
+    "id",
+    "date",
+    "person",
+    "name",
+    "status",
+    "format",
+    "duration",
+    "purpose",
+    "company",
+    "career",
+    "requested",
+    "thanked",
+    "follow_up",
+    "referrals",
+    "tags",
+    "private",
+    "insights",
+    "open_actions",
+    "path",
+)
 ELLIPSIS = "…"
 # A spreadsheet runs a cell starting with one of these as a formula; numbers and phone
 # numbers (+49 30 1234567, -5) are safe and stay as they are.
@@ -129,6 +170,7 @@ def _person_row(person: Person, talks: list[Interview], private: bool) -> dict[s
         "stay_in_touch": person.stay_in_touch,
         "private": person.private,
         "interviews": len(talks),
+        "conversations": len(done),
         "last_conversation": max(done).isoformat() if done else None,
         "path": str(person.path),
     }
@@ -210,12 +252,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def csv_text(rows: list[dict[str, Any]]) -> str:
-    """CSV with the row keys as header: lists joined with `; `, booleans true/false."""
-    if not rows:
-        return ""
+def csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    """CSV with a header of `fields`, even with no rows: lists joined with `; `, booleans
+    true/false."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
@@ -230,12 +271,17 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def table(rows: list[dict[str, Any]], columns: list[Column], width: int) -> str:
-    """A plain-text table no wider than `width`; long cells end with an ellipsis.
+def table(rows: list[dict[str, Any]], columns: list[Column], width: int) -> tuple[str, list[str]]:
+    """A plain-text table no wider than `width`, and the headings of the columns left out.
 
-    Flexible columns (free text) give up space first, widest first, down to a few
-    characters; when that is not enough, the last flexible column is left out.
+    Long cells end with an ellipsis. Flexible columns (free text) give up space first,
+    widest first, down to a few characters; when that is not enough, the last flexible
+    column is left out. Below MIN_TABLE_WIDTH, each record is a block of `Heading: value`
+    lines instead.
     """
+    if width < MIN_TABLE_WIDTH:
+        return records(rows, columns), []
+    hidden: list[str] = []
     columns = list(columns)
     while True:
         grid = [[heading for _, heading, _ in columns]]
@@ -250,9 +296,18 @@ def table(rows: list[dict[str, Any]], columns: list[Column], width: int) -> str:
             widths = _shrink(natural, [1] * len(columns), width - 2 * (len(columns) - 1))
             widths = widths or [1] * len(columns)
             break
-        del columns[flexible[-1]]
+        hidden.insert(0, columns.pop(flexible[-1])[1])
     lines = ["  ".join(_fit(text, widths[i]) for i, text in enumerate(r)).rstrip() for r in grid]
-    return "\n".join(lines)
+    return "\n".join(lines), hidden
+
+
+def records(rows: list[dict[str, Any]], columns: list[Column]) -> str:
+    """One block of `Heading: value` lines per row (empty values left out), blank-separated."""
+    blocks = []
+    for row in rows:
+        cells = [(heading, " ".join(cell(row.get(key)).split())) for key, heading, _ in columns]
+        blocks.append("\n".join(f"{heading}: {text}" for heading, text in cells if text))
+    return "\n\n".join(blocks)
 
 
 def _shrink(widths: list[int], floors: list[int], room: int) -> list[int] | None:

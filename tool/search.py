@@ -14,6 +14,9 @@ from tool.kb import KnowledgeBase, read_text_file
 PLACES = ("people", "interviews")
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _KEY = re.compile(r"[ \t]*[\w-]+:[ \t]*")
+# Punctuation inside a word is ignored when matching: obrien finds O'Brien (with either
+# apostrophe), email finds e-mail.
+_INNER = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
 
 
 @lru_cache(maxsize=4096)
@@ -31,11 +34,19 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def comparable(text: str) -> str:
+    """Text for matching: folded, without punctuation inside words."""
+    return fold(_INNER.sub("", text))
+
+
 def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """The folded text, and for each of its characters the index it came from."""
+    """The comparable text, and for each of its characters the index it came from."""
+    dropped = {i for m in _INNER.finditer(text) for i in range(m.start(), m.end())}
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
+        if i in dropped:
+            continue
         piece = _fold_char(char)
         out.append(piece)
         origin += [i] * len(piece)
@@ -43,10 +54,10 @@ def _folded_with_origin(text: str) -> tuple[str, list[int]]:
 
 
 def terms(query: str) -> list[str]:
-    """Words, and "quoted phrases" as one term, folded; blanks are dropped."""
+    """Words, and "quoted phrases" as one term, made comparable; blanks are dropped."""
     found = []
     for match in _TERM.finditer(query):
-        term = " ".join(fold(match.group(1) or match.group(2) or "").split())
+        term = " ".join(comparable(match.group(1) or match.group(2) or "").split())
         if term:
             found.append(term)
     return list(dict.fromkeys(found))
@@ -77,7 +88,7 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
     """
     hits: list[Hit] = []
     for path, text, body_line in files:
-        whole = fold(text)
+        whole = comparable(text)
         if not all(term in whole for term in query):
             continue
         found: list[Hit] = []
@@ -90,7 +101,7 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
             spans = _spans(line, start, query)
             if spans:
                 found.append(Hit(path, number, line, spans))
-                folded = fold(line[start:])
+                folded = comparable(line[start:])
                 seen.update(t for t in query if t in folded)
         # Several terms mean all of them, anywhere in the same file.
         if found and seen.issuperset(query):
@@ -99,7 +110,7 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
 
 
 def _spans(line: str, start: int, query: list[str]) -> tuple[tuple[int, int], ...]:
-    if not any(term in fold(line[start:]) for term in query):
+    if not any(term in comparable(line[start:]) for term in query):
         return ()
     folded, origin = _folded_with_origin(line[start:])
     spans: list[tuple[int, int]] = []

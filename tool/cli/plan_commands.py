@@ -13,6 +13,7 @@ from tool import due as duemod
 from tool import ics, listing
 from tool import search as searchmod
 from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb, root_option
+from tool.errors import ToolError
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
 
@@ -22,6 +23,8 @@ HEADINGS = {
     "soon": ("Coming up", "cyan"),
     "open": ("Open", "blue"),
 }
+# Files the KB reads as records or templates: a calendar written there would be mistaken for one.
+RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
 KIND_LABELS = {
     "thank-you": "thank-you",
     "no-reply": "no reply",
@@ -139,12 +142,15 @@ def list_command(
     """List people or interviews, filtered and sorted.
 
     For people, --status, --purpose, --since and --until keep those with at
-    least one interview that matches them all. Tables fit the terminal width;
-    emails and phone numbers only appear with --include-private.
+    least one interview that matches them all; "Talks" counts the conversations
+    held (status done), "Last talk" is the latest. Tables fit the terminal
+    width, leaving out columns when it is too narrow (and saying which on
+    stderr). Emails and phone numbers only appear with --include-private.
 
     \b
     Sort keys:
-      people:     name, company, career, interviews, last_conversation
+      people:     name, company, career, interviews (any status),
+                  conversations (held: status done), last_conversation
       interviews: date, name, status, company, career, purpose
 
     \b
@@ -171,9 +177,21 @@ def list_command(
     if fmt == "json":
         dump_json(rows)
     elif fmt == "csv":
-        click.echo(listing.csv_text(rows), nl=False)
+        fields = listing.PEOPLE_FIELDS if what == "people" else listing.INTERVIEW_FIELDS
+        if what == "people" and include_private:
+            fields += tuple(key for key, _, _ in listing.PRIVATE_COLUMNS)
+        click.echo(listing.csv_text(rows, list(fields)), nl=False)
     elif rows:
-        click.echo(listing.table(rows, columns, shutil.get_terminal_size().columns))
+        width = shutil.get_terminal_size().columns
+        text, hidden = listing.table(rows, columns, width)
+        click.echo(text)
+        if hidden:
+            n = len(hidden)
+            click.echo(
+                f"({n} column{'s' * (n != 1)} hidden to fit {width} columns: {', '.join(hidden)}; "
+                "widen the terminal or use --format csv)",
+                err=True,
+            )
     else:
         click.echo(f"No {what} match.", err=True)
 
@@ -194,7 +212,8 @@ def search_command(
 ) -> None:
     """Find QUERY in names, front-matter values and notes.
 
-    Case and accents are ignored (zoe finds Zoë). Several words find files that
+    Case, accents and punctuation inside words are ignored (zoe finds Zoë,
+    obrien finds O'Brien, email finds e-mail). Several words find files that
     hold all of them; a "quoted phrase" must appear as written. Prints
     path:line and the matching line, with the matches highlighted on a terminal.
 
@@ -203,6 +222,8 @@ def search_command(
       tool search sql pandas
       tool search '"hiring manager"' --in people
     """
+    if not searchmod.terms(" ".join(query)):
+        raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
     kb = load_kb(root)
     hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES)
     if fmt == "json":
@@ -286,21 +307,51 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     `time: HH:MM` field, for its duration or 30 minutes; all-day otherwise).
     Follow-ups and owed thank-yous are all-day events. UIDs come from the
     interview ids, so importing again updates events instead of duplicating
-    them. Contact details are left out unless --include-private.
+    them. A conversation's description holds the person's role and company,
+    its purpose, length and prepared questions (of a private interview only
+    with --include-private); contact details need --include-private too. A
+    `time` that is not HH:MM is reported on stderr. --output is only
+    rewritten when its content changes, and never when it is a file this
+    command did not write.
 
     \b
     Example:
       tool export ics --output ~/calendar/interviews.ics
     """
     kb = load_kb(root)
+    # A bad time makes its conversation all-day: say so, but still write the calendar.
+    for problem in ics.time_problems(kb):
+        click.echo(problem.format(), err=True)
     text = ics.calendar(ics.events(kb, include_private), kb.config.digest_title)
     if output is None:
         click.echo(text.encode("utf-8"), nl=False)
         return
-    if write_atomic(output, text):
-        click.echo(f"Wrote {output}", err=True)
-    else:
-        click.echo(f"{output} is up to date", err=True)
+    changed = write_atomic(_ics_path(kb.root, output), text)
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+
+
+def _ics_path(root: Path, output: Path) -> Path:
+    """The absolute output file, refusing record folders and files this command did not write."""
+    target = (Path.cwd() / output).resolve()
+    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
+    if inside and inside[0] in RECORD_FOLDERS:
+        raise ToolError(
+            f"refusing to write a calendar into {inside[0]}: "
+            "choose a file outside people/, interviews/ and templates/",
+            str(output),
+        )
+    if target.exists():
+        try:
+            existing = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            existing = ""
+        if not ics.is_generated(existing):
+            raise ToolError(
+                "refusing to overwrite a file that `tool export ics` did not write; "
+                "remove it or choose another --output",
+                str(output),
+            )
+    return target
 
 
 COMMANDS = [due_command, list_command, search_command, export]
