@@ -233,3 +233,15 @@ def test_config_tables_of_the_wrong_type_do_not_crash(kb_root):
         "tool.toml:1:1: error: [defaults] must be a table [config]",
         "tool.toml:1:1: error: [targets] must be a table [config]",
     ]
+
+
+def test_invalid_time_of_day_is_reported(kb_root):
+    write(
+        kb_root / "interviews/2026-05-01-ann-lee.md",
+        "---\nperson: ann-lee\ndate: 2026-05-01\ntime: '25:99'\n---\n",
+    )
+    result = run("validate", "--root", kb_root)
+    assert result.stdout.splitlines()[0] == (
+        "interviews/2026-05-01-ann-lee.md:4:1: error: 'time' must be a 24-hour time of day like "
+        "\"14:30\", not '25:99' [time]"
+    )

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from tool import kb as kbmod
+from tool.errors import ToolError
 from tool.model import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,3 +121,32 @@ def dump_json(data: Any) -> None:
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
+
+
+def generated_output(
+    root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
+) -> Path:
+    """The absolute path for a generated file: never in the records, never over a user's file."""
+    target = (Path.cwd() / output).resolve()
+    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
+    if inside and inside[0] in RECORD_FOLDERS:
+        raise ToolError(
+            f"refusing to write {what} into {inside[0]}: "
+            "choose a file outside people/, interviews/ and templates/",
+            str(output),
+        )
+    if target.exists():
+        try:
+            existing = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            existing = ""
+        if not is_ours(existing):
+            raise ToolError(
+                f"refusing to overwrite a file that `{command}` did not write; "
+                "remove it or choose another --output",
+                str(output),
+            )
+    return target

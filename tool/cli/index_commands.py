@@ -9,14 +9,12 @@ from pathlib import Path
 import click
 
 from tool import index as indexmod
-from tool.cli.common import DATE, format_option, load_kb, root_option
-from tool.errors import ToolError
+from tool.cli.common import DATE, format_option, generated_output, load_kb, root_option
 from tool.insights import KINDS
 from tool.kb import write_atomic
 from tool.model import STATUSES
 
 # Files the KB reads as records or templates: an index written there would be mistaken for one.
-_RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
 
 
 @click.command("index")
@@ -79,7 +77,11 @@ def index_command(
         index = indexmod.coverage_index(kb, chosen)
     else:
         index = indexmod.build(kb, by or ("career",), chosen)
-    target = _output_path(kb.root, output) if output else None
+    target = (
+        generated_output(kb.root, output, "the index", "tool index", indexmod.is_generated)
+        if output
+        else None
+    )
     to_root = Path(os.path.relpath(kb.root, target.parent)).as_posix() if target else "."
     text = indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
     if target is None:
@@ -87,33 +89,6 @@ def index_command(
         return
     changed = write_atomic(target, text)
     click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
-
-
-def _output_path(root: Path, output: Path) -> Path:
-    """The absolute output file, refusing record folders and files `tool index` did not write."""
-    target = (Path.cwd() / output).resolve()
-    try:
-        inside = target.relative_to(root)
-    except ValueError:
-        inside = None
-    if inside is not None and inside.parts[0] in _RECORD_FOLDERS:
-        raise ToolError(
-            f"refusing to write the index into {inside.parts[0]}: "
-            "choose a file outside people/, interviews/ and templates/",
-            str(output),
-        )
-    if target.exists():
-        try:
-            existing = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            existing = ""
-        if not indexmod.is_generated(existing):
-            raise ToolError(
-                "refusing to overwrite a file that `tool index` did not write; "
-                "remove it or choose another --output",
-                str(output),
-            )
-    return target
 
 
 COMMANDS = [index_command]

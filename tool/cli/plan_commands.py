@@ -12,8 +12,15 @@ import click
 from tool import due as duemod
 from tool import ics, listing
 from tool import search as searchmod
-from tool.cli.common import DATE, dump_json, format_option, is_terminal, load_kb, root_option
-from tool.errors import ToolError
+from tool.cli.common import (
+    DATE,
+    dump_json,
+    format_option,
+    generated_output,
+    is_terminal,
+    load_kb,
+    root_option,
+)
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
 
@@ -24,7 +31,6 @@ HEADINGS = {
     "open": ("Open", "blue"),
 }
 # Files the KB reads as records or templates: a calendar written there would be mistaken for one.
-RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
 KIND_LABELS = {
     "thank-you": "thank-you",
     "no-reply": "no reply",
@@ -326,32 +332,9 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     if output is None:
         click.echo(text.encode("utf-8"), nl=False)
         return
-    changed = write_atomic(_ics_path(kb.root, output), text)
+    target = generated_output(kb.root, output, "a calendar", "tool export ics", ics.is_generated)
+    changed = write_atomic(target, text)
     click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
-
-
-def _ics_path(root: Path, output: Path) -> Path:
-    """The absolute output file, refusing record folders and files this command did not write."""
-    target = (Path.cwd() / output).resolve()
-    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
-    if inside and inside[0] in RECORD_FOLDERS:
-        raise ToolError(
-            f"refusing to write a calendar into {inside[0]}: "
-            "choose a file outside people/, interviews/ and templates/",
-            str(output),
-        )
-    if target.exists():
-        try:
-            existing = target.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            existing = ""
-        if not ics.is_generated(existing):
-            raise ToolError(
-                "refusing to overwrite a file that `tool export ics` did not write; "
-                "remove it or choose another --output",
-                str(output),
-            )
-    return target
 
 
 COMMANDS = [due_command, list_command, search_command, export]
