@@ -220,6 +220,7 @@ def test_init_copies_the_default_sets_and_drafts(tmp_path):
         "interview.md",
         "messages/follow-up.md",
         "messages/intro-request.md",
+        "messages/nudge.md",
         "messages/outreach.md",
         "messages/thank-you.md",
         "person.md",
