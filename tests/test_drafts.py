@@ -240,3 +240,22 @@ def test_a_kb_draft_template_overrides_the_default(root):
         "---\ntitle: Mine\n---\nHello {{ person.name }} from {{ company }}!\n",
     )
     assert draft(root, "outreach", "ann-lee").stdout == "Hello Ann Lee from O'Brien & Sons!\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Dr. Who: The Doctor", "Hi Who,"),
+        ("Prof Ada Lovelace", "Hi Ada,"),
+        ("Mrs. Jane Doe", "Hi Jane,"),
+        ("mx sam rivera", "Hi sam,"),
+        ("Cher", "Hi Cher,"),
+        ("Dr.", "Hi Dr.,"),
+        ("Drew Barry", "Hi Drew,"),
+    ],
+)
+def test_greetings_skip_titles(root, name, greeting):
+    write(root / "people/someone.md", f"---\nname: {name!r}\nintroduced_by: bo\n---\n")
+    assert draft(root, "outreach", "someone").stdout.splitlines()[2] == greeting
+    intro = draft(root, "intro-request", "bo", "--via", "someone").stdout.splitlines()
+    assert intro[2] == greeting

@@ -14,6 +14,21 @@ from tool.model import Insight, Interview, Person
 from tool.scaffold import templates_env
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+# Titles that come before a name: "Dr. Ann Lee" is greeted "Hi Ann".
+_TITLE = re.compile(
+    r"(dr|prof|professor|mr|mrs|ms|mx|miss|sir|dame|rev|revd|fr|lady|lord|mme|mlle)\.?", re.I
+)
+
+
+def first_name(name: str) -> str:
+    """The first word of a name that is not a title (the filter `first_name`).
+
+    A name of titles only ("Dr.") is used whole rather than greeting nobody.
+    """
+    words = [w.strip(",:;") for w in str(name).split()]
+    words = [w for w in words if w]
+    given = [w for w in words if not _TITLE.fullmatch(w)]
+    return given[0] if given else " ".join(words) or str(name)
 
 
 def untag(insight: Insight | str) -> str:
@@ -30,6 +45,7 @@ def template_env(root: Path) -> SandboxedEnvironment:
     """The KB's templates (with packaged defaults) and the filters question sets and drafts use."""
     env = templates_env(root)
     env.filters["untag"] = untag
+    env.filters["first_name"] = first_name
     return env
 
 
@@ -70,7 +86,7 @@ def template_context(
     career = kb.career_of(interview) if interview else person.career
     return {
         "person": person,
-        "first_name": (person.name.split() or [person.name])[0],
+        "first_name": first_name(person.name),
         "introducer": introducer,
         "interview": interview,
         "purpose": purpose or (interview.purpose if interview else None) or "other",
