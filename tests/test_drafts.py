@@ -259,3 +259,21 @@ def test_greetings_skip_titles(root, name, greeting):
     assert draft(root, "outreach", "someone").stdout.splitlines()[2] == greeting
     intro = draft(root, "intro-request", "bo", "--via", "someone").stdout.splitlines()
     assert intro[2] == greeting
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["", '[me]\nname = "Your Name"\n', '[me]\nname = "  "\n', "[me]\nemail = 'a@b.c'\n"],
+)
+def test_drafts_without_my_name_are_signed_with_a_visible_placeholder(root, config):
+    write(root / "tool.toml", config)
+    for kind, target in [("outreach", "bo"), ("intro-request", "ann-lee")]:
+        result = draft(root, kind, target)
+        assert result.exit_code == 0
+        assert result.stdout.endswith("\n[your name]\n")
+        assert result.stderr == "Set [me] name in tool.toml to sign drafts\n"
+
+
+def test_drafts_signed_with_my_name_print_no_note(root):
+    result = draft(root, "outreach", "bo")
+    assert (result.stdout.endswith("\nPat Example\n"), result.stderr) == (True, "")

@@ -9,10 +9,12 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from tool.kb import KnowledgeBase
+from tool.kb import Config, KnowledgeBase
 from tool.model import Insight, Interview, Person
 from tool.scaffold import templates_env
 
+PLACEHOLDER_NAME = "Your Name"  # what `tool init` writes as [me] name in tool.toml
+UNSIGNED = "[your name]"  # drafts are signed with this until [me] name is set
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 # Titles that come before a name: "Dr. Ann Lee" is greeted "Hi Ann".
 _TITLE = re.compile(
@@ -29,6 +31,14 @@ def first_name(name: str) -> str:
     words = [w for w in words if w]
     given = [w for w in words if not _TITLE.fullmatch(w)]
     return given[0] if given else " ".join(words) or str(name)
+
+
+def my_name(config: Config) -> str | None:
+    """`[me] name` from tool.toml, or None while it is missing or still init's placeholder."""
+    name = config.me.get("name")
+    if not isinstance(name, str) or name.strip() in ("", PLACEHOLDER_NAME):
+        return None
+    return name.strip()
 
 
 def untag(insight: Insight | str) -> str:
@@ -95,6 +105,6 @@ def template_context(
         "past_interviews": past,
         "past_insights": [insight for iv in past for insight in iv.insights],
         "highlight": highlight(interview, kb.config.headings.get("notes", "Notes")),
-        "me": kb.config.me,
+        "me": kb.config.me | {"name": my_name(kb.config) or UNSIGNED},
         "today": today,
     }

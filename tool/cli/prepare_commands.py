@@ -11,6 +11,7 @@ from tool import brief as brief_mod
 from tool import drafts
 from tool import questions as questions_mod
 from tool.cli.common import DATE, dump_json, format_option, load_kb, root_option
+from tool.context import my_name
 from tool.model import PURPOSES
 from tool.scaffold import resolve_person
 
@@ -113,6 +114,8 @@ def draft_command(
     """
     kb = load_kb(root)
     text = drafts.draft(kb, kind, target, on or date.today(), via)
+    if my_name(kb.config) is None:
+        click.echo("Set [me] name in tool.toml to sign drafts", err=True)
     if output is None:
         click.echo(text, nl=False)
         return
