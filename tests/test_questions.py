@@ -231,3 +231,38 @@ def test_init_copies_the_default_sets_and_drafts(tmp_path):
         "questions/industry.md",
         "questions/job.md",
     ]
+
+
+GENERAL_FOR_BO = [
+    "What does your work involve, and how did you come to it?",
+    "What does a normal week look like for you?",
+    "What do you enjoy most about the work, and what would you change?",
+    "What advice would you give someone trying to move into work like yours?",
+    "Who else would you suggest I talk to?",
+]
+
+
+def test_a_used_up_set_says_so(root):
+    asked = "".join(f"- {q}\n" for q in GENERAL_FOR_BO)
+    write(
+        root / "interviews/2026-03-01-bo.md",
+        f"---\nperson: bo\ndate: 2026-03-01\nstatus: done\n---\n## Questions\n{asked}",
+    )
+    result = questions(root, "bo")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        "(every question of the general set was already asked in an earlier conversation; "
+        "--all shows them again, or try another --purpose)\n"
+    )
+    brief = run("brief", "bo", "--on", DAY, "--root", root).stdout
+    assert brief.endswith(
+        "Suggested questions (general set)\n"
+        "  none left: all were asked before (tool questions bo --all shows them)\n"
+    )
+
+
+def test_a_set_that_renders_nothing_says_so(root):
+    write(root / "templates/questions/empty.md", "{% if person.role %}1. Role?{% endif %}\n")
+    result = questions(root, "bo", "--template", "empty")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "(the empty set renders no questions for this person)\n"

@@ -106,8 +106,10 @@ def to_text(brief: Brief) -> str:
     q = brief.questions
     lines += ["", f"Suggested questions ({q.set.name} set)"]
     lines += [f"  {n}. {text}" for n, text in enumerate(q.questions, start=1)]
-    if not q.questions:
-        lines.append("  none left (all were asked before)")
+    if q.used_up:
+        lines.append(f"  none left: all were asked before (tool questions {p.id} --all shows them)")
+    elif not q.questions:
+        lines.append("  none")
     return "\n".join(lines) + "\n"
 
 

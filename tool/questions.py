@@ -48,6 +48,11 @@ class Suggestion:
     available: int  # questions the set rendered, not counting those already asked
     already_asked: int
 
+    @property
+    def used_up(self) -> bool:
+        """Every question of the set was already asked of the person."""
+        return not self.questions and self.already_asked > 0
+
 
 def read_set(path: Path, name: str, packaged: bool = False) -> QuestionSet:
     """A set's metadata from its optional front matter, read with the safe reader."""
@@ -165,12 +170,17 @@ def notes(found: Suggestion) -> list[str]:
             f"({shown} of {total} questions from the {found.set.name} set; "
             f"--count {total} shows them all)"
         )
-    if found.already_asked:
+    if found.used_up:
+        out.append(
+            f"(every question of the {found.set.name} set was already asked in an earlier "
+            "conversation; --all shows them again, or try another --purpose)"
+        )
+    elif found.already_asked:
         plural = "s" * (found.already_asked != 1)
         out.append(
             f"({found.already_asked} question{plural} already asked in an earlier "
             "conversation left out; --all keeps them)"
         )
-    if not found.questions:
-        out.append(f"(no questions left in the {found.set.name} set)")
+    elif not found.questions:
+        out.append(f"(the {found.set.name} set renders no questions for this person)")
     return out
