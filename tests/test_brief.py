@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from conftest import run
+
+REPO = Path(__file__).resolve().parent.parent
 
 DAY = "2026-03-20"
 
@@ -99,3 +103,56 @@ def test_help_has_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert f"\n  Example:\n    tool {command} " in result.stdout
+
+
+def documented_keys(command: str) -> set[str]:
+    """The keys in the table under "`tool COMMAND ... --format json`:" in docs/templates.md."""
+    text = (REPO / "docs/templates.md").read_text().split(f"`tool {command} PERSON --format json`")
+    table = text[1].split("\n\n")[1]
+    keys = set()
+    for row in table.splitlines()[2:]:
+        keys |= set(re.findall(r"`([^`]+)`", row.split("|")[1]))
+    return keys
+
+
+def output_keys(value, prefix="") -> set[str]:
+    """Every key of a JSON value, nested ones as `a.b` and `list[].b`."""
+    keys = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else key
+            keys |= {name} | output_keys(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            keys |= output_keys(item, f"{prefix}[]")
+    return keys
+
+
+@pytest.mark.parametrize("command", ["questions", "brief"])
+def test_the_json_output_is_documented(root, command):
+    found = set()
+    for person in ("ann-lee", "kim-park"):  # between them, every list has an item
+        result = run(command, person, "--on", DAY, "--format", "json", "--root", root)
+        found |= output_keys(json.loads(result.stdout))
+    assert found == documented_keys(command)
+
+
+@pytest.mark.parametrize(
+    ("args", "purpose", "qset"),
+    [
+        (("bo",), None, "general"),
+        (("bo", "--purpose", "other"), "other", "general"),
+        (("ann-lee",), "company", "company"),  # the purpose of her next planned conversation
+    ],
+)
+def test_json_purpose_is_null_without_one(root, args, purpose, qset):
+    data = json.loads(as_json(root, "questions", *args))
+    assert (data["set"], data["purpose"]) == (qset, purpose)
+    brief = json.loads(as_json(root, "brief", args[0]))
+    assert brief["on"] == DAY
+    if len(args) == 1:
+        assert (brief["questions"]["set"], brief["questions"]["purpose"]) == (qset, purpose)
+
+
+def as_json(root, command, *args):
+    return run(command, *args, "--on", DAY, "--format", "json", "--root", root).stdout

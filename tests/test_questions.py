@@ -119,7 +119,7 @@ def test_count_and_json(root):
     assert json.loads(result.stdout) == {
         "person": "bo",
         "set": "general",
-        "purpose": "other",
+        "purpose": None,
         "questions": [
             "What does your work involve, and how did you come to it?",
             "What does a normal week look like for you?",

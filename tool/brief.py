@@ -33,6 +33,7 @@ class Brief:
     open_actions: list[tuple[Interview, ActionItem]]
     referrals: list[Referral]
     questions: Suggestion
+    on: date  # the day the brief was made for (--on, else today)
 
 
 def first_paragraph(text: str) -> str:
@@ -61,6 +62,7 @@ def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
         open_actions=[(i, a) for i in conversations for a in i.actions if not a.done],
         referrals=referrals,
         questions=suggest_questions(kb, person, today),
+        on=today,
     )
 
 
@@ -133,6 +135,7 @@ def to_json(brief: Brief) -> dict[str, Any]:
     p = brief.person
     fields = ("company", "role", "career", "location", "email", "phone", "linkedin")
     return {
+        "on": brief.on.isoformat(),
         "person": {
             "id": p.id,
             "path": str(p.path),

@@ -43,7 +43,7 @@ class Suggestion:
     """The questions picked for a person, and how many more the set offers."""
 
     set: QuestionSet
-    purpose: str
+    purpose: str | None  # asked for, or the next planned conversation's; None: the general set
     questions: list[str]
     available: int  # questions the set rendered, not counting those already asked
     already_asked: int
@@ -135,10 +135,10 @@ def asked_before(kb: KnowledgeBase, person_id: str) -> set[str]:
     return asked
 
 
-def default_purpose(kb: KnowledgeBase, person: Person) -> str:
-    """The purpose of the person's next planned conversation, else the general one."""
+def planned_purpose(kb: KnowledgeBase, person: Person) -> str | None:
+    """The purpose of the person's next planned conversation, if it has one."""
     planned = [i for i in kb.interviews_with(person.id) if i.status in UPCOMING and i.purpose]
-    return planned[-1].purpose if planned else GENERAL  # type: ignore[return-value]
+    return planned[-1].purpose if planned else None
 
 
 def suggest_questions(
@@ -151,8 +151,12 @@ def suggest_questions(
     include_asked: bool = False,
     interview: Interview | None = None,
 ) -> Suggestion:
-    """Render the chosen set for a person and keep the first `count` questions not yet asked."""
-    purpose = purpose or (interview.purpose if interview else None) or default_purpose(kb, person)
+    """Render the chosen set for a person and keep the first `count` questions not yet asked.
+
+    Without a purpose (given, the interview's, or the next planned conversation's) the
+    general set is used and the suggestion's purpose is None.
+    """
+    purpose = purpose or (interview.purpose if interview else None) or planned_purpose(kb, person)
     qset = choose(question_sets(kb.root), purpose, template)
     context = template_context(kb, person, today, interview, purpose)
     questions = list(dict.fromkeys(render_set(template_env(kb.root), kb.root, qset, context)))
