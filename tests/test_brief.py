@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import run, write
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def test_brief_of_a_person_with_history(root):
         "Data science · Dublin · referral · people/ann-lee.md\n"
         "Contact: ann@example.com\n"
         "Introduced by: Kim Park (kim-park)\n"
-        "Notes: Kim's former colleague; runs the data team.\n"
+        "Notes: Kim's former colleague; runs the data team. (more in people/ann-lee.md)\n"
         "\n"
         "Conversations (2)\n"
         "  2026-03-10  done       career         coffee\n"
@@ -156,3 +156,30 @@ def test_json_purpose_is_null_without_one(root, args, purpose, qset):
 
 def as_json(root, command, *args):
     return run(command, *args, "--on", DAY, "--format", "json", "--root", root).stdout
+
+
+def test_the_scaffolds_prompt_is_not_notes(root):
+    assert run("new", "person", "Jo Lin", "--root", root).exit_code == 0
+    out = run("brief", "jo-lin", "--on", DAY, "--root", root).stdout
+    assert out.startswith("Jo Lin\npeople/jo-lin.md\n\nConversations: none yet\n")
+    data = json.loads(
+        run("brief", "jo-lin", "--on", DAY, "--format", "json", "--root", root).stdout
+    )
+    assert data["person"]["notes"] == ""
+
+
+def test_long_notes_are_wrapped_and_cut_to_six_lines(root):
+    words = " ".join(f"word{n}" for n in range(1, 80))
+    write(root / "people/jo.md", f"---\nname: Jo\n---\n{words}\n")
+    out = run("brief", "jo", "--on", DAY, "--root", root).stdout
+    assert out.startswith(
+        "Jo\n"
+        "people/jo.md\n"
+        "Notes: word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11\n"
+        "       word12 word13 word14 word15 word16 word17 word18 word19 word20 word21\n"
+        "       word22 word23 word24 word25 word26 word27 word28 word29 word30 word31\n"
+        "       word32 word33 word34 word35 word36 word37 word38 word39 word40 word41\n"
+        "       word42 word43 word44 word45 word46 word47 word48 word49 word50 word51\n"
+        "       word52 word53 word54 word55 word56 word57 word58 … (more in people/jo.md)\n"
+        "\n"
+    )

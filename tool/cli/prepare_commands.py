@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -145,7 +147,8 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
     if fmt == "json":
         dump_json(brief_mod.to_json(found))
     else:
-        click.echo(brief_mod.to_text(found), nl=False)
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+        click.echo(brief_mod.to_text(found, max(width, 40)), nl=False)
 
 
 COMMANDS = [questions_command, draft_command, brief_command]
