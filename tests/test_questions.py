@@ -48,6 +48,13 @@ def test_every_default_set_renders_clean_numbered_questions(root, name, person):
         ("company", "cy-role", "work with most closely as Product Manager,", "at Initech"),
         ("company", "ed-intro", "Besides Kim Park, who else would you suggest", "noted"),
         ("job", "di-company", "new in a role like yours at Initech?", "noted"),
+        (
+            "job",
+            "di-company",
+            "what do hiring managers at Initech actually screen for?",
+            "the hiring",
+        ),
+        ("job", "bo", "what do hiring managers actually screen for?", "the hiring manager"),
         ("job", "bo", "Is there anyone on the team I should talk to before applying?", " at "),
         ("industry", "di-company", "Where does Initech sit in the industry", "Besides"),
         ("industry", "ed-intro", "Besides Kim Park, who has the best view", "Where does"),
@@ -61,6 +68,25 @@ def test_conditional_questions_follow_what_is_known(root, name, person, present,
     out = questions(root, person, "--template", name, "--count", "100").stdout
     assert present in out
     assert absent not in out
+
+
+@pytest.mark.parametrize(
+    ("introducer_company", "question"),
+    [
+        ("Globex", "Besides Kim Park, who else at Globex would you suggest I talk to?"),
+        (" globex ", "Besides Kim Park, who else at Globex would you suggest I talk to?"),
+        ("Initech", "Who else at Globex would you suggest I talk to?"),
+        (None, "Who else at Globex would you suggest I talk to?"),
+    ],
+)
+def test_the_introducer_is_named_among_colleagues_only_if_they_work_there(
+    root, introducer_company, question
+):
+    company = f"company: {introducer_company!r}\n" if introducer_company else ""
+    write(root / "people/kim-park.md", f"---\nname: Kim Park\n{company}---\n")
+    write(root / "people/fay.md", "---\nname: Fay\ncompany: Globex\nintroduced_by: kim-park\n---\n")
+    out = questions(root, "fay", "--template", "company", "--count", "100").stdout
+    assert out.splitlines()[-1].endswith(f". {question}")
 
 
 def test_exact_career_questions_for_a_person_with_history(root):
