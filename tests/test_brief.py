@@ -43,14 +43,15 @@ def test_brief_of_a_person_with_history(root):
         "  - Lee from finance: not in people/ yet (from 2026-03-10)\n"
         "\n"
         "Suggested questions (company set)\n"
-        '  1. Following up on what I took away last time ("SQL matters more than any '
-        'certificate."): has anything changed since, or would you put it differently now?\n'
+        '  1. Last time I came away with "SQL matters more than any certificate" — is that still '
+        "how you see it, or has something changed?\n"
         "  2. What is it really like to work at O'Brien & Sons day to day, compared with places "
         "you worked before?\n"
-        "  3. How are decisions made at O'Brien & Sons: who has to agree before something ships?\n"
+        "  3. How are decisions made at O'Brien & Sons, and who has to agree before something goes "
+        "ahead?\n"
         "  4. Which teams do you work with most closely as Head of Data, and how well does that "
         "work?\n"
-        "  5. What kind of person does well there, and who tends to struggle?\n"
+        "  5. What kind of person does well at O'Brien & Sons, and who tends to struggle?\n"
     )
 
 

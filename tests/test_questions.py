@@ -39,12 +39,17 @@ def test_every_default_set_renders_clean_numbered_questions(root, name, person):
     ("name", "person", "present", "absent"),
     [
         ("career", "bo", "How did you get into the work you do now", "working at"),
-        ("career", "cy-role", "How did you end up as Product Manager? What did", "working at"),
+        ("career", "cy-role", "How did you end up as Product Manager, and what", "working at"),
         ("career", "di-company", "What do you like most about working at Initech", "end up as"),
         ("career", "ed-intro", "How do you know Kim Park, and what did they think", "noted"),
-        ("career", "ann-lee", 'took away last time ("SQL matters more', "How do you know"),
-        ("company", "bo", "How are decisions made: who has to agree", "Besides"),
-        ("company", "di-company", "How are decisions made at Initech: who", "as Product"),
+        (
+            "career",
+            "ann-lee",
+            'away with "SQL matters more than any certificate" —',
+            "How do you know",
+        ),
+        ("company", "bo", "How are decisions made, and who has to agree", "Besides"),
+        ("company", "di-company", "How are decisions made at Initech, and who", "as Product"),
         ("company", "cy-role", "work with most closely as Product Manager,", "at Initech"),
         ("company", "ed-intro", "Besides Kim Park, who else would you suggest", "noted"),
         ("job", "di-company", "new in a role like yours at Initech?", "noted"),
@@ -93,16 +98,15 @@ def test_exact_career_questions_for_a_person_with_history(root):
     result = questions(root, "ann-lee", "--purpose", "career")
     assert result.exit_code == 0
     assert result.stdout == (
-        '1. Following up on what I took away last time ("SQL matters more than any '
-        'certificate."): has anything changed since, or would you put it differently now?\n'
-        "2. How did you end up as Head of Data at O'Brien & Sons? What did the path look like "
-        "from the inside?\n"
+        '1. Last time I came away with "SQL matters more than any certificate" — is that still '
+        "how you see it, or has something changed?\n"
+        "2. How did you end up as Head of Data at O'Brien & Sons, and what did the path there "
+        "look like?\n"
         "3. Which skills have mattered most in your work, and which mattered less than you "
         "expected?\n"
         "4. What surprised you most when you started, compared with what you thought the job "
         "would be?\n"
-        "5. What would someone coming from a different background need to show to be taken "
-        "seriously?\n"
+        "5. What would someone switching from another field need to show to be taken seriously?\n"
     )
     assert result.stderr == (
         "(5 of 10 questions from the career set; --count 10 shows them all)\n"
