@@ -104,9 +104,12 @@ def draft_command(
 
     KIND is outreach, intro-request (to the contact who can introduce you
     to TARGET), thank-you (cites an insight or note of the conversation) or
-    follow-up. A person TARGET means their latest conversation. Drafts are
-    only printed or written to a file: nothing is ever sent. Edit them in
-    templates/messages/ (variables: docs/templates.md).
+    follow-up (after a conversation; on a request still unanswered, a polite
+    nudge). A person TARGET means their latest conversation that took place
+    (status: done), or for a follow-up, a later unanswered request. Drafts are
+    signed with [me] name from tool.toml, and only printed or written to a
+    file: nothing is ever sent. Edit them in templates/messages/ (variables:
+    docs/templates.md).
 
     \b
     Example:
