@@ -28,11 +28,8 @@ def test_outreach_stays_short(root, person):
 
 @pytest.mark.parametrize(
     "args",
-    [
-        (kind, person)
-        for kind in ("outreach", "follow-up")
-        for person in ("ann-lee", "kim-park", "ed-intro", "bo")
-    ]
+    [("outreach", person) for person in ("ann-lee", "kim-park", "ed-intro", "bo")]
+    + [("follow-up", "ann-lee"), ("follow-up", "kim-park"), ("follow-up", "ed-intro")]
     + [("thank-you", "ann-lee"), ("thank-you", "kim-park")]
     + [("intro-request", "ann-lee"), ("intro-request", "ed-intro")]
     + [("intro-request", "kim-park", "--via", "ann-lee")],
@@ -52,8 +49,8 @@ def test_outreach_through_an_introducer(root):
         "Hi Ann,\n"
         "\n"
         "Kim Park suggested I reach out to you. I'm exploring a move into Data science and would "
-        "value 20 minutes of your perspective as Head of Data: how you got there and what the "
-        "work is really like.\n"
+        "be grateful for 20 minutes to hear how you got into your role as Head of Data and what "
+        "it is really like.\n"
         "\n"
         "I'm not asking about jobs, only hoping to learn from your experience. Would a short "
         "call or coffee in the next two weeks work? I'm happy to fit around your schedule.\n"
@@ -94,12 +91,77 @@ def test_thank_you_without_insights_cites_the_notes(root):
     assert "stayed with me: Kim thinks I should talk to Ann first.\n" in out
 
 
-def test_thank_you_without_a_conversation_is_an_error(root):
-    result = draft(root, "thank-you", "bo")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "Error: no conversation with Bo has taken place yet (no interview with status: done); "
-        "a thank-you needs one\n"
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("thank-you", "bo"),
+            "Error: nothing to base a thank-you on: no conversation with Bo has taken place yet; "
+            "a thank-you is for a conversation that took place (status: done). "
+            "To ask for a conversation: tool draft outreach bo\n",
+        ),
+        (
+            ("follow-up", "bo"),
+            "Error: nothing to base a follow-up on: no conversation with Bo has taken place yet; "
+            "a follow-up is for a conversation that took place (status: done) or an unanswered "
+            "request (status: requested). To ask for a conversation: tool draft outreach bo\n",
+        ),
+        (
+            ("thank-you", "2026-03-05-cy-role"),
+            "Error: interviews/2026-03-05-cy-role.md: its status is cancelled; a thank-you is for "
+            "a conversation that took place (status: done). "
+            "To ask for a conversation: tool draft outreach cy-role\n",
+        ),
+        (
+            ("follow-up", "cy-role"),
+            "Error: nothing to base a follow-up on: no conversation with Cy Role has taken place "
+            "yet; a follow-up is for a conversation that took place (status: done) or an "
+            "unanswered request (status: requested). "
+            "To ask for a conversation: tool draft outreach cy-role\n",
+        ),
+        (
+            ("thank-you", "ed-intro"),
+            "Error: nothing to base a thank-you on: no conversation with Ed Intro has taken place "
+            "yet; a thank-you is for a conversation that took place (status: done). "
+            "To nudge about the request: tool draft follow-up 2026-03-15-ed-intro\n",
+        ),
+        (
+            ("follow-up", "2026-04-01-ann-lee"),
+            "Error: interviews/2026-04-01-ann-lee.md: its status is scheduled; a follow-up is for "
+            "a conversation that took place (status: done) or an unanswered request (status: "
+            "requested). Once it has taken place, set status: done in "
+            "interviews/2026-04-01-ann-lee.md\n",
+        ),
+    ],
+)
+def test_thanks_and_follow_ups_need_a_conversation_that_took_place(root, args, message):
+    result = draft(root, *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+
+
+def test_follow_up_on_an_unanswered_request_is_a_nudge(root):
+    assert draft(root, "follow-up", "ed-intro").stdout == (
+        "Subject: Following up on my note\n"
+        "\n"
+        "Hi Ed,\n"
+        "\n"
+        "I wrote a little while ago (Kim Park suggested I get in touch) to ask whether you might "
+        "have 20 minutes to talk about your work. I know messages get buried, so I wanted to try "
+        "once more.\n"
+        "\n"
+        "If now isn't a good time, no problem at all; a short call later on would be just as "
+        "welcome.\n"
+        "\n"
+        "Thank you,\n"
+        "Pat Example\n"
+    )
+
+
+def test_follow_up_after_a_conversation_recalls_it(root):
+    out = draft(root, "follow-up", "kim-park").stdout
+    assert out.startswith(
+        "Subject: An update since we spoke\n\nHi Kim,\n\nIt's been a while since we talked on "
+        "1 February, and I wanted to let you know what came of it.\n"
     )
 
 
@@ -178,3 +240,40 @@ def test_a_kb_draft_template_overrides_the_default(root):
         "---\ntitle: Mine\n---\nHello {{ person.name }} from {{ company }}!\n",
     )
     assert draft(root, "outreach", "ann-lee").stdout == "Hello Ann Lee from O'Brien & Sons!\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Dr. Who: The Doctor", "Hi Who,"),
+        ("Prof Ada Lovelace", "Hi Ada,"),
+        ("Mrs. Jane Doe", "Hi Jane,"),
+        ("mx sam rivera", "Hi sam,"),
+        ("Cher", "Hi Cher,"),
+        ("Dr.", "Hi Dr.,"),
+        ("Drew Barry", "Hi Drew,"),
+    ],
+)
+def test_greetings_skip_titles(root, name, greeting):
+    write(root / "people/someone.md", f"---\nname: {name!r}\nintroduced_by: bo\n---\n")
+    assert draft(root, "outreach", "someone").stdout.splitlines()[2] == greeting
+    intro = draft(root, "intro-request", "bo", "--via", "someone").stdout.splitlines()
+    assert intro[2] == greeting
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["", '[me]\nname = "Your Name"\n', '[me]\nname = "  "\n', "[me]\nemail = 'a@b.c'\n"],
+)
+def test_drafts_without_my_name_are_signed_with_a_visible_placeholder(root, config):
+    write(root / "tool.toml", config)
+    for kind, target in [("outreach", "bo"), ("intro-request", "ann-lee")]:
+        result = draft(root, kind, target)
+        assert result.exit_code == 0
+        assert result.stdout.endswith("\n[your name]\n")
+        assert result.stderr == "Set [me] name in tool.toml to sign drafts\n"
+
+
+def test_drafts_signed_with_my_name_print_no_note(root):
+    result = draft(root, "outreach", "bo")
+    assert (result.stdout.endswith("\nPat Example\n"), result.stderr) == (True, "")

@@ -39,15 +39,27 @@ def test_every_default_set_renders_clean_numbered_questions(root, name, person):
     ("name", "person", "present", "absent"),
     [
         ("career", "bo", "How did you get into the work you do now", "working at"),
-        ("career", "cy-role", "How did you end up as Product Manager? What did", "working at"),
+        ("career", "cy-role", "How did you end up as Product Manager, and what", "working at"),
         ("career", "di-company", "What do you like most about working at Initech", "end up as"),
         ("career", "ed-intro", "How do you know Kim Park, and what did they think", "noted"),
-        ("career", "ann-lee", 'took away last time ("SQL matters more', "How do you know"),
-        ("company", "bo", "How are decisions made: who has to agree", "Besides"),
-        ("company", "di-company", "How are decisions made at Initech: who", "as Product"),
+        (
+            "career",
+            "ann-lee",
+            'away with "SQL matters more than any certificate" —',
+            "How do you know",
+        ),
+        ("company", "bo", "How are decisions made, and who has to agree", "Besides"),
+        ("company", "di-company", "How are decisions made at Initech, and who", "as Product"),
         ("company", "cy-role", "work with most closely as Product Manager,", "at Initech"),
         ("company", "ed-intro", "Besides Kim Park, who else would you suggest", "noted"),
         ("job", "di-company", "new in a role like yours at Initech?", "noted"),
+        (
+            "job",
+            "di-company",
+            "what do hiring managers at Initech actually screen for?",
+            "the hiring",
+        ),
+        ("job", "bo", "what do hiring managers actually screen for?", "the hiring manager"),
         ("job", "bo", "Is there anyone on the team I should talk to before applying?", " at "),
         ("industry", "di-company", "Where does Initech sit in the industry", "Besides"),
         ("industry", "ed-intro", "Besides Kim Park, who has the best view", "Where does"),
@@ -63,20 +75,38 @@ def test_conditional_questions_follow_what_is_known(root, name, person, present,
     assert absent not in out
 
 
+@pytest.mark.parametrize(
+    ("introducer_company", "question"),
+    [
+        ("Globex", "Besides Kim Park, who else at Globex would you suggest I talk to?"),
+        (" globex ", "Besides Kim Park, who else at Globex would you suggest I talk to?"),
+        ("Initech", "Who else at Globex would you suggest I talk to?"),
+        (None, "Who else at Globex would you suggest I talk to?"),
+    ],
+)
+def test_the_introducer_is_named_among_colleagues_only_if_they_work_there(
+    root, introducer_company, question
+):
+    company = f"company: {introducer_company!r}\n" if introducer_company else ""
+    write(root / "people/kim-park.md", f"---\nname: Kim Park\n{company}---\n")
+    write(root / "people/fay.md", "---\nname: Fay\ncompany: Globex\nintroduced_by: kim-park\n---\n")
+    out = questions(root, "fay", "--template", "company", "--count", "100").stdout
+    assert out.splitlines()[-1].endswith(f". {question}")
+
+
 def test_exact_career_questions_for_a_person_with_history(root):
     result = questions(root, "ann-lee", "--purpose", "career")
     assert result.exit_code == 0
     assert result.stdout == (
-        '1. Following up on what I took away last time ("SQL matters more than any '
-        'certificate."): has anything changed since, or would you put it differently now?\n'
-        "2. How did you end up as Head of Data at O'Brien & Sons? What did the path look like "
-        "from the inside?\n"
+        '1. Last time I came away with "SQL matters more than any certificate" — is that still '
+        "how you see it, or has something changed?\n"
+        "2. How did you end up as Head of Data at O'Brien & Sons, and what did the path there "
+        "look like?\n"
         "3. Which skills have mattered most in your work, and which mattered less than you "
         "expected?\n"
         "4. What surprised you most when you started, compared with what you thought the job "
         "would be?\n"
-        "5. What would someone coming from a different background need to show to be taken "
-        "seriously?\n"
+        "5. What would someone switching from another field need to show to be taken seriously?\n"
     )
     assert result.stderr == (
         "(5 of 10 questions from the career set; --count 10 shows them all)\n"
@@ -119,7 +149,7 @@ def test_count_and_json(root):
     assert json.loads(result.stdout) == {
         "person": "bo",
         "set": "general",
-        "purpose": "other",
+        "purpose": None,
         "questions": [
             "What does your work involve, and how did you come to it?",
             "What does a normal week look like for you?",
@@ -220,6 +250,7 @@ def test_init_copies_the_default_sets_and_drafts(tmp_path):
         "interview.md",
         "messages/follow-up.md",
         "messages/intro-request.md",
+        "messages/nudge.md",
         "messages/outreach.md",
         "messages/thank-you.md",
         "person.md",
@@ -230,3 +261,38 @@ def test_init_copies_the_default_sets_and_drafts(tmp_path):
         "questions/industry.md",
         "questions/job.md",
     ]
+
+
+GENERAL_FOR_BO = [
+    "What does your work involve, and how did you come to it?",
+    "What does a normal week look like for you?",
+    "What do you enjoy most about the work, and what would you change?",
+    "What advice would you give someone trying to move into work like yours?",
+    "Who else would you suggest I talk to?",
+]
+
+
+def test_a_used_up_set_says_so(root):
+    asked = "".join(f"- {q}\n" for q in GENERAL_FOR_BO)
+    write(
+        root / "interviews/2026-03-01-bo.md",
+        f"---\nperson: bo\ndate: 2026-03-01\nstatus: done\n---\n## Questions\n{asked}",
+    )
+    result = questions(root, "bo")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (
+        "(every question of the general set was already asked in an earlier conversation; "
+        "--all shows them again, or try another --purpose)\n"
+    )
+    brief = run("brief", "bo", "--on", DAY, "--root", root).stdout
+    assert brief.endswith(
+        "Suggested questions (general set)\n"
+        "  none left: all were asked before (tool questions bo --all shows them)\n"
+    )
+
+
+def test_a_set_that_renders_nothing_says_so(root):
+    write(root / "templates/questions/empty.md", "{% if person.role %}1. Role?{% endif %}\n")
+    result = questions(root, "bo", "--template", "empty")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "(the empty set renders no questions for this person)\n"

@@ -18,7 +18,32 @@ def root(make_kb):
 def test_the_default_templates_pass_validate(tmp_path):
     run("init", tmp_path / "kb")
     result = run("validate", "--root", tmp_path / "kb")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        'tool.toml:5:1: warning: [me] name is still "Your Name"; set it to sign drafts [config]\n'
+        "0 errors, 1 warning in 0 files\n",
+    )
+    write(tmp_path / "kb/tool.toml", '[me]\nname = "Pat Example"\n')
+    result = run("validate", "--root", tmp_path / "kb")
     assert (result.exit_code, result.stdout) == (0, "No problems in 0 files\n")
+
+
+@pytest.mark.parametrize(
+    ("config", "line"),
+    [
+        ("", 1),
+        ("# mine\n[me]\nemail = 'a@b.c'\n", 2),
+        ('[digest]\nname = "x"\n[me]\n\n  name = ""\n', 5),
+    ],
+)
+def test_validate_warns_when_my_name_is_not_set(root, config, line):
+    write(root / "tool.toml", config)
+    result = run("validate", "--root", root)
+    assert result.stdout == (
+        f"tool.toml:{line}:1: warning: [me] name is not set; drafts are signed "
+        '"[your name]" until it is [config]\n'
+        "0 errors, 1 warning in 11 files\n"
+    )
 
 
 def test_the_example_knowledge_base_passes_validate():

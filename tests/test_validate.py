@@ -224,15 +224,14 @@ def test_paths_with_dot_dot_and_the_file_count(kb_root, monkeypatch):
 )
 def test_config_problems_point_at_their_line(kb_root, toml, expected):
     write(kb_root / "tool.toml", toml)
-    assert run("validate", "--root", kb_root).stdout.splitlines()[0] == expected
+    assert expected in run("validate", "--root", kb_root).stdout.splitlines()
 
 
 def test_config_tables_of_the_wrong_type_do_not_crash(kb_root):
     write(kb_root / "tool.toml", "targets = 3\ndefaults = 'x'\n")
-    assert run("validate", "--root", kb_root).stdout.splitlines()[:2] == [
-        "tool.toml:1:1: error: [defaults] must be a table [config]",
-        "tool.toml:1:1: error: [targets] must be a table [config]",
-    ]
+    lines = run("validate", "--root", kb_root).stdout.splitlines()
+    assert "tool.toml:1:1: error: [defaults] must be a table [config]" in lines
+    assert "tool.toml:1:1: error: [targets] must be a table [config]" in lines
 
 
 def test_invalid_time_of_day_is_reported(kb_root):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +14,9 @@ from tool.model import ActionItem, Interview, Person
 from tool.questions import Suggestion, suggest_questions
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
+NOTES_LINES = 6  # of notes about the person, so the brief stays one screen
+# The body `tool new person` writes: a prompt for notes, not notes.
+SCAFFOLD_NOTE = "How we met, what they work on, what to ask next time."
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,30 @@ class Brief:
     open_actions: list[tuple[Interview, ActionItem]]
     referrals: list[Referral]
     questions: Suggestion
+    on: date  # the day the brief was made for (--on, else today)
 
 
-def first_paragraph(text: str) -> str:
-    """The first paragraph of a Markdown body, on one line."""
-    return " ".join(text.strip().split("\n\n", 1)[0].split())
+def paragraphs(body: str) -> list[str]:
+    """The paragraphs of a person's notes, each on one line, without the scaffold's prompt."""
+    found = (" ".join(x.split()) for x in re.split(r"\n\s*\n", body))
+    return [x for x in (x.replace(SCAFFOLD_NOTE, "").strip() for x in found) if x]
+
+
+def notes_lines(person: Person, width: int) -> list[str]:
+    """The first paragraph of the notes, wrapped, cut after NOTES_LINES lines."""
+    found = paragraphs(person.body)
+    if not found:
+        return []
+    more = f"(more in {person.path})"
+    return textwrap.wrap(
+        found[0] + (f" {more}" if len(found) > 1 else ""),
+        width,
+        initial_indent="Notes: ",
+        subsequent_indent=" " * len("Notes: "),
+        break_long_words=False,  # links stay whole
+        max_lines=NOTES_LINES,
+        placeholder=f" … {more}",
+    )
 
 
 def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
@@ -61,6 +85,7 @@ def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
         open_actions=[(i, a) for i in conversations for a in i.actions if not a.done],
         referrals=referrals,
         questions=suggest_questions(kb, person, today),
+        on=today,
     )
 
 
@@ -69,8 +94,8 @@ def _headline(person: Person) -> str:
     return f"{person.name} — {work}" if work else person.name
 
 
-def to_text(brief: Brief) -> str:
-    """The brief as plain text for a terminal."""
+def to_text(brief: Brief, width: int = 80) -> str:
+    """The brief as plain text for a terminal `width` columns wide."""
     p = brief.person
     lines = [_headline(p)]
     facts = [x for x in (p.career, p.location, p.relationship) if x]
@@ -82,8 +107,7 @@ def to_text(brief: Brief) -> str:
         lines.append(f"Introduced by: {brief.introducer.name} ({brief.introducer.id})")
     if brief.introduced:
         lines.append("Introduced you to: " + ", ".join(x.name for x in brief.introduced))
-    if p.body.strip():
-        lines.append(f"Notes: {first_paragraph(p.body)}")
+    lines += notes_lines(p, width)
     count = len(brief.conversations)
     lines += ["", f"Conversations ({count})" if count else "Conversations: none yet"]
     for iv in brief.conversations:
@@ -106,8 +130,10 @@ def to_text(brief: Brief) -> str:
     q = brief.questions
     lines += ["", f"Suggested questions ({q.set.name} set)"]
     lines += [f"  {n}. {text}" for n, text in enumerate(q.questions, start=1)]
-    if not q.questions:
-        lines.append("  none left (all were asked before)")
+    if q.used_up:
+        lines.append(f"  none left: all were asked before (tool questions {p.id} --all shows them)")
+    elif not q.questions:
+        lines.append("  none")
     return "\n".join(lines) + "\n"
 
 
@@ -131,6 +157,7 @@ def to_json(brief: Brief) -> dict[str, Any]:
     p = brief.person
     fields = ("company", "role", "career", "location", "email", "phone", "linkedin")
     return {
+        "on": brief.on.isoformat(),
         "person": {
             "id": p.id,
             "path": str(p.path),
@@ -138,7 +165,7 @@ def to_json(brief: Brief) -> dict[str, Any]:
             **{key: getattr(p, key) for key in fields},
             "relationship": p.relationship,
             "tags": list(p.tags),
-            "notes": first_paragraph(p.body),
+            "notes": next(iter(paragraphs(p.body)), ""),
         },
         "introduced_by": (
             {"id": brief.introducer.id, "name": brief.introducer.name} if brief.introducer else None

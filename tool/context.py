@@ -9,11 +9,36 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from tool.kb import KnowledgeBase
+from tool.kb import Config, KnowledgeBase
 from tool.model import Insight, Interview, Person
 from tool.scaffold import templates_env
 
+PLACEHOLDER_NAME = "Your Name"  # what `tool init` writes as [me] name in tool.toml
+UNSIGNED = "[your name]"  # drafts are signed with this until [me] name is set
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+# Titles that come before a name: "Dr. Ann Lee" is greeted "Hi Ann".
+_TITLE = re.compile(
+    r"(dr|prof|professor|mr|mrs|ms|mx|miss|sir|dame|rev|revd|fr|lady|lord|mme|mlle)\.?", re.I
+)
+
+
+def first_name(name: str) -> str:
+    """The first word of a name that is not a title (the filter `first_name`).
+
+    A name of titles only ("Dr.") is used whole rather than greeting nobody.
+    """
+    words = [w.strip(",:;") for w in str(name).split()]
+    words = [w for w in words if w]
+    given = [w for w in words if not _TITLE.fullmatch(w)]
+    return given[0] if given else " ".join(words) or str(name)
+
+
+def my_name(config: Config) -> str | None:
+    """`[me] name` from tool.toml, or None while it is missing or still init's placeholder."""
+    name = config.me.get("name")
+    if not isinstance(name, str) or name.strip() in ("", PLACEHOLDER_NAME):
+        return None
+    return name.strip()
 
 
 def untag(insight: Insight | str) -> str:
@@ -30,6 +55,7 @@ def template_env(root: Path) -> SandboxedEnvironment:
     """The KB's templates (with packaged defaults) and the filters question sets and drafts use."""
     env = templates_env(root)
     env.filters["untag"] = untag
+    env.filters["first_name"] = first_name
     return env
 
 
@@ -70,7 +96,7 @@ def template_context(
     career = kb.career_of(interview) if interview else person.career
     return {
         "person": person,
-        "first_name": (person.name.split() or [person.name])[0],
+        "first_name": first_name(person.name),
         "introducer": introducer,
         "interview": interview,
         "purpose": purpose or (interview.purpose if interview else None) or "other",
@@ -79,6 +105,6 @@ def template_context(
         "past_interviews": past,
         "past_insights": [insight for iv in past for insight in iv.insights],
         "highlight": highlight(interview, kb.config.headings.get("notes", "Notes")),
-        "me": kb.config.me,
+        "me": kb.config.me | {"name": my_name(kb.config) or UNSIGNED},
         "today": today,
     }

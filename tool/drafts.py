@@ -19,6 +19,9 @@ from tool.validate import suggest
 
 KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 FOLDER = "messages"
+# The interview statuses each kind can be about; a follow-up on a request is a nudge.
+FOR_CONVERSATIONS = {"thank-you": ("done",), "follow-up": ("done", "requested")}
+NUDGE = "nudge"  # templates/messages/nudge.md: the follow-up on an unanswered request
 PROTECTED = ("people", "interviews", "templates")  # drafts never land among the user's records
 
 
@@ -26,27 +29,55 @@ def resolve_target(kb: KnowledgeBase, target: str, kind: str) -> tuple[Person, I
     """An interview id gives that interview; a person gives their latest conversation.
 
     For outreach and intro requests a person target has no interview: they come before one.
+    A thank-you needs a conversation that took place; a follow-up too, or an unanswered
+    request (it becomes a nudge).
     """
     if target in kb.interviews:
         interview = kb.interviews[target]
         person = kb.person_of(interview)
         if person is None:
             raise ToolError(f"{interview.path}: person {interview.person!r} is not in people/")
+        if kind in FOR_CONVERSATIONS and interview.status not in FOR_CONVERSATIONS[kind]:
+            raise ToolError(
+                f"its status is {interview.status}; {_needs(kind)}. "
+                + _instead(interview.status, person, interview),
+                interview.path,
+            )
         return person, interview
     try:
         person = resolve_person(kb.people, target)
     except ToolError:
         hint = suggest(target, [*kb.people, *kb.interviews])
         raise ToolError(f"no person or interview {target!r} in the knowledge base{hint}") from None
-    if kind in ("outreach", "intro-request"):
+    if kind not in FOR_CONVERSATIONS:
         return person, None
-    done = [i for i in kb.interviews_with(person.id) if i.status == "done"]
-    if not done and kind == "thank-you":
+    interviews = kb.interviews_with(person.id)
+    usable = [i for i in interviews if i.status in FOR_CONVERSATIONS[kind]]
+    if not usable:
+        latest = interviews[-1] if interviews else None
         raise ToolError(
-            f"no conversation with {person.name} has taken place yet (no interview with "
-            "status: done); a thank-you needs one"
+            f"nothing to base a {kind} on: no conversation with {person.name} has taken place "
+            f"yet; {_needs(kind)}. " + _instead(latest.status if latest else None, person, latest)
         )
-    return person, done[-1] if done else None
+    return person, usable[-1]
+
+
+def _needs(kind: str) -> str:
+    if kind == "thank-you":
+        return "a thank-you is for a conversation that took place (status: done)"
+    return (
+        "a follow-up is for a conversation that took place (status: done) "
+        "or an unanswered request (status: requested)"
+    )
+
+
+def _instead(status: str | None, person: Person, interview: Interview | None) -> str:
+    """What to do instead of a thank-you or follow-up for a conversation not (yet) held."""
+    if status == "requested" and interview is not None:
+        return f"To nudge about the request: tool draft follow-up {interview.id}"
+    if status == "scheduled" and interview is not None:
+        return f"Once it has taken place, set status: done in {interview.path}"
+    return f"To ask for a conversation: tool draft outreach {person.id}"
 
 
 def find_introducer(
@@ -86,7 +117,8 @@ def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | Non
         find_introducer(kb, person, via) if kind == "intro-request" else (None, None)
     )
     context = draft_context(kb, kind, person, today, interview, introducer, referred_in)
-    return render_draft(template_env(kb.root), kb.root, kind, context)
+    requested = kind == "follow-up" and interview is not None and interview.status == "requested"
+    return render_draft(template_env(kb.root), kb.root, NUDGE if requested else kind, context)
 
 
 def draft_context(
@@ -108,9 +140,9 @@ def draft_context(
     }
 
 
-def render_draft(env: Environment, root: Path, kind: str, context: dict[str, Any]) -> str:
-    """Render `templates/messages/<kind>.md`, without its front matter."""
-    text = render_body(env, f"{FOLDER}/{kind}.md", context, root)
+def render_draft(env: Environment, root: Path, name: str, context: dict[str, Any]) -> str:
+    """Render `templates/messages/<name>.md`, without its front matter."""
+    text = render_body(env, f"{FOLDER}/{name}.md", context, root)
     return text.strip("\n") + "\n"
 
 

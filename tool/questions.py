@@ -43,10 +43,15 @@ class Suggestion:
     """The questions picked for a person, and how many more the set offers."""
 
     set: QuestionSet
-    purpose: str
+    purpose: str | None  # asked for, or the next planned conversation's; None: the general set
     questions: list[str]
     available: int  # questions the set rendered, not counting those already asked
     already_asked: int
+
+    @property
+    def used_up(self) -> bool:
+        """Every question of the set was already asked of the person."""
+        return not self.questions and self.already_asked > 0
 
 
 def read_set(path: Path, name: str, packaged: bool = False) -> QuestionSet:
@@ -130,10 +135,10 @@ def asked_before(kb: KnowledgeBase, person_id: str) -> set[str]:
     return asked
 
 
-def default_purpose(kb: KnowledgeBase, person: Person) -> str:
-    """The purpose of the person's next planned conversation, else the general one."""
+def planned_purpose(kb: KnowledgeBase, person: Person) -> str | None:
+    """The purpose of the person's next planned conversation, if it has one."""
     planned = [i for i in kb.interviews_with(person.id) if i.status in UPCOMING and i.purpose]
-    return planned[-1].purpose if planned else GENERAL  # type: ignore[return-value]
+    return planned[-1].purpose if planned else None
 
 
 def suggest_questions(
@@ -146,8 +151,12 @@ def suggest_questions(
     include_asked: bool = False,
     interview: Interview | None = None,
 ) -> Suggestion:
-    """Render the chosen set for a person and keep the first `count` questions not yet asked."""
-    purpose = purpose or (interview.purpose if interview else None) or default_purpose(kb, person)
+    """Render the chosen set for a person and keep the first `count` questions not yet asked.
+
+    Without a purpose (given, the interview's, or the next planned conversation's) the
+    general set is used and the suggestion's purpose is None.
+    """
+    purpose = purpose or (interview.purpose if interview else None) or planned_purpose(kb, person)
     qset = choose(question_sets(kb.root), purpose, template)
     context = template_context(kb, person, today, interview, purpose)
     questions = list(dict.fromkeys(render_set(template_env(kb.root), kb.root, qset, context)))
@@ -165,12 +174,17 @@ def notes(found: Suggestion) -> list[str]:
             f"({shown} of {total} questions from the {found.set.name} set; "
             f"--count {total} shows them all)"
         )
-    if found.already_asked:
+    if found.used_up:
+        out.append(
+            f"(every question of the {found.set.name} set was already asked in an earlier "
+            "conversation; --all shows them again, or try another --purpose)"
+        )
+    elif found.already_asked:
         plural = "s" * (found.already_asked != 1)
         out.append(
             f"({found.already_asked} question{plural} already asked in an earlier "
             "conversation left out; --all keeps them)"
         )
-    if not found.questions:
-        out.append(f"(no questions left in the {found.set.name} set)")
+    elif not found.questions:
+        out.append(f"(the {found.set.name} set renders no questions for this person)")
     return out

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 
 from tool import drafts, questions
-from tool.context import template_context, template_env
+from tool.context import PLACEHOLDER_NAME, UNSIGNED, my_name, template_context, template_env
 from tool.errors import TemplateProblem
-from tool.kb import Config, KnowledgeBase
+from tool.kb import CONFIG_NAME, Config, KnowledgeBase, read_text_file
 from tool.model import PURPOSES, Insight, Interview, Person, Problem, Section
 from tool.render import compile_template
 
@@ -59,14 +60,34 @@ def _samples(kb: KnowledgeBase) -> list[tuple[str, Person, Interview | None]]:
     ]
 
 
+def check_me(kb: KnowledgeBase) -> list[Problem]:
+    """A warning while `[me] name`, which signs the drafts, is missing or init's placeholder."""
+    if my_name(kb.config) is not None:
+        return []
+    text, _ = read_text_file(kb.root, kb.root / CONFIG_NAME)
+    line, table = 1, ""
+    for number, text_line in enumerate((text or "").splitlines(), start=1):
+        if header := re.match(r"\s*\[([^\]]*)\]", text_line):
+            table = header.group(1).strip()
+            line = number if table == "me" else line
+        elif table == "me" and re.match(r"\s*name\s*=", text_line):
+            line = number
+            break
+    if kb.config.me.get("name") == PLACEHOLDER_NAME:
+        message = f'[me] name is still "{PLACEHOLDER_NAME}"; set it to sign drafts'
+    else:
+        message = f'[me] name is not set; drafts are signed "{UNSIGNED}" until it is'
+    return [Problem(CONFIG_NAME, line, 1, "warning", message, "config")]
+
+
 def check_templates(kb: KnowledgeBase) -> list[Problem]:
-    """Problems in the KB's own templates/: each one compiles, sets and drafts render."""
+    """A missing `[me] name`, and problems in the KB's own templates/: each compiles and renders."""
+    problems = check_me(kb)
     folder = kb.root / "templates"
     if not folder.is_dir():
-        return []
+        return problems
     env = template_env(kb.root)
     samples = sample_kb(kb.root, kb.config)
-    problems: list[Problem] = []
     for path in sorted(folder.rglob("*.md")):
         name = path.relative_to(folder).as_posix()
         rel = f"templates/{name}"

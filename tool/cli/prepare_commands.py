@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from tool import brief as brief_mod
 from tool import drafts
 from tool import questions as questions_mod
 from tool.cli.common import DATE, dump_json, format_option, load_kb, root_option
+from tool.context import my_name
 from tool.model import PURPOSES
 from tool.scaffold import resolve_person
 
@@ -101,9 +104,12 @@ def draft_command(
 
     KIND is outreach, intro-request (to the contact who can introduce you
     to TARGET), thank-you (cites an insight or note of the conversation) or
-    follow-up. A person TARGET means their latest conversation. Drafts are
-    only printed or written to a file: nothing is ever sent. Edit them in
-    templates/messages/ (variables: docs/templates.md).
+    follow-up (after a conversation; on a request still unanswered, a polite
+    nudge). A person TARGET means their latest conversation that took place
+    (status: done), or for a follow-up, a later unanswered request. Drafts are
+    signed with [me] name from tool.toml, and only printed or written to a
+    file: nothing is ever sent. Edit them in templates/messages/ (variables:
+    docs/templates.md).
 
     \b
     Example:
@@ -113,6 +119,8 @@ def draft_command(
     """
     kb = load_kb(root)
     text = drafts.draft(kb, kind, target, on or date.today(), via)
+    if my_name(kb.config) is None:
+        click.echo("Set [me] name in tool.toml to sign drafts", err=True)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -142,7 +150,8 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
     if fmt == "json":
         dump_json(brief_mod.to_json(found))
     else:
-        click.echo(brief_mod.to_text(found), nl=False)
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
+        click.echo(brief_mod.to_text(found, max(width, 40)), nl=False)
 
 
 COMMANDS = [questions_command, draft_command, brief_command]
