@@ -301,3 +301,35 @@ def test_unreadable_person_is_named_as_such(kb_root):
         "interviews/2026-03-10-ann-lee.md:2:1: error: person 'ann-lee': people/ann-lee.md could "
         "not be read (see its errors) [reference]"
     ) in lines
+
+
+def test_new_interview_says_when_the_question_set_is_used_up(tmp_path):
+    run("init", tmp_path / "kb")
+    root = tmp_path / "kb"
+    run("new", "person", "A B", "--root", root)
+    results = [
+        run(
+            "new",
+            "interview",
+            "a-b",
+            "--date",
+            f"2020-01-0{day}",
+            "--purpose",
+            "career",
+            "--status",
+            "done",
+            "--root",
+            root,
+        )
+        for day in (1, 2, 3)
+    ]
+    counts = [
+        sum(line[:1].isdigit() for line in Path(r.stdout.strip()).read_text().splitlines())
+        for r in results
+    ]
+    assert counts[0] > 0 and counts[1] > 0 and counts[2] == 0
+    assert results[1].stderr == ""
+    assert results[2].stderr == (
+        "note: every question of the career set was already asked of A B; the Questions section "
+        "is left for you to fill (`tool questions a-b --all` lists them)\n"
+    )

@@ -134,6 +134,13 @@ def new_interview(
         kb.config.me,
         found.questions,
     )
+    if found.used_up:
+        click.echo(
+            f"note: every question of the {found.set.name} set was already asked of "
+            f"{record.name}; the Questions section is left for you to fill "
+            f"(`tool questions {record.id} --all` lists them)",
+            err=True,
+        )
     _maybe_edit(created.path, edit)
 
 
