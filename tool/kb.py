@@ -8,6 +8,7 @@ import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -54,7 +55,7 @@ class KnowledgeBase:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    @property
+    @cached_property
     def unreadable_people(self) -> set[str]:
         """Ids of person files that exist but could not be read into a record."""
         return {p.stem for p in self.people_paths} - self.people.keys()
