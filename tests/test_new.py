@@ -333,3 +333,24 @@ def test_new_interview_says_when_the_question_set_is_used_up(tmp_path):
         "note: every question of the career set was already asked of A B; the Questions section "
         "is left for you to fill (`tool questions a-b --all` lists them)\n"
     )
+
+
+def test_numbered_ids_stay_within_the_byte_limit():
+    base = slugify("张" * 40)
+    second = unique_id(base, [base])
+    assert second.endswith("-2") and len(second.encode()) <= MAX_ID_BYTES
+
+
+def test_creation_works_where_hard_links_do_not(kb_root, monkeypatch):
+    import errno
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)
+    first = run("new", "person", "Eve", "--root", kb_root)
+    second = run("new", "person", "Eve", "--root", kb_root)
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    assert Path(second.stdout.strip()).name == "eve-2.md"
+    assert load(kb_root).people["eve"].name == "Eve"
+    assert not [p for p in (kb_root / "people").iterdir() if p.name.endswith(".tmp")]

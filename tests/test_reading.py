@@ -314,3 +314,40 @@ def test_yaml11_surprises_in_list_items_are_warned(tmp_path):
         "people/p.md:3:8: warning: 'tags' is read as the text 'yes', but other YAML tools would "
         "read true/false; quote it [yaml-1.1]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("person:\ndate: 2026-01-01", "2:1: error: 'person' must not be empty [required]"),
+        ("person: '  '\ndate: 2026-01-01", "2:1: error: 'person' must not be empty [required]"),
+        ("person: ann\ndate:", "3:1: error: 'date' must not be empty [required]"),
+        ("person: ann\ndate: soon", "3:7: error: 'date' must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_empty_required_fields_are_reported_not_dropped(tmp_path, front, expected):
+    write(tmp_path / "interviews/x.md", f"---\n{front}\n---\n")
+    kb = load(tmp_path)
+    found = [f"{p.line}:{p.col}: {p.severity}: {p.message} [{p.rule}]" for p in kb.problems]
+    assert len(found) == 1 and found[0].startswith(expected), found
+    assert kb.interviews == {}
+
+
+def test_a_repeated_private_flag_keeps_the_record_private(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\nprivate: true\nprivate: false\n---\n")
+    kb = load(tmp_path)
+    assert kb.people["p"].private is True
+    assert {p.rule for p in kb.problems} == {"duplicate-key"}
+
+
+def test_a_linked_folder_leading_outside_is_not_read(tmp_path):
+    outside = write(
+        tmp_path / "outside/interviews/2026-01-01-x.md",
+        "---\nperson: x\ndate: 2026-01-01\n---\nsecret\n",
+    ).parent
+    root = tmp_path / "kb"
+    write(root / "people/x.md", "---\nname: X\n---\n")
+    (root / "interviews").symlink_to(outside)
+    kb = load(root)
+    assert kb.interviews == {}
+    assert [p.rule for p in kb.problems] == ["symlink"]

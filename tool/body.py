@@ -8,7 +8,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from tool.model import ActionItem, Insight, Section
+from tool.model import ActionItem, Insight, Section, heading_matches
 
 DEFAULT_HEADINGS = {"insights": "Insights", "questions": "Questions", "notes": "Notes"}
 _TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
@@ -34,15 +34,6 @@ def _inline(tok: Token, env: dict[str, object]) -> Token:
         tok.children = []
         md.inline.parse(tok.content, md, env, tok.children)
     return tok
-
-
-def heading_matches(title: str, name: str) -> bool:
-    """True if a heading title is `name`, case-insensitively, maybe with trailing text."""
-    title, name = title.strip().casefold(), name.strip().casefold()
-    if not title.startswith(name):
-        return False
-    rest = title[len(name) :]
-    return not rest or not rest[0].isalnum()
 
 
 def plain_text(inline: Token) -> str:

@@ -36,8 +36,8 @@ def _slug(text: str) -> str:
     return _NOT_ID.sub("-", text.lower()).replace("_", "-").strip("-.")
 
 
-def _truncate(slug: str) -> str:
-    while len(slug.encode("utf-8")) > MAX_ID_BYTES:
+def _truncate(slug: str, limit: int = MAX_ID_BYTES) -> str:
+    while len(slug.encode("utf-8")) > limit:
         slug = slug[:-1]
     return slug.strip("-.")
 
@@ -54,7 +54,7 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
     while id_key(candidate) in used:
         n += 1
         suffix = f"-{n}"
-        candidate = _truncate(base[: MAX_ID_BYTES - len(suffix)]) + suffix
+        candidate = _truncate(base, MAX_ID_BYTES - len(suffix)) + suffix
     return candidate
 
 

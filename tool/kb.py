@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tool.cache import FileCache, stamp
 from tool.document import Issue, decode, split
 from tool.errors import RootNotFound, ToolError
-from tool.model import Interview, Person, Problem
+from tool.model import Interview, Person, Problem, parse_date
 from tool.records import interview_from, person_from
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -164,7 +165,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
             day = item if isinstance(item, date) and not isinstance(item, datetime) else None
             if isinstance(item, str):
                 with contextlib.suppress(ValueError):
-                    day = date.fromisoformat(item.strip())
+                    day = parse_date(item)
             if day is None:
                 message = f"holidays must be a list of dates written YYYY-MM-DD, not {item!r}"
                 problem("defaults", "holidays", message)
@@ -211,7 +212,8 @@ def _toml_position(message: str, text: str) -> tuple[int, int]:
 def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:
     """Read one KB file safely: inside the root, not too large, valid UTF-8 text."""
     try:
-        if path.is_symlink() and not _inside(root, path.resolve()):
+        # Resolved every time: a linked folder leads outside as surely as a linked file.
+        if not _inside(root, path.resolve()):
             return None, [
                 Issue(1, 1, "symbolic link points outside the knowledge base; not read", "symlink")
             ]
@@ -329,12 +331,30 @@ def _temp_copy(path: Path, data: bytes) -> str:
 
 def create_exclusive(path: Path, text: str) -> None:
     """Write a new file atomically; never replace an existing one (FileExistsError)."""
-    tmp = _temp_copy(path, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    tmp = _temp_copy(path, data)
     try:
         # link() fails if the name exists, so two writers can never replace each other.
         os.link(tmp, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        _create_in_place(path, data)  # file systems without hard links (exFAT, some shares)
     finally:
         os.unlink(tmp)
+
+
+def _create_in_place(path: Path, data: bytes) -> None:
+    """Exclusive creation without link(): O_EXCL still never replaces an existing file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(path)
+        raise
 
 
 def write_atomic(path: Path, text: str) -> bool:

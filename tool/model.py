@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -131,12 +132,31 @@ class Interview:
         return self.lines.get(key, 1)
 
     def section(self, title: str) -> Section | None:
-        """The first section whose heading starts with `title`, case-insensitively."""
-        wanted = title.casefold()
-        for s in self.sections:
-            if s.title.casefold().startswith(wanted):
-                return s
-        return None
+        """The first section headed `title` (any case, maybe followed by other words)."""
+        return next((s for s in self.sections if heading_matches(s.title, title)), None)
+
+
+def heading_matches(title: str, name: str) -> bool:
+    """True if a heading title is `name`, case-insensitively, maybe with trailing text."""
+    title, name = title.strip().casefold(), name.strip().casefold()
+    if not title.startswith(name):
+        return False
+    rest = title[len(name) :]
+    return not rest or not rest[0].isalnum()
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str) -> date:
+    """A strict YYYY-MM-DD date (Python also takes 20260105 and 2026W471; users must not)."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
 
 
 def nfc(text: str) -> str:

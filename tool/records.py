@@ -68,6 +68,8 @@ class _Reader:
             if _is_null(node):
                 continue
             value = _READERS[kind](self, key.text, node)
+            if key.text == "private" and self.values.get("private"):
+                continue  # `private: true` twice, once false: the record stays private
             if value is not None:
                 self.values[key.text] = value
 
@@ -152,11 +154,19 @@ def _is_null(node: Node) -> bool:
 
 
 def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
-    return [
-        Issue(meta.line, 1, f"missing required field {key!r}", "required")
-        for key in REQUIRED[kind]
-        if key not in reader.values and key not in reader.lines
-    ]
+    """Required fields that are absent, or present with nothing in them."""
+    out = []
+    for key in REQUIRED[kind]:
+        value = reader.values.get(key)
+        if key not in reader.lines:
+            out.append(Issue(meta.line, 1, f"missing required field {key!r}", "required"))
+        else:
+            # A value that failed to parse already has its own issue; only report emptiness.
+            reported = any(i.line == reader.lines[key] for i in reader.issues)
+            blank = value is None or (isinstance(value, str) and not value.strip())
+            if blank and not (value is None and reported):
+                out.append(Issue(reader.lines[key], 1, f"{key!r} must not be empty", "required"))
+    return out
 
 
 def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list[Issue]]:
@@ -168,8 +178,6 @@ def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list
     issues += reader.issues + _missing(doc.meta, reader, "person")
     v = reader.values
     if not str(v.get("name", "")).strip():
-        if "name" in reader.lines and "name" not in v:
-            issues.append(Issue(reader.lines["name"], 1, "'name' must not be empty", "required"))
         return None, issues
     person = Person(
         id=path.stem,

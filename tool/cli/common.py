@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -14,7 +13,7 @@ import click
 
 from tool import kb as kbmod
 from tool.errors import ToolError
-from tool.model import Problem
+from tool.model import Problem, parse_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,13 +49,10 @@ class DateParam(click.ParamType):
     def convert(self, value: Any, param: Any, ctx: Any) -> date:
         if isinstance(value, date):
             return value
-        text = str(value).strip()
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                self.fail(f"{value!r} is not a real date", param, ctx)
-            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 DATE = DateParam()
