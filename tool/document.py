@@ -4,7 +4,8 @@ YAML is composed, not constructed: every scalar stays the text the user typed, w
 position, so that `no`, `01234`, `1:30` or `2024-02-30` are never silently turned into a
 boolean, an octal number, a sexagesimal or a crash. Anchors, aliases and tags are refused
 before anything is expanded, and nesting depth is bounded, because notes are untrusted.
-The pure-Python loader is used on purpose: libyaml's C loader crashes on deep nesting.
+Only the parser's events are used, never a composer: libyaml's recursive composer crashes on
+deep nesting, so nodes are assembled here, iteratively.
 """
 
 from __future__ import annotations

@@ -119,6 +119,7 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+# What the KB reads as records, templates or settings: generated output must never land there.
 RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
 
 

@@ -14,8 +14,6 @@ from tool.insights import KINDS
 from tool.kb import write_atomic
 from tool.model import STATUSES
 
-# Files the KB reads as records or templates: an index written there would be mistaken for one.
-
 
 @click.command("index")
 @click.option(
