@@ -11,8 +11,6 @@ import click
 from tool import __version__
 from tool.errors import ToolError
 
-BUG_URL = "https://github.com/tool-kb/tool/issues"
-
 
 class InternalError(click.ClickException):
     """An unexpected failure: one short line, and a request for a bug report."""
@@ -40,8 +38,8 @@ class ToolGroup(click.Group):
             if ctx.params.get("debug") or os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
                 traceback.print_exc()
             raise InternalError(
-                f"internal error ({type(exc).__name__}: {exc}). This is a bug; please report "
-                f"it at {BUG_URL} (run with --debug or TOOL_DEBUG=1 to see the traceback)."
+                f"internal error ({type(exc).__name__}: {exc}). This is a bug in tool; please "
+                "report it with the command you ran (--debug or TOOL_DEBUG=1 shows the traceback)."
             ) from None
 
 
