@@ -456,6 +456,8 @@ def test_safe_href(url, private, expected):
             '<p><a href="https://e.org" rel="nofollow noopener noreferrer">x</a></p>\n',
         ),
         ("![alt](https://tracker.example/p.png)", False, "<p>alt</p>\n"),
+        ("[](javascript:alert(1))", True, "<p></p>\n"),  # a dropped link with no text
+        ("- [](javascript:alert(1))", True, "<ul>\n<li></li>\n</ul>\n"),
         ("Mail a&#64;example.com now", False, "<p>Mail [email hidden] now</p>\n"),
         ("<a@example.com>", False, "<p>[email hidden]</p>\n"),
         (

@@ -116,8 +116,9 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
     for tok in tokens:
         if tok.children:
             tok.children = _clean(tok.children, policy)
-            first = tok.children[0]
-            task = _TASK.match(first.content) if first.type == "text" else None
+            # Empty when the only child was a dropped link without text: `[](javascript:x)`.
+            first = tok.children[0] if tok.children else None
+            task = _TASK.match(first.content) if first and first.type == "text" else None
             item = next((t for t in reversed(out[-2:]) if t.type == "list_item_open"), None)
             if task and item is not None:
                 box = "\u2610 " if task.group(1) == " " else "\u2611 "
