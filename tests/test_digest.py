@@ -326,11 +326,33 @@ def test_broken_files_are_reported_and_the_rest_is_built(make_kb):
     root = make_kb("digest")
     write(root / "people/broken.md", "---\nname: [unclosed\n---\n")
     write(root / "interviews/2026-05-01-ghost.md", "---\nperson: ghost\ndate: 2026-05-01\n---\n")
-    result = run("digest", "--root", root)
+    result = run("digest", "--root", root, "--include-private")
     assert result.exit_code == 0
     assert result.stderr.startswith("people/broken.md:")
     page = (root / "site/interviews/2026-05-01-ghost.html").read_text()
     assert "<h1>ghost, <time" in page  # an unknown person is named by the id, not linked
+
+
+@pytest.mark.parametrize("damage", ["unreadable", "missing"])
+def test_interviews_of_an_unreadable_or_missing_person_are_private(make_kb, damage):
+    """Dee is private: if her file cannot be read, her interviews must not be shared."""
+    root = make_kb("digest")
+    dee = root / "people/dee-secretson.md"
+    if damage == "unreadable":
+        write(dee, dee.read_text().replace("name: Dee Secretson", "name: [Dee Secretson"))
+    else:
+        dee.unlink()
+    result = run("digest", "--root", root)
+    assert result.exit_code == 0, result.output
+    files = site_files(root / "site")
+    assert "interviews/2026-04-09-dee-secretson.html" not in files
+    for name, text in files.items():
+        assert "Hospitals buy analytics" not in text, name
+        assert "2026-04-09-dee-secretson" not in text, name
+        if damage == "unreadable":  # not even as a referral: her file may say private
+            assert "secretson" not in text.lower(), name
+    private = site_files(build(root, "--include-private"))
+    assert "Hospitals buy analytics" in private["interviews/2026-04-09-dee-secretson.html"]
 
 
 def test_help_has_an_example():

@@ -209,6 +209,8 @@ class Gatherer:
         """A referral: a link to a shown person, a name not yet added, or None if private."""
         if ref in self.kb.people:
             return self.person_link(ref)
+        if ref in self.kb.unreadable_people and not self.options.include_private:
+            return None  # the unreadable file may say private: true
         return self.policy.redact(ref)
 
 

@@ -50,9 +50,15 @@ class Leak:
 
 
 def is_private(kb: KnowledgeBase, interview: Interview) -> bool:
-    """An interview is private if it says so or if its person is private."""
+    """An interview is private if it says so or if its person is private.
+
+    A person file that cannot be read, or is missing, may say `private: true`: the
+    interview stays out of a shared digest until the file is fixed.
+    """
     person = kb.person_of(interview)
-    return interview.private or bool(person and person.private)
+    if person is None or interview.person in kb.unreadable_people:
+        return True
+    return interview.private or person.private
 
 
 def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
