@@ -532,6 +532,19 @@ def test_network_survives_cycles_and_long_chains(tmp_path):
     assert text.count("P1499") == 1
 
 
+def test_a_large_company_page_is_built(tmp_path):
+    """Digest pages are not held to the 200,000-character limit of questions and drafts."""
+    root = tmp_path / "kb"
+    role = "Engineer on the " + "platform " * 50
+    for n in range(400):
+        write(
+            root / f"people/p{n:03d}.md", f"---\nname: P{n:03d}\ncompany: Acme\nrole: {role}\n---\n"
+        )
+    page = (build(root) / "companies/acme.html").read_text(encoding="utf-8")
+    assert len(page) > 200_000
+    assert page.count(role.strip()) == 400
+
+
 SCAN_SECRETS = [
     Secret("email", "ann@example.com", "people/ann-lee.md"),
     Secret("phone", "+1 617 555 0100", "people/ann-lee.md"),

@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from tool import insights
+from tool import insights, render
 from tool.digest import markdown
 from tool.digest.privacy import Secret, is_private, scan, secrets
 from tool.errors import ToolError
 from tool.ids import id_key, slugify, unique_id
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Person, display_names, group_key
-from tool.render import KBLoader, render
 
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
@@ -37,6 +35,9 @@ RECENT = 6
 # Topics at the end of an insight are shown as links to their pages instead.
 TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
 TOP_TOPICS = 12
+# A page lists up to every record of the KB: far above the limits of a question or draft.
+PAGE_OUTPUT = 50_000_000  # characters
+PAGE_TIME = 60.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,7 @@ class Site:
 
 def make_env(root: Path) -> SandboxedEnvironment:
     """The theme: the user's `templates/digest/` first, then the packaged defaults."""
-    env = SandboxedEnvironment(
-        loader=KBLoader(root / "templates" / "digest", THEME),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = render.make_env(root / "templates" / "digest", THEME, autoescape=True)
     env.filters["json_script"] = json_script
     return env
 
@@ -230,7 +225,9 @@ class Pages:
 
     def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
         context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
-        html = render(self.env, template, context, self.root)
+        html = render.render(
+            self.env, template, context, self.root, max_output=PAGE_OUTPUT, time_limit=PAGE_TIME
+        )
         return url, html.encode("utf-8")
 
     def md(self, text: str, url: str) -> Markup:
