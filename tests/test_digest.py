@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -309,6 +311,29 @@ def test_output_refuses_folders_that_are_not_a_digest(make_kb, output, message):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and message in result.stderr
     assert sorted(p.as_posix() for p in root.rglob("*")) == before
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo", "socket"])
+def test_output_refuses_a_target_that_is_not_a_folder(make_kb, kind):
+    root = make_kb("digest")
+    target = root / "site"  # the default --output
+    if kind == "file":
+        write(target, "mine\n")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(target))
+        server.close()
+    before = sorted((p.name, p.stat().st_mode) for p in root.iterdir())
+    result = run("digest", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {target} exists and is not a folder; choose another --output\n"
+    )
+    assert sorted((p.name, p.stat().st_mode) for p in root.iterdir()) == before
+    if kind == "file":
+        assert target.read_text() == "mine\n"
 
 
 def test_output_replaces_a_previous_digest_entirely(make_kb):

@@ -572,6 +572,8 @@ def check_output(root: Path, output: Path) -> Path:
     for name in PROTECTED:
         if out.is_relative_to(root / name):
             raise ToolError(f"refusing to write the digest inside {name}/: {output}")
+    if out.exists() and not out.is_dir():  # a file, FIFO or socket: the swap would delete it
+        raise ToolError(f"{output} exists and is not a folder; choose another --output")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise ToolError(
             f"{output} is not empty and is not a previous digest (no {MARKER} file); "
