@@ -485,10 +485,15 @@ def test_hostile_title_is_escaped_everywhere(make_kb):
         ("bo-chen.md", True, "people/bo-chen.html"),
         ("../people/bo-chen.md#intro", True, "people/bo-chen.html"),
         ("../people/ghost.md", True, None),
+        # The id is the file name, as written: upper case and percent-escapes included.
+        ("Zoe-Park.md", False, "people/zoe-park.html"),
+        ("../people/Zoe%2DPark.md#notes", False, "people/zoe-park.html"),
+        ("zoe-park.md", False, None),
     ],
 )
 def test_safe_href(url, private, expected):
-    policy = Policy(include_private=private, pages={"bo-chen": "people/bo-chen.html"})
+    pages = {"bo-chen": "people/bo-chen.html", "Zoe-Park": "people/zoe-park.html"}
+    policy = Policy(include_private=private, pages=pages)
     assert safe_href(url, policy) == expected
 
 
@@ -527,6 +532,15 @@ def test_safe_href(url, private, expected):
 def test_render_markdown(source, private, html):
     policy = Policy(include_private=private, private_names=("Dee Secretson",))
     assert render(source, policy) == html
+
+
+def test_a_link_to_a_file_name_with_upper_case_is_kept(make_kb):
+    root = make_kb("digest")
+    write(root / "people/Zoe-Park.md", "---\nname: Zoe Park\n---\n")
+    write(root / "people/yan-li.md", "---\nname: Yan Li\n---\nMet through [Zoe](Zoe-Park.md).\n")
+    out = build(root)
+    assert (out / "people/zoe-park.html").is_file()
+    assert "../people/zoe-park.html" in links_of(out / "people/yan-li.html")
 
 
 def test_render_inline_rewrites_note_links_from_the_page_depth():

@@ -83,13 +83,14 @@ def _redactor(
 
 def safe_href(url: str, policy: Policy) -> str | None:
     """The link target to emit for `url`, or None to drop the link and keep its text."""
+    written = html.unescape(unquote(url))
     # Browsers ignore whitespace and control characters inside a scheme and decode entities.
-    decoded = _INVISIBLE.sub("", html.unescape(unquote(url))).lower()
+    decoded = _INVISIBLE.sub("", written).lower()
     if decoded.startswith("#"):
         return url
     scheme = _SCHEME.match(decoded)
     if scheme is None:
-        return _note_link(decoded, policy)
+        return _note_link(written, policy)  # ids are file names: keep their case
     allowed = {"http", "https"} | ({"mailto"} if policy.include_private else set())
     if scheme.group(1) not in allowed:
         return None
@@ -100,9 +101,9 @@ def safe_href(url: str, policy: Policy) -> str | None:
     return url
 
 
-def _note_link(decoded: str, policy: Policy) -> str | None:
+def _note_link(written: str, policy: Policy) -> str | None:
     """A relative link between notes goes to that record's page; anything else is dropped."""
-    match = _MD_LINK.search(decoded)
+    match = _MD_LINK.search(written.strip())
     if match is None:
         return None
     page = policy.pages.get(match.group(1))
