@@ -15,7 +15,7 @@ from digest_helpers import copy_example, hostile_kb, parse
 
 from tool.digest.build import MARKER, Gatherer, Options, Pages, json_script, make_env
 from tool.digest.markdown import Policy, render, render_inline, safe_href
-from tool.digest.privacy import Secret, scan
+from tool.digest.privacy import Secret, phone_digits, scan
 from tool.kb import load
 
 SECRETS = [
@@ -623,3 +623,17 @@ def test_privacy_scan(tmp_path, content, found):
     assert len(leaks) == len(found)
     for leak, expected in zip(leaks, found, strict=True):
         assert leak.startswith("page.html: contains ") and expected in leak
+
+
+@pytest.mark.parametrize(
+    ("phone", "digits"),
+    [
+        ("+1 (617) 555-0100", "16175550100"),
+        ("555-0100", "5550100"),
+        ("555 010", None),  # too short to dial, and would match dates
+        ("ask me", None),
+        (None, None),
+    ],
+)
+def test_phone_digits(phone, digits):
+    assert phone_digits(phone) == digits

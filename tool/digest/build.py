@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from tool import insights, render
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, scan, secrets
+from tool.digest.privacy import Secret, is_private, phone_digits, scan, secrets
 from tool.errors import ToolError
 from tool.ids import id_key, slugify, unique_id
 from tool.kb import KnowledgeBase
@@ -128,7 +128,9 @@ class Gatherer:
             include_private=show_all,
             pages=dict(self.urls),
             private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
-            private_phones=tuple(sorted(_phone_digits(kb.people.values()))),
+            private_phones=tuple(
+                sorted({d for p in kb.people.values() if (d := phone_digits(p.phone))})
+            ),
         )
         if not show_all:
             kb = _redacted(kb, self.policy.redact)
@@ -512,11 +514,6 @@ def _redacted(kb: KnowledgeBase, redact: Callable[[str], str]) -> KnowledgeBase:
     }
     interviews = {k: replace(i, **clean(i)) for k, i in kb.interviews.items()}
     return replace(kb, people=people, interviews=interviews)
-
-
-def _phone_digits(people: Iterable[Person]) -> set[str]:
-    found = {"".join(c for c in p.phone if c.isdigit()) for p in people if p.phone}
-    return {d for d in found if len(d) >= 7}
 
 
 def _walk(
