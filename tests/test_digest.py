@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from digest_helpers import copy_example, hostile_kb, parse
 
 from tool.digest.build import MARKER, Gatherer, Options, Pages, json_script, make_env
 from tool.digest.markdown import Policy, render, render_inline, safe_href
-from tool.digest.privacy import Secret, scan
+from tool.digest.privacy import Secret, phone_digits, scan
 from tool.kb import load
 
 SECRETS = [
@@ -311,6 +313,29 @@ def test_output_refuses_folders_that_are_not_a_digest(make_kb, output, message):
     assert sorted(p.as_posix() for p in root.rglob("*")) == before
 
 
+@pytest.mark.parametrize("kind", ["file", "fifo", "socket"])
+def test_output_refuses_a_target_that_is_not_a_folder(make_kb, kind):
+    root = make_kb("digest")
+    target = root / "site"  # the default --output
+    if kind == "file":
+        write(target, "mine\n")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(target))
+        server.close()
+    before = sorted((p.name, p.stat().st_mode) for p in root.iterdir())
+    result = run("digest", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {target} exists and is not a folder; choose another --output\n"
+    )
+    assert sorted((p.name, p.stat().st_mode) for p in root.iterdir()) == before
+    if kind == "file":
+        assert target.read_text() == "mine\n"
+
+
 def test_output_replaces_a_previous_digest_entirely(make_kb):
     root = make_kb("digest")
     out = build(root)
@@ -326,11 +351,33 @@ def test_broken_files_are_reported_and_the_rest_is_built(make_kb):
     root = make_kb("digest")
     write(root / "people/broken.md", "---\nname: [unclosed\n---\n")
     write(root / "interviews/2026-05-01-ghost.md", "---\nperson: ghost\ndate: 2026-05-01\n---\n")
-    result = run("digest", "--root", root)
+    result = run("digest", "--root", root, "--include-private")
     assert result.exit_code == 0
     assert result.stderr.startswith("people/broken.md:")
     page = (root / "site/interviews/2026-05-01-ghost.html").read_text()
     assert "<h1>ghost, <time" in page  # an unknown person is named by the id, not linked
+
+
+@pytest.mark.parametrize("damage", ["unreadable", "missing"])
+def test_interviews_of_an_unreadable_or_missing_person_are_private(make_kb, damage):
+    """Dee is private: if her file cannot be read, her interviews must not be shared."""
+    root = make_kb("digest")
+    dee = root / "people/dee-secretson.md"
+    if damage == "unreadable":
+        write(dee, dee.read_text().replace("name: Dee Secretson", "name: [Dee Secretson"))
+    else:
+        dee.unlink()
+    result = run("digest", "--root", root)
+    assert result.exit_code == 0, result.output
+    files = site_files(root / "site")
+    assert "interviews/2026-04-09-dee-secretson.html" not in files
+    for name, text in files.items():
+        assert "Hospitals buy analytics" not in text, name
+        assert "2026-04-09-dee-secretson" not in text, name
+        if damage == "unreadable":  # not even as a referral: her file may say private
+            assert "secretson" not in text.lower(), name
+    private = site_files(build(root, "--include-private"))
+    assert "Hospitals buy analytics" in private["interviews/2026-04-09-dee-secretson.html"]
 
 
 def test_help_has_an_example():
@@ -351,8 +398,9 @@ def test_example_knowledge_base_builds(tmp_path):
 DANGEROUS_URL = re.compile(r"^\s*(javascript|data|vbscript|file):|^\s*//|^\\", re.IGNORECASE)
 
 
-def test_hostile_notes_emit_no_script_handler_or_dangerous_url(make_kb):
-    out = build(hostile_kb(make_kb), "--include-private")
+@pytest.mark.parametrize("private", [True, False])
+def test_hostile_notes_emit_no_script_handler_or_dangerous_url(make_kb, private):
+    out = build(hostile_kb(make_kb), *(["--include-private"] if private else []))
     pages = sorted(out.rglob("*.html"))
     assert len(pages) >= 20
     for page in pages:
@@ -360,9 +408,13 @@ def test_hostile_notes_emit_no_script_handler_or_dangerous_url(make_kb):
         scripts = [e.attrs for e in parsed.find("script")]
         allowed = [{"type": "application/json", "id": "search-index"}, {"src": "search.js"}]
         assert all(s in allowed for s in scripts), (page, scripts)
-        for tag in ("iframe", "base", "img", "svg", "style", "object", "embed", "form"):
-            if tag != "form":
-                assert not parsed.find(tag), (page, tag)
+        for tag in ("iframe", "base", "img", "svg", "style", "object", "embed"):
+            assert not parsed.find(tag), (page, tag)
+        # The only forms are the theme's search boxes, which submit to the site's own page.
+        search = {"action": "../" * page.relative_to(out).as_posix().count("/") + "search.html"}
+        search |= {"method": "get", "role": "search"}
+        forms = [e.attrs for e in parsed.find("form")]
+        assert [{k: v for k, v in f.items() if k != "class"} for f in forms] == [search], page
         metas = [e.attrs["http-equiv"] for e in parsed.find("meta") if "http-equiv" in e.attrs]
         assert metas == ["Content-Security-Policy"], page
         assert parsed.comments == [], page
@@ -374,13 +426,13 @@ def test_hostile_notes_emit_no_script_handler_or_dangerous_url(make_kb):
     # The hostile values are shown as text, and the comment is gone.
     mallory = out / "people/mallory.html"
     text = "".join(parse(mallory).text)
-    for shown in (
+    shown = [
         "<script>alert('body')</script>",
         "\"><script>alert('name')</script>",
         "<iframe src=\"javascript:alert('iframe')\"></iframe>",
-        "\"><script>alert('email')</script>@example.com",
-    ):
-        assert shown in text
+    ]
+    for value in shown + (["\"><script>alert('email')</script>@example.com"] if private else []):
+        assert value in text
     assert "candid comment" not in mallory.read_text()
 
 
@@ -438,10 +490,15 @@ def test_hostile_title_is_escaped_everywhere(make_kb):
         ("bo-chen.md", True, "people/bo-chen.html"),
         ("../people/bo-chen.md#intro", True, "people/bo-chen.html"),
         ("../people/ghost.md", True, None),
+        # The id is the file name, as written: upper case and percent-escapes included.
+        ("Zoe-Park.md", False, "people/zoe-park.html"),
+        ("../people/Zoe%2DPark.md#notes", False, "people/zoe-park.html"),
+        ("zoe-park.md", False, None),
     ],
 )
 def test_safe_href(url, private, expected):
-    policy = Policy(include_private=private, pages={"bo-chen": "people/bo-chen.html"})
+    pages = {"bo-chen": "people/bo-chen.html", "Zoe-Park": "people/zoe-park.html"}
+    policy = Policy(include_private=private, pages=pages)
     assert safe_href(url, policy) == expected
 
 
@@ -456,6 +513,8 @@ def test_safe_href(url, private, expected):
             '<p><a href="https://e.org" rel="nofollow noopener noreferrer">x</a></p>\n',
         ),
         ("![alt](https://tracker.example/p.png)", False, "<p>alt</p>\n"),
+        ("[](javascript:alert(1))", True, "<p></p>\n"),  # a dropped link with no text
+        ("- [](javascript:alert(1))", True, "<ul>\n<li></li>\n</ul>\n"),
         ("Mail a&#64;example.com now", False, "<p>Mail [email hidden] now</p>\n"),
         ("<a@example.com>", False, "<p>[email hidden]</p>\n"),
         (
@@ -478,6 +537,15 @@ def test_safe_href(url, private, expected):
 def test_render_markdown(source, private, html):
     policy = Policy(include_private=private, private_names=("Dee Secretson",))
     assert render(source, policy) == html
+
+
+def test_a_link_to_a_file_name_with_upper_case_is_kept(make_kb):
+    root = make_kb("digest")
+    write(root / "people/Zoe-Park.md", "---\nname: Zoe Park\n---\n")
+    write(root / "people/yan-li.md", "---\nname: Yan Li\n---\nMet through [Zoe](Zoe-Park.md).\n")
+    out = build(root)
+    assert (out / "people/zoe-park.html").is_file()
+    assert "../people/zoe-park.html" in links_of(out / "people/yan-li.html")
 
 
 def test_render_inline_rewrites_note_links_from_the_page_depth():
@@ -506,6 +574,19 @@ def test_network_survives_cycles_and_long_chains(tmp_path):
     text = " ".join(" ".join(parsed.text).split())
     assert "Ava Bea Met without an introduction Cal" in text
     assert text.count("P1499") == 1
+
+
+def test_a_large_company_page_is_built(tmp_path):
+    """Digest pages are not held to the 200,000-character limit of questions and drafts."""
+    root = tmp_path / "kb"
+    role = "Engineer on the " + "platform " * 50
+    for n in range(400):
+        write(
+            root / f"people/p{n:03d}.md", f"---\nname: P{n:03d}\ncompany: Acme\nrole: {role}\n---\n"
+        )
+    page = (build(root) / "companies/acme.html").read_text(encoding="utf-8")
+    assert len(page) > 200_000
+    assert page.count(role.strip()) == 400
 
 
 SCAN_SECRETS = [
@@ -542,3 +623,17 @@ def test_privacy_scan(tmp_path, content, found):
     assert len(leaks) == len(found)
     for leak, expected in zip(leaks, found, strict=True):
         assert leak.startswith("page.html: contains ") and expected in leak
+
+
+@pytest.mark.parametrize(
+    ("phone", "digits"),
+    [
+        ("+1 (617) 555-0100", "16175550100"),
+        ("555-0100", "5550100"),
+        ("555 010", None),  # too short to dial, and would match dates
+        ("ask me", None),
+        (None, None),
+    ],
+)
+def test_phone_digits(phone, digits):
+    assert phone_digits(phone) == digits

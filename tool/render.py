@@ -7,6 +7,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,12 @@ from tool.errors import TemplateProblem
 from tool.kb import read_text_file
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
+# A caller rendering larger pages (the digest) passes its own limits to render().
 MAX_OUTPUT = 200_000  # characters of output, and of any one value built while rendering
 MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
 TIME_LIMIT = 2.0  # seconds of rendering
+# The size limit of the render() running now, for the checks the sandbox calls back into.
+_max_size: ContextVar[int] = ContextVar("max_size", default=MAX_OUTPUT)
 # A width of a million or more in a %-format or {}-format spec: "%9999999d", "{:>9999999}".
 _BIG_WIDTH = re.compile(r"%[-+ #0]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
 
@@ -110,9 +114,13 @@ def _check_size(value: Any) -> Any:
     """Refuse a value too large to be anything but a runaway (huge text, count or width)."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
         raise LimitExceeded(f"the number {value} is too large for a template")
-    if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_OUTPUT:
-        raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
+    if isinstance(value, (str, list, tuple, dict)) and len(value) > _max_size.get():
+        raise _too_large()
     return value
+
+
+def _too_large() -> LimitExceeded:
+    return LimitExceeded(f"a value of more than {_max_size.get():,} characters or items")
 
 
 def _check_format(spec: Any) -> None:
@@ -131,8 +139,8 @@ class LimitedEnvironment(SandboxedEnvironment):
         if operator == "*":
             sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
             counts = [v for v in (left, right) if isinstance(v, int)]
-            if sizes and counts and sizes[0] * counts[0] > MAX_OUTPUT:
-                raise LimitExceeded(f"a value of more than {MAX_OUTPUT:,} characters or items")
+            if sizes and counts and sizes[0] * counts[0] > _max_size.get():
+                raise _too_large()
         if operator == "%":
             _check_format(left)
         return _check_size(super().call_binop(context, operator, left, right))
@@ -170,12 +178,14 @@ def _limited_filter(func: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-def make_env(folder: Path, fallback: Path | None = None) -> SandboxedEnvironment:
-    """A sandboxed, strict environment for Markdown/YAML output (no HTML escaping)."""
+def make_env(
+    folder: Path, fallback: Path | None = None, *, autoescape: bool = False
+) -> SandboxedEnvironment:
+    """A sandboxed, strict environment: Markdown/YAML output, or HTML with `autoescape`."""
     env = LimitedEnvironment(
         loader=KBLoader(folder, fallback),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=autoescape,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -187,14 +197,23 @@ def make_env(folder: Path, fallback: Path | None = None) -> SandboxedEnvironment
 
 
 def render(
-    env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
+    env: jinja2.Environment,
+    name: str,
+    context: dict[str, Any],
+    display_root: Path | None = None,
+    *,
+    max_output: int | None = None,
+    time_limit: float | None = None,
 ) -> str:
     """Render a template; any template failure becomes a TemplateProblem with path:line.
 
-    Rendering stops with an error after TIME_LIMIT seconds or MAX_OUTPUT characters.
+    Rendering stops with an error after `time_limit` seconds (default TIME_LIMIT), or when
+    the output or any one value built is larger than `max_output` (default MAX_OUTPUT).
     """
+    size = _max_size.set(max_output or MAX_OUTPUT)
     try:
-        return _generate_limited(env.get_template(name).generate(context))
+        chunks = env.get_template(name).generate(context)
+        return _generate_limited(chunks, _max_size.get(), time_limit or TIME_LIMIT)
     except TemplateProblem as exc:
         path, line = _template_position(exc, name)
         if exc.path is not None or path is None:
@@ -219,6 +238,8 @@ def render(
     ) as exc:
         path, line = _template_position(exc, name)
         raise TemplateProblem(_message(exc), _shown(path, name, display_root), line) from None
+    finally:
+        _max_size.reset(size)
 
 
 def compile_template(env: jinja2.Environment, name: str, display_root: Path | None = None) -> None:
@@ -246,14 +267,14 @@ def render_body(
     return split(rendered).body if rendered.startswith("---") else rendered
 
 
-def _generate_limited(chunks: Iterator[str]) -> str:
+def _generate_limited(chunks: Iterator[str], max_output: int, time_limit: float) -> str:
     """Join a template's output, stopping it when it runs too long or writes too much."""
-    deadline = time.monotonic() + TIME_LIMIT
+    deadline = time.monotonic() + time_limit
 
     def check_time(frame: Any, event: str, arg: Any) -> Any:
         if time.monotonic() > deadline:
             raise LimitExceeded(
-                f"rendering took more than {TIME_LIMIT:g} seconds (an endless loop?)"
+                f"rendering took more than {time_limit:g} seconds (an endless loop?)"
             )
         # Line events only for template code, where loops spin: library code runs untraced.
         return check_time if not frame.f_code.co_filename.endswith(".py") else None
@@ -266,9 +287,9 @@ def _generate_limited(chunks: Iterator[str]) -> str:
         for chunk in chunks:
             out.append(chunk)
             size += len(chunk)
-            if size > MAX_OUTPUT:
+            if size > max_output:
                 # Thrown into the template so the error points at the line writing the output.
-                chunks.throw(LimitExceeded(f"output is larger than {MAX_OUTPUT:,} characters"))  # type: ignore[attr-defined]
+                chunks.throw(LimitExceeded(f"output is larger than {max_output:,} characters"))  # type: ignore[attr-defined]
         return "".join(out)
     finally:
         sys.settrace(previous)

@@ -13,18 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from tool import insights
+from tool import insights, render
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, scan, secrets
+from tool.digest.privacy import Secret, is_private, phone_digits, scan, secrets
 from tool.errors import ToolError
 from tool.ids import id_key, slugify, unique_id
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Person, display_names, group_key
-from tool.render import KBLoader, render
 
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
@@ -37,6 +35,9 @@ RECENT = 6
 # Topics at the end of an insight are shown as links to their pages instead.
 TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
 TOP_TOPICS = 12
+# A page lists up to every record of the KB: far above the limits of a question or draft.
+PAGE_OUTPUT = 50_000_000  # characters
+PAGE_TIME = 60.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,7 @@ class Site:
 
 def make_env(root: Path) -> SandboxedEnvironment:
     """The theme: the user's `templates/digest/` first, then the packaged defaults."""
-    env = SandboxedEnvironment(
-        loader=KBLoader(root / "templates" / "digest", THEME),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = render.make_env(root / "templates" / "digest", THEME, autoescape=True)
     env.filters["json_script"] = json_script
     return env
 
@@ -133,7 +128,9 @@ class Gatherer:
             include_private=show_all,
             pages=dict(self.urls),
             private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
-            private_phones=tuple(sorted(_phone_digits(kb.people.values()))),
+            private_phones=tuple(
+                sorted({d for p in kb.people.values() if (d := phone_digits(p.phone))})
+            ),
         )
         if not show_all:
             kb = _redacted(kb, self.policy.redact)
@@ -209,6 +206,8 @@ class Gatherer:
         """A referral: a link to a shown person, a name not yet added, or None if private."""
         if ref in self.kb.people:
             return self.person_link(ref)
+        if ref in self.kb.unreadable_people and not self.options.include_private:
+            return None  # the unreadable file may say private: true
         return self.policy.redact(ref)
 
 
@@ -228,7 +227,9 @@ class Pages:
 
     def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
         context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
-        html = render(self.env, template, context, self.root)
+        html = render.render(
+            self.env, template, context, self.root, max_output=PAGE_OUTPUT, time_limit=PAGE_TIME
+        )
         return url, html.encode("utf-8")
 
     def md(self, text: str, url: str) -> Markup:
@@ -515,11 +516,6 @@ def _redacted(kb: KnowledgeBase, redact: Callable[[str], str]) -> KnowledgeBase:
     return replace(kb, people=people, interviews=interviews)
 
 
-def _phone_digits(people: Iterable[Person]) -> set[str]:
-    found = {"".join(c for c in p.phone if c.isdigit()) for p in people if p.phone}
-    return {d for d in found if len(d) >= 7}
-
-
 def _walk(
     root: str,
     children: dict[str, list[str]],
@@ -573,6 +569,8 @@ def check_output(root: Path, output: Path) -> Path:
     for name in PROTECTED:
         if out.is_relative_to(root / name):
             raise ToolError(f"refusing to write the digest inside {name}/: {output}")
+    if out.exists() and not out.is_dir():  # a file, FIFO or socket: the swap would delete it
+        raise ToolError(f"{output} exists and is not a folder; choose another --output")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise ToolError(
             f"{output} is not empty and is not a previous digest (no {MARKER} file); "

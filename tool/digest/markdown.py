@@ -83,13 +83,14 @@ def _redactor(
 
 def safe_href(url: str, policy: Policy) -> str | None:
     """The link target to emit for `url`, or None to drop the link and keep its text."""
+    written = html.unescape(unquote(url))
     # Browsers ignore whitespace and control characters inside a scheme and decode entities.
-    decoded = _INVISIBLE.sub("", html.unescape(unquote(url))).lower()
+    decoded = _INVISIBLE.sub("", written).lower()
     if decoded.startswith("#"):
         return url
     scheme = _SCHEME.match(decoded)
     if scheme is None:
-        return _note_link(decoded, policy)
+        return _note_link(written, policy)  # ids are file names: keep their case
     allowed = {"http", "https"} | ({"mailto"} if policy.include_private else set())
     if scheme.group(1) not in allowed:
         return None
@@ -100,9 +101,9 @@ def safe_href(url: str, policy: Policy) -> str | None:
     return url
 
 
-def _note_link(decoded: str, policy: Policy) -> str | None:
+def _note_link(written: str, policy: Policy) -> str | None:
     """A relative link between notes goes to that record's page; anything else is dropped."""
-    match = _MD_LINK.search(decoded)
+    match = _MD_LINK.search(written.strip())
     if match is None:
         return None
     page = policy.pages.get(match.group(1))
@@ -116,8 +117,9 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
     for tok in tokens:
         if tok.children:
             tok.children = _clean(tok.children, policy)
-            first = tok.children[0]
-            task = _TASK.match(first.content) if first.type == "text" else None
+            # Empty when the only child was a dropped link without text: `[](javascript:x)`.
+            first = tok.children[0] if tok.children else None
+            task = _TASK.match(first.content) if first and first.type == "text" else None
             item = next((t for t in reversed(out[-2:]) if t.type == "list_item_open"), None)
             if task and item is not None:
                 box = "\u2610 " if task.group(1) == " " else "\u2611 "

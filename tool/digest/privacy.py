@@ -18,7 +18,7 @@ _MARKUP = re.compile(r"[*_`\[\]()<>#|!]+|^\s*(?:[-+>]|\d+[.)])\s+", re.MULTILINE
 _WORD = re.compile(r"\w+")
 _RUN = re.compile(r"\d[\d\s().-]{5,}\d")
 _URL_START = {"http", "https", "www", "mailto"}
-PHONE_KEY = 7  # phones have at least this many digits (see secrets())
+PHONE_KEY = 7  # phones have at least this many digits (see phone_digits())
 MIN_FRAGMENT = 24  # shorter fragments of a private note are too likely to occur elsewhere
 GENERAL = (
     (EMAIL, "the email address"),
@@ -50,9 +50,15 @@ class Leak:
 
 
 def is_private(kb: KnowledgeBase, interview: Interview) -> bool:
-    """An interview is private if it says so or if its person is private."""
+    """An interview is private if it says so or if its person is private.
+
+    A person file that cannot be read, or is missing, may say `private: true`: the
+    interview stays out of a shared digest until the file is fixed.
+    """
     person = kb.person_of(interview)
-    return interview.private or bool(person and person.private)
+    if person is None or interview.person in kb.unreadable_people:
+        return True
+    return interview.private or person.private
 
 
 def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
@@ -68,8 +74,7 @@ def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     for person in kb.people.values():
         source = str(person.path)
         found += [Secret("email", v, source) for v in [person.email] if v]
-        # Fewer than 7 digits is not a phone number one could dial, and would match dates.
-        if person.phone and len(_digits(person.phone)) >= PHONE_KEY:
+        if phone_digits(person.phone):
             found.append(Secret("phone", person.phone, source))
         found += [Secret("linkedin", v, source) for v in [person.linkedin] if v]
         if person.private:
@@ -106,6 +111,12 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
+
+
+def phone_digits(phone: str | None) -> str | None:
+    """The digits of a phone number, or None if too few to dial (they would match dates)."""
+    digits = _digits(phone or "")
+    return digits if len(digits) >= PHONE_KEY else None
 
 
 def readable(data: str) -> str:
