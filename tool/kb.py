@@ -319,14 +319,19 @@ def _temp_copy(path: Path, data: bytes) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; notes are not
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_synced(fd, data)
     except BaseException:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def _write_synced(fd: int, data: bytes) -> None:
+    """Write all of `data` to an open descriptor, close it, and make it durable."""
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def create_exclusive(path: Path, text: str) -> None:
@@ -348,10 +353,7 @@ def _create_in_place(path: Path, data: bytes) -> None:
     """Exclusive creation without link(): O_EXCL still never replaces an existing file."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_synced(fd, data)
     except BaseException:
         os.unlink(path)
         raise
