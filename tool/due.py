@@ -102,7 +102,7 @@ def relative(when: date, on: date) -> str:
 
 def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     """Everything that needs doing as of `on`, looking `within` days ahead, most urgent first."""
-    c = _Context(kb, on, on + timedelta(days=within), by_person(kb))
+    c = _Context(kb, on, on + timedelta(days=within), kb.interviews_by_person)
     items: list[Due] = []
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
         for rule in (_thank_you, _no_reply, _follow_up, _upcoming, _referrals, _actions, _insights):
@@ -114,20 +114,6 @@ def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     return sorted(kept, key=lambda d: d.sort_key)
 
 
-def by_person(kb: KnowledgeBase) -> dict[str, list[Interview]]:
-    """Each person id's interviews, oldest first, built once (not one scan per person)."""
-    talks: dict[str, list[Interview]] = {}
-    for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id)):
-        talks.setdefault(iv.person, []).append(iv)
-    return talks
-
-
-def person_name(kb: KnowledgeBase, person_id: str) -> str:
-    """The person's name, or the id itself when there is no such person."""
-    person = kb.people.get(person_id)
-    return person.name if person else person_id
-
-
 @dataclass
 class _Context:
     kb: KnowledgeBase
@@ -137,7 +123,7 @@ class _Context:
     _companies: dict[str, list[Person]] | None = None
 
     def name(self, person_id: str) -> str:
-        return person_name(self.kb, person_id)
+        return self.kb.name_of(person_id)
 
     def at_company(self, company: str) -> list[Person]:
         if self._companies is None:

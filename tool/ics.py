@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tool.body import DEFAULT_HEADINGS
-from tool.due import MEETINGS, by_person, contacted_since, person_name
+from tool.due import MEETINGS, contacted_since
 from tool.kb import KnowledgeBase
 from tool.model import Interview, Problem
 
@@ -38,9 +38,9 @@ class Event:
 def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
     """Scheduled conversations, planned follow-ups and owed thank-yous, sorted by start."""
     out: list[Event] = []
-    talks = by_person(kb)
+    talks = kb.interviews_by_person
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
-        name = person_name(kb, iv.person)
+        name = kb.name_of(iv.person)
         about = _about(kb, iv, include_private)
         # DTSTAMP must not be the time of the export (the file would change on every run);
         # the latest date in the record moves whenever the record's dates do.

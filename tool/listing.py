@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.due import by_person, person_name
 from tool.kb import KnowledgeBase
 from tool.model import STATUSES, Interview, Person
 from tool.search import fold
@@ -139,7 +138,7 @@ def people(
 ) -> list[dict[str, Any]]:
     """One row per person who passes the filters; contact details only when `private`."""
     filters = filters or Filters()
-    talks_of = by_person(kb)
+    talks_of = kb.interviews_by_person
     rows = []
     for person in kb.people.values():
         talks = talks_of.get(person.id, [])
@@ -207,7 +206,7 @@ def _interview_row(
         "id": iv.id,
         "date": iv.date.isoformat(),
         "person": iv.person,
-        "name": person_name(kb, iv.person),
+        "name": kb.name_of(iv.person),
         "status": iv.status,
         "format": iv.format,
         "duration": iv.duration,
