@@ -56,6 +56,9 @@ def index_command(
     without filters, the coverage of the [targets] in tool.toml. With
     --output, links are relative to the written file, which is only
     rewritten when its content changes (never a file you wrote yourself).
+    Insights keep their Markdown, but raw HTML shows as text, an image as
+    its description, and only http, https, mailto and links between notes
+    stay links.
 
     \b
     Example:

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
+
+from tool import links
 
 # The look-behinds make a match start only where a word starts: linear time on long text.
 EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 LINKEDIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*linkedin\.com\S*", re.IGNORECASE)
 PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\s\u200b-\u200f\u2028-\u202e\u2060\ufeff]+")
-_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _TASK = re.compile(r"\[([ xX])\][ \t]+")
-_MD_LINK = re.compile(r"(?:^|/)([^/#?]+)\.md(?:#[\w-]*)?$")
 
 
 @dataclass(frozen=True)
@@ -46,13 +42,6 @@ class Policy:
     @property
     def redact(self) -> Callable[[str], str]:
         return _redactor(self.include_private, self.private_names, self.private_phones)
-
-
-@lru_cache(maxsize=1)
-def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    md.validateLink = lambda url: True  # our own allowlist runs on the tokens instead
-    return md
 
 
 @lru_cache(maxsize=8)
@@ -83,40 +72,28 @@ def _redactor(
 
 def safe_href(url: str, policy: Policy) -> str | None:
     """The link target to emit for `url`, or None to drop the link and keep its text."""
-    written = html.unescape(unquote(url))
-    # Browsers ignore whitespace and control characters inside a scheme and decode entities.
-    decoded = _INVISIBLE.sub("", written).lower()
-    if decoded.startswith("#"):
-        return url
-    scheme = _SCHEME.match(decoded)
-    if scheme is None:
-        return _note_link(written, policy)  # ids are file names: keep their case
-    allowed = {"http", "https"} | ({"mailto"} if policy.include_private else set())
-    if scheme.group(1) not in allowed:
-        return None
-    if not policy.include_private and (
-        scheme.group(1) == "mailto" or EMAIL.search(decoded) or LINKEDIN.search(decoded)
-    ):
+    found = links.target(url, mailto=policy.include_private)
+    if found is None or found.kind == "anchor":
+        return url if found else None
+    if found.kind == "note":
+        page = policy.pages.get(found.note)
+        return policy.root + page if page else None
+    read = links.as_read(url)
+    if not policy.include_private and (EMAIL.search(read) or LINKEDIN.search(read)):
         return None
     return url
 
 
-def _note_link(written: str, policy: Policy) -> str | None:
-    """A relative link between notes goes to that record's page; anything else is dropped."""
-    match = _MD_LINK.search(written.strip())
-    if match is None:
-        return None
-    page = policy.pages.get(match.group(1))
-    return policy.root + page if page else None
-
-
 def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
-    redact = policy.redact
+    """Links and HTML by the one policy (`tool.links`), then private values hidden."""
+    return _redact(links.clean(tokens, lambda url: safe_href(url, policy)), policy.redact)
+
+
+def _redact(tokens: list[Token], redact: Callable[[str], str]) -> list[Token]:
     out: list[Token] = []
-    dropping = False
     for tok in tokens:
         if tok.children:
-            tok.children = _clean(tok.children, policy)
+            tok.children = _redact(tok.children, redact)
             # Empty when the only child was a dropped link without text: `[](javascript:x)`.
             first = tok.children[0] if tok.children else None
             task = _TASK.match(first.content) if first and first.type == "text" else None
@@ -125,22 +102,8 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
                 box = "\u2610 " if task.group(1) == " " else "\u2611 "
                 first.content = box + first.content[task.end() :]
                 item.attrs = {"class": "task"}
-        if tok.type == "link_open":
-            href = safe_href(str(tok.attrGet("href") or ""), policy)
-            if href is None:
-                dropping = True
-                continue
-            tok.attrs = {"href": href}
-            if _SCHEME.match(href.lower()):
-                tok.attrs["rel"] = "nofollow noopener noreferrer"
-        elif tok.type == "link_close" and dropping:
-            dropping = False
-            continue
-        elif tok.type == "image":
-            # No <img>: a note must not make the reader's browser fetch anything.
-            alt = Token("text", "", 0, content=redact(tok.content))
-            out.append(alt)
-            continue
+        if tok.type == "link_open" and links.scheme(str(tok.attrGet("href"))):
+            tok.attrs["rel"] = "nofollow noopener noreferrer"
         elif tok.type in ("text", "code_inline", "code_block", "fence"):
             tok.content = redact(tok.content)
             if tok.type == "fence":
@@ -151,21 +114,21 @@ def _clean(tokens: Iterable[Token], policy: Policy) -> list[Token]:
 
 def render(text: str, policy: Policy) -> Markup:
     """A Markdown body as safe HTML."""
-    md = _md()
+    md = links.parser()
     tokens = _clean(md.parse(_COMMENT.sub("", text)), policy)
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 def render_inline(text: str, policy: Policy) -> Markup:
     """One line of Markdown (an insight, an action item) as safe inline HTML."""
-    md = _md()
+    md = links.parser()
     tokens = _clean(md.parseInline(_COMMENT.sub("", text)), policy)
     return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 def plain(text: str, policy: Policy) -> str:
     """One line of Markdown as plain text, for the search index and page titles."""
-    parsed = _md().parseInline(_COMMENT.sub("", text))
+    parsed = links.parser().parseInline(_COMMENT.sub("", text))
     children = parsed[0].children or [] if parsed else []
     words = [
         t.content if t.type in ("text", "code_inline") else " " if t.type.endswith("break") else ""
