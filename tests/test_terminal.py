@@ -1,0 +1,139 @@
+"""What reaches a terminal: no control sequence from a note, clear encoding errors, ids
+that every system can check out."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import run, write
+
+from tool.cli import cli
+from tool.printable import visible
+
+# Everything a terminal may act on: C0 but tab and newline, DEL, C1, bidi overrides.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+EVE = "Eve␛]52;c;SGVsbG8=␇"  # name: "Eve\e]52;c;SGVsbG8=\a", as shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b]52;c;SGVsbG8=\x07", "␛]52;c;SGVsbG8=␇"),
+        ("\x1b[2J", "␛[2J"),
+        ("a\rb", "a␍b"),
+        ("\x00\x0b\x0c\x7f", "␀␋␌␡"),
+        ("CSI\x9b31m", "CSI\ufffd31m"),
+        ("\x80\x9f", "\ufffd\ufffd"),
+        ("Data \u202eecneics", "Data \ufffdecneics"),
+        ("\u2066x\u2069", "\ufffdx\ufffd"),
+        ("tab\tand\nnewline stay", "tab\tand\nnewline stay"),
+        ("Zoë 李 محمد \u200f", "Zoë 李 محمد \u200f"),
+    ],
+)
+def test_visible_shows_each_control_as_one_character(text, shown):
+    assert visible(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["brief", "eve", "--on", "2026-02-01"], EVE),
+        (["list", "people"], EVE),
+        (["list", "interviews"], EVE),
+        (["due", "--on", "2026-02-01"], "Bob␛]0;title␇"),
+        (["questions", "eve"], "your work as CSI\ufffd31m lead at ␛[2J involve"),
+        (["draft", "thank-you", "eve"], f"Hi {EVE},"),
+        (["index"], "## Data \ufffdecneics"),
+        (["validate"], None),
+        (["validate", "--format", "github"], None),
+        (["export", "ics"], "SUMMARY:Thank Eve␛]52\\;c\\;SGVsbG8=␇ for the conversation"),
+    ],
+)
+def test_no_control_character_from_a_note_reaches_the_terminal(make_kb, monkeypatch, args, shown):
+    root = make_kb("controls")
+    monkeypatch.setattr("tool.cli.common.is_terminal", lambda: True)
+    # color=True: the output is treated like a terminal's, nothing is stripped on the way.
+    result = CliRunner().invoke(cli, [*args, "--root", str(root)], color=True)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # the tool's colours
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert CONTROL.findall(output) == []
+    assert shown is None or shown in output
+
+
+def test_brief_shows_the_controls_in_place(make_kb):
+    root = make_kb("controls")
+    result = run("brief", "eve", "--on", "2026-02-01", "--root", root)
+    assert result.stdout.splitlines()[:2] == [
+        f"{EVE} — CSI\ufffd31m lead at ␛[2J",
+        "Data \ufffdecneics · people/eve.md",
+    ]
+
+
+def test_tool_colours_are_kept_and_data_escapes_are_not(make_kb):
+    root = make_kb("controls")
+    due = CliRunner().invoke(cli, ["due", "--on", "2026-02-01", "--root", str(root)], color=True)
+    assert (
+        "  \x1b[31mthank-you \x1b[0m  Thank Eve␛]52;c;SGVsbG8=␇ for the conversation on "
+        "2026-01-05 (due 2026-01-06, 26 days ago)"
+    ) in due.stdout.splitlines()
+    search = CliRunner().invoke(cli, ["search", "Eve", "--root", str(root)], color=True)
+    assert (
+        '\x1b[35mpeople/eve.md:2: \x1b[0mname: "\x1b[31m\x1b[1mEve\x1b[0m\\e]52;c;SGVsbG8=\\a"'
+        in search.stdout.splitlines()
+    )
+
+
+def test_search_highlights_matches_in_a_line_with_controls(make_kb):
+    root = make_kb("controls")
+    write(
+        root / "people" / "eve.md", "---\nname: Eve\n---\nRaw C1 \u009b2J here, and \u202egood.\n"
+    )
+    result = CliRunner().invoke(cli, ["search", "good", "--root", str(root)], color=True)
+    assert result.stdout.splitlines()[0] == (
+        "\x1b[35mpeople/eve.md:4: \x1b[0mRaw C1 \ufffd2J here, and \ufffd\x1b[31m\x1b[1mgood"
+        "\x1b[0m."
+    )
+
+
+def test_json_escapes_every_control_and_keeps_the_data(make_kb):
+    root = make_kb("controls")
+    result = run("list", "people", "--format", "json", "--root", root)
+    assert CONTROL.findall(result.stdout) == []
+    assert '"role": "CSI\\u009b31m lead"' in result.stdout
+    assert '"career": "Data \\u202eecneics"' in result.stdout
+    row = json.loads(result.stdout)[0]
+    assert (row["name"], row["company"]) == ("Eve\x1b]52;c;SGVsbG8=\x07", "\x1b[2J")
+
+
+def test_csv_keeps_the_data_in_a_pipe_and_shows_controls_on_a_terminal(make_kb, monkeypatch):
+    root = make_kb("controls")
+    piped = run("list", "people", "--format", "csv", "--root", root)
+    assert piped.stdout.splitlines()[1].startswith("eve,Eve\x1b]52;c;SGVsbG8=\x07,\x1b[2J,")
+    monkeypatch.setattr("tool.cli.common.is_terminal", lambda: True)
+    shown = run("list", "people", "--format", "csv", "--root", root)
+    assert shown.stdout.splitlines()[1].startswith(f"eve,{EVE},␛[2J,CSI\ufffd31m lead,")
+
+
+def test_files_written_keep_the_data(make_kb):
+    root = make_kb("controls")
+    result = run("draft", "thank-you", "eve", "--output", "thanks.txt", "--root", root)
+    assert result.exit_code == 0
+    assert "Hi Eve\x1b]52;c;SGVsbG8=\x07," in Path("thanks.txt").read_text(encoding="utf-8")
+
+
+def test_error_messages_show_controls_in_values_and_arguments(make_kb):
+    root = make_kb("controls")
+    extra = run("list", "people", "x\x1b]0;owned\x07", "--root", root)
+    assert extra.exit_code == 2
+    assert "x␛]0;owned␇" in extra.stderr and CONTROL.findall(extra.stderr) == []
+    no_introducer = run("draft", "intro-request", "eve", "--root", root)
+    assert no_introducer.exit_code == 1
+    assert no_introducer.stderr.endswith(
+        f"Error: who could introduce you to {EVE}? Pass --via PERSON "
+        "(or set introduced_by in people/eve.md)\n"
+    )
+    assert CONTROL.findall(no_introducer.stderr) == []
