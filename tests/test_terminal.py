@@ -4,7 +4,10 @@ that every system can check out."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from conftest import run, write
 
 from tool.cli import cli
 from tool.printable import visible
+
+REPO = Path(__file__).resolve().parent.parent
 
 # Everything a terminal may act on: C0 but tab and newline, DEL, C1, bidi overrides.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -171,3 +176,21 @@ def test_error_messages_show_controls_in_values_and_arguments(make_kb):
         "(or set introduced_by in people/eve.md)\n"
     )
     assert CONTROL.findall(no_introducer.stderr) == []
+
+
+def test_a_terminal_that_cannot_encode_a_name_is_a_clear_error(tmp_path):
+    root = tmp_path / "kb"
+    write(root / "people" / "zhang-wei.md", "---\nname: 张伟\n---\n")
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1", "PYTHONPATH": str(REPO), "COLUMNS": "80"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tool", "list", "people", "--root", str(root)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert proc.stderr.decode("latin-1") == (
+        "Error: standard output uses the latin-1 encoding, which has no U+5F20 "
+        "(CJK UNIFIED IDEOGRAPH-5F20); set PYTHONIOENCODING=utf-8 or use a UTF-8 locale\n"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -160,7 +161,17 @@ def echo_data(text: str, as_bytes: bool = False) -> None:
 
 
 def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None) -> None:
-    click.echo(message, err=err, nl=nl, color=color)
+    """click.echo, with a terminal that cannot encode a character being the user's to fix."""
+    try:
+        click.echo(message, err=err, nl=nl, color=color)
+    except UnicodeEncodeError as exc:
+        # The message must survive the same encoding: it names the character, not shows it.
+        char = exc.object[exc.start]
+        raise ToolError(
+            f"{'standard error' if err else 'standard output'} uses the {exc.encoding} "
+            f"encoding, which has no U+{ord(char):04X} ({unicodedata.name(char, 'character')}); "
+            "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale"
+        ) from None
 
 
 # What the KB reads as records, templates or settings: generated output must never land there.
