@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from conftest import run, write
 
 from tool.cli import cli
+from tool.ids import is_reserved, portability_problem, slugify, unique_id
 from tool.printable import visible
 
 REPO = Path(__file__).resolve().parent.parent
-
 # Everything a terminal may act on: C0 but tab and newline, DEL, C1, bidi overrides.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 EVE = "Eve␛]52;c;SGVsbG8=␇"  # name: "Eve\e]52;c;SGVsbG8=\a", as shown
@@ -194,3 +194,87 @@ def test_a_terminal_that_cannot_encode_a_name_is_a_clear_error(tmp_path):
         "Error: standard output uses the latin-1 encoding, which has no U+5F20 "
         "(CJK UNIFIED IDEOGRAPH-5F20); set PYTHONIOENCODING=utf-8 or use a UTF-8 locale\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "taken", "expected"),
+    [
+        ("Con", [], "con-2"),
+        ("CON", ["con-2"], "con-3"),
+        ("Aux", [], "aux-2"),
+        ("nul", [], "nul-2"),
+        ("Prn", [], "prn-2"),
+        ("COM1", [], "com1-2"),
+        ("lpt9", [], "lpt9-2"),
+        ("Com¹", [], "com1-2"),
+        ("con.txt", [], "con-txt"),
+        ("Con Kelly", [], "con-kelly"),
+        ("Connie", [], "connie"),
+        ("lpt10", [], "lpt10"),
+        ("Jane Doe", ["jane-doe"], "jane-doe-2"),
+    ],
+)
+def test_new_ids_avoid_names_windows_reserves(name, taken, expected):
+    assert unique_id(slugify(name), taken) == expected
+
+
+@pytest.mark.parametrize(
+    ("file_name", "reserved"),
+    [
+        ("con.md", True),
+        ("CON.md", True),
+        ("nul.tar.gz", True),
+        ("aux", True),
+        ("com0.md", True),
+        ("COM9.md", True),
+        ("com¹.md", True),
+        ("lpt³.md", True),
+        ("con-2.md", False),
+        ("icon.md", False),
+        ("console.md", False),
+        ("lpt10.md", False),
+        ("com.md", False),
+    ],
+)
+def test_reserved_names_with_any_extension(file_name, reserved):
+    assert is_reserved(file_name) is reserved
+
+
+@pytest.mark.parametrize(
+    ("file_name", "problem"),
+    [
+        ("jane-doe.md", None),
+        ("李小龙.md", None),
+        (
+            "con.md",
+            "Windows reserves the name 'con', so this file cannot be checked out there; "
+            "rename it (e.g. con-2.md) and the references to it",
+        ),
+        ("a:b.md", "the file name contains ':', which Windows does not allow; rename it"),
+        ('say"hi".md', "the file name contains '\"', which Windows does not allow; rename it"),
+        ("what?.md", "the file name contains '?', which Windows does not allow; rename it"),
+        ("x\x1b.md", "the file name contains '\\x1b', which Windows does not allow; rename it"),
+        ("notes.", "the file name ends with a dot or a space, which Windows drops; rename it"),
+    ],
+)
+def test_portability_problem(file_name, problem):
+    assert portability_problem(file_name) == problem
+
+
+def test_new_person_named_con_gets_a_name_windows_allows(kb_root):
+    result = run("new", "person", "Con", "--root", kb_root)
+    assert result.stdout == f"{kb_root / 'people' / 'con-2.md'}\n"
+    assert run("validate", "--root", kb_root).stdout == "No problems in 7 files\n"
+
+
+def test_validate_warns_about_a_file_windows_cannot_check_out(kb_root):
+    write(kb_root / "people" / "con.md", "---\nname: Con\n---\n")
+    write(kb_root / "people" / "a:b.md", "---\nname: A B\n---\n")
+    result = run("validate", "--root", kb_root)
+    assert [line for line in result.stdout.splitlines() if "Windows" in line] == [
+        "people/a:b.md:1:1: warning: the file name contains ':', which Windows does not allow; "
+        "rename it [file-name]",
+        "people/con.md:1:1: warning: Windows reserves the name 'con', so this file cannot be "
+        "checked out there; rename it (e.g. con-2.md) and the references to it [file-name]",
+    ]
+    assert result.exit_code == 0
