@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from tool.body import extract
 from tool.document import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.model import Interview, Person
+from tool.printable import controls, is_bidi
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -61,6 +62,7 @@ class _Reader:
         self.lines: dict[str, int] = {}
         for key, node in meta.items:
             self.lines.setdefault(key.text, key.line)
+            self.issues += _control_issues(key, node)
             kind = schema.get(key.text)
             if kind is None:
                 self.extra[key.text] = to_python(node)
@@ -151,6 +153,38 @@ _READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, Scalar) and node.plain and node.text in _NULLS
+
+
+def _control_issues(key: Scalar, node: Node) -> list[Issue]:
+    """A problem for each key or value holding a control character, as YAML escapes allow."""
+    out = []
+    for item in (key, *_scalars(node)):
+        found = controls(item.text)
+        if not found:
+            continue
+        what = f"key {key.text!r}" if item is key else repr(key.text)
+        codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+        if all(is_bidi(c) for c in found):
+            message = f"{what} contains a bidirectional control ({codes}) that can disguise text"
+            out.append(Issue(item.line, item.col, message, "control-char", "warning"))
+        else:
+            kind = "a control character" if len(found) == 1 else "control characters"
+            message = f"{what} contains {kind} ({codes})"
+            out.append(Issue(item.line, item.col, message, "control-char"))
+    return out
+
+
+def _scalars(node: Node) -> Iterator[Scalar]:
+    """Every scalar in a node, keys of nested mappings included (nesting is bounded)."""
+    if isinstance(node, Scalar):
+        yield node
+    elif isinstance(node, Seq):
+        for item in node.items:
+            yield from _scalars(item)
+    else:
+        for key, value in node.items:
+            yield key
+            yield from _scalars(value)
 
 
 def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:

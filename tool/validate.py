@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from tool.ids import id_key, id_problem, slugify
+from tool.ids import id_key, id_problem, portability_problem, slugify
 from tool.kb import KnowledgeBase
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES, Interview, Person, Problem
 
@@ -25,6 +25,7 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     """Every problem in the KB: reading problems plus cross-file rules, sorted."""
     problems = list(kb.problems)
     problems += _duplicate_ids(kb.people_paths)
+    problems += _unportable_names(kb.files)
     for person in kb.people.values():
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
@@ -201,4 +202,14 @@ def _duplicate_ids(paths: list[PurePosixPath]) -> list[Problem]:
             )
         else:
             seen[key] = path
+    return out
+
+
+def _unportable_names(files: list[str]) -> list[Problem]:
+    """A warning for each file that works here but cannot be checked out on Windows."""
+    out = []
+    for rel in files:
+        why = portability_problem(PurePosixPath(rel).name)
+        if why:
+            out.append(Problem(rel, 1, 1, "warning", why, "file-name"))
     return out

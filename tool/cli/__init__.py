@@ -10,6 +10,7 @@ import click
 
 from tool import __version__
 from tool.errors import ToolError
+from tool.printable import visible
 
 
 class InternalError(click.ClickException):
@@ -17,7 +18,11 @@ class InternalError(click.ClickException):
 
 
 class ToolGroup(click.Group):
-    """Lists commands in the order they are added; turns errors into one clean line."""
+    """Lists commands in the order they are added; turns errors into one clean line.
+
+    Error messages quote file names, values and arguments: their control characters are
+    made visible here, as `tool.cli.common.echo` does for everything else printed.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
@@ -26,20 +31,26 @@ class ToolGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToolError as exc:
-            raise click.ClickException(str(exc)) from None
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise click.ClickException(visible(str(exc))) from None
+        except click.ClickException as exc:
+            exc.message = visible(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
             raise click.exceptions.Exit(1) from None
         except OSError as exc:  # the disk said no: permissions, full disk, missing folder
             where = f": {exc.filename}" if exc.filename else ""
-            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
+            raise click.ClickException(visible(f"{exc.strerror or exc}{where}")) from None
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
                 traceback.print_exc()
             raise InternalError(
-                f"internal error ({type(exc).__name__}: {exc}). This is a bug in tool; please "
-                "report it with the command you ran (--debug or TOOL_DEBUG=1 shows the traceback)."
+                visible(
+                    f"internal error ({type(exc).__name__}: {exc}). This is a bug in tool; please "
+                    "report it with the command you ran "
+                    "(--debug or TOOL_DEBUG=1 shows the traceback)."
+                )
             ) from None
 
 

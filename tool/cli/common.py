@@ -1,10 +1,12 @@
-"""Shared CLI plumbing: the root option, output formats, and the one place problems are printed."""
+"""Shared CLI plumbing: the root option, output formats, and the one place output is printed."""
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +16,7 @@ import click
 from tool import kb as kbmod
 from tool.errors import ToolError
 from tool.model import Problem, parse_date
+from tool.printable import json_escaped, visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,24 +85,24 @@ def report_skipped(kb: kbmod.KnowledgeBase) -> None:
         return
     # A few lines, not a flood before the command's own output: validate has the rest.
     for problem in errors[:3]:
-        click.echo(problem.format(), err=True)
+        echo(problem.format(), err=True)
     files = len({p.path for p in errors})
     count = f"{len(errors)} error{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}"
-    click.echo(f"warning: {count} of the knowledge base; `tool validate` lists them all", err=True)
+    echo(f"warning: {count} of the knowledge base; `tool validate` lists them all", err=True)
 
 
 def print_problems(problems: Iterable[Problem], fmt: str) -> None:
     problems = list(problems)
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        dump_json([p.as_dict() for p in problems])
         return
     for p in problems:
         if fmt == "github":
             kind = "error" if p.severity == "error" else "warning"
             message = _gh_escape(f"{p.message} [{p.rule}]")
-            click.echo(f"::{kind} file={_gh_prop(p.path)},line={p.line},col={p.col}::{message}")
+            echo(f"::{kind} file={_gh_prop(p.path)},line={p.line},col={p.col}::{message}")
         else:
-            click.echo(p.format())
+            echo(p.format())
 
 
 def _gh_escape(text: str) -> str:
@@ -111,12 +114,64 @@ def _gh_prop(text: str) -> str:
 
 
 def dump_json(data: Any) -> None:
-    """Print JSON for scripts: stable key order, UTF-8 as is."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    """Print JSON for scripts: stable key order, UTF-8 as is, control characters escaped."""
+    echo(json_escaped(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
 
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Text in the tool's own colours; only `echo` turns it into escape sequences."""
+
+    text: str
+    styles: tuple[tuple[str, Any], ...]
+
+
+def style(text: str, **styles: Any) -> Styled:
+    """`text` to print in colour (click.style's options: fg, bold, dim...)."""
+    return Styled(text, tuple(styles.items()))
+
+
+def echo(*parts: str | Styled, err: bool = False, nl: bool = True) -> None:
+    """Print to the terminal: every command's output and messages go through here.
+
+    Notes are untrusted, so control characters in the text are made visible (see
+    tool.printable) before the tool's own colours are added around it.
+    """
+    text = "".join(
+        click.style(visible(p.text), **dict(p.styles)) if isinstance(p, Styled) else visible(p)
+        for p in parts
+    )
+    _write(text, err, nl)
+
+
+def echo_data(text: str, as_bytes: bool = False) -> None:
+    """Print a data format (CSV, iCalendar): as is into a pipe or file, shown safely on a terminal.
+
+    `as_bytes` writes UTF-8 whatever the locale, and line ends exactly as given.
+    """
+    if is_terminal():
+        echo(text.replace("\r\n", "\n"), nl=False)
+    else:
+        # color=True: click would otherwise strip what looks like colour from the data.
+        _write(text.encode("utf-8") if as_bytes else text, False, False, color=True)
+
+
+def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None) -> None:
+    """click.echo, with a terminal that cannot encode a character being the user's to fix."""
+    try:
+        click.echo(message, err=err, nl=nl, color=color)
+    except UnicodeEncodeError as exc:
+        # The message must survive the same encoding: it names the character, not shows it.
+        char = exc.object[exc.start]
+        raise ToolError(
+            f"{'standard error' if err else 'standard output'} uses the {exc.encoding} "
+            f"encoding, which has no U+{ord(char):04X} ({unicodedata.name(char, 'character')}); "
+            "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale"
+        ) from None
 
 
 # What the KB reads as records, templates or settings: generated output must never land there.

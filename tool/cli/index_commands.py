@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tool import index as indexmod
-from tool.cli.common import DATE, format_option, generated_output, load_kb, root_option
+from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
 from tool.insights import KINDS
 from tool.kb import write_atomic
 from tool.model import STATUSES
@@ -86,10 +86,10 @@ def index_command(
     to_root = Path(os.path.relpath(kb.root, target.parent)).as_posix() if target else "."
     text = indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
     if target is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     changed = write_atomic(target, text)
-    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+    echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
 
 
 COMMANDS = [index_command]

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tool import scaffold
-from tool.cli.common import DATE, format_option, load_kb, print_problems, root_option
+from tool.cli.common import DATE, echo, format_option, load_kb, print_problems, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 from tool.questions import suggest_questions
 from tool.validate import select, validate, within
@@ -45,7 +45,7 @@ def new() -> None:
 
 
 def _maybe_edit(path: Path, edit: bool) -> None:
-    click.echo(str(path))
+    echo(str(path))
     if edit:
         click.edit(filename=str(path))
 
@@ -135,7 +135,7 @@ def new_interview(
         found.questions,
     )
     if found.used_up:
-        click.echo(
+        echo(
             f"note: every question of the {found.set.name} set was already asked of "
             f"{record.name}; the Questions section is left for you to fill "
             f"(`tool questions {record.id} --all` lists them)",
@@ -173,7 +173,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
     if fmt == "text":
         where = f"in {files} file{'s' * (files != 1)}"
         summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        click.echo(f"{summary} {where}" if problems else f"No problems {where}")
+        echo(f"{summary} {where}" if problems else f"No problems {where}")
     if errors or (strict and warnings):
         raise click.exceptions.Exit(1)
 

@@ -14,12 +14,16 @@ from tool import ics, listing
 from tool import search as searchmod
 from tool.cli.common import (
     DATE,
+    Styled,
     dump_json,
+    echo,
+    echo_data,
     format_option,
     generated_output,
     is_terminal,
     load_kb,
     root_option,
+    style,
 )
 from tool.kb import write_atomic
 from tool.model import PURPOSES, STATUSES
@@ -94,7 +98,7 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
     counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
     day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
-    click.echo(click.style(f"As of {day}: ", bold=True) + (summary or "nothing due"))
+    echo(style(f"As of {day}: ", bold=True), summary or "nothing due")
     width = max(len(label) for label in KIND_LABELS.values())
     indent = " " * (width + 4)
     # On a terminal, long reasons wrap under themselves instead of under the labels.
@@ -104,16 +108,16 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
         if not group:
             continue
         title, colour = HEADINGS[level]
-        click.echo()
-        click.echo(click.style(f"{title} ({len(group)})", fg=colour, bold=True))
+        echo()
+        echo(style(f"{title} ({len(group)})", fg=colour, bold=True))
         for d in group:
             label = KIND_LABELS[d.kind].ljust(width)
             reason = d.reason
             if columns > len(indent) + 30:
                 lines = textwrap.wrap(reason, columns - len(indent), break_on_hyphens=False)
                 reason = f"\n{indent}".join(lines)
-            click.echo(f"  {click.style(label, fg=colour)}  {reason}")
-            click.echo(indent + click.style(f"{d.path}:{d.line}", dim=True))
+            echo("  ", style(label, fg=colour), "  ", reason)
+            echo(indent, style(f"{d.path}:{d.line}", dim=True))
 
 
 @click.command("list")
@@ -186,20 +190,20 @@ def list_command(
         fields = listing.PEOPLE_FIELDS if what == "people" else listing.INTERVIEW_FIELDS
         if what == "people" and include_private:
             fields += tuple(key for key, _, _ in listing.PRIVATE_COLUMNS)
-        click.echo(listing.csv_text(rows, list(fields)), nl=False)
+        echo_data(listing.csv_text(rows, list(fields)))
     elif rows:
         width = shutil.get_terminal_size().columns
         text, hidden = listing.table(rows, columns, width)
-        click.echo(text)
+        echo(text)
         if hidden:
             n = len(hidden)
-            click.echo(
+            echo(
                 f"({n} column{'s' * (n != 1)} hidden to fit {width} columns: {', '.join(hidden)}; "
                 "widen the terminal or use --format csv)",
                 err=True,
             )
     else:
-        click.echo(f"No {what} match.", err=True)
+        echo(f"No {what} match.", err=True)
 
 
 @click.command("search")
@@ -236,7 +240,7 @@ def search_command(
         dump_json([h.as_dict() for h in hits])
         return
     if not hits:
-        click.echo("No matches.", err=True)
+        echo("No matches.", err=True)
         return
     # On a terminal, long lines (a paragraph of notes) are cut to fit around the match.
     width = shutil.get_terminal_size().columns if is_terminal() else None
@@ -246,24 +250,24 @@ def search_command(
         if room is not None and room < 30:
             # Too narrow to share a line with the path: the text goes below it, indented.
             where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
-        click.echo(click.style(where, fg="magenta") + _snippet(hit, room))
+        echo(style(where, fg="magenta"), *_snippet(hit, room))
     files = len({h.path for h in hits})
-    click.echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
+    echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
 
 
-def _snippet(hit: searchmod.Hit, width: int | None) -> str:
+def _snippet(hit: searchmod.Hit, width: int | None) -> list[str | Styled]:
     """The matching line, cut to `width` around its first match, the matches highlighted."""
     text = hit.text
     start, end = (0, len(text)) if width is None else _window(text, hit.spans[0], width)
-    out = ["…" if start else ""]
+    out: list[str | Styled] = ["…" if start else ""]
     pos = start
     for s, e in hit.spans:
         s, e = max(s, start), min(e, end)
         if s < e:
-            out += [text[pos:s], click.style(text[s:e], fg="red", bold=True)]
+            out += [text[pos:s], style(text[s:e], fg="red", bold=True)]
             pos = e
     out += [text[pos:end], "…" if end < len(text) else ""]
-    return "".join(out)
+    return out
 
 
 def _window(text: str, match: tuple[int, int], width: int) -> tuple[int, int]:
@@ -327,14 +331,14 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     kb = load_kb(root)
     # A bad time makes its conversation all-day: say so, but still write the calendar.
     for problem in ics.time_problems(kb):
-        click.echo(problem.format(), err=True)
+        echo(problem.format(), err=True)
     text = ics.calendar(ics.events(kb, include_private), kb.config.digest_title)
     if output is None:
-        click.echo(text.encode("utf-8"), nl=False)
+        echo_data(text, as_bytes=True)
         return
     target = generated_output(kb.root, output, "a calendar", "tool export ics", ics.is_generated)
     changed = write_atomic(target, text)
-    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+    echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
 
 
 COMMANDS = [due_command, list_command, search_command, export]

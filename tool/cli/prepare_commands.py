@@ -12,7 +12,7 @@ import click
 from tool import brief as brief_mod
 from tool import drafts
 from tool import questions as questions_mod
-from tool.cli.common import DATE, dump_json, format_option, load_kb, root_option
+from tool.cli.common import DATE, dump_json, echo, format_option, load_kb, root_option
 from tool.context import my_name
 from tool.model import PURPOSES
 from tool.scaffold import resolve_person
@@ -79,9 +79,9 @@ def questions_command(
         )
         return
     for number, question in enumerate(found.questions, start=1):
-        click.echo(f"{number}. {question}")
+        echo(f"{number}. {question}")
     for note in questions_mod.notes(found):
-        click.echo(note, err=True)
+        echo(note, err=True)
 
 
 @click.command("draft")
@@ -120,12 +120,12 @@ def draft_command(
     kb = load_kb(root)
     text = drafts.draft(kb, kind, target, on or date.today(), via)
     if my_name(kb.config) is None:
-        click.echo("Set [me] name in tool.toml to sign drafts", err=True)
+        echo("Set [me] name in tool.toml to sign drafts", err=True)
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     drafts.write_draft(kb.root, output, text)
-    click.echo(f"Wrote {output}")
+    echo(f"Wrote {output}")
 
 
 @click.command("brief")
@@ -151,7 +151,7 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
         dump_json(brief_mod.to_json(found))
     else:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 80
-        click.echo(brief_mod.to_text(found, max(width, 40)), nl=False)
+        echo(brief_mod.to_text(found, max(width, 40)), nl=False)
 
 
 COMMANDS = [questions_command, draft_command, brief_command]
