@@ -224,3 +224,135 @@ def test_never_overwrites_a_file_it_did_not_write(make_kb, monkeypatch, output: 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {output}: {message}\n"
     assert sorted((p, p.read_bytes()) for p in root.rglob("*") if p.is_file()) == before
+
+
+# --- Calendar identity: a `uid` survives a new date and a new file name ---------------------
+
+UIDS = {
+    "2026-11-20-ben-ode": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a01",
+    "2026-10-01-cleo-ruiz": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a02",
+    "2026-11-25-eva-lind": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a03",
+}
+
+
+def give_uid(path: Path, uid: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", f"\nuid: {uid}\n---\n", 1), encoding="utf-8")
+
+
+def reschedule(root: Path, ident: str, when: str) -> str:
+    """Move an interview to another date and rename its file, as `tool validate` advises."""
+    old = root / "interviews" / f"{ident}.md"
+    text = old.read_text(encoding="utf-8")
+    new_id = when + ident[10:]
+    new = root / "interviews" / f"{new_id}.md"
+    old.rename(new)
+    write(new, text.replace(f"date: {ident[:10]}", f"date: {when}"))
+    return new_id
+
+
+def uids(root: Path) -> list[str]:
+    events = icalendar.Calendar.from_ical(export(root)).walk("VEVENT")
+    return sorted(str(e["UID"]) for e in events)
+
+
+def test_every_kind_of_event_takes_its_uid_from_the_interview_uid(make_kb):
+    root = make_kb("due")
+    for ident, uid in UIDS.items():
+        give_uid(root / "interviews" / f"{ident}.md", uid)
+    assert uids(root) == [
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a01-thank-you@tool.invalid",
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a02-follow-up@tool.invalid",
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a03@tool.invalid",
+    ]
+
+
+def test_a_rescheduled_and_renamed_interview_keeps_its_uids(make_kb):
+    root = make_kb("due")
+    for ident, uid in UIDS.items():
+        give_uid(root / "interviews" / f"{ident}.md", uid)
+    before = uids(root)
+    for ident, when in [
+        ("2026-11-20-ben-ode", "2026-11-21"),
+        ("2026-10-01-cleo-ruiz", "2026-10-02"),
+        ("2026-11-25-eva-lind", "2026-11-27"),
+    ]:
+        reschedule(root, ident, when)
+    result = run("validate", "--root", root)
+    assert (result.exit_code, result.stdout) == (0, "No problems in 10 files\n")
+    calendar = icalendar.Calendar.from_ical(export(root))
+    eva = next(e for e in calendar.walk("VEVENT") if "Eva" in str(e["SUMMARY"]))
+    assert eva.decoded("DTSTART") == datetime(2026, 11, 27, 16, 30)  # the new date is used
+    assert uids(root) == before
+
+
+def test_without_a_uid_the_file_name_gives_the_uids(make_kb):
+    # Knowledge bases from before `uid` keep the UIDs their calendars already hold.
+    root = make_kb("due")
+    assert uids(root) == [
+        "2026-10-01-cleo-ruiz-follow-up@tool.invalid",
+        "2026-11-20-ben-ode-thank-you@tool.invalid",
+        "2026-11-25-eva-lind@tool.invalid",
+    ]
+    # ...and a uid equal to the file name keeps them through a later rename.
+    give_uid(root / "interviews" / "2026-11-25-eva-lind.md", "2026-11-25-eva-lind")
+    reschedule(root, "2026-11-25-eva-lind", "2026-11-30")
+    assert "2026-11-25-eva-lind@tool.invalid" in uids(root)
+
+
+EVA = "interviews/2026-11-25-eva-lind.md"
+BEN = "interviews/2026-11-20-ben-ode.md"
+SHAPE = (
+    "'uid' must be up to 200 letters, digits, '-', '.' and '_', starting with a letter or "
+    "digit, not {!r} (its calendar events use the file name until then) [uid]"
+)
+
+
+@pytest.mark.parametrize(
+    ("eva_uid", "ben_uid", "problems", "eva_event"),
+    [
+        ("abc-1", "abc-2", [], "abc-1@tool.invalid"),
+        ("Ünïcödé_2026.x", None, [], "Ünïcödé_2026.x@tool.invalid"),
+        ('"a b"', None, [f"{EVA}:9:1: error: " + SHAPE.format("a b")], "2026-11-25-eva-lind@"),
+        ('"x,y;z"', None, [f"{EVA}:9:1: error: " + SHAPE.format("x,y;z")], "2026-11-25-eva-lind@"),
+        ('"-x"', None, [f"{EVA}:9:1: error: " + SHAPE.format("-x")], "2026-11-25-eva-lind@"),
+        ('""', None, [f"{EVA}:9:1: error: " + SHAPE.format("")], "2026-11-25-eva-lind@"),
+        ("x" * 201, None, [f"{EVA}:9:1: error: " + SHAPE.format("x" * 201)], "2026-11-25-eva"),
+        (
+            "same",
+            "same",
+            [
+                f"{BEN}:7:1: error: uid 'same' is also used by {EVA}: a calendar would merge "
+                "their events; give the copy a new uid, such as its file name [duplicate-uid]",
+                f"{EVA}:9:1: error: uid 'same' is also used by {BEN}: a calendar would merge "
+                "their events; give the copy a new uid, such as its file name [duplicate-uid]",
+            ],
+            "same@tool.invalid",
+        ),
+        (
+            "2026-11-20-ben-ode",
+            None,
+            [
+                f"{EVA}:9:1: error: uid '2026-11-20-ben-ode' is also used by {BEN} (its file "
+                "name): a calendar would merge their events; give the copy a new uid, such as "
+                "its file name [duplicate-uid]"
+            ],
+            "2026-11-20-ben-ode@tool.invalid",
+        ),
+    ],
+)
+def test_a_malformed_or_shared_uid_is_a_problem(
+    make_kb, eva_uid: str, ben_uid: str | None, problems: list[str], eva_event: str
+):
+    root = make_kb("due")
+    give_uid(root / EVA, eva_uid)
+    if ben_uid:
+        give_uid(root / BEN, ben_uid)
+    result = run("validate", "--root", root)
+    lines = [line for line in result.stdout.splitlines() if "uid" in line]
+    assert (result.exit_code, lines) == (1 if problems else 0, problems)
+    exported = run("export", "ics", "--root", root)
+    assert (exported.exit_code, exported.stderr) == (0, "".join(f"{p}\n" for p in problems))
+    events = icalendar.Calendar.from_ical(exported.stdout_bytes).walk("VEVENT")
+    eva = next(e for e in events if "Eva" in str(e["SUMMARY"]))
+    assert str(eva["UID"]).startswith(eva_event)

@@ -20,6 +20,8 @@ DEFAULT_MINUTES = 30
 UID_DOMAIN = "tool.invalid"
 CONTACTS = ("email", "phone", "linkedin")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# Safe in a UID line without escaping, and room left for the kind and the domain.
+_UID = re.compile(r"[^\W_][\w.-]{0,199}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
     out: list[Event] = []
     talks = kb.interviews_by_person
     for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
+        key = calendar_key(iv)
         name = kb.name_of(iv.person)
         about = _about(kb, iv, include_private)
         # DTSTAMP must not be the time of the export (the file would change on every run);
@@ -53,7 +56,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                 details.append(_questions(kb, iv))
             out.append(
                 Event(
-                    f"{iv.id}@{UID_DOMAIN}",
+                    f"{key}@{UID_DOMAIN}",
                     stamp,
                     start,
                     minutes,
@@ -65,7 +68,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
         if iv.status == "done" and iv.thanked is None:
             out.append(
                 Event(
-                    f"{iv.id}-thank-you@{UID_DOMAIN}",
+                    f"{key}-thank-you@{UID_DOMAIN}",
                     stamp,
                     iv.date + timedelta(days=kb.config.thank_you_within),
                     None,
@@ -77,7 +80,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
         if iv.follow_up is not None and not contacted_since(talks[iv.person], iv.follow_up):
             out.append(
                 Event(
-                    f"{iv.id}-follow-up@{UID_DOMAIN}",
+                    f"{key}-follow-up@{UID_DOMAIN}",
                     stamp,
                     iv.follow_up,
                     None,
@@ -87,6 +90,11 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                 )
             )
     return sorted(out, key=lambda e: (e.start.isoformat(), e.uid))
+
+
+def calendar_key(iv: Interview) -> str:
+    """What an interview's event UIDs are made of: its `uid` when well formed, else its id."""
+    return iv.uid if iv.uid is not None and _UID.fullmatch(iv.uid) else iv.id
 
 
 def _start(iv: Interview) -> tuple[date | datetime, int | None]:
@@ -115,6 +123,42 @@ def time_problems(kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return problems
+
+
+def uid_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Malformed uids, and interviews whose calendar events would share a UID."""
+    problems = []
+    owners: dict[str, list[Interview]] = {}
+    for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
+        owners.setdefault(calendar_key(iv), []).append(iv)
+        if iv.uid is not None and not _UID.fullmatch(iv.uid):
+            message = (
+                "'uid' must be up to 200 letters, digits, '-', '.' and '_', starting with a "
+                f"letter or digit, not {iv.uid!r} (its calendar events use the file name "
+                "until then)"
+            )
+            problems.append(Problem(str(iv.path), iv.line_of("uid"), 1, "error", message, "uid"))
+    for key, group in owners.items():
+        for iv in group:
+            others = [o for o in group if o is not iv]
+            if not others or iv.uid != key:
+                continue  # an interview known by its file name cannot be told to change it
+            where = ", ".join(
+                str(o.path) if o.uid == key else f"{o.path} (its file name)" for o in others
+            )
+            message = (
+                f"uid {key!r} is also used by {where}: a calendar would merge their events; "
+                "give the copy a new uid, such as its file name"
+            )
+            problems.append(
+                Problem(str(iv.path), iv.line_of("uid"), 1, "error", message, "duplicate-uid")
+            )
+    return problems
+
+
+def problems(kb: KnowledgeBase) -> list[Problem]:
+    """What makes the calendar differ from the notes: bad times, bad or shared uids."""
+    return sorted(time_problems(kb) + uid_problems(kb), key=lambda p: (p.path, p.line))
 
 
 def _questions(kb: KnowledgeBase, iv: Interview) -> str:
