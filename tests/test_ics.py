@@ -356,3 +356,25 @@ def test_a_malformed_or_shared_uid_is_a_problem(
     events = icalendar.Calendar.from_ical(exported.stdout_bytes).walk("VEVENT")
     eva = next(e for e in events if "Eva" in str(e["SUMMARY"]))
     assert str(eva["UID"]).startswith(eva_event)
+
+
+def test_dates_at_the_ends_of_the_calendar(make_kb):
+    root = make_kb("due")
+    write(
+        root / "interviews" / "0999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 0999-12-31\nstatus: done\n---\n",
+    )
+    write(
+        root / "interviews" / "9999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 9999-12-31\nstatus: scheduled\n---\n",
+    )
+    text = export(root).decode()
+    assert (
+        "UID:0999-12-31-dan-wu-thank-you@tool.invalid\r\nDTSTAMP:09991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:10000101\r\nDTEND;VALUE=DATE:10000102\r\n"
+    ) in text
+    # The last day there is has no day after it: without DTEND an all-day event lasts a day.
+    assert (
+        "UID:9999-12-31-dan-wu@tool.invalid\r\nDTSTAMP:99991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:99991231\r\nSUMMARY:"
+    ) in text

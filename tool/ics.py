@@ -70,7 +70,7 @@ def events(kb: KnowledgeBase, include_private: bool = False) -> list[Event]:
                 Event(
                     f"{key}-thank-you@{UID_DOMAIN}",
                     stamp,
-                    iv.date + timedelta(days=kb.config.thank_you_within),
+                    _later(iv.date, kb.config.thank_you_within),
                     None,
                     f"Thank {name} for the conversation on {iv.date}",
                     about,
@@ -197,14 +197,15 @@ def calendar(items: list[Event], name: str) -> str:
         f"X-WR-CALNAME:{escape(name)}",
     ]
     for e in items:
-        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{e.stamp:%Y%m%d}T000000Z"]
+        lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{_day(e.stamp)}T000000Z"]
         if isinstance(e.start, datetime):
             # Floating local time: the notes say "10:00", not in which time zone.
-            lines.append(f"DTSTART:{e.start:%Y%m%dT%H%M%S}")
+            lines.append(f"DTSTART:{_moment(e.start)}")
             lines.append(f"DURATION:PT{e.minutes or DEFAULT_MINUTES}M")
         else:
-            lines.append(f"DTSTART;VALUE=DATE:{e.start:%Y%m%d}")
-            lines.append(f"DTEND;VALUE=DATE:{e.start + timedelta(days=1):%Y%m%d}")
+            lines.append(f"DTSTART;VALUE=DATE:{_day(e.start)}")
+            if e.start < date.max:  # without DTEND an all-day event lasts the day (RFC 5545)
+                lines.append(f"DTEND;VALUE=DATE:{_day(e.start + timedelta(days=1))}")
         lines += [
             f"SUMMARY:{escape(e.summary)}",
             f"DESCRIPTION:{escape(e.description)}",
@@ -216,6 +217,24 @@ def calendar(items: list[Event], name: str) -> str:
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _day(day: date) -> str:
+    """YYYYMMDD with four digits of year (strftime drops the zeros of years before 1000)."""
+    return f"{day.year:04}{day.month:02}{day.day:02}"
+
+
+def _moment(when: datetime) -> str:
+    """YYYYMMDDTHHMMSS, a local time without a zone."""
+    return f"{_day(when)}T{when.hour:02}{when.minute:02}{when.second:02}"
+
+
+def _later(day: date, days: int) -> date:
+    """The date `days` after `day`, or the last one there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
 
 
 def escape(text: str) -> str:
