@@ -378,3 +378,66 @@ def test_dates_at_the_ends_of_the_calendar(make_kb):
         "UID:9999-12-31-dan-wu@tool.invalid\r\nDTSTAMP:99991231T000000Z\r\n"
         "DTSTART;VALUE=DATE:99991231\r\nSUMMARY:"
     ) in text
+
+
+@pytest.mark.parametrize(
+    ("toml", "zone", "problems"),
+    [
+        ("", None, []),
+        ('[defaults]\ntimezone = "Europe/Berlin"\n', "Europe/Berlin", []),
+        ('timezone = "America/St_Johns"\n[defaults]\n', "America/St_Johns", []),
+        ('timezone = "UTC"\n[defaults]\ntimezone = "UTC"\n', "UTC", []),
+        (
+            '[me]\nname = "A"\n[defaults]\ntimezone = "Europe/Berln"\n',
+            None,
+            [
+                "tool.toml:4:1: error: unknown timezone 'Europe/Berln': use an IANA time zone "
+                'name like "Europe/Berlin" (did you mean Europe/Berlin?) [config]'
+            ],
+        ),
+        (
+            'timezone = "europe/berlin"\n',
+            None,
+            [
+                "tool.toml:1:1: error: unknown timezone 'europe/berlin': use an IANA time zone "
+                'name like "Europe/Berlin" (did you mean Europe/Berlin?) [config]'
+            ],
+        ),
+        *(
+            (
+                f"[defaults]\ntimezone = {value}\n",
+                None,
+                [
+                    f"tool.toml:2:1: error: unknown timezone {shown}: use an IANA time zone name "
+                    'like "Europe/Berlin" [config]'
+                ],
+            )
+            for value, shown in [
+                ('"Mars/Olympus"', "'Mars/Olympus'"),
+                ('"../../etc/passwd"', "'../../etc/passwd'"),
+                ('"/etc/localtime"', "'/etc/localtime'"),
+                ('""', "''"),
+            ]
+        ),
+        (
+            "[defaults]\ntimezone = 1\n",
+            None,
+            [
+                "tool.toml:2:1: error: timezone must be an IANA time zone name like "
+                '"Europe/Berlin", not 1 [config]'
+            ],
+        ),
+        (
+            'timezone = "UTC"\n[defaults]\ntimezone = "Europe/Berlin"\n',
+            "Europe/Berlin",
+            [
+                "tool.toml:1:1: error: timezone is also set under [defaults], to "
+                "'Europe/Berlin', which is used; keep one [config]"
+            ],
+        ),
+    ],
+)
+def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, problems: list[str]):
+    write(tmp_path / "tool.toml", toml)
+    config, found = kbmod.load_config(tmp_path)
+    assert (config.timezone, [p.format() for p in found]) == (zone, problems)
