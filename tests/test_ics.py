@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from conftest import run, write
 
+from tool import ics
 from tool import kb as kbmod
 from tool.ics import escape, fold, time_problems
 
@@ -358,26 +360,7 @@ def test_a_malformed_or_shared_uid_is_a_problem(
     assert str(eva["UID"]).startswith(eva_event)
 
 
-def test_dates_at_the_ends_of_the_calendar(make_kb):
-    root = make_kb("due")
-    write(
-        root / "interviews" / "0999-12-31-dan-wu.md",
-        "---\nperson: dan-wu\ndate: 0999-12-31\nstatus: done\n---\n",
-    )
-    write(
-        root / "interviews" / "9999-12-31-dan-wu.md",
-        "---\nperson: dan-wu\ndate: 9999-12-31\nstatus: scheduled\n---\n",
-    )
-    text = export(root).decode()
-    assert (
-        "UID:0999-12-31-dan-wu-thank-you@tool.invalid\r\nDTSTAMP:09991231T000000Z\r\n"
-        "DTSTART;VALUE=DATE:10000101\r\nDTEND;VALUE=DATE:10000102\r\n"
-    ) in text
-    # The last day there is has no day after it: without DTEND an all-day event lasts a day.
-    assert (
-        "UID:9999-12-31-dan-wu@tool.invalid\r\nDTSTAMP:99991231T000000Z\r\n"
-        "DTSTART;VALUE=DATE:99991231\r\nSUMMARY:"
-    ) in text
+# --- Time zones: a `timezone` setting gives TZID and VTIMEZONE; without one, floating ------
 
 
 @pytest.mark.parametrize(
@@ -441,3 +424,113 @@ def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, probl
     write(tmp_path / "tool.toml", toml)
     config, found = kbmod.load_config(tmp_path)
     assert (config.timezone, [p.format() for p in found]) == (zone, problems)
+
+
+BERLIN_2026 = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:20260101T000000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\nEND:STANDARD\r\n"
+    "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+    "TZNAME:CEST\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+def in_utc(calendar: icalendar.Calendar, tzid: str, local: datetime) -> datetime:
+    """A local time made UTC by the calendar's own VTIMEZONE (RFC 5545 3.6.5), not a library."""
+    (zone,) = [c for c in calendar.walk("VTIMEZONE") if str(c["TZID"]) == tzid]
+    onsets = sorted((o.decoded("DTSTART"), o.decoded("TZOFFSETTO")) for o in zone.subcomponents)
+    # The observance in force is the last one that began at or before the local time.
+    offset = [to for onset, to in onsets if onset <= local][-1]
+    return (local - offset).replace(tzinfo=UTC)
+
+
+def test_timed_events_are_in_the_configured_zone_across_summer_time(make_kb):
+    root = make_kb("due")
+    config = root / "tool.toml"
+    zone = '[defaults]\ntimezone = "Europe/Berlin"\n'
+    config.write_text(config.read_text().replace("[defaults]\n", zone))
+    days = ["2026-03-28", "2026-03-29", "2026-10-24", "2026-10-25"]
+    for day in days:
+        write(
+            root / "interviews" / f"{day}-dan-wu.md",
+            f'---\nperson: dan-wu\ndate: {day}\nstatus: scheduled\ntime: "14:30"\n---\n',
+        )
+    data = export(root)
+    assert data == export(root)  # deterministic
+    text = data.decode()
+    assert BERLIN_2026 in text
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+    for day in days:
+        assert f"DTSTART;TZID=Europe/Berlin:{day.replace('-', '')}T143000\r\n" in text
+    # Eva's conversation too; the reminders stay all-day.
+    assert "DTSTART;TZID=Europe/Berlin:20261125T163000\r\n" in text
+    assert "DTSTART;VALUE=DATE:20261121\r\nDTEND;VALUE=DATE:20261122\r\n" in text
+    calendar = icalendar.Calendar.from_ical(data)
+    talks = [e for e in calendar.walk("VEVENT") if "dan-wu" in str(e["UID"])]
+    expected = [
+        datetime(2026, 3, 28, 13, 30, tzinfo=UTC),  # CET, +01:00
+        datetime(2026, 3, 29, 12, 30, tzinfo=UTC),  # CEST, +02:00, from that morning
+        datetime(2026, 10, 24, 12, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 13, 30, tzinfo=UTC),  # back to CET
+    ]
+    local = [e.decoded("DTSTART").replace(tzinfo=None) for e in talks]
+    assert [in_utc(calendar, "Europe/Berlin", t) for t in local] == expected
+    # Another reader of the file, using the TZID, agrees.
+    assert [e.decoded("DTSTART").astimezone(UTC) for e in talks] == expected
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/Berlin", "Australia/Sydney", "America/St_Johns", "Asia/Kolkata", "UTC", "Etc/GMT+5"],
+)
+def test_the_vtimezone_gives_the_offsets_of_the_zone(zone: str):
+    times = [
+        datetime(2025, 12, 31, 23, 0),
+        datetime(2026, 1, 1, 0, 0),
+        *(datetime(2026, month, 15, 12, 0) for month in range(1, 13)),
+        datetime(2026, 4, 5, 9, 0),  # the day Sydney leaves summer time
+        datetime(2026, 11, 1, 12, 0),  # and St. John's
+        datetime(2028, 7, 1, 8, 0),
+    ]
+    items = [
+        ics.Event(f"{i}@x", date(2026, 1, 1), t, 30, "s", "", "Conversation")
+        for i, t in enumerate(times)
+    ]
+    calendar = icalendar.Calendar.from_ical(ics.calendar(items, "n", zone))
+    starts = [e.decoded("DTSTART").replace(tzinfo=None) for e in calendar.walk("VEVENT")]
+    assert starts == times
+    tz = ZoneInfo(zone)
+    assert [in_utc(calendar, zone, t) for t in starts] == [
+        t.replace(tzinfo=tz).astimezone(UTC) for t in starts
+    ]
+
+
+def test_without_a_timezone_times_are_floating(make_kb):
+    text = export(make_kb("due")).decode()
+    assert "DTSTART:20261125T163000\r\n" in text
+    assert "TZID" not in text and "VTIMEZONE" not in text
+
+
+def test_dates_at_the_ends_of_the_calendar(make_kb):
+    root = make_kb("due")
+    write(
+        root / "interviews" / "0999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 0999-12-31\nstatus: done\n---\n",
+    )
+    write(
+        root / "interviews" / "9999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 9999-12-31\nstatus: scheduled\n---\n",
+    )
+    text = export(root).decode()
+    assert (
+        "UID:0999-12-31-dan-wu-thank-you@tool.invalid\r\nDTSTAMP:09991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:10000101\r\nDTEND;VALUE=DATE:10000102\r\n"
+    ) in text
+    # The last day there is has no day after it: without DTEND an all-day event lasts a day.
+    assert (
+        "UID:9999-12-31-dan-wu@tool.invalid\r\nDTSTAMP:99991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:99991231\r\nSUMMARY:"
+    ) in text

@@ -1,14 +1,17 @@
 """An iCalendar (RFC 5545) file of conversations, follow-ups and thank-yous. Pure.
 
 Written by hand: the format needs only escaping, CRLF line ends and folding at 75 octets,
-and doing it here keeps the output byte-stable across library versions.
+and doing it here keeps the output byte-stable across library versions. The one outside
+source is the time zone database, read through `zoneinfo` for a `timezone` setting.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tool.body import DEFAULT_HEADINGS
 from tool.due import MEETINGS, contacted_since
@@ -187,8 +190,12 @@ def is_generated(text: str) -> bool:
     return text.startswith("BEGIN:VCALENDAR\r\n") and f"\r\nPRODID:{PRODID}\r\n" in text
 
 
-def calendar(items: list[Event], name: str) -> str:
-    """The whole VCALENDAR as text with CRLF line ends, folded at 75 octets."""
+def calendar(items: list[Event], name: str, zone: str | None = None) -> str:
+    """The whole VCALENDAR as text with CRLF line ends, folded at 75 octets.
+
+    `zone` (an IANA name) places timed events in that time zone; without it their times are
+    floating: the same clock time wherever the calendar is opened.
+    """
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -196,11 +203,14 @@ def calendar(items: list[Event], name: str) -> str:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{escape(name)}",
     ]
+    years = {e.start.year for e in items if isinstance(e.start, datetime)}
+    if zone and years:
+        lines += vtimezone(zone, years)
     for e in items:
         lines += ["BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{_day(e.stamp)}T000000Z"]
         if isinstance(e.start, datetime):
-            # Floating local time: the notes say "10:00", not in which time zone.
-            lines.append(f"DTSTART:{_moment(e.start)}")
+            where = f";TZID={zone}" if zone else ""
+            lines.append(f"DTSTART{where}:{_moment(e.start)}")
             lines.append(f"DURATION:PT{e.minutes or DEFAULT_MINUTES}M")
         else:
             lines.append(f"DTSTART;VALUE=DATE:{_day(e.start)}")
@@ -219,6 +229,63 @@ def calendar(items: list[Event], name: str) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+def vtimezone(zone: str, years: Iterable[int]) -> list[str]:
+    """A VTIMEZONE for an IANA zone: the offset on 1 January and every change, for each year."""
+    tz = ZoneInfo(zone)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
+    for year in sorted(set(years)):
+        for onset, before, after in _observances(tz, year):
+            kind = "DAYLIGHT" if after[1] else "STANDARD"
+            lines += [
+                f"BEGIN:{kind}",
+                f"DTSTART:{_moment(onset)}",
+                f"TZOFFSETFROM:{_offset(before[0])}",
+                f"TZOFFSETTO:{_offset(after[0])}",
+                *([f"TZNAME:{escape(after[2])}"] if after[2] else []),
+                f"END:{kind}",
+            ]
+    lines.append("END:VTIMEZONE")
+    return lines
+
+
+# What a zone observes at an instant: offset from UTC, whether it is summer time, its name.
+_State = tuple[timedelta, bool, str]
+_DAY, _SECOND = timedelta(days=1), timedelta(seconds=1)
+# Instants (naive UTC) far enough from datetime's limits that any offset stays in range.
+_FIRST, _LAST = datetime(1, 1, 3), datetime(9999, 12, 29)
+
+
+def _state(tz: ZoneInfo, utc: datetime) -> _State:
+    local = utc.replace(tzinfo=UTC).astimezone(tz)
+    return local.utcoffset() or timedelta(0), bool(local.dst()), local.tzname() or ""
+
+
+def _observances(tz: ZoneInfo, year: int) -> Iterator[tuple[datetime, _State, _State]]:
+    """(local onset, state before, state after): 1 January, then each change in the year."""
+    start = datetime(year, 1, 1)
+    aware = start.replace(tzinfo=tz)
+    first = (aware.utcoffset() or timedelta(0), bool(aware.dst()), aware.tzname() or "")
+    yield start, first, first
+    # Walk the year in UTC a day at a time; where the state differs, bisect to the second.
+    cursor = max(start, _FIRST + _DAY) - _DAY
+    end = min(datetime(year, 12, 31) + 2 * _DAY, _LAST) if year < 9999 else _LAST
+    before = _state(tz, cursor)
+    while cursor < end:
+        step = min(cursor + _DAY, end)
+        if _state(tz, step) == before:
+            cursor = step
+            continue
+        low, high = cursor, step
+        while high - low > _SECOND:
+            middle = low + timedelta(seconds=(high - low) // _SECOND // 2)
+            low, high = (middle, high) if _state(tz, middle) == before else (low, middle)
+        after = _state(tz, high)
+        onset = high + before[0]  # RFC 5545: the onset in the local time before the change
+        if onset.year == year and onset > start:
+            yield onset, before, after
+        cursor, before = high, after
+
+
 def _day(day: date) -> str:
     """YYYYMMDD with four digits of year (strftime drops the zeros of years before 1000)."""
     return f"{day.year:04}{day.month:02}{day.day:02}"
@@ -235,6 +302,15 @@ def _later(day: date, days: int) -> date:
         return day + timedelta(days=days)
     except OverflowError:
         return date.max
+
+
+def _offset(delta: timedelta) -> str:
+    """+HHMM, or +HHMMSS for the odd historical offset with seconds."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02}{minutes:02}" + (f"{seconds:02}" if seconds else "")
 
 
 def escape(text: str) -> str:

@@ -311,8 +311,11 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
 
     Scheduled conversations are events (timed when the interview has a
     `time: HH:MM` field, for its duration or 30 minutes; all-day otherwise).
-    Follow-ups and owed thank-yous are all-day events. UIDs come from each
-    interview's `uid` field, else from its file name, so importing again
+    Times are in the `timezone` set in tool.toml (an IANA name such as
+    Europe/Berlin); without one they are floating, the same clock time
+    wherever the calendar is opened. Follow-ups and owed thank-yous are
+    all-day events. UIDs come from each interview's `uid` field (`tool new
+    interview` writes one), else from its file name, so importing again
     updates events instead of duplicating them, even after a new date and
     file name. A conversation's description holds the person's role and
     company, its purpose, length and prepared questions (of a private
@@ -329,7 +332,8 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     # A bad time or uid changes an event, not the whole calendar: say so, but still write it.
     for problem in ics.problems(kb):
         click.echo(problem.format(), err=True)
-    text = ics.calendar(ics.events(kb, include_private), kb.config.digest_title)
+    events = ics.events(kb, include_private)
+    text = ics.calendar(events, kb.config.digest_title, kb.config.timezone)
     if output is None:
         click.echo(text.encode("utf-8"), nl=False)
         return
