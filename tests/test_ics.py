@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from conftest import run, write
 
+from tool import ics
 from tool import kb as kbmod
 from tool.ics import escape, fold, time_problems
 
@@ -224,3 +226,311 @@ def test_never_overwrites_a_file_it_did_not_write(make_kb, monkeypatch, output: 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {output}: {message}\n"
     assert sorted((p, p.read_bytes()) for p in root.rglob("*") if p.is_file()) == before
+
+
+# --- Calendar identity: a `uid` survives a new date and a new file name ---------------------
+
+UIDS = {
+    "2026-11-20-ben-ode": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a01",
+    "2026-10-01-cleo-ruiz": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a02",
+    "2026-11-25-eva-lind": "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a03",
+}
+
+
+def give_uid(path: Path, uid: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n---\n", f"\nuid: {uid}\n---\n", 1), encoding="utf-8")
+
+
+def reschedule(root: Path, ident: str, when: str) -> str:
+    """Move an interview to another date and rename its file, as `tool validate` advises."""
+    old = root / "interviews" / f"{ident}.md"
+    text = old.read_text(encoding="utf-8")
+    new_id = when + ident[10:]
+    new = root / "interviews" / f"{new_id}.md"
+    old.rename(new)
+    write(new, text.replace(f"date: {ident[:10]}", f"date: {when}"))
+    return new_id
+
+
+def uids(root: Path) -> list[str]:
+    events = icalendar.Calendar.from_ical(export(root)).walk("VEVENT")
+    return sorted(str(e["UID"]) for e in events)
+
+
+def test_every_kind_of_event_takes_its_uid_from_the_interview_uid(make_kb):
+    root = make_kb("due")
+    for ident, uid in UIDS.items():
+        give_uid(root / "interviews" / f"{ident}.md", uid)
+    assert uids(root) == [
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a01-thank-you@tool.invalid",
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a02-follow-up@tool.invalid",
+        "0b5e1c4e-8c1f-4a55-9d3a-8f8e3f1b2a03@tool.invalid",
+    ]
+
+
+def test_a_rescheduled_and_renamed_interview_keeps_its_uids(make_kb):
+    root = make_kb("due")
+    for ident, uid in UIDS.items():
+        give_uid(root / "interviews" / f"{ident}.md", uid)
+    before = uids(root)
+    for ident, when in [
+        ("2026-11-20-ben-ode", "2026-11-21"),
+        ("2026-10-01-cleo-ruiz", "2026-10-02"),
+        ("2026-11-25-eva-lind", "2026-11-27"),
+    ]:
+        reschedule(root, ident, when)
+    result = run("validate", "--root", root)
+    assert (result.exit_code, result.stdout) == (0, "No problems in 10 files\n")
+    calendar = icalendar.Calendar.from_ical(export(root))
+    eva = next(e for e in calendar.walk("VEVENT") if "Eva" in str(e["SUMMARY"]))
+    assert eva.decoded("DTSTART") == datetime(2026, 11, 27, 16, 30)  # the new date is used
+    assert uids(root) == before
+
+
+def test_without_a_uid_the_file_name_gives_the_uids(make_kb):
+    # Knowledge bases from before `uid` keep the UIDs their calendars already hold.
+    root = make_kb("due")
+    assert uids(root) == [
+        "2026-10-01-cleo-ruiz-follow-up@tool.invalid",
+        "2026-11-20-ben-ode-thank-you@tool.invalid",
+        "2026-11-25-eva-lind@tool.invalid",
+    ]
+    # ...and a uid equal to the file name keeps them through a later rename.
+    give_uid(root / "interviews" / "2026-11-25-eva-lind.md", "2026-11-25-eva-lind")
+    reschedule(root, "2026-11-25-eva-lind", "2026-11-30")
+    assert "2026-11-25-eva-lind@tool.invalid" in uids(root)
+
+
+EVA = "interviews/2026-11-25-eva-lind.md"
+BEN = "interviews/2026-11-20-ben-ode.md"
+SHAPE = (
+    "'uid' must be up to 200 letters, digits, '-', '.' and '_', starting with a letter or "
+    "digit, not {!r} (its calendar events use the file name until then) [uid]"
+)
+
+
+@pytest.mark.parametrize(
+    ("eva_uid", "ben_uid", "problems", "eva_event"),
+    [
+        ("abc-1", "abc-2", [], "abc-1@tool.invalid"),
+        ("Ünïcödé_2026.x", None, [], "Ünïcödé_2026.x@tool.invalid"),
+        ('"a b"', None, [f"{EVA}:9:1: error: " + SHAPE.format("a b")], "2026-11-25-eva-lind@"),
+        ('"x,y;z"', None, [f"{EVA}:9:1: error: " + SHAPE.format("x,y;z")], "2026-11-25-eva-lind@"),
+        ('"-x"', None, [f"{EVA}:9:1: error: " + SHAPE.format("-x")], "2026-11-25-eva-lind@"),
+        ('""', None, [f"{EVA}:9:1: error: " + SHAPE.format("")], "2026-11-25-eva-lind@"),
+        ("x" * 201, None, [f"{EVA}:9:1: error: " + SHAPE.format("x" * 201)], "2026-11-25-eva"),
+        (
+            "same",
+            "same",
+            [
+                f"{BEN}:7:1: error: uid 'same' is also used by {EVA}: a calendar would merge "
+                "their events; give the copy a new uid, such as its file name [duplicate-uid]",
+                f"{EVA}:9:1: error: uid 'same' is also used by {BEN}: a calendar would merge "
+                "their events; give the copy a new uid, such as its file name [duplicate-uid]",
+            ],
+            "same@tool.invalid",
+        ),
+        (
+            "2026-11-20-ben-ode",
+            None,
+            [
+                f"{EVA}:9:1: error: uid '2026-11-20-ben-ode' is also used by {BEN} (its file "
+                "name): a calendar would merge their events; give the copy a new uid, such as "
+                "its file name [duplicate-uid]"
+            ],
+            "2026-11-20-ben-ode@tool.invalid",
+        ),
+    ],
+)
+def test_a_malformed_or_shared_uid_is_a_problem(
+    make_kb, eva_uid: str, ben_uid: str | None, problems: list[str], eva_event: str
+):
+    root = make_kb("due")
+    give_uid(root / EVA, eva_uid)
+    if ben_uid:
+        give_uid(root / BEN, ben_uid)
+    result = run("validate", "--root", root)
+    lines = [line for line in result.stdout.splitlines() if "uid" in line]
+    assert (result.exit_code, lines) == (1 if problems else 0, problems)
+    exported = run("export", "ics", "--root", root)
+    assert (exported.exit_code, exported.stderr) == (0, "".join(f"{p}\n" for p in problems))
+    events = icalendar.Calendar.from_ical(exported.stdout_bytes).walk("VEVENT")
+    eva = next(e for e in events if "Eva" in str(e["SUMMARY"]))
+    assert str(eva["UID"]).startswith(eva_event)
+
+
+# --- Time zones: a `timezone` setting gives TZID and VTIMEZONE; without one, floating ------
+
+
+@pytest.mark.parametrize(
+    ("toml", "zone", "problems"),
+    [
+        ("", None, []),
+        ('[defaults]\ntimezone = "Europe/Berlin"\n', "Europe/Berlin", []),
+        ('timezone = "America/St_Johns"\n[defaults]\n', "America/St_Johns", []),
+        ('timezone = "UTC"\n[defaults]\ntimezone = "UTC"\n', "UTC", []),
+        (
+            '[me]\nname = "A"\n[defaults]\ntimezone = "Europe/Berln"\n',
+            None,
+            [
+                "tool.toml:4:1: error: unknown timezone 'Europe/Berln': use an IANA time zone "
+                'name like "Europe/Berlin" (did you mean Europe/Berlin?) [config]'
+            ],
+        ),
+        (
+            'timezone = "europe/berlin"\n',
+            None,
+            [
+                "tool.toml:1:1: error: unknown timezone 'europe/berlin': use an IANA time zone "
+                'name like "Europe/Berlin" (did you mean Europe/Berlin?) [config]'
+            ],
+        ),
+        *(
+            (
+                f"[defaults]\ntimezone = {value}\n",
+                None,
+                [
+                    f"tool.toml:2:1: error: unknown timezone {shown}: use an IANA time zone name "
+                    'like "Europe/Berlin" [config]'
+                ],
+            )
+            for value, shown in [
+                ('"Mars/Olympus"', "'Mars/Olympus'"),
+                ('"../../etc/passwd"', "'../../etc/passwd'"),
+                ('"/etc/localtime"', "'/etc/localtime'"),
+                ('""', "''"),
+            ]
+        ),
+        (
+            "[defaults]\ntimezone = 1\n",
+            None,
+            [
+                "tool.toml:2:1: error: timezone must be an IANA time zone name like "
+                '"Europe/Berlin", not 1 [config]'
+            ],
+        ),
+        (
+            'timezone = "UTC"\n[defaults]\ntimezone = "Europe/Berlin"\n',
+            "Europe/Berlin",
+            [
+                "tool.toml:1:1: error: timezone is also set under [defaults], to "
+                "'Europe/Berlin', which is used; keep one [config]"
+            ],
+        ),
+    ],
+)
+def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, problems: list[str]):
+    write(tmp_path / "tool.toml", toml)
+    config, found = kbmod.load_config(tmp_path)
+    assert (config.timezone, [p.format() for p in found]) == (zone, problems)
+
+
+BERLIN_2026 = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:20260101T000000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\nEND:STANDARD\r\n"
+    "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+    "TZNAME:CEST\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+def in_utc(calendar: icalendar.Calendar, tzid: str, local: datetime) -> datetime:
+    """A local time made UTC by the calendar's own VTIMEZONE (RFC 5545 3.6.5), not a library."""
+    (zone,) = [c for c in calendar.walk("VTIMEZONE") if str(c["TZID"]) == tzid]
+    onsets = sorted((o.decoded("DTSTART"), o.decoded("TZOFFSETTO")) for o in zone.subcomponents)
+    # The observance in force is the last one that began at or before the local time.
+    offset = [to for onset, to in onsets if onset <= local][-1]
+    return (local - offset).replace(tzinfo=UTC)
+
+
+def test_timed_events_are_in_the_configured_zone_across_summer_time(make_kb):
+    root = make_kb("due")
+    config = root / "tool.toml"
+    zone = '[defaults]\ntimezone = "Europe/Berlin"\n'
+    config.write_text(config.read_text().replace("[defaults]\n", zone))
+    days = ["2026-03-28", "2026-03-29", "2026-10-24", "2026-10-25"]
+    for day in days:
+        write(
+            root / "interviews" / f"{day}-dan-wu.md",
+            f'---\nperson: dan-wu\ndate: {day}\nstatus: scheduled\ntime: "14:30"\n---\n',
+        )
+    data = export(root)
+    assert data == export(root)  # deterministic
+    text = data.decode()
+    assert BERLIN_2026 in text
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+    for day in days:
+        assert f"DTSTART;TZID=Europe/Berlin:{day.replace('-', '')}T143000\r\n" in text
+    # Eva's conversation too; the reminders stay all-day.
+    assert "DTSTART;TZID=Europe/Berlin:20261125T163000\r\n" in text
+    assert "DTSTART;VALUE=DATE:20261121\r\nDTEND;VALUE=DATE:20261122\r\n" in text
+    calendar = icalendar.Calendar.from_ical(data)
+    talks = [e for e in calendar.walk("VEVENT") if "dan-wu" in str(e["UID"])]
+    expected = [
+        datetime(2026, 3, 28, 13, 30, tzinfo=UTC),  # CET, +01:00
+        datetime(2026, 3, 29, 12, 30, tzinfo=UTC),  # CEST, +02:00, from that morning
+        datetime(2026, 10, 24, 12, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 13, 30, tzinfo=UTC),  # back to CET
+    ]
+    local = [e.decoded("DTSTART").replace(tzinfo=None) for e in talks]
+    assert [in_utc(calendar, "Europe/Berlin", t) for t in local] == expected
+    # Another reader of the file, using the TZID, agrees.
+    assert [e.decoded("DTSTART").astimezone(UTC) for e in talks] == expected
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe/Berlin", "Australia/Sydney", "America/St_Johns", "Asia/Kolkata", "UTC", "Etc/GMT+5"],
+)
+def test_the_vtimezone_gives_the_offsets_of_the_zone(zone: str):
+    times = [
+        datetime(2025, 12, 31, 23, 0),
+        datetime(2026, 1, 1, 0, 0),
+        *(datetime(2026, month, 15, 12, 0) for month in range(1, 13)),
+        datetime(2026, 4, 5, 9, 0),  # the day Sydney leaves summer time
+        datetime(2026, 11, 1, 12, 0),  # and St. John's
+        datetime(2028, 7, 1, 8, 0),
+    ]
+    items = [
+        ics.Event(f"{i}@x", date(2026, 1, 1), t, 30, "s", "", "Conversation")
+        for i, t in enumerate(times)
+    ]
+    calendar = icalendar.Calendar.from_ical(ics.calendar(items, "n", zone))
+    starts = [e.decoded("DTSTART").replace(tzinfo=None) for e in calendar.walk("VEVENT")]
+    assert starts == times
+    tz = ZoneInfo(zone)
+    assert [in_utc(calendar, zone, t) for t in starts] == [
+        t.replace(tzinfo=tz).astimezone(UTC) for t in starts
+    ]
+
+
+def test_without_a_timezone_times_are_floating(make_kb):
+    text = export(make_kb("due")).decode()
+    assert "DTSTART:20261125T163000\r\n" in text
+    assert "TZID" not in text and "VTIMEZONE" not in text
+
+
+def test_dates_at_the_ends_of_the_calendar(make_kb):
+    root = make_kb("due")
+    write(
+        root / "interviews" / "0999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 0999-12-31\nstatus: done\n---\n",
+    )
+    write(
+        root / "interviews" / "9999-12-31-dan-wu.md",
+        "---\nperson: dan-wu\ndate: 9999-12-31\nstatus: scheduled\n---\n",
+    )
+    text = export(root).decode()
+    assert (
+        "UID:0999-12-31-dan-wu-thank-you@tool.invalid\r\nDTSTAMP:09991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:10000101\r\nDTEND;VALUE=DATE:10000102\r\n"
+    ) in text
+    # The last day there is has no day after it: without DTEND an all-day event lasts a day.
+    assert (
+        "UID:9999-12-31-dan-wu@tool.invalid\r\nDTSTAMP:99991231T000000Z\r\n"
+        "DTSTART;VALUE=DATE:99991231\r\nSUMMARY:"
+    ) in text

@@ -6,12 +6,14 @@ import os
 import stat
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import frontmatter
 import pytest
 from conftest import run, write
 
+from tool import scaffold
 from tool.ids import MAX_ID_BYTES, slugify, unique_id
 from tool.kb import load
 
@@ -354,3 +356,62 @@ def test_creation_works_where_hard_links_do_not(kb_root, monkeypatch):
     assert Path(second.stdout.strip()).name == "eve-2.md"
     assert load(kb_root).people["eve"].name == "Eve"
     assert not [p for p in (kb_root / "people").iterdir() if p.name.endswith(".tmp")]
+
+
+FIXED_UID = "11111111-2222-4333-8444-555555555555"
+
+
+def front_matter(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---\n")[1]
+
+
+def test_new_interview_writes_a_uid(kb_root, monkeypatch):
+    monkeypatch.setattr(scaffold, "new_uid", lambda: FIXED_UID)
+    args = ("--date", "2026-05-04", "--status", "scheduled", "--format", "video")
+    result = run("new", "interview", "bo-chen", *args, "--root", kb_root)
+    assert result.exit_code == 0, result.stderr
+    assert front_matter(kb_root / "interviews/2026-05-04-bo-chen.md") == (
+        "person: bo-chen\ndate: 2026-05-04\nstatus: scheduled\nrequested:\nformat: video\n"
+        "duration:\npurpose:\nthanked:\nfollow_up:\nreferrals: []\ntags: []\n"
+        f"uid: {FIXED_UID}\n"
+    )
+    assert load(kb_root).interviews["2026-05-04-bo-chen"].uid == FIXED_UID
+
+
+def test_two_new_interviews_never_share_a_uid(kb_root):
+    for _ in range(2):
+        result = run("new", "interview", "bo-chen", "--date", "2026-05-04", "--root", kb_root)
+        assert result.exit_code == 0, result.stderr
+    kb = load(kb_root)
+    uids = [kb.interviews[i].uid for i in ("2026-05-04-bo-chen", "2026-05-04-bo-chen-2")]
+    assert uids[0] != uids[1]
+    assert [uuid.UUID(u).version for u in uids] == [4, 4]  # type: ignore[arg-type]
+    assert run("validate", "--root", kb_root).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        # A KB's own template from before uids: the uid is added as the last field.
+        (
+            "---\nperson: {{ person.id }}\ndate: {{ date }}\n---\nNotes.\n",
+            f"---\nperson: bo-chen\ndate: 2026-05-04\nuid: {FIXED_UID}\n---\nNotes.\n",
+        ),
+        # A template that writes a uid of its own keeps it.
+        (
+            "---\nperson: {{ person.id }}\ndate: {{ date }}\nuid: {{ id }}\n---\n",
+            "---\nperson: bo-chen\ndate: 2026-05-04\nuid: 2026-05-04-bo-chen\n---\n",
+        ),
+        # Flow-style front matter has no line to add one to: it is left as it is.
+        (
+            "---\n{person: {{ person.id }}, date: {{ date }}}\n---\n",
+            "---\n{person: bo-chen, date: 2026-05-04}\n---\n",
+        ),
+    ],
+)
+def test_a_template_without_uid_still_gives_one(kb_root, monkeypatch, template, expected):
+    monkeypatch.setattr(scaffold, "new_uid", lambda: FIXED_UID)
+    write(kb_root / "templates/interview.md", template)
+    result = run("new", "interview", "bo-chen", "--date", "2026-05-04", "--root", kb_root)
+    assert result.exit_code == 0, result.stderr
+    assert (kb_root / "interviews/2026-05-04-bo-chen.md").read_text() == expected

@@ -19,7 +19,7 @@ from typing import Any
 
 from tool import __version__
 
-FORMAT = 1
+FORMAT = 2  # raise when cached records change shape (2: an interview has a uid)
 Stamp = tuple[int, int, int, int]
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
 import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tool.cache import FileCache, stamp
 from tool.document import Issue, decode, split
@@ -36,6 +39,7 @@ class Config:
     target_companies: tuple[str, ...] = ()
     digest_title: str = "Informational interviews"
     holidays: tuple[date, ...] = ()
+    timezone: str | None = None  # IANA name for calendar exports; None: floating times
     headings: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -188,11 +192,48 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     config.stay_in_touch = number("defaults", "stay_in_touch", 90)
     config.thank_you_within = number("defaults", "thank_you_within", 1)
     config.holidays = holidays()
+    config.timezone = _timezone(defaults, raw, problem)
     config.target_careers = strings("targets", "careers")
     config.target_companies = strings("targets", "companies")
     title = digest.get("title", config.digest_title)
     config.digest_title = title if isinstance(title, str) else config.digest_title
     return config, problems
+
+
+def _timezone(
+    defaults: dict[str, Any], raw: dict[str, Any], problem: Callable[[str, str, str], None]
+) -> str | None:
+    """`timezone` under [defaults] or at the top of tool.toml, if it names a known zone."""
+    found = [(t, v["timezone"]) for t, v in (("defaults", defaults), ("", raw)) if "timezone" in v]
+    if not found:
+        return None
+    (table, value), *others = found
+    for other_table, other in others:
+        if other != value:
+            message = f"timezone is also set under [{table}], to {value!r}, which is used"
+            problem(other_table, "timezone", f"{message}; keep one")
+    why = _zone_problem(value)
+    if why:
+        problem(table, "timezone", why)
+        return None
+    return str(value)
+
+
+def _zone_problem(name: object) -> str | None:
+    """Why `name` is not a time zone of the IANA database on this machine, or None."""
+    wanted = 'an IANA time zone name like "Europe/Berlin"'
+    if not isinstance(name, str):
+        return f"timezone must be {wanted}, not {name!r}"
+    try:
+        ZoneInfo(name)
+        return None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    known = sorted(available_timezones())
+    by_case = [z for z in known if z.casefold() == name.strip().casefold()]
+    close = by_case or difflib.get_close_matches(name, known, 1, 0.8)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown timezone {name!r}: use {wanted}{hint}"
 
 
 def _config_line(text: str, table: str, key: str | None) -> int:

@@ -120,6 +120,7 @@ class Interview:
     referrals: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     private: bool = False
+    uid: str | None = None  # calendar identity: survives a new date and a new file name
     body: str = ""
     body_line: int = 1
     extra: dict[str, Any] = field(default_factory=dict)

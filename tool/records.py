@@ -48,6 +48,7 @@ INTERVIEW_FIELDS: dict[str, str] = {
     "referrals": LIST,
     "tags": LIST,
     "private": BOOL,
+    "uid": TEXT,
 }
 REQUIRED = {"person": ("name",), "interview": ("person", "date")}
 

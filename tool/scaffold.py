@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
@@ -123,6 +124,11 @@ def resolve_person(
     raise ToolError(f"no person {wanted!r} in people/{hint}")
 
 
+def new_uid() -> str:
+    """A fresh calendar identity for an interview: a random UUID."""
+    return str(uuid.uuid4())
+
+
 def new_interview(
     root: Path,
     person: Person,
@@ -131,24 +137,40 @@ def new_interview(
     today: date,
     me: dict[str, Any] | None = None,
     questions: list[str] | None = None,
+    uid: str | None = None,
 ) -> Created:
-    """Create `interviews/<date>-<person>.md` for a conversation."""
+    """Create `interviews/<date>-<person>.md` for a conversation, with a new `uid`."""
     env = templates_env(root)
+    uid = uid or new_uid()
     context = {
         "person": person,
         "date": when,
         "today": today,
         "me": me or {},
         "questions": questions or [],
+        "uid": uid,
         **fields,
     }
     return _create(
         root,
         "interviews",
         f"{when.isoformat()}-{person.id}",
-        lambda ident: render(env, "interview.md", {**context, "id": ident}, root),
+        lambda ident: with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
         lambda text, rel: _check("interview", text, rel),
     )
+
+
+def with_uid(text: str, uid: str) -> str:
+    """Add `uid:` as the last front-matter line when a template (older than uids) left it out."""
+    doc = split(text)
+    if doc.meta is None or any(key.text == "uid" for key, _ in doc.meta.items):
+        return text
+    lines = text.split("\n")
+    lines.insert(doc.body_line - 2, f"uid: {uid}")  # just above the closing ---
+    added = "\n".join(lines)
+    meta = split(added).meta
+    # A front matter written in flow style ({...}) has no last line to add to: leave it.
+    return added if meta is not None and any(k.text == "uid" for k, _ in meta.items) else text
 
 
 def init(target: Path) -> list[Path]:

@@ -31,13 +31,13 @@ def validate(kb: KnowledgeBase) -> list[Problem]:
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
     # Imported here: they pull in the renderer and the grouping, needed only by validate.
-    from tool.ics import time_problems
+    from tool.ics import problems as calendar_problems
     from tool.insights import topic_problems
     from tool.template_checks import check_templates
 
     problems += check_templates(kb)
     problems += topic_problems(kb)
-    problems += time_problems(kb)
+    problems += calendar_problems(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 

@@ -113,7 +113,9 @@ def new_interview(
     """Create interviews/<date>-<person>.md for PERSON (an id or exact name).
 
     The Questions section is filled from the question set for --purpose
-    (see `tool questions --help`).
+    (see `tool questions --help`). A new random `uid` names the
+    conversation's calendar events (`tool export ics`) whatever its date and
+    file name become.
 
     \b
     Example:

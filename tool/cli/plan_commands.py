@@ -315,24 +315,29 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
 
     Scheduled conversations are events (timed when the interview has a
     `time: HH:MM` field, for its duration or 30 minutes; all-day otherwise).
-    Follow-ups and owed thank-yous are all-day events. UIDs come from the
-    interview ids, so importing again updates events instead of duplicating
-    them. A conversation's description holds the person's role and company,
-    its purpose, length and prepared questions (of a private interview only
-    with --include-private); contact details need --include-private too. A
-    `time` that is not HH:MM is reported on stderr. --output is only
-    rewritten when its content changes, and never when it is a file this
-    command did not write.
+    Times are in the `timezone` set in tool.toml (an IANA name such as
+    Europe/Berlin); without one they are floating, the same clock time
+    wherever the calendar is opened. Follow-ups and owed thank-yous are
+    all-day events. UIDs come from each interview's `uid` field (`tool new
+    interview` writes one), else from its file name, so importing again
+    updates events instead of duplicating them, even after a new date and
+    file name. A conversation's description holds the person's role and
+    company, its purpose, length and prepared questions (of a private
+    interview only with --include-private); contact details need
+    --include-private too. A `time` that is not HH:MM, and a malformed or
+    shared uid, are reported on stderr. --output is only rewritten when its
+    content changes, and never when it is a file this command did not write.
 
     \b
     Example:
       tool export ics --output ~/calendar/interviews.ics
     """
     kb = load_kb(root)
-    # A bad time makes its conversation all-day: say so, but still write the calendar.
-    for problem in ics.time_problems(kb):
+    # A bad time or uid changes an event, not the whole calendar: say so, but still write it.
+    for problem in ics.problems(kb):
         echo(problem.format(), err=True)
-    text = ics.calendar(ics.events(kb, include_private), kb.config.digest_title)
+    events = ics.events(kb, include_private)
+    text = ics.calendar(events, kb.config.digest_title, kb.config.timezone)
     if output is None:
         echo_data(text, as_bytes=True)
         return
