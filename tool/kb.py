@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -125,13 +126,14 @@ def find_root(start: Path, explicit: str | os.PathLike[str] | None = None) -> Pa
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """Read `tool.toml`; a broken file gives a problem and the defaults."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Config(), []
-    text = ""
+    text, issues = read_text_file(root, path)  # a FIFO, a looping link: reported, not read
+    if text is None:
+        return Config(), [_problem(CONFIG_NAME, issue) for issue in issues]
     try:
-        text = path.read_text(encoding="utf-8-sig")
         raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         line, col = _toml_position(str(exc), text)
         message = str(exc).split(" (at ")[0]
         return Config(), [
@@ -222,27 +224,93 @@ def _toml_position(message: str, text: str) -> tuple[int, int]:
 
 
 def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:
-    """Read one KB file safely: inside the root, not too large, valid UTF-8 text."""
+    """Read one KB file safely: a regular file inside the root, not too large, valid UTF-8."""
+    data, _, issues = read_file(root, path)
+    return (None, issues) if data is None else decode(data)
+
+
+def read_file(root: Path, path: Path) -> tuple[bytes | None, os.stat_result | None, list[Issue]]:
+    """The bytes of one regular file inside the root and its status before reading, or why not."""
     try:
         # Resolved every time: a linked folder leads outside as surely as a linked file.
-        if not _inside(root, path.resolve()):
-            return None, [
-                Issue(1, 1, "symbolic link points outside the knowledge base; not read", "symlink")
-            ]
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Issue(
-                    1,
-                    1,
-                    f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read",
-                    "too-large",
-                )
-            ]
-        data = path.read_bytes()
+        target = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        return None, [Issue(1, 1, f"cannot read file: {exc.strerror or exc}", "io")]
-    return decode(data)
+        return None, None, [_unreadable(path, exc)]
+    if not _inside(root, target):
+        return None, None, [_issue("symbolic link points outside the knowledge base", "symlink")]
+    try:
+        data, opened = read_regular(target, follow=False)
+    except NotRegularFile as exc:
+        return None, None, [_issue(exc.reason, "file-type")]
+    except OSError as exc:
+        return None, None, [_unreadable(path, exc)]
+    if len(data) > MAX_FILE_BYTES:
+        size = max(opened.st_size, len(data))
+        message = f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read"
+        return None, None, [Issue(1, 1, message, "too-large")]
+    return data, opened, []
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket, device or folder where a file was expected."""
+
+    def __init__(self, info: os.stat_result, path: str | os.PathLike[str]):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+        self.reason = f"{kind}, not a regular file"
+        super().__init__(errno.EINVAL, self.reason, os.fspath(path))
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+# Never wait for a FIFO's writer or adopt a terminal, even if one is swapped in after the check.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_regular(
+    path: Path, limit: int | None = MAX_FILE_BYTES, follow: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """Up to `limit` + 1 bytes of a regular file, and its status from before they were read.
+
+    Anything else raises NotRegularFile without being opened: opening a FIFO waits for a
+    writer, and opening a device can make it act.
+    """
+    info = os.stat(path, follow_symlinks=follow)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(info, path)
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(path, _OPEN_FLAGS | nofollow), "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        if not stat.S_ISREG(opened.st_mode):  # swapped since the check above
+            raise NotRegularFile(opened, path)
+        return handle.read(-1 if limit is None else limit + 1), opened
+
+
+def resolve_path(path: Path) -> Path:
+    """Path.resolve() for a path the user gave: a link that loops is their mistake, not a crash."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ToolError("symbolic link loops back on itself", path) from None
+    return Path(os.path.realpath(path))  # not there yet: a file or folder about to be made
+
+
+def _issue(reason: str, rule: str) -> Issue:
+    return Issue(1, 1, f"{reason}; not read", rule)
+
+
+def _unreadable(path: Path, exc: OSError) -> Issue:
+    """Why a path could not be followed or opened, in words."""
+    if exc.errno == errno.ELOOP:
+        return _issue("symbolic link loops back on itself", "symlink")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR) and os.path.islink(path):
+        return _issue("symbolic link points to nothing (its target does not exist)", "symlink")
+    return Issue(1, 1, f"cannot read file: {exc.strerror or exc}", "io")
 
 
 def _inside(root: Path, target: Path) -> bool:
@@ -375,7 +443,7 @@ def write_atomic(path: Path, text: str) -> bool:
     """Replace a generated file atomically, only if its content changed. Returns changed."""
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_regular(path, limit=len(data))[0] == data:  # a FIFO there: refused, not awaited
             return False
     except FileNotFoundError:
         pass
@@ -390,7 +458,7 @@ def write_atomic(path: Path, text: str) -> bool:
 
 def check_inside(root: Path, path: Path) -> Path:
     """Refuse a path that leaves the KB, following symlinks."""
-    resolved = path.resolve()
+    resolved = resolve_path(path)
     if not _inside(root, resolved):
         raise ToolError(f"refusing to write outside the knowledge base: {path}")
     return resolved
