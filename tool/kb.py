@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tool.cache import FileCache, stamp
+from tool.cache import FileCache, digest
 from tool.document import Issue, decode, split
 from tool.errors import RootNotFound, ToolError
 from tool.model import Interview, Person, Problem, parse_date
@@ -362,25 +362,37 @@ def _read_record(
 ) -> tuple[Person | Interview | None, list[Issue]]:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
-        current = None if entry.is_symlink() else stamp(entry.stat())
+        info = entry.stat(follow_symlinks=False)
+        listed = info if stat.S_ISREG(info.st_mode) else None  # a link is followed anew
     except OSError:
-        current = None
-    if current is not None:
-        hit = cache.get(rel, current)
+        listed = None
+    if listed is not None:
+        hit = cache.get(rel, listed)
         if hit is not None:
             return hit
-    text, issues = read_text_file(root, Path(entry.path))
-    record: Person | Interview | None = None
-    if text is not None:
-        doc = split(text)
-        path = PurePosixPath(rel)
-        if path.parts[0] == "people":
-            record, issues = person_from(doc, path)
-        else:
-            record, issues = interview_from(doc, path, config.headings)
-    if current is not None:
-        cache.put(rel, current, (record, issues))
-    return record, issues
+    data, read, issues = read_file(root, Path(entry.path))
+    if data is None or read is None:
+        return None, issues
+    content = digest(data)
+    found = cache.get_same(rel, content) if listed is not None else None
+    if found is None:
+        found = parse_record(data, rel, config.headings)
+    if listed is not None:
+        cache.put(rel, read, content, found)
+    return found
+
+
+def parse_record(
+    data: bytes, rel: str, headings: dict[str, str]
+) -> tuple[Person | Interview | None, list[Issue]]:
+    """A person or interview from a file's bytes, with the problems found on the way."""
+    text, issues = decode(data)
+    if text is None:
+        return None, issues
+    path = PurePosixPath(rel)
+    if path.parts[0] == "people":
+        return person_from(split(text), path)
+    return interview_from(split(text), path, headings)
 
 
 def _problem(rel: str, issue: Issue) -> Problem:
