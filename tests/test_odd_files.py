@@ -1,4 +1,4 @@
-"""Only regular files are read: FIFOs, sockets, folders and bad links are reported, not awaited."""
+"""Odd files: FIFOs, sockets, folders and bad links are reported, leftovers of killed runs go."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,72 @@ def test_write_atomic_never_replaces_a_fifo(tmp_path):
     with pytest.raises(kbmod.NotRegularFile):
         kbmod.write_atomic(tmp_path / "out.md", "text\n")
     assert (tmp_path / "out.md").is_fifo()
+
+
+# A `tool new` killed between writing its temporary file and linking it into place.
+KILLED_NEW = """
+import os, sys
+from tool import kb
+kb.os.link = lambda *args: os._exit(9)
+from tool.cli import cli
+cli(sys.argv[1:])
+"""
+
+
+def test_a_killed_new_leaves_a_temporary_file_that_the_next_run_removes(kb_root):
+    env = {**os.environ, "PYTHONPATH": str(SOURCE)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_NEW, "--root", str(kb_root), "new", "person", "Dee Ray"],
+        env=env,
+        timeout=120,
+    )
+    assert killed.returncode == 9
+    (left,) = (kb_root / "people").glob(".dee-ray.md.*.tmp")
+    result = run("--root", kb_root, "new", "person", "Dee Ray")
+    assert result.exit_code == 0
+    assert not left.exists()
+    assert sorted(p.name for p in (kb_root / "people").iterdir()) == [
+        "ann-lee.md",
+        "bo-chen.md",
+        "cy-diaz.md",
+        "dee-ray.md",
+    ]
+
+
+def leftover(folder: Path, host: str, pid: int, age_days: float = 0, tag: str = "k2j4x9q_") -> Path:
+    """A temporary file named as `tool` names them, last written `age_days` ago."""
+    path = folder / f".eve.md.{host}-{pid}.{tag}.tmp"
+    path.write_text("---\nname: Eve\n")
+    when = time.time_ns() - int(age_days * 86400) * 1_000_000_000
+    os.utime(path, ns=(when, when))
+    return path
+
+
+def finished_pid() -> int:
+    """The pid of a process that has ended (and been waited for)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_only_leftovers_of_gone_processes_are_removed(kb_root):
+    people = kb_root / "people"
+    dead, elsewhere = finished_pid(), "0badc0de"  # elsewhere: another machine sharing the KB
+    removed = [
+        leftover(people, kbmod.HOST, dead),
+        leftover(people, elsewhere, dead, age_days=2, tag="old_one_"),
+    ]
+    kept = [
+        leftover(people, kbmod.HOST, os.getpid()),  # being written right now
+        leftover(people, elsewhere, dead, age_days=0.5),  # may be being written over there
+    ]
+    for name in (".notes.md.tmp", f".eve.md.{kbmod.HOST}-{dead}.tmp", "eve.md.tmp"):
+        kept.append(people / name)
+        (people / name).write_text("a file of the user's\n")
+        os.utime(people / name, ns=(0, 0))
+    kept.append(people / f".link.md.{kbmod.HOST}-{dead}.abcdefgh.tmp")
+    kept[-1].symlink_to("ann-lee.md")
+    result = run("--root", kb_root, "new", "person", "Dee Ray")
+    assert result.exit_code == 0
+    assert [p.name for p in removed if os.path.lexists(p)] == []
+    assert [p.name for p in kept if not os.path.lexists(p)] == []

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
+import socket
 import stat
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -405,10 +408,19 @@ def _umask() -> int:
     return mask
 
 
+# A temporary file's name says which process on which machine writes it, so that a later run
+# can tell the leftovers of a killed run from a file another run is writing right now.
+HOST = hashlib.blake2b(socket.gethostname().encode(), digest_size=4).hexdigest()
+_TEMP = re.compile(r"\..+\.(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}\.tmp")
+LEFTOVER_NS = 24 * 3600 * 1_000_000_000  # no write takes a day: older is left over anywhere
+
+
 def _temp_copy(path: Path, data: bytes) -> str:
     """Write data to a synced temporary file beside `path`, with the mode a new file gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_leftovers(path.parent)
+    prefix = f".{path.name[:64]}.{HOST}-{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; notes are not
         _write_synced(fd, data)
@@ -416,6 +428,41 @@ def _temp_copy(path: Path, data: bytes) -> str:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files of killed runs of this tool in `folder`; return them.
+
+    Only files named as this tool names them: written by a process of this machine that is
+    gone, or untouched for a day. Never a file another run may still be writing.
+    """
+    removed = []
+    now = time.time_ns()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMP.fullmatch(entry.name) if entry.name.endswith(".tmp") else None
+            if match is None:
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                ours = match["host"] == HOST and not _alive(int(match["pid"]))
+                if stat.S_ISREG(info.st_mode) and (ours or now - info.st_mtime_ns > LEFTOVER_NS):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine is running (when in doubt, it is)."""
+    if os.name != "posix" or pid == os.getpid():
+        return True  # elsewhere, os.kill(pid, 0) is not a harmless probe
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process, or a pid out of range
+        return True
+    return True
 
 
 def _write_synced(fd: int, data: bytes) -> None:
