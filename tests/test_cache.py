@@ -146,6 +146,19 @@ def test_a_touched_file_is_read_but_not_parsed_again(kb_root, monkeypatch):
     assert (read, parsed) == (["bo-chen.md"], [])
 
 
+def test_a_file_dated_in_the_future_does_not_make_every_run_save(kb_root, monkeypatch):
+    settle(kb_root)
+    future = WHEN + 3650 * 86400 * SECOND
+    os.utime(kb_root / "people/ann-lee.md", ns=(future, future))  # a clock that was wrong
+    monkeypatch.setattr(cache, "time_ns", lambda: WHEN + 10 * SECOND)
+    kbmod.load(kb_root)
+    saved = cache_file().stat().st_ino  # each save replaces the file: a new inode
+    read, parsed = reads(monkeypatch), parses(monkeypatch)
+    kbmod.load(kb_root)
+    assert (read, parsed) == (["ann-lee.md"], [])  # never trusted on its stamp alone
+    assert cache_file().stat().st_ino == saved
+
+
 def test_changed_settings_make_a_new_cache(kb_root, monkeypatch):
     kbmod.load(kb_root)
     with (kb_root / "tool.toml").open("a") as handle:

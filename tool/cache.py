@@ -85,7 +85,7 @@ class FileCache:
         folder = cache_dir()
         name = hashlib.sha256(f"{root}\0{FORMAT}".encode()).hexdigest()[:24]
         self.path = folder / f"{name}.pickle" if folder else None
-        self.key = f"{root}\0{salt}\0{code_fingerprint()}"
+        self.key = f"{root}\0{salt}\0{code_fingerprint()}" if folder else ""
         # Taken before any file is looked at: a file modified since is judged against it.
         self.started = time_ns()
         self.old: dict[str, Entry] = self._read()
@@ -125,8 +125,13 @@ class FileCache:
 
     def put(self, rel: str, read: os.stat_result, content: bytes, value: Any) -> None:
         """Remember a value, with the file's status from before its bytes were read."""
-        self.new[rel] = (stamp(read), self.started, content, value)
-        self.dirty = True
+        entry = (stamp(read), self.started, content, value)
+        old = self.old.get(rel)
+        # Saving an unchanged entry helps only once it can be trusted on its stamp: a file
+        # dated in the future must not make every run rewrite the cache.
+        if old is None or (old[0], old[2]) != (entry[0], entry[2]) or not _racy(entry):
+            self.dirty = True
+        self.new[rel] = entry
 
     def save(self) -> None:
         """Write the entries seen in this run (dropping deleted files), atomically."""
