@@ -151,7 +151,7 @@ def write_draft(root: Path, path: Path, text: str) -> Path:
     target = path.absolute()
     for folder in PROTECTED:
         protected = (root / folder).resolve()
-        if target.resolve().is_relative_to(protected):
+        if kbmod.resolve_path(target).is_relative_to(protected):
             raise ToolError(f"refusing to write a draft into {folder}/: {path}")
     try:
         kbmod.create_exclusive(target, text)

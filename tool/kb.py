@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
+import hashlib
 import os
 import re
+import socket
+import stat
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from tool.cache import FileCache, stamp
+from tool.cache import FileCache, digest
 from tool.document import Issue, decode, split
 from tool.errors import RootNotFound, ToolError
 from tool.model import Interview, Person, Problem, parse_date
@@ -129,13 +133,14 @@ def find_root(start: Path, explicit: str | os.PathLike[str] | None = None) -> Pa
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """Read `tool.toml`; a broken file gives a problem and the defaults."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Config(), []
-    text = ""
+    text, issues = read_text_file(root, path)  # a FIFO, a looping link: reported, not read
+    if text is None:
+        return Config(), [_problem(CONFIG_NAME, issue) for issue in issues]
     try:
-        text = path.read_text(encoding="utf-8-sig")
         raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         line, col = _toml_position(str(exc), text)
         message = str(exc).split(" (at ")[0]
         return Config(), [
@@ -263,27 +268,93 @@ def _toml_position(message: str, text: str) -> tuple[int, int]:
 
 
 def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:
-    """Read one KB file safely: inside the root, not too large, valid UTF-8 text."""
+    """Read one KB file safely: a regular file inside the root, not too large, valid UTF-8."""
+    data, _, issues = read_file(root, path)
+    return (None, issues) if data is None else decode(data)
+
+
+def read_file(root: Path, path: Path) -> tuple[bytes | None, os.stat_result | None, list[Issue]]:
+    """The bytes of one regular file inside the root and its status before reading, or why not."""
     try:
         # Resolved every time: a linked folder leads outside as surely as a linked file.
-        if not _inside(root, path.resolve()):
-            return None, [
-                Issue(1, 1, "symbolic link points outside the knowledge base; not read", "symlink")
-            ]
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Issue(
-                    1,
-                    1,
-                    f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read",
-                    "too-large",
-                )
-            ]
-        data = path.read_bytes()
+        target = Path(os.path.realpath(path, strict=True))
     except OSError as exc:
-        return None, [Issue(1, 1, f"cannot read file: {exc.strerror or exc}", "io")]
-    return decode(data)
+        return None, None, [_unreadable(path, exc)]
+    if not _inside(root, target):
+        return None, None, [_issue("symbolic link points outside the knowledge base", "symlink")]
+    try:
+        data, opened = read_regular(target, follow=False)
+    except NotRegularFile as exc:
+        return None, None, [_issue(exc.reason, "file-type")]
+    except OSError as exc:
+        return None, None, [_unreadable(path, exc)]
+    if len(data) > MAX_FILE_BYTES:
+        size = max(opened.st_size, len(data))
+        message = f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read"
+        return None, None, [Issue(1, 1, message, "too-large")]
+    return data, opened, []
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket, device or folder where a file was expected."""
+
+    def __init__(self, info: os.stat_result, path: str | os.PathLike[str]):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
+        self.reason = f"{kind}, not a regular file"
+        super().__init__(errno.EINVAL, self.reason, os.fspath(path))
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+# Never wait for a FIFO's writer or adopt a terminal, even if one is swapped in after the check.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_regular(
+    path: Path, limit: int | None = MAX_FILE_BYTES, follow: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """Up to `limit` + 1 bytes of a regular file, and its status from before they were read.
+
+    Anything else raises NotRegularFile without being opened: opening a FIFO waits for a
+    writer, and opening a device can make it act.
+    """
+    info = os.stat(path, follow_symlinks=follow)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(info, path)
+    nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(path, _OPEN_FLAGS | nofollow), "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        if not stat.S_ISREG(opened.st_mode):  # swapped since the check above
+            raise NotRegularFile(opened, path)
+        return handle.read(-1 if limit is None else limit + 1), opened
+
+
+def resolve_path(path: Path) -> Path:
+    """Path.resolve() for a path the user gave: a link that loops is their mistake, not a crash."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ToolError("symbolic link loops back on itself", path) from None
+    return Path(os.path.realpath(path))  # not there yet: a file or folder about to be made
+
+
+def _issue(reason: str, rule: str) -> Issue:
+    return Issue(1, 1, f"{reason}; not read", rule)
+
+
+def _unreadable(path: Path, exc: OSError) -> Issue:
+    """Why a path could not be followed or opened, in words."""
+    if exc.errno == errno.ELOOP:
+        return _issue("symbolic link loops back on itself", "symlink")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR) and os.path.islink(path):
+        return _issue("symbolic link points to nothing (its target does not exist)", "symlink")
+    return Issue(1, 1, f"cannot read file: {exc.strerror or exc}", "io")
 
 
 def _inside(root: Path, target: Path) -> bool:
@@ -335,25 +406,37 @@ def _read_record(
 ) -> tuple[Person | Interview | None, list[Issue]]:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
-        current = None if entry.is_symlink() else stamp(entry.stat())
+        info = entry.stat(follow_symlinks=False)
+        listed = info if stat.S_ISREG(info.st_mode) else None  # a link is followed anew
     except OSError:
-        current = None
-    if current is not None:
-        hit = cache.get(rel, current)
+        listed = None
+    if listed is not None:
+        hit = cache.get(rel, listed)
         if hit is not None:
             return hit
-    text, issues = read_text_file(root, Path(entry.path))
-    record: Person | Interview | None = None
-    if text is not None:
-        doc = split(text)
-        path = PurePosixPath(rel)
-        if path.parts[0] == "people":
-            record, issues = person_from(doc, path)
-        else:
-            record, issues = interview_from(doc, path, config.headings)
-    if current is not None:
-        cache.put(rel, current, (record, issues))
-    return record, issues
+    data, read, issues = read_file(root, Path(entry.path))
+    if data is None or read is None:
+        return None, issues
+    content = digest(data)
+    found = cache.get_same(rel, content) if listed is not None else None
+    if found is None:
+        found = parse_record(data, rel, config.headings)
+    if listed is not None:
+        cache.put(rel, read, content, found)
+    return found
+
+
+def parse_record(
+    data: bytes, rel: str, headings: dict[str, str]
+) -> tuple[Person | Interview | None, list[Issue]]:
+    """A person or interview from a file's bytes, with the problems found on the way."""
+    text, issues = decode(data)
+    if text is None:
+        return None, issues
+    path = PurePosixPath(rel)
+    if path.parts[0] == "people":
+        return person_from(split(text), path)
+    return interview_from(split(text), path, headings)
 
 
 def _problem(rel: str, issue: Issue) -> Problem:
@@ -366,10 +449,19 @@ def _umask() -> int:
     return mask
 
 
+# A temporary file's name says which process on which machine writes it, so that a later run
+# can tell the leftovers of a killed run from a file another run is writing right now.
+HOST = hashlib.blake2b(socket.gethostname().encode(), digest_size=4).hexdigest()
+_TEMP = re.compile(r"\..+\.(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}\.tmp")
+LEFTOVER_NS = 24 * 3600 * 1_000_000_000  # no write takes a day: older is left over anywhere
+
+
 def _temp_copy(path: Path, data: bytes) -> str:
     """Write data to a synced temporary file beside `path`, with the mode a new file gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_leftovers(path.parent)
+    prefix = f".{path.name[:64]}.{HOST}-{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; notes are not
         _write_synced(fd, data)
@@ -377,6 +469,41 @@ def _temp_copy(path: Path, data: bytes) -> str:
         os.unlink(tmp)
         raise
     return tmp
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files of killed runs of this tool in `folder`; return them.
+
+    Only files named as this tool names them: written by a process of this machine that is
+    gone, or untouched for a day. Never a file another run may still be writing.
+    """
+    removed = []
+    now = time.time_ns()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMP.fullmatch(entry.name) if entry.name.endswith(".tmp") else None
+            if match is None:
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                ours = match["host"] == HOST and not _alive(int(match["pid"]))
+                if stat.S_ISREG(info.st_mode) and (ours or now - info.st_mtime_ns > LEFTOVER_NS):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine is running (when in doubt, it is)."""
+    if os.name != "posix" or pid == os.getpid():
+        return True  # elsewhere, os.kill(pid, 0) is not a harmless probe
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process, or a pid out of range
+        return True
+    return True
 
 
 def _write_synced(fd: int, data: bytes) -> None:
@@ -416,7 +543,7 @@ def write_atomic(path: Path, text: str) -> bool:
     """Replace a generated file atomically, only if its content changed. Returns changed."""
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_regular(path, limit=len(data))[0] == data:  # a FIFO there: refused, not awaited
             return False
     except FileNotFoundError:
         pass
@@ -431,7 +558,7 @@ def write_atomic(path: Path, text: str) -> bool:
 
 def check_inside(root: Path, path: Path) -> Path:
     """Refuse a path that leaves the KB, following symlinks."""
-    resolved = path.resolve()
+    resolved = resolve_path(path)
     if not _inside(root, resolved):
         raise ToolError(f"refusing to write outside the knowledge base: {path}")
     return resolved

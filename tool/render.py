@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 import time
@@ -86,18 +87,17 @@ class KBLoader(jinja2.BaseLoader):
         if any(p in ("", ".", "..") for p in parts):
             raise TemplateProblem(f"template name {template!r} is not allowed")
         for folder in self.folders:
-            base = folder.resolve()
+            base = Path(os.path.realpath(folder))
             path = folder.joinpath(*parts)
-            if not path.exists() and not path.is_symlink():
+            if not os.path.lexists(path):
                 continue
-            resolved = path.resolve()
+            resolved = Path(os.path.realpath(path))  # a looping link: read_text_file says so
             if not resolved.is_relative_to(base):
                 raise TemplateProblem(
                     f"template {template!r} points outside {folder.name}/; refused"
                 )
-            if not resolved.is_file():
-                continue
-            source, issues = read_text_file(base, resolved)  # size limit, UTF-8, no NUL bytes
+            # A regular file only (never a FIFO), of bounded size, UTF-8, no NUL bytes.
+            source, issues = read_text_file(base, path)
             if source is None:
                 issue = issues[0]
                 raise TemplateProblem(issue.message, f"{folder.name}/{template}", issue.line)

@@ -181,7 +181,7 @@ def init(target: Path) -> list[Path]:
             f"{target} already holds a knowledge base (found {', '.join(existing)}); "
             "nothing was changed"
         )
-    for folder in target.resolve().parents:
+    for folder in kbmod.resolve_path(target).parents:
         if kbmod.is_kb(folder):
             raise ToolError(
                 f"{target} is inside the knowledge base at {folder}; nothing was changed "

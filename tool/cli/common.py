@@ -182,7 +182,7 @@ def generated_output(
     root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
 ) -> Path:
     """The absolute path for a generated file: never in the records, never over a user's file."""
-    target = (Path.cwd() / output).resolve()
+    target = kbmod.resolve_path(Path.cwd() / output)
     inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
     if inside and inside[0] in RECORD_FOLDERS:
         raise ToolError(
@@ -192,7 +192,7 @@ def generated_output(
         )
     if target.exists():
         try:
-            existing = target.read_bytes().decode("utf-8")
+            existing = kbmod.read_regular(target, limit=None)[0].decode("utf-8")
         except (OSError, UnicodeDecodeError):
             existing = ""
         if not is_ours(existing):

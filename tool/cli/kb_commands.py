@@ -146,8 +146,18 @@ def new_interview(
     _maybe_edit(created.path, edit)
 
 
+def _existing(
+    ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]
+) -> tuple[Path, ...]:
+    """PATHS must exist; a broken or looping link does, and validate reports what is wrong."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.BadParameter(f"Path {str(path)!r} does not exist.")
+    return paths
+
+
 @click.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing)
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @root_option
@@ -186,7 +196,7 @@ def _relative(root: Path, path: Path) -> str:
         return absolute.relative_to(root).as_posix()
     except ValueError:
         try:
-            return absolute.resolve().relative_to(root).as_posix()
+            return Path(os.path.realpath(absolute)).relative_to(root).as_posix()
         except ValueError:
             raise click.BadParameter(f"{path} is not inside the knowledge base {root}") from None
 

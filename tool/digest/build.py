@@ -21,7 +21,7 @@ from tool.digest import markdown
 from tool.digest.privacy import Secret, is_private, phone_digits, scan, secrets
 from tool.errors import ToolError
 from tool.ids import id_key, slugify, unique_id
-from tool.kb import KnowledgeBase
+from tool.kb import KnowledgeBase, resolve_path
 from tool.model import Interview, Person, display_names, group_key
 
 MARKER = ".tool-digest"
@@ -563,7 +563,7 @@ def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None =
 
 def check_output(root: Path, output: Path) -> Path:
     """Refuse an output folder whose replacement could destroy anything but an old digest."""
-    out, root = output.resolve(), root.resolve()
+    out, root = resolve_path(output), root.resolve()
     if out == root or root.is_relative_to(out):
         raise ToolError(f"refusing to write the digest over the knowledge base itself: {output}")
     for name in PROTECTED:
