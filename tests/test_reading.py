@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run, write
 
 from tool.kb import MAX_FILE_BYTES, load
@@ -33,7 +34,7 @@ def problems_for(root: Path, name: str) -> list[str]:
         ),
         (
             "---\nname: Ann\nrole: a: b\n---\n",
-            "3:8: error: YAML syntax: mapping values are not allowed in this context [yaml-syntax]",
+            "3:8: error: YAML syntax: mapping values are not allowed here [yaml-syntax]",
         ),
         (
             "---\nname: Ann\ntags: [a, b\n---\n",
@@ -240,10 +241,73 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert time.perf_counter() - started < 10  # generous: exponential expansion never finishes
 
 
-def test_deeply_nested_flow_collections_do_not_crash(tmp_path):
-    write(tmp_path / "people/p.md", "---\nname: Ann\ntags: " + "[" * 25_000 + "\n---\n")
-    found = problems_for(tmp_path, "p.md")
-    assert found == ["3:38: error: front matter is nested more than 32 levels deep [yaml-depth]"]
+class _EarlyDepthLimitLoader(yaml.BaseLoader):
+    """A parser with its own nesting limit, hit while scanning ahead, as in libyaml 0.2.6."""
+
+    def fetch_flow_collection_start(self, token_class):
+        if self.flow_level >= 100:
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level", None, "exceeded maximum nesting depth", None
+            )
+        super().fetch_flow_collection_start(token_class)
+
+
+LOADERS = {
+    "libyaml": getattr(yaml, "CBaseLoader", yaml.BaseLoader),
+    "pure-python": yaml.BaseLoader,
+    "early-limit": _EarlyDepthLimitLoader,
+}
+DEPTH = "error: front matter is nested more than 32 levels deep [yaml-depth]"
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("tags: " + "[" * 25_000, f"3:38: {DEPTH}"),
+        ("tags: " + "{" * 25_000, f"3:38: {DEPTH}"),
+        ("tags: " + "[ " * 2_000, f"3:69: {DEPTH}"),
+        ("tags: " + "{a: " * 25_000, f"3:131: {DEPTH}"),
+        ("tags:\n" + "- " * 25_000 + "x", f"4:63: {DEPTH}"),
+        ("deep:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200)), f"35:33: {DEPTH}"),
+        ("deep:\n" + "".join(" " * i + "-\n" for i in range(1, 200)), f"35:33: {DEPTH}"),
+    ],
+    ids=["brackets", "braces", "spaced", "flow-maps", "dashes", "indented-maps", "indented-lists"],
+)
+def test_deep_nesting_is_refused_at_the_same_place_by_every_parser(
+    tmp_path, monkeypatch, loader, tail, expected
+):
+    """libyaml's own nesting limit (0.2.6) or its absence never changes what is reported."""
+    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
+    assert problems_for(tmp_path, "p.md") == [expected]
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_nesting_up_to_the_limit_is_read(tmp_path, monkeypatch, loader):
+    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    write(tmp_path / "people/p.md", "---\nname: Ann\nx: " + "[" * 31 + "]" * 31 + "\n---\n")
+    kb = load(tmp_path)
+    assert kb.problems == []
+    assert "x" in kb.people["p"].extra
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("role: a: b", "3:8: error: YAML syntax: mapping values are not allowed here"),
+        ("role: @x", "3:7: error: YAML syntax: found character '@' that cannot start any token"),
+        ("- x", "3:1: error: YAML syntax: expected <block end>, but found '-'"),
+    ],
+)
+def test_syntax_errors_read_the_same_with_or_without_libyaml(tmp_path, monkeypatch, tail, expected):
+    found = []
+    for loader in LOADERS.values():
+        monkeypatch.setattr("tool.document._LOADER", loader)
+        write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
+        found.append(problems_for(tmp_path, "p.md"))
+    assert found[0] == found[1] == found[2]
+    assert len(found[0]) == 1 and found[0][0].startswith(expected), found
 
 
 def test_files_over_the_size_limit_are_not_parsed(tmp_path):
@@ -291,8 +355,6 @@ def test_bad_file_does_not_stop_a_command(kb_root):
 )
 def test_pure_python_parser_gives_the_same_answers(tmp_path, monkeypatch, tail, expected):
     """Where libyaml is missing, the pure-Python parser is used with the same safeguards."""
-    import yaml
-
     monkeypatch.setattr("tool.document._LOADER", yaml.BaseLoader)
     write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
     found = problems_for(tmp_path, "p.md")

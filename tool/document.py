@@ -28,8 +28,12 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 # libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
-# nesting, and it is not used); the pure-Python parser is the fallback.
+# nesting, and it is not used). The pure-Python parser is the reference: libyaml's limits and
+# wording change between releases (0.2.6 refuses 1,000 nested brackets while scanning ahead,
+# before the depth check below sees an event), so a file libyaml refuses is read again by the
+# reference, and every machine reports the same problem at the same place.
 _LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_REFERENCE: Any = yaml.BaseLoader
 MAX_DEPTH = 32
 BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -251,8 +255,18 @@ def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
 
 
 def _compose(source: str) -> Node | None:
+    """Compose with the fast parser; a file it refuses, with the reference, for its answer."""
+    try:
+        return _compose_with(_LOADER, source)
+    except yaml.YAMLError:
+        if _LOADER is _REFERENCE:
+            raise
+    return _compose_with(_REFERENCE, source)
+
+
+def _compose_with(loader_class: Any, source: str) -> Node | None:
     """Build nodes from the parser's events, iteratively, refusing what notes must not use."""
-    loader = _LOADER(source)
+    loader = loader_class(source)
     stack: list[tuple[Any, list[Node]]] = []  # (start event, children) of open collections
     root: Node | None = None
     documents = 0
