@@ -413,3 +413,133 @@ def test_a_linked_folder_leading_outside_is_not_read(tmp_path):
     kb = load(root)
     assert kb.interviews == {}
     assert [p.rule for p in kb.problems] == ["symlink"]
+
+
+UNCLOSED = "front-matter-end"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        # notes after a blank line become keys, up to a Markdown rule further down
+        (
+            "name: Bo\ncompany: Acme\n\nHow we met: PyCon 2024\nNext steps:\n- send CV\n\n",
+            "5:1: warning: 'How we met: PyCon 2024' looks like notes, yet it is read as front "
+            "matter, which ends at the '---' on line 9; is the closing '---' missing above it? "
+            f"[{UNCLOSED}]",
+        ),
+        # a heading is a YAML comment: it would vanish without a word
+        (
+            "name: Cy\n\n## Notes\n\n",
+            "4:1: warning: '## Notes' looks like notes, yet it is read as front matter, which "
+            f"ends at the '---' on line 6; is the closing '---' missing above it? [{UNCLOSED}]",
+        ),
+        (
+            "name: Cy\nrole: PM\n\n# Cy Doe\nMet at: the meetup\n",
+            "5:1: warning: '# Cy Doe' looks like notes",
+        ),
+        ("name: Cy\n\n# Cy\nfirst: x\nMet at: the meetup\n", "6:1: warning: 'Met at: the"),
+    ],
+)
+def test_front_matter_running_into_the_notes_is_warned(tmp_path, front, expected):
+    write(tmp_path / "people/p.md", f"---\n{front}---\nMore notes.\n")
+    found = problems_for(tmp_path, "p.md")
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_front_matter_running_into_notes_is_also_named_beside_a_syntax_error(tmp_path):
+    write(
+        tmp_path / "interviews/2026-01-05-ann.md",
+        "---\nperson: ann\ndate: 2026-01-05\n\n## Questions\n1. What do you do?\n\n---\n",
+    )
+    assert [p.format() for p in load(tmp_path).problems] == [
+        "interviews/2026-01-05-ann.md:5:1: warning: '## Questions' looks like notes, yet it is "
+        "read as front matter, which ends at the '---' on line 8; is the closing '---' missing "
+        f"above it? [{UNCLOSED}]",
+        "interviews/2026-01-05-ann.md:7:1: error: YAML syntax: could not find expected ':' "
+        "(while scanning a simple key) [yaml-syntax]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "name: Ann\ncompany: Acme\n\ntags: [a, b]\n",  # blank lines between fields
+        "name: Ann\n\n# contact\nemail: a@example.com\n",  # a comment heading fields
+        "name: Ann\n\n# private: true\n",  # a field switched off
+        "name: Ann\nabout: |\n  Met at: PyCon\n\n  # not a heading\n  more\n",  # block text
+        "name: Ann\ntags:\n  - a\n\n  - b\n",  # a list with a gap
+        "name: Ann\ncompany: Acme\n\n",  # a blank line before the end
+        "name: Ann\n# Ann Lee\n",  # a comment with no blank line before it
+        "first name: Ann\nname: Ann\n",  # keys with spaces, not after a gap
+    ],
+)
+def test_legitimate_front_matter_is_not_taken_for_notes(tmp_path, front):
+    write(tmp_path / "people/p.md", f"---\n{front}---\nnotes\n")
+    assert problems_for(tmp_path, "p.md") == []
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            "name: Ann\ncompany: #1 Robotics\n",
+            "3:10: warning: 'company' is empty because YAML reads '#1 Robotics' as a comment; "
+            "if it is the value, write company: '#1 Robotics' [yaml-comment]",
+        ),
+        (
+            "name: Ann\ntags: #ux\n",
+            "3:7: warning: 'tags' is empty because YAML reads '#ux' as a comment; "
+            "if it is the value, write tags: '#ux' [yaml-comment]",
+        ),
+        (
+            "name: Ann\ntags:\n  - research\n  -   #ux\n",
+            "5:7: warning: an item of 'tags' is empty because YAML reads '#ux' as a comment; "
+            "if it is the value, write - '#ux' [yaml-comment]",
+        ),
+        (
+            "name: Ann\nlinks:\n  site: #home's\n",
+            "4:9: warning: 'site' is empty because YAML reads \"#home's\" as a comment; "
+            "if it is the value, write site: '#home''s' [yaml-comment]",
+        ),
+    ],
+)
+def test_a_value_starting_with_a_hash_is_warned(tmp_path, front, expected):
+    write(tmp_path / "people/p.md", f"---\n{front}---\n")
+    assert problems_for(tmp_path, "p.md") == [expected]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "name: Ann\nfollow_up: # set after the call\n",  # a comment, with its space
+        "name: Ann\ncompany: '#1 Robotics'\n",
+        "name: Ann\ncompany: Acme #1\n",
+        "name: Ann\ntags: ['#ux']\n",
+        "name: Ann\ncompany:\n# next\n",
+    ],
+)
+def test_comments_and_quoted_hashes_are_not_warned(tmp_path, front):
+    write(tmp_path / "people/p.md", f"---\n{front}---\n")
+    assert problems_for(tmp_path, "p.md") == []
+
+
+def test_quoted_hash_value_is_kept(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\ncompany: '#1 Robotics'\n---\n")
+    assert load(tmp_path).people["p"].company == "#1 Robotics"
+
+
+def test_silent_misreads_fail_validate_strict(kb_root):
+    write(kb_root / "people/hash.md", "---\nname: Hash\ncompany: #1 Robotics\n---\n")
+    write(kb_root / "people/open.md", "---\nname: Open\n\nNext steps: call\n\n---\n")
+    lenient = run("validate", "--root", kb_root)
+    assert lenient.exit_code == 0
+    assert lenient.stdout.splitlines() == [
+        "people/hash.md:3:10: warning: 'company' is empty because YAML reads '#1 Robotics' as a "
+        "comment; if it is the value, write company: '#1 Robotics' [yaml-comment]",
+        "people/open.md:4:1: warning: 'Next steps: call' looks like notes, yet it is read as "
+        "front matter, which ends at the '---' on line 6; is the closing '---' missing above "
+        "it? [front-matter-end]",
+        "0 errors, 2 warnings in 8 files",
+    ]
+    assert run("validate", "--root", kb_root, "--strict").exit_code == 1
