@@ -1,11 +1,61 @@
-"""The suite's own ground: tests that need Chromium or Java."""
+"""The suite's own ground: declared dependencies, and tests that need Chromium or Java."""
 
 from __future__ import annotations
 
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
 from digest_helpers import in_ci, missing, require
+
+REPO = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _name(requirement: str) -> str:
+    name = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert name, requirement
+    return re.sub(r"[-_.]+", "-", name.group()).lower()
+
+
+def _distributions(folder: str) -> set[str]:
+    """The distributions whose modules the code in folder imports (not the standard library)."""
+    modules: set[str] = set()
+    for path in (REPO / folder).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    ours = {"tool", "conftest", "digest_helpers"}
+    found = packages_distributions()
+    return {
+        _name(dist)
+        for module in modules - ours
+        if module not in sys.stdlib_module_names
+        for dist in found.get(module, [module])
+    }
+
+
+def test_the_package_depends_on_exactly_what_it_imports():
+    declared = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
+    assert declared == _distributions("tool")
+
+
+def test_the_tests_import_only_declared_packages():
+    declared = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
+    declared |= {_name(r) for r in PYPROJECT["project"]["optional-dependencies"]["test"]}
+    assert _distributions("tests") - declared == set()
+
+
+def test_every_dependency_has_a_floor():
+    project = PYPROJECT["project"]
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        assert ">=" in requirement, requirement
 
 
 @pytest.fixture
