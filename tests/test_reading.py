@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run, write
 
 from tool.kb import MAX_FILE_BYTES, load
@@ -33,7 +34,7 @@ def problems_for(root: Path, name: str) -> list[str]:
         ),
         (
             "---\nname: Ann\nrole: a: b\n---\n",
-            "3:8: error: YAML syntax: mapping values are not allowed in this context [yaml-syntax]",
+            "3:8: error: YAML syntax: mapping values are not allowed here [yaml-syntax]",
         ),
         (
             "---\nname: Ann\ntags: [a, b\n---\n",
@@ -240,10 +241,73 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     assert time.perf_counter() - started < 10  # generous: exponential expansion never finishes
 
 
-def test_deeply_nested_flow_collections_do_not_crash(tmp_path):
-    write(tmp_path / "people/p.md", "---\nname: Ann\ntags: " + "[" * 25_000 + "\n---\n")
-    found = problems_for(tmp_path, "p.md")
-    assert found == ["3:38: error: front matter is nested more than 32 levels deep [yaml-depth]"]
+class _EarlyDepthLimitLoader(yaml.BaseLoader):
+    """A parser with its own nesting limit, hit while scanning ahead, as in libyaml 0.2.6."""
+
+    def fetch_flow_collection_start(self, token_class):
+        if self.flow_level >= 100:
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level", None, "exceeded maximum nesting depth", None
+            )
+        super().fetch_flow_collection_start(token_class)
+
+
+LOADERS = {
+    "libyaml": getattr(yaml, "CBaseLoader", yaml.BaseLoader),
+    "pure-python": yaml.BaseLoader,
+    "early-limit": _EarlyDepthLimitLoader,
+}
+DEPTH = "error: front matter is nested more than 32 levels deep [yaml-depth]"
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("tags: " + "[" * 25_000, f"3:38: {DEPTH}"),
+        ("tags: " + "{" * 25_000, f"3:38: {DEPTH}"),
+        ("tags: " + "[ " * 2_000, f"3:69: {DEPTH}"),
+        ("tags: " + "{a: " * 25_000, f"3:131: {DEPTH}"),
+        ("tags:\n" + "- " * 25_000 + "x", f"4:63: {DEPTH}"),
+        ("deep:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200)), f"35:33: {DEPTH}"),
+        ("deep:\n" + "".join(" " * i + "-\n" for i in range(1, 200)), f"35:33: {DEPTH}"),
+    ],
+    ids=["brackets", "braces", "spaced", "flow-maps", "dashes", "indented-maps", "indented-lists"],
+)
+def test_deep_nesting_is_refused_at_the_same_place_by_every_parser(
+    tmp_path, monkeypatch, loader, tail, expected
+):
+    """libyaml's own nesting limit (0.2.6) or its absence never changes what is reported."""
+    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
+    assert problems_for(tmp_path, "p.md") == [expected]
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_nesting_up_to_the_limit_is_read(tmp_path, monkeypatch, loader):
+    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    write(tmp_path / "people/p.md", "---\nname: Ann\nx: " + "[" * 31 + "]" * 31 + "\n---\n")
+    kb = load(tmp_path)
+    assert kb.problems == []
+    assert "x" in kb.people["p"].extra
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("role: a: b", "3:8: error: YAML syntax: mapping values are not allowed here"),
+        ("role: @x", "3:7: error: YAML syntax: found character '@' that cannot start any token"),
+        ("- x", "3:1: error: YAML syntax: expected <block end>, but found '-'"),
+    ],
+)
+def test_syntax_errors_read_the_same_with_or_without_libyaml(tmp_path, monkeypatch, tail, expected):
+    found = []
+    for loader in LOADERS.values():
+        monkeypatch.setattr("tool.document._LOADER", loader)
+        write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
+        found.append(problems_for(tmp_path, "p.md"))
+    assert found[0] == found[1] == found[2]
+    assert len(found[0]) == 1 and found[0][0].startswith(expected), found
 
 
 def test_files_over_the_size_limit_are_not_parsed(tmp_path):
@@ -291,8 +355,6 @@ def test_bad_file_does_not_stop_a_command(kb_root):
 )
 def test_pure_python_parser_gives_the_same_answers(tmp_path, monkeypatch, tail, expected):
     """Where libyaml is missing, the pure-Python parser is used with the same safeguards."""
-    import yaml
-
     monkeypatch.setattr("tool.document._LOADER", yaml.BaseLoader)
     write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
     found = problems_for(tmp_path, "p.md")
@@ -351,3 +413,133 @@ def test_a_linked_folder_leading_outside_is_not_read(tmp_path):
     kb = load(root)
     assert kb.interviews == {}
     assert [p.rule for p in kb.problems] == ["symlink"]
+
+
+UNCLOSED = "front-matter-end"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        # notes after a blank line become keys, up to a Markdown rule further down
+        (
+            "name: Bo\ncompany: Acme\n\nHow we met: PyCon 2024\nNext steps:\n- send CV\n\n",
+            "5:1: warning: 'How we met: PyCon 2024' looks like notes, yet it is read as front "
+            "matter, which ends at the '---' on line 9; is the closing '---' missing above it? "
+            f"[{UNCLOSED}]",
+        ),
+        # a heading is a YAML comment: it would vanish without a word
+        (
+            "name: Cy\n\n## Notes\n\n",
+            "4:1: warning: '## Notes' looks like notes, yet it is read as front matter, which "
+            f"ends at the '---' on line 6; is the closing '---' missing above it? [{UNCLOSED}]",
+        ),
+        (
+            "name: Cy\nrole: PM\n\n# Cy Doe\nMet at: the meetup\n",
+            "5:1: warning: '# Cy Doe' looks like notes",
+        ),
+        ("name: Cy\n\n# Cy\nfirst: x\nMet at: the meetup\n", "6:1: warning: 'Met at: the"),
+    ],
+)
+def test_front_matter_running_into_the_notes_is_warned(tmp_path, front, expected):
+    write(tmp_path / "people/p.md", f"---\n{front}---\nMore notes.\n")
+    found = problems_for(tmp_path, "p.md")
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_front_matter_running_into_notes_is_also_named_beside_a_syntax_error(tmp_path):
+    write(
+        tmp_path / "interviews/2026-01-05-ann.md",
+        "---\nperson: ann\ndate: 2026-01-05\n\n## Questions\n1. What do you do?\n\n---\n",
+    )
+    assert [p.format() for p in load(tmp_path).problems] == [
+        "interviews/2026-01-05-ann.md:5:1: warning: '## Questions' looks like notes, yet it is "
+        "read as front matter, which ends at the '---' on line 8; is the closing '---' missing "
+        f"above it? [{UNCLOSED}]",
+        "interviews/2026-01-05-ann.md:7:1: error: YAML syntax: could not find expected ':' "
+        "(while scanning a simple key) [yaml-syntax]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "name: Ann\ncompany: Acme\n\ntags: [a, b]\n",  # blank lines between fields
+        "name: Ann\n\n# contact\nemail: a@example.com\n",  # a comment heading fields
+        "name: Ann\n\n# private: true\n",  # a field switched off
+        "name: Ann\nabout: |\n  Met at: PyCon\n\n  # not a heading\n  more\n",  # block text
+        "name: Ann\ntags:\n  - a\n\n  - b\n",  # a list with a gap
+        "name: Ann\ncompany: Acme\n\n",  # a blank line before the end
+        "name: Ann\n# Ann Lee\n",  # a comment with no blank line before it
+        "first name: Ann\nname: Ann\n",  # keys with spaces, not after a gap
+    ],
+)
+def test_legitimate_front_matter_is_not_taken_for_notes(tmp_path, front):
+    write(tmp_path / "people/p.md", f"---\n{front}---\nnotes\n")
+    assert problems_for(tmp_path, "p.md") == []
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        (
+            "name: Ann\ncompany: #1 Robotics\n",
+            "3:10: warning: 'company' is empty because YAML reads '#1 Robotics' as a comment; "
+            "if it is the value, write company: '#1 Robotics' [yaml-comment]",
+        ),
+        (
+            "name: Ann\ntags: #ux\n",
+            "3:7: warning: 'tags' is empty because YAML reads '#ux' as a comment; "
+            "if it is the value, write tags: '#ux' [yaml-comment]",
+        ),
+        (
+            "name: Ann\ntags:\n  - research\n  -   #ux\n",
+            "5:7: warning: an item of 'tags' is empty because YAML reads '#ux' as a comment; "
+            "if it is the value, write - '#ux' [yaml-comment]",
+        ),
+        (
+            "name: Ann\nlinks:\n  site: #home's\n",
+            "4:9: warning: 'site' is empty because YAML reads \"#home's\" as a comment; "
+            "if it is the value, write site: '#home''s' [yaml-comment]",
+        ),
+    ],
+)
+def test_a_value_starting_with_a_hash_is_warned(tmp_path, front, expected):
+    write(tmp_path / "people/p.md", f"---\n{front}---\n")
+    assert problems_for(tmp_path, "p.md") == [expected]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "name: Ann\nfollow_up: # set after the call\n",  # a comment, with its space
+        "name: Ann\ncompany: '#1 Robotics'\n",
+        "name: Ann\ncompany: Acme #1\n",
+        "name: Ann\ntags: ['#ux']\n",
+        "name: Ann\ncompany:\n# next\n",
+    ],
+)
+def test_comments_and_quoted_hashes_are_not_warned(tmp_path, front):
+    write(tmp_path / "people/p.md", f"---\n{front}---\n")
+    assert problems_for(tmp_path, "p.md") == []
+
+
+def test_quoted_hash_value_is_kept(tmp_path):
+    write(tmp_path / "people/p.md", "---\nname: Ann\ncompany: '#1 Robotics'\n---\n")
+    assert load(tmp_path).people["p"].company == "#1 Robotics"
+
+
+def test_silent_misreads_fail_validate_strict(kb_root):
+    write(kb_root / "people/hash.md", "---\nname: Hash\ncompany: #1 Robotics\n---\n")
+    write(kb_root / "people/open.md", "---\nname: Open\n\nNext steps: call\n\n---\n")
+    lenient = run("validate", "--root", kb_root)
+    assert lenient.exit_code == 0
+    assert lenient.stdout.splitlines() == [
+        "people/hash.md:3:10: warning: 'company' is empty because YAML reads '#1 Robotics' as a "
+        "comment; if it is the value, write company: '#1 Robotics' [yaml-comment]",
+        "people/open.md:4:1: warning: 'Next steps: call' looks like notes, yet it is read as "
+        "front matter, which ends at the '---' on line 6; is the closing '---' missing above "
+        "it? [front-matter-end]",
+        "0 errors, 2 warnings in 8 files",
+    ]
+    assert run("validate", "--root", kb_root, "--strict").exit_code == 1

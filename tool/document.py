@@ -28,14 +28,24 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 # libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
-# nesting, and it is not used); the pure-Python parser is the fallback.
+# nesting, and it is not used). The pure-Python parser is the reference: libyaml's limits and
+# wording change between releases (0.2.6 refuses 1,000 nested brackets while scanning ahead,
+# before the depth check below sees an event), so a file libyaml refuses is read again by the
+# reference, and every machine reports the same problem at the same place.
 _LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_REFERENCE: Any = yaml.BaseLoader
 MAX_DEPTH = 32
 BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _STR_TAG = "tag:yaml.org,2002:str"
+# Signs that a front matter runs on into the notes because its closing '---' is missing.
+_HEADING = re.compile(r"#{1,6}[ \t]+\S")
+_FIELD_OFF = re.compile(r"#+[ \t]*[\w-]+:(?:[ \t]|$)")  # `# private: true`: a field turned off
+_FIELD = re.compile(r"[\w-]+:(?:[ \t]|$)")
+_LABEL = re.compile(r"([^\s#:\[\]{}'\"&*!|>%@`-][^:#]*):(?:[ \t]|$)")  # "Next steps: ..."
+_HASH_VALUE = re.compile(r"[ \t]*(#[^\s#].*)")  # `company: #1 Robotics`: YAML sees a comment
 _MEANINGS = {
     "bool": "true/false",
     "int": "a number",
@@ -187,22 +197,25 @@ def split(text: str) -> Document:
         return Document(
             None, body, body_line, (Issue(1, 1, "front matter is empty", "front-matter"),)
         )
+    unclosed = _unclosed(lines, close)
     try:
         root = _compose(source)
     except _Refused as exc:
-        return Document(None, body, body_line, (Issue(*exc.at, exc.message, exc.rule),))
+        return Document(None, body, body_line, (*unclosed, Issue(*exc.at, exc.message, exc.rule)))
     except yaml.MarkedYAMLError as exc:
         message, mark = _syntax_message(exc, source)
         issue = _issue_at(mark, f"YAML syntax: {message}", "yaml-syntax")
-        return Document(None, body, body_line, (issue,))
+        return Document(None, body, body_line, (*unclosed, issue))
     except yaml.YAMLError as exc:
-        return Document(None, body, body_line, (Issue(2, 1, f"YAML syntax: {exc}", "yaml-syntax"),))
+        issue = Issue(2, 1, f"YAML syntax: {exc}", "yaml-syntax")
+        return Document(None, body, body_line, (*unclosed, issue))
     if not isinstance(root, Map):
         return Document(
             None,
             body,
             body_line,
             (
+                *unclosed,
                 Issue(
                     root.line if root else 2,
                     root.col if root else 1,
@@ -211,8 +224,59 @@ def split(text: str) -> Document:
                 ),
             ),
         )
-    issues = _check_keys(root)
+    issues = [*unclosed, *_check_keys(root), *_hash_values(root, lines)]
     return Document(root, body, body_line, tuple(issues))
+
+
+def _unclosed(lines: list[str], close: int) -> list[Issue]:
+    """Warn where notes seem to start inside the front matter: its closing '---' is missing.
+
+    Only after a blank line, where notes begin, and only lines that YAML would quietly take:
+    a heading (a comment to YAML) or a `Label with spaces: text` line (a key to YAML).
+    """
+    after_gap = False
+    for index in range(1, close):
+        line = lines[index]
+        if not line.strip():
+            after_gap = True
+        elif after_gap and line[0] not in " \t":
+            following = lines[index + 1] if index + 1 < close else ""
+            if _looks_like_notes(line, following):
+                message = (
+                    f"{line.strip()!r} looks like notes, yet it is read as front matter, which "
+                    f"ends at the '---' on line {close + 1}; is the closing '---' missing above it?"
+                )
+                return [Issue(index + 1, 1, message, "front-matter-end", "warning")]
+    return []
+
+
+def _looks_like_notes(line: str, following: str) -> bool:
+    if _HEADING.match(line) and not _FIELD_OFF.match(line):
+        # A comment naming the fields below it is YAML; a heading is followed by text or a gap.
+        return not (_FIELD.match(following) or following.startswith(("#", " ", "\t")))
+    label = _LABEL.match(line)
+    return label is not None and len(label.group(1).split()) > 1
+
+
+def _hash_values(node: Node, lines: list[str], key: str = "", in_list: bool = False) -> list[Issue]:
+    """Warn where a value starting with '#' was read as a comment, leaving the field empty."""
+    if isinstance(node, Map):
+        return [i for k, v in node.items for i in _hash_values(v, lines, k.text)]
+    if isinstance(node, Seq):
+        return [i for item in node.items for i in _hash_values(item, lines, key, True)]
+    found = _HASH_VALUE.match(lines[node.line - 1], node.col - 1)
+    if found is None or node.text or not node.plain:
+        return []
+    comment = found.group(1).rstrip()
+    quoted = "'" + comment.replace("'", "''") + "'"
+    what, fixed = (
+        (f"an item of {key!r}", f"- {quoted}") if in_list else (repr(key), f"{key}: {quoted}")
+    )
+    message = (
+        f"{what} is empty because YAML reads {comment!r} as a comment; "
+        f"if it is the value, write {fixed}"
+    )
+    return [Issue(node.line, found.start(1) + 1, message, "yaml-comment", "warning")]
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.Mark | None]:
@@ -251,8 +315,18 @@ def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
 
 
 def _compose(source: str) -> Node | None:
+    """Compose with the fast parser; a file it refuses, with the reference, for its answer."""
+    try:
+        return _compose_with(_LOADER, source)
+    except yaml.YAMLError:
+        if _LOADER is _REFERENCE:
+            raise
+    return _compose_with(_REFERENCE, source)
+
+
+def _compose_with(loader_class: Any, source: str) -> Node | None:
     """Build nodes from the parser's events, iteratively, refusing what notes must not use."""
-    loader = _LOADER(source)
+    loader = loader_class(source)
     stack: list[tuple[Any, list[Node]]] = []  # (start event, children) of open collections
     root: Node | None = None
     documents = 0
