@@ -10,7 +10,8 @@ from typing import TypeVar
 import click
 
 from tool.cli.common import is_terminal, load_kb, root_option
-from tool.digest.build import Options, check_output, render_site, write_site
+from tool.digest.build import Options, render_site
+from tool.digest.output import check_output, write_site
 
 T = TypeVar("T")
 
@@ -57,7 +58,10 @@ def digest(
     site = render_site(
         kb, Options(include_private, title, stamp), _progress if is_terminal() else None
     )
-    write_site(site, target)
+    removed = write_site(site, target)
+    if removed:
+        count = f"{len(removed)} folder{'s' * (len(removed) != 1)}"
+        click.echo(f"note: removed {count} left by an interrupted `tool digest`", err=True)
     pages = sum(name.endswith(".html") for name in site.files)
     hidden = "" if include_private else " (contact details and private records left out)"
     click.echo(f"Wrote {pages} pages to {target}{hidden}")
