@@ -354,7 +354,7 @@ def test_broken_files_are_reported_and_the_rest_is_built(make_kb):
     result = run("digest", "--root", root, "--include-private")
     assert result.exit_code == 0
     assert result.stderr.startswith("people/broken.md:")
-    page = (root / "site/interviews/2026-05-01-ghost.html").read_text()
+    page = (root / "site-private/interviews/2026-05-01-ghost.html").read_text()
     assert "<h1>ghost, <time" in page  # an unknown person is named by the id, not linked
 
 

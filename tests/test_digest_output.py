@@ -1,4 +1,4 @@
-"""Where the digest goes: swapped in safely, and what killed builds left cleaned up."""
+"""Where the digest goes: ignored by git, a private edition kept apart, swapped in safely."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ from pathlib import Path
 from conftest import run, write
 
 from tool.digest import output
+
+GITIGNORE = (
+    "# Written by `tool digest`. site-private/ has contact details: never publish it.\n"
+    "# To keep the shared site/ in git (to publish it), delete the /site/ line.\n"
+    "/site/\n"
+    "/.site.new-*/\n"
+    "/.site.old-*/\n"
+    "/site-private/\n"
+    "/.site-private.new-*/\n"
+    "/.site-private.old-*/\n"
+)
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -30,6 +41,180 @@ def site_files(out: Path) -> dict[str, str]:
 
 def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# --- tool init writes a .gitignore ----------------------------------------------------------
+
+
+def test_init_makes_git_ignore_both_editions(tmp_path):
+    root = tmp_path / "kb"
+    assert run("init", root).exit_code == 0
+    assert (root / ".gitignore").read_text(encoding="utf-8") == GITIGNORE
+    git(root, "init", "-q")
+    assert run("new", "person", "Jane Doe", "--phone", "030 1234567", "--root", root).exit_code == 0
+    assert run("digest", "--root", root).exit_code == 0
+    assert run("digest", "--root", root, "--include-private").exit_code == 0
+    write(root / ".site-private.new-1-abcdefgh/index.html", "left by a killed build\n")
+    status = git(root, "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    assert "?? .gitignore" in status and "?? people/jane-doe.md" in status
+    assert [line for line in status if "site" in line] == []
+
+
+def test_init_adds_what_is_missing_to_an_existing_gitignore(tmp_path):
+    root = tmp_path / "kb"
+    write(root / ".gitignore", "*.pyc\n/site/")  # no final newline
+    result = run("init", root)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "note: added the digest's folders to the existing .gitignore (site/, site-private/)\n"
+    )
+    assert (root / ".gitignore").read_text(encoding="utf-8") == (
+        "*.pyc\n/site/\n"
+        "# Written by `tool digest`. site-private/ has contact details: never publish it.\n"
+        "# To keep the shared site/ in git (to publish it), delete the /site/ line.\n"
+        "/.site.new-*/\n"
+        "/.site.old-*/\n"
+        "/site-private/\n"
+        "/.site-private.new-*/\n"
+        "/.site-private.old-*/\n"
+    )
+
+
+def test_init_leaves_a_complete_gitignore_alone(tmp_path):
+    root = tmp_path / "kb"
+    write(root / ".gitignore", GITIGNORE + "notes.txt\n")
+    result = run("init", root)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (root / ".gitignore").read_text(encoding="utf-8") == GITIGNORE + "notes.txt\n"
+
+
+def test_init_does_not_write_through_a_linked_gitignore(tmp_path):
+    root = tmp_path / "kb"
+    elsewhere = write(tmp_path / "shared-ignore", "*.log\n")
+    root.mkdir()
+    (root / ".gitignore").symlink_to(elsewhere)
+    result = run("init", root)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "note: .gitignore is not a regular file, so it was left alone; make git ignore "
+        "site/ and site-private/ (the digest's output) yourself\n"
+    )
+    assert (root / ".gitignore").is_symlink()
+    assert elsewhere.read_text(encoding="utf-8") == "*.log\n"
+
+
+# --- the private edition ----------------------------------------------------------------------
+
+
+def test_private_edition_has_its_own_default_folder(make_kb):
+    root = make_kb("digest")
+    shared = run("digest", "--root", root)
+    private = run("digest", "--root", root, "--include-private")
+    assert private.exit_code == 0
+    assert private.stdout == (
+        f"Wrote 25 pages to {root / 'site-private'} (private edition: do not share it)\n"
+    )
+    assert shared.stdout.startswith(f"Wrote 20 pages to {root / 'site'} (")
+    assert "ann@example.com" in (root / "site-private/people/ann-lee.html").read_text()
+    assert "ann@example.com" not in (root / "site/people/ann-lee.html").read_text()
+
+
+def test_private_edition_refuses_a_folder_git_would_track(make_kb):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    result = run("digest", "--root", root, "--include-private")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: git would track {root / 'site-private'}, so a `git add -A` could publish "
+        "the contact details of this private edition. Make git ignore it with these lines "
+        f"in {root / '.gitignore'}:\n"
+        "  /site-private/\n"
+        "  /.site-private.new-*/\n"
+        "  /.site-private.old-*/\n"
+        "or choose an --output outside the repository, or give --force.\n"
+    )
+    assert not (root / "site-private").exists()
+    assert hidden(root) == [".git"]
+    forced = run("digest", "--root", root, "--include-private", "--force")
+    assert forced.exit_code == 0
+    assert (root / "site-private/index.html").is_file()
+
+
+def test_private_edition_refuses_a_folder_with_files_git_tracks(make_kb):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    write(root / "private/.tool-digest", "an old private edition\n")
+    git(root, "add", "private")
+    write(root / ".gitignore", "/private/\n/.private.*/\n")
+    result = run("digest", "--root", root, "--include-private", "--output", root / "private")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: git tracks files in {root / 'private'} (private/.tool-digest), so a commit "
+        "could publish the contact details of this private edition. Stop tracking them "
+        f"with `git rm -r --cached {root / 'private'}`, choose another --output, or give "
+        "--force.\n"
+    )
+    assert site_files(root / "private") == {".tool-digest": "an old private edition\n"}
+
+
+def test_a_folder_name_is_no_pattern_to_git(make_kb):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    write(root / "site-old/notes.txt", "tracked\n")
+    git(root, "add", "site-old")
+    result = run("digest", "--root", root, "--include-private", "-o", root / "site*")
+    assert result.stderr.endswith(
+        f"these lines in {root / '.gitignore'}:\n"
+        "  /site\\*/\n"
+        "  /.site\\*.new-*/\n"
+        "  /.site\\*.old-*/\n"
+        "or choose an --output outside the repository, or give --force.\n"
+    )
+    write(root / ".gitignore", "/site\\*/\n/.site\\*.new-*/\n/.site\\*.old-*/\n")
+    result = run("digest", "--root", root, "--include-private", "-o", root / "site*")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_private_edition_in_an_ignored_folder_or_outside_git_is_written(make_kb, tmp_path):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    write(root / ".gitignore", "/site-private/\n/.site-private.*/\n")
+    assert run("digest", "--root", root, "--include-private").exit_code == 0
+    outside = tmp_path / "elsewhere" / "private"
+    assert run("digest", "--root", root, "--include-private", "-o", outside).exit_code == 0
+    assert (outside / "index.html").is_file()
+    assert (
+        git(root, "status", "--porcelain").stdout
+        == "?? .gitignore\n?? interviews/\n?? people/\n?? tool.toml\n"
+    )
+
+
+def test_without_git_there_is_nothing_to_check(make_kb, monkeypatch):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    monkeypatch.setenv("PATH", "")
+    assert run("digest", "--root", root, "--include-private").exit_code == 0
+
+
+def test_shared_edition_may_go_where_git_tracks_it(make_kb):
+    root = make_kb("digest")
+    git(root, "init", "-q")
+    result = run("digest", "--root", root)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_many_leaks_are_counted_past_the_first_ten(make_kb):
+    root = make_kb("digest")
+    addresses = " ".join(f"a{n}@example.org" for n in range(12))
+    write(root / "templates/digest/list.html", f"<p>{addresses}</p>\n")
+    result = run("digest", "--root", root)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[1:3] == [
+        "  careers.html: contains the email address 'a***@example.org'",
+        "  careers.html: contains the email address 'a***@example.org'",
+    ]
+    assert (len(lines), lines[-1]) == (12, "  ... and 38 more")
 
 
 # --- swapping the new site in -----------------------------------------------------------------

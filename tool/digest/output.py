@@ -13,12 +13,13 @@ import errno
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from tool.digest import TEMP_KINDS
+from tool.digest import TEMP_KINDS, ignore_lines
 from tool.digest.build import MARKER, Site
 from tool.digest.privacy import scan
 from tool.errors import ToolError
@@ -52,6 +53,69 @@ def check_output(root: Path, output: Path) -> Path:
             "choose another --output"
         )
     return out
+
+
+def check_unpublished(output: Path) -> None:
+    """Refuse a private edition in a folder that git would track (and so publish).
+
+    Nothing to check where git is missing or the folder is outside any git work tree.
+    """
+    git = shutil.which("git")
+    anchor = next((p for p in (output, *output.parents) if p.is_dir()), None)
+    if git is None or anchor is None:
+        return
+    found = _git(git, anchor, "rev-parse", "--show-toplevel")
+    if found.returncode != 0:
+        return  # not in a work tree (or one git cannot read: then it cannot add to it either)
+    top = Path(os.fsdecode(found.stdout).strip()).resolve()
+    if not output.is_relative_to(top):
+        return
+    rel = output.relative_to(top).as_posix()
+    # A folder named site[1] is no pattern: ask for that path only.
+    tracked = _git(git, top, "ls-files", "-z", "--", f":(literal){rel}").stdout.split(b"\0")
+    tracked = [os.fsdecode(name) for name in tracked if name]
+    if tracked:
+        more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
+        raise ToolError(
+            f"git tracks files in {output} ({tracked[0]}{more}), so a commit could publish "
+            "the contact details of this private edition. Stop tracking them with "
+            f"`git rm -r --cached {output}`, choose another --output, or give --force."
+        )
+    parent = output.parent.relative_to(top).as_posix()
+    base = "" if parent == "." else f"/{parent}"
+    lines = [base + line for line in ignore_lines(output.name)]
+    # The folder, and one of the names a build writes first (with a process id and more).
+    names = [output.name, *(f".{output.name}.{kind}-0-x" for kind in TEMP_KINDS)]
+    paths = [(output.parent / name).relative_to(top).as_posix() + "/" for name in names]
+    ignored = _git(git, top, "check-ignore", "--stdin", "-z", stdin="\0".join(paths) + "\0")
+    if ignored.returncode not in (0, 1):
+        reason = os.fsdecode(ignored.stderr).strip().splitlines()[:1] or ["no reason given"]
+        raise ToolError(
+            f"git could not tell whether it ignores {output} ({reason[0]}); "
+            "give --force to write the private edition there anyway"
+        )
+    said = {os.fsdecode(path) for path in ignored.stdout.split(b"\0") if path}
+    missing = [line for line, path in zip(lines, paths, strict=True) if path not in said]
+    if missing:
+        shown = "".join(f"  {line}\n" for line in missing)
+        raise ToolError(
+            f"git would track {output}, so a `git add -A` could publish the contact details "
+            f"of this private edition. Make git ignore it with these lines in "
+            f"{top / '.gitignore'}:\n{shown}"
+            "or choose an --output outside the repository, or give --force."
+        )
+
+
+def _git(
+    git: str, where: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git with a fixed argument list (no shell) in `where`."""
+    return subprocess.run(
+        [git, "-C", str(where), *args],
+        input=None if stdin is None else os.fsencode(stdin),
+        capture_output=True,
+        check=False,
+    )
 
 
 def write_site(site: Site, output: Path) -> list[Path]:
