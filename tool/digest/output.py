@@ -1,6 +1,7 @@
 """Where a digest is written: checked first, built beside, scanned, then swapped into place.
 
-At every instant the output folder holds a complete site, the old one or the new one.
+Where the system can exchange two folders in one step (Linux), the output holds a whole
+site at every instant, the old or the new; elsewhere a failed swap puts the old one back.
 A build writes `.<output>.new-<pid>-<random>/` beside the output (see TEMP_KINDS); a
 killed build leaves it behind, unscanned, and the next build removes it.
 """
@@ -160,7 +161,8 @@ def _temp_folder(output: Path, kind: str) -> Iterator[Path]:
         if handle is not None:
             os.close(handle)
         if folder.exists():
-            shutil.rmtree(folder)
+            # After a swap this is the old site; what cannot be removed now, the next build removes.
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap_in(fresh: Path, output: Path) -> None:
@@ -192,7 +194,7 @@ def _swap_in(fresh: Path, output: Path) -> None:
             ) from exc
         old.rmdir()
         raise _not_replaced(output, exc) from exc
-    shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _not_replaced(output: Path, exc: OSError) -> ToolError:
