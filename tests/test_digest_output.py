@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import run, write
 
 from tool.digest import output
@@ -314,6 +314,7 @@ def dead_pid() -> int:
 
 
 def test_a_run_removes_what_a_killed_run_left_and_nothing_else(make_kb, tmp_path):
+    fcntl = pytest.importorskip("fcntl")
     root = make_kb("digest")
     dead, alive = dead_pid(), os.getpid()
     unscanned = "<p>Call Ann at +1 617 555 0100</p>"
