@@ -94,6 +94,7 @@ def test_init_creates_a_working_kb(tmp_path):
     assert result.exit_code == 0
     root = tmp_path / "kb"
     assert sorted(p.name for p in root.iterdir()) == [
+        ".gitignore",
         "interviews",
         "people",
         "templates",

@@ -24,7 +24,7 @@ PHONE = {"width": 375, "height": 812}
 def build(root: Path, *args: str) -> Path:
     result = run("digest", "--root", root, *args)
     assert result.exit_code == 0, result.output
-    return root / "site"
+    return root / ("site-private" if "--include-private" in args else "site")
 
 
 def results(page) -> list[list[str]]:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tool import kb as kbmod
+from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
 from tool.document import split
 from tool.errors import ToolError
 from tool.ids import slugify, unique_id
@@ -21,6 +22,12 @@ from tool.render import make_env, render
 from tool.validate import suggest
 
 MAX_ATTEMPTS = 1000
+GITIGNORE = ".gitignore"
+IGNORE_HEADER = (
+    f"# Written by `tool digest`. {PRIVATE_FOLDER}/ has contact details: never publish it.\n"
+    f"# To keep the shared {SHARED_FOLDER}/ in git (to publish it), delete the "
+    f"/{SHARED_FOLDER}/ line.\n"
+)
 
 
 def package_data() -> Path:
@@ -198,3 +205,29 @@ def init(target: Path) -> list[Path]:
     shutil.copytree(data / "templates", target / "templates")
     created.append(target / "templates")
     return created
+
+
+def ignore_digest(target: Path) -> str:
+    """Make git ignore both editions of the digest in `target`; never drops a line.
+
+    Returns what was done: "created", "added" (to an existing .gitignore), "present"
+    (nothing was missing) or "skipped" (the .gitignore is a link or not text).
+    """
+    path = target / GITIGNORE
+    wanted = [line for name in (SHARED_FOLDER, PRIVATE_FOLDER) for line in ignore_lines(name)]
+    if not path.exists() and not path.is_symlink():
+        kbmod.create_exclusive(path, IGNORE_HEADER + "".join(f"{line}\n" for line in wanted))
+        return "created"
+    if path.is_symlink() or not path.is_file():
+        return "skipped"  # writing would replace the link, or another file than this one
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "skipped"
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in wanted if line not in present]
+    if not missing:
+        return "present"
+    start = "" if not text or text.endswith("\n") else "\n"
+    kbmod.write_atomic(path, text + start + IGNORE_HEADER + "".join(f"{m}\n" for m in missing))
+    return "added"

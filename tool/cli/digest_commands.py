@@ -9,8 +9,10 @@ from typing import TypeVar
 
 import click
 
-from tool.cli.common import is_terminal, load_kb, root_option
-from tool.digest.build import Options, check_output, render_site, write_site
+from tool.cli.common import echo, is_terminal, load_kb, root_option
+from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER
+from tool.digest.build import Options, render_site
+from tool.digest.output import check_output, check_unpublished, write_site
 
 T = TypeVar("T")
 
@@ -21,13 +23,20 @@ T = TypeVar("T")
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder to write (default: site/ in the knowledge base). It is replaced on each "
-    "build, so it must be empty, missing or a previous digest.",
+    help=f"Folder to write (default: {SHARED_FOLDER}/ in the knowledge base, or "
+    f"{PRIVATE_FOLDER}/ with --include-private). It is replaced on each build, so it must "
+    "be empty, missing or a previous digest.",
 )
 @click.option(
     "--include-private",
     is_flag=True,
-    help="Include contact details and records marked private: true. Do not share the result.",
+    help="Include contact details and records marked private: true. Do not share the result: "
+    "it is refused in a folder that git would track.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --include-private, write even to a folder that git would track.",
 )
 @click.option("--title", help="Site title (default: [digest] title in tool.toml).")
 @click.option("--timestamp", is_flag=True, help="Show the build time in the footer.")
@@ -35,6 +44,7 @@ T = TypeVar("T")
 def digest(
     output: Path | None,
     include_private: bool,
+    force: bool,
     title: str | None,
     timestamp: bool,
     root: Path | None,
@@ -45,22 +55,38 @@ def digest(
     leaves out email addresses, phone numbers, LinkedIn URLs and private
     records, and the build fails if any of them would end up in it.
 
+    A private edition (--include-private) goes to its own folder, and is
+    refused in a folder that git would track, so that `git add -A` cannot
+    publish it; `tool init` makes git ignore both editions.
+
     \b
     Example:
       tool digest
       tool digest --output ~/share/interviews --title "For my mentor"
+      tool digest --include-private
       tool digest --include-private --output ~/private-site
+      tool digest --include-private --output private --force
     """
     kb = load_kb(root)
-    target = check_output(kb.root, output if output is not None else kb.root / "site")
+    default = kb.root / (PRIVATE_FOLDER if include_private else SHARED_FOLDER)
+    target = check_output(kb.root, output if output is not None else default)
+    if include_private and not force:
+        check_unpublished(target)
     stamp = datetime.now().astimezone().isoformat(timespec="minutes") if timestamp else None
     site = render_site(
         kb, Options(include_private, title, stamp), _progress if is_terminal() else None
     )
-    write_site(site, target)
+    removed = write_site(site, target)
+    if removed:
+        count = f"{len(removed)} folder{'s' * (len(removed) != 1)}"
+        echo(f"note: removed {count} left by an interrupted `tool digest`", err=True)
     pages = sum(name.endswith(".html") for name in site.files)
-    hidden = "" if include_private else " (contact details and private records left out)"
-    click.echo(f"Wrote {pages} pages to {target}{hidden}")
+    edition = (
+        "private edition: do not share it"
+        if include_private
+        else "contact details and private records left out"
+    )
+    echo(f"Wrote {pages} pages to {target} ({edition})")
 
 
 def _progress(pages: Iterable[T], count: int) -> Iterator[T]:

@@ -10,6 +10,7 @@ import click
 
 from tool import scaffold
 from tool.cli.common import DATE, echo, format_option, load_kb, print_problems, root_option
+from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 from tool.questions import suggest_questions
 from tool.validate import select, validate, within
@@ -20,17 +21,28 @@ from tool.validate import select, validate, within
 def init(directory: Path) -> None:
     """Start a knowledge base in DIRECTORY (default: here).
 
-    Creates people/, interviews/, a commented tool.toml and the default
-    templates. A folder that already holds a knowledge base is left untouched.
+    Creates people/, interviews/, a commented tool.toml, the default templates
+    and a .gitignore that keeps the digest (site/, site-private/) out of git.
+    A folder that already holds a knowledge base is left untouched.
 
     \b
     Example:
       tool init ~/career-change
     """
     scaffold.init(directory)
-    click.echo(f"Created a knowledge base in {directory}")
+    ignored = scaffold.ignore_digest(directory)
+    folders = f"{SHARED_FOLDER}/, {PRIVATE_FOLDER}/"
+    if ignored == "added":
+        echo(f"note: added the digest's folders to the existing .gitignore ({folders})", err=True)
+    elif ignored == "skipped":
+        echo(
+            "note: .gitignore is not a regular file, so it was left alone; make git ignore "
+            f"{SHARED_FOLDER}/ and {PRIVATE_FOLDER}/ (the digest's output) yourself",
+            err=True,
+        )
+    echo(f"Created a knowledge base in {directory}")
     step = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory}, "
-    click.echo(f'Next: {step}set your name in tool.toml, then `tool new person "Jane Doe"`.')
+    echo(f'Next: {step}set your name in tool.toml, then `tool new person "Jane Doe"`.')
 
 
 @click.group()

@@ -1,12 +1,9 @@
-"""Build the digest: gather and render every page in memory, then write and swap it in."""
+"""Build the digest: gather and render every page in memory (output.py writes it)."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,16 +15,14 @@ from markupsafe import Markup
 
 from tool import insights, render
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, phone_digits, scan, secrets
-from tool.errors import ToolError
+from tool.digest.privacy import Secret, is_private, phone_digits, secrets
 from tool.ids import id_key, slugify, unique_id
-from tool.kb import KnowledgeBase, resolve_path
+from tool.kb import KnowledgeBase
 from tool.model import Interview, Person, display_names, group_key
 
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
-PROTECTED = ("people", "interviews", "templates", ".git")
 KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
 # Front-matter text shown on pages; contact details and private names are hidden from it.
 SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
@@ -559,47 +554,3 @@ def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None =
     files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"
     found = None if options.include_private else secrets(kb, gather.hidden_urls)
     return Site(dict(sorted(files.items())), found)
-
-
-def check_output(root: Path, output: Path) -> Path:
-    """Refuse an output folder whose replacement could destroy anything but an old digest."""
-    out, root = resolve_path(output), root.resolve()
-    if out == root or root.is_relative_to(out):
-        raise ToolError(f"refusing to write the digest over the knowledge base itself: {output}")
-    for name in PROTECTED:
-        if out.is_relative_to(root / name):
-            raise ToolError(f"refusing to write the digest inside {name}/: {output}")
-    if out.exists() and not out.is_dir():  # a file, FIFO or socket: the swap would delete it
-        raise ToolError(f"{output} exists and is not a folder; choose another --output")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ToolError(
-            f"{output} is not empty and is not a previous digest (no {MARKER} file); "
-            "choose another --output"
-        )
-    return out
-
-
-def write_site(site: Site, output: Path) -> None:
-    """Write the site next to `output`, scan it, then swap it into place."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
-    try:
-        for name in site.files:
-            path = fresh / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(site.files[name])
-        leaks = [] if site.secrets is None else scan(fresh, site.secrets)
-        if leaks:
-            shown = "\n  ".join(leak.format() for leak in leaks[:10])
-            raise ToolError(f"private values found in the digest; nothing was written:\n  {shown}")
-        os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
-        if output.exists():
-            old = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
-            os.replace(output, old / "site")
-            os.replace(fresh, output)
-            shutil.rmtree(old)
-        else:
-            os.replace(fresh, output)
-    finally:
-        if fresh.exists():
-            shutil.rmtree(fresh)

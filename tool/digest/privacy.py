@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tool.digest.markdown import EMAIL, LINKEDIN, PHONE
+from tool.digest import contacts
+from tool.digest.markdown import EMAIL, LINKEDIN
 from tool.kb import KnowledgeBase
 from tool.model import Interview
 
 _TAG = re.compile(r"<[^>]*>")
-_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# Tags a reader does not see as a break: "030<b>123</b>4567" reads as one number.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
+    r"|strong|sub|sup|time|u|var|wbr)(?=[\s/>])[^>]*>",
+    re.IGNORECASE,
+)
+# Attributes whose values people read or follow; others (an SVG's points) are only numbers.
+_TEXT_ATTRIBUTES = frozenset({"href", "src", "title", "alt", "content", "value", "label"})
+_BREAK = " \x00 "  # between texts that a reader does not see as one run
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _MARKUP = re.compile(r"[*_`\[\]()<>#|!]+|^\s*(?:[-+>]|\d+[.)])\s+", re.MULTILINE)
 _WORD = re.compile(r"\w+")
@@ -20,11 +32,7 @@ _RUN = re.compile(r"\d[\d\s().-]{5,}\d")
 _URL_START = {"http", "https", "www", "mailto"}
 PHONE_KEY = 7  # phones have at least this many digits (see phone_digits())
 MIN_FRAGMENT = 24  # shorter fragments of a private note are too likely to occur elsewhere
-GENERAL = (
-    (EMAIL, "the email address"),
-    (PHONE, "the phone number"),
-    (LINKEDIN, "the LinkedIn URL"),
-)
+EMAIL_KIND, PHONE_KIND, LINKEDIN_KIND = "the email address", "the phone number", "the LinkedIn URL"
 
 
 @dataclass(frozen=True)
@@ -44,9 +52,23 @@ class Leak:
     secret: Secret
 
     def format(self) -> str:
+        """One line naming the file and what it contains; a value found is shown masked."""
         if self.secret.source:
             return f"{self.file}: contains the {self.secret.kind} from {self.secret.source}"
-        return f"{self.file}: contains {self.secret.kind} {self.secret.value!r}"
+        return f"{self.file}: contains {self.secret.kind} {mask(self.secret.value)!r}"
+
+
+def mask(value: str) -> str:
+    """A contact detail as much as a reader needs to find it, and no more."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if "linkedin.com" in value.casefold():
+        end = value.casefold().index("linkedin.com") + len("linkedin.com")
+        return value[:end] + ("/***" if value[end:] else "")
+    digits = len(_digits(value))
+    count = iter(range(digits))
+    return re.sub(r"\d", lambda m: m.group() if next(count) >= digits - 2 else "*", value)
 
 
 def is_private(kb: KnowledgeBase, interview: Interview) -> bool:
@@ -119,17 +141,41 @@ def phone_digits(phone: str | None) -> str | None:
     return digits if len(digits) >= PHONE_KEY else None
 
 
-def readable(data: str) -> str:
-    """Output text as a reader sees it, then its attribute values; escapes decoded."""
+@dataclass(frozen=True)
+class Text:
+    """An output file as a reader sees it, escapes decoded.
+
+    `words` has all text and attribute values, for the KB's own values. `shown` keeps
+    apart what the page shows apart, with the attribute values people read or follow
+    (not an SVG's numbers); `other` has the other attribute values.
+    """
+
+    words: str
+    shown: str
+    other: str
+
+
+def readable(data: str) -> Text:
+    """An output file's text and attribute values as a reader sees them (see Text)."""
     text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), data)
-    values = [
-        value
-        for tag in _TAG.findall(text)
-        for quoted in _ATTRIBUTE.findall(tag)
-        for value in quoted
-        if value
-    ]
-    return html.unescape(_TAG.sub(" ", text)) + " " + html.unescape(" ".join(values))
+    shown: list[str] = []
+    other: list[str] = []
+    for tag in _TAG.findall(text):
+        if "=" in tag:
+            for name, *quoted in _ATTRIBUTE.findall(tag):
+                name = name.casefold()
+                keep = name in _TEXT_ATTRIBUTES or name.startswith("aria-")
+                (shown if keep else other).append("".join(quoted))
+    words = _TAG.sub(" ", text) + " " + " ".join(shown + other)
+    body = _TAG.sub(_BREAK, _INLINE_TAG.sub("", text))
+    return Text(
+        _decoded(words), _decoded(_BREAK.join([body, *shown])), _decoded(_BREAK.join(other))
+    )
+
+
+def _decoded(text: str) -> str:
+    """Entities decoded twice (a note's own `&#64;` shows as written) and letters folded."""
+    return unicodedata.normalize("NFKC", html.unescape(html.unescape(text)))
 
 
 class _Index:
@@ -174,10 +220,18 @@ def scan(folder: Path, found: list[Secret]) -> list[Leak]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         text = readable(path.read_text(encoding="utf-8", errors="replace"))
-        known = [Leak(rel, secret) for secret in index.find(text)]
+        known = [Leak(rel, secret) for secret in index.find(text.words)]
         leaks += known
         if known:
             continue  # one file's known leaks are enough; skip the general patterns
-        for pattern, kind in GENERAL:
-            leaks += [Leak(rel, Secret(kind, m.group(), "")) for m in pattern.finditer(text)]
+        leaks += [Leak(rel, Secret(kind, value, "")) for kind, value in _contacts(text)]
     return list(dict.fromkeys(leaks))
+
+
+def _contacts(text: Text) -> Iterator[tuple[str, str]]:
+    """Any email address, phone number or LinkedIn URL in an output file."""
+    everything = text.shown + _BREAK + text.other
+    yield from ((EMAIL_KIND, m.group()) for m in EMAIL.finditer(everything))
+    yield from ((EMAIL_KIND, address) for address in contacts.emails(everything))
+    yield from ((PHONE_KIND, number) for number in contacts.phones(text.shown))
+    yield from ((LINKEDIN_KIND, m.group()) for m in LINKEDIN.finditer(everything))

@@ -1,0 +1,151 @@
+"""The shared digest's leak scan: contact details however a note writes them, and no more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run, write
+
+from tool.digest.contacts import emails, phones
+from tool.digest.privacy import scan
+
+
+def leaks_in(tmp_path: Path, html: str) -> list[str]:
+    write(tmp_path / "site/page.html", html)
+    return [leak.format() for leak in scan(tmp_path / "site", [])]
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        ("030 1234567", "*** *****67"),
+        ("(030) 123-4567", "(***) ***-**67"),
+        ("555.123.4567", "***.***.**67"),
+        ("+1 (555) 123 4567", "+* (***) *** **67"),
+        ("0049-30-1234567", "****-**-*****67"),
+        ("030/1234567", "***/*****67"),
+        ("030 / 123 45 67", "*** / *** ** 67"),
+        ("+49 (0)30 1234567", "+** (*)** *****67"),
+        ("01 23 45 67 89", "** ** ** ** 89"),
+        ("555-123-4567", "***-***-**67"),
+        ("1-800-555-0100", "*-***-***-**00"),
+        ("912 34 56 78", "*** ** ** 78"),
+        ("+4930123456", "+********56"),
+        ("020&nbsp;7946&nbsp;0958", "*** **** **58"),
+        ("<b>030</b> 1234567", "*** *****67"),
+        ("\uff10\uff13\uff10 1234567", "*** *****67"),  # full-width digits
+    ],
+)
+def test_scan_finds_phone_numbers_however_written(tmp_path, written, masked):
+    assert leaks_in(tmp_path, f"<p>Call {written} today</p>") == [
+        f"page.html: contains the phone number {masked!r}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-14",
+        "2026-03-14 10:30",
+        "2026-03-14T10:30:00+01:00",
+        "14.03.2026 and 03/14/2026 and 2026/3/14",
+        "from 2015-2019, then 2019 2020 2021",
+        "at 10:30-11:45, 14:30:00",
+        "ISO 9001:2015, ISO 27001, ISO 3166-1",
+        "ISBN 978-3-16-148410-0 and ISBN 0-306-40615-2",
+        "40% of 1000 days, 12.5% or 99.95%",
+        "version 1.2.3, v10.0.19041.1234 and 3.12.1",
+        "$1,234,567.89, \u20ac 1.234.567, 1 000 000 users, 12.345.678",
+        "salary 80000-95000, USD 120 000 - 150 000",
+        "192.168.100.200 and 172.16.254.10",
+        "scores 88 92 75 64, steps 1000 2000 3000",
+        "pages 123-145",
+        "3.14159 2.71828",
+        "https://example.com/orders/2026/03/14/story-12345678",
+        "<td>1200</td><td>340</td><td>120</td>",
+        '<svg viewBox="0 0 1200 800"><polyline points="10 20 300 40 50 60"/></svg>',
+    ],
+)
+def test_scan_leaves_numbers_that_are_not_phone_numbers(tmp_path, text):
+    assert leaks_in(tmp_path, f"<p>{text}</p>") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "jane at example dot com",
+        "jane AT example DOT com",
+        "jane [at] example [dot] com",
+        "jane(at)example(dot)com",
+        "jane {at} example {dot} com",
+        "jane [at] example.com",
+        "jane@example[dot]com",
+        "jane @ example.com",
+        "jane&#64;example.com",
+        "jane&#x40;example&#46;com",
+        "jane&commat;example.com",
+        "jane&amp;#64;example.com",  # a note's own entity, shown as written
+        "jane&#32;at&#32;example&#32;dot&#32;com",
+        "jane@<b></b>example.com",
+        "jane\uff20example.com",  # a full-width @
+    ],
+)
+def test_scan_finds_email_addresses_however_written(tmp_path, written):
+    assert leaks_in(tmp_path, f"<p>Write to {written}, she said</p>") == [
+        "page.html: contains the email address 'j***@example.com'"
+    ]
+
+
+def test_scan_sees_email_addresses_in_attributes_and_scripts(tmp_path):
+    html = (
+        '<a title="jane&#64;example.com">x</a>'
+        '<script type="application/json">{"t":"bo\\u0040example.org"}</script>'
+    )
+    assert leaks_in(tmp_path, html) == [
+        "page.html: contains the email address 'b***@example.org'",
+        "page.html: contains the email address 'j***@example.com'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I looked at the dot com bubble",
+        "she worked at a dot com startup",
+        "she works at example.com now",
+        "we met at noon dot tv",
+        "AT&amp;T and Procter &amp; Gamble",
+        "look at this",
+        "jane at example",
+    ],
+)
+def test_scan_leaves_sentences_that_are_not_email_addresses(tmp_path, text):
+    assert leaks_in(tmp_path, f"<p>{text}</p>") == []
+
+
+def test_scan_masks_what_it_reports(tmp_path):
+    assert leaks_in(tmp_path, "<p>linkedin.com/in/someone</p>") == [
+        "page.html: contains the LinkedIn URL 'linkedin.com/***'"
+    ]
+
+
+def test_detectors_return_what_was_written():
+    text = "Call 030 1234567 or mail jane [at] example [dot] com on 2026-03-14."
+    assert list(phones(text)) == ["030 1234567"]
+    assert list(emails(text)) == ["jane@example.com"]
+
+
+def test_a_note_with_a_hidden_contact_fails_the_shared_build(make_kb):
+    root = make_kb("digest")
+    with (root / "people/bo-chen.md").open("a", encoding="utf-8") as note:
+        note.write("\nHer cell: (617) 555-0123, or bo [at] globex [dot] example.\n")
+    result = run("digest", "--root", root)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: private values found in the digest; nothing was written:\n"
+        "  people/bo-chen.html: contains the email address 'b***@globex.example'\n"
+        "  people/bo-chen.html: contains the phone number '(***) ***-**23'\n"
+    )
+    assert not (root / "site").exists()
+    assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
