@@ -100,6 +100,12 @@ def is_phone(run: str) -> bool:
 
 def emails(text: str) -> Iterator[str]:
     """Email addresses hidden behind a spelled-out "at" or "dot", as plain addresses."""
+    for _, address in spelled_emails(text):
+        yield address
+
+
+def spelled_emails(text: str) -> Iterator[tuple[str, str]]:
+    """Each address spelled out with "at" or "dot": as written, and as a plain address."""
     folded = text.lower()
     if "@" not in folded and "dot" not in folded and not _BRACKETED_AT.search(folded):
         return  # most pages: no need to try the long pattern at every word
@@ -116,7 +122,7 @@ def emails(text: str) -> Iterator[str]:
             _ANY_DOT.search(written) and _TLD.fullmatch(labels[-1])
         ):
             continue  # "works at example.com", "met at noon dot tv": plain words say little
-        yield address
+        yield written, address
 
 
 def _spelled(part: str) -> str:
