@@ -120,6 +120,56 @@ def test_the_example_knowledge_base_passes_validate():
                 "templates/interview.md:2:1: error: unexpected '}' [template]",
             ],
         ),
+        (
+            "interview.md",
+            "---\nperson: {{ persn.id }}\ndate: {{ date }}\n---\n",
+            [
+                "templates/interview.md:2:1: error: undefined variable: 'persn' is undefined "
+                "(rendering for a sample person with every field and history) [template]"
+            ],
+        ),
+        (
+            # fine when `tool new person` is given --role, broken when it is not
+            "person.md",
+            "---\nname: {{ name }}\nrole: {{ role.upper() }}\n---\n",
+            [
+                "templates/person.md:3:1: error: undefined variable: 'None' has no attribute "
+                "'upper' (rendering for a sample person with a name only) [template]"
+            ],
+        ),
+        (
+            "person.md",
+            "---\nnme: {{ name | yaml }}\n---\n",
+            [
+                "templates/person.md:1:1: error: makes an invalid person file (for a sample "
+                "person with every field and history): line 2: missing required field 'name' "
+                "[template]"
+            ],
+        ),
+        (
+            "interview.md",
+            "---\nperson: {{ person.id }}\ndate: {{ date }}\nduration: {{ duration }} min\n---\n",
+            [
+                "templates/interview.md:1:1: error: makes an invalid interview file (for a sample "
+                "person with every field and history): line 4: 'duration' must be a whole "
+                "number, not '45 min' [template]"
+            ],
+        ),
+        (
+            # the filters of question sets and drafts are not there when `tool new` renders
+            "person.md",
+            "---\nname: {{ name | first_name }}\n---\n",
+            ["templates/person.md:2:1: error: No filter named 'first_name'. [template]"],
+        ),
+        (
+            "person.md",
+            "---\nname: {{ name }}\n---\n{{ 'x' * 300000 }}\n",
+            [
+                "templates/person.md:4:1: error: template stopped: a value of more than 200,000 "
+                "characters or items (rendering for a sample person with every field and "
+                "history) [template]"
+            ],
+        ),
     ],
 )
 def test_validate_reports_template_problems(root, path, text, problems):
@@ -135,3 +185,26 @@ def test_validate_paths_can_select_templates(root):
     result = run("validate", root / "templates", "--root", root)
     assert result.stdout.splitlines()[0].startswith("templates/questions/x.md:1:1: error: ")
     assert run("validate", root / "people", "--root", root).exit_code == 0
+
+
+def test_scaffolds_are_checked_with_the_values_tool_new_gives(root, monkeypatch):
+    """validate's samples hold exactly the variables `tool new` gives each scaffold."""
+    from tool import scaffold
+    from tool.kb import load
+    from tool.template_checks import sample_kb, scaffold_samples
+
+    given = {}
+
+    def capture(env, name, context, *args, **kwargs):
+        given[name] = set(context)
+        return real(env, name, context, *args, **kwargs)
+
+    real = scaffold.render
+    monkeypatch.setattr(scaffold, "render", capture)
+    options = [f"--{o.replace('_', '-')}=x" for o in ("company", "role", "career", "location")]
+    assert run("new", "person", "Ann Lee", *options, "--tag", "t", "--root", root).exit_code == 0
+    assert run("new", "interview", "bo", "--date", "2026-03-01", "--root", root).exit_code == 0
+    kb = sample_kb(root, load(root).config)
+    for name, kind in (("person.md", "person"), ("interview.md", "interview")):
+        for _, context in scaffold_samples(kb, kind):
+            assert set(context) == given[name], name

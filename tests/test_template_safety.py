@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
+import resource
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
 import pytest
 from conftest import run, write
 
+import tool
 from tool import render
 from tool.errors import TemplateProblem
 
 ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+SOURCE = Path(tool.__file__).resolve().parent.parent  # this checkout, first on the path
 
 
 @pytest.fixture
@@ -77,6 +87,7 @@ def test_template_mistakes_name_the_line(root, body, line, message):
             '{% include "questions/link.md" %}',
             "template 'questions/link.md' points outside templates/; refused",
         ),
+        ('{% include "a" * 300 %}', "a template name of 300 characters is not allowed"),
     ],
 )
 def test_include_and_extends_stay_inside_templates(root, tmp_path, statement, message):
@@ -113,8 +124,8 @@ def test_include_inside_templates_works(root):
         ("{{ [1, 2] * 100001 }}", "a value of more than 200,000 characters or items"),
         ("{{ 'x'.ljust(1000000000) }}", "the number 1000000000 is too large for a template"),
         ("{{ 'x' | center(1000000000) }}", "the number 1000000000 is too large for a template"),
-        ("{{ '%999999999d' % 1 }}", "a format width of a million or more is not allowed"),
-        ("{{ '{:>999999999}'.format(1) }}", "a format width of a million or more is not allowed"),
+        ("{{ '%999999999d' % 1 }}", "a value of more than 200,000 characters or items"),
+        ("{{ '{:>999999999}'.format(1) }}", "a value of more than 200,000 characters or items"),
         ("{{ 10 ** 10 ** 10 }}", "the number 10000000000 is too large for a template"),
         (
             "{% set ns = namespace(s='xx') %}{% for i in range(40) %}"
@@ -136,12 +147,245 @@ def test_runaway_templates_are_stopped(root, body, message):
     assert message in result.stderr
 
 
+# Templates that would allocate far more than the limits, most of them gigabytes, before
+# the size of what they built was looked at. They run in one child process whose address
+# space is capped a little above what it already uses: a regression fails there with
+# MemoryError instead of taking this machine's memory.
+BIG = '{% set b = "x" * 199999 %}'  # a text just under the limit
+SIZE = "a value of more than 200,000 characters or items"
+RUNAWAYS = [
+    # printf-style formats: widths and precisions, given in the text or as arguments
+    ('{{ "%*d" % (999999999, 1) }}', SIZE),
+    ('{{ "%.*f" % (999999999, 1.0) }}', SIZE),
+    ('{{ "%0999999999d" % 1 }}', SIZE),
+    ('{{ "%.999999999d" % 1 }}', SIZE),
+    ('{{ "%(name)999999999s" % {"name": "v"} }}', SIZE),
+    ('{{ ("%999999d" * 200) % ((1,) * 200) }}', SIZE),
+    ('{{ ("%s" * 1000) % (("x" * 199999,) * 1000) }}', SIZE),
+    ('{{ ("%(a)s" * 1000) % {"a": "x" * 199999} }}', SIZE),
+    ('{{ ("%*d" * 20) | format(*([9999999, 1] * 20)) }}', SIZE),
+    (BIG + '{{ ("<b>%s</b>" | safe) % ([b] * 600,) }}', SIZE),
+    # str.format and format_map, nested widths included
+    ('{{ "{:999999999}".format(1) }}', SIZE),
+    ('{{ "{:.999999999f}".format(1.0) }}', SIZE),
+    ('{{ ("{:{w}}" * 20).format(*range(20), w=9999999) }}', SIZE),
+    ('{{ ("{x:{w}}" * 20).format_map({"x": 1, "w": 9999999}) }}', SIZE),
+    ('{{ ("{0}" * 1000).format("x" * 199999) }}', SIZE),
+    (BIG + '{{ "{!r}".format([b] * 600) }}', SIZE),
+    ('{{ ("{:" ~ "%099999Y" * 20000 ~ "}").format(today) }}', SIZE),
+    # repetition, either way round, and what padding or joining builds from few characters
+    ('{{ "😀" * 9999999 }}', SIZE),
+    ('{{ 9999999 * ["x"] }}', SIZE),
+    ('{{ "😀".ljust(9999999) }}', SIZE),
+    ('{{ "😀".center(9999999) }}', SIZE),
+    ('{{ "😀".rjust(9999999, "😀") }}', SIZE),
+    ('{{ "😀".zfill(9999999) }}', SIZE),
+    ('{{ "😀" | center(9999999) }}', SIZE),
+    ('{{ ("\\t" * 100).expandtabs(9999999) }}', SIZE),
+    ('{{ ("a" * 100000).replace("a", "😀" * 1000) }}', SIZE),
+    ('{{ ("a" * 100000) | replace("a", "😀" * 1000) }}', SIZE),
+    ('{{ ("😀" * 1000).join(["a"] * 100000) }}', SIZE),
+    ('{{ (["ab"] * 100000) | join("x" * 100000) }}', SIZE),
+    ('{{ ("a" * 100000).translate({97: "😀" * 1000}) }}', SIZE),
+    ('{{ ("x\\n" * 1000) | indent(9999999) }}', SIZE),
+    ('{{ ("x\\n" * 1000) | indent("😀" * 100000) }}', SIZE),
+    ('{{ ("a b " * 50000) | wordwrap(1, wrapstring="😀" * 100000) }}', SIZE),
+    ('{{ ("http://example.com " * 10000) | urlize(target="x" * 10000) }}', SIZE),
+    ("{{ (range(1000) | list) | tojson(indent=9999999) }}", SIZE),
+    ('{{ {"k" * 1000: "a " * 50000} | pprint }}', SIZE),
+    ("{{ ([range(100000) | list] * 1000) | sum(start=[]) | length }}", SIZE),
+    ('{{ [1] | batch(9999999, fill_with="x") | list }}', SIZE),
+    ("{{ [1] | slice(9999999) | list }}", SIZE),
+    ('{{ today.strftime("%0999999Y" * 20000) }}', SIZE),
+    ("{{ lipsum(9999999) }}", SIZE),
+    # one large text written many times over, by a list, a join of parts or a block
+    (BIG + "{{ [b] * 1000 }}", SIZE),
+    (BIG + "{{ ([b] * 1000) ~ '' }}", SIZE),
+    (BIG + "{{ ([b] * 1000) | string }}", SIZE),
+    (BIG + "{{ [" + ", ".join(["b"] * 600) + "] }}", SIZE),
+    (BIG + "{{ " + " ~ ".join(["b"] * 600) + " }}", SIZE),
+    (
+        BIG + "{% macro m() %}{{ varargs }}{% endmacro %}{{ m(" + ", ".join(["b"] * 600) + ") }}",
+        SIZE,
+    ),
+    (
+        BIG + "{% macro m() %}{% for i in range(1000) %}{{ b }}{% endfor %}{% endmacro %}{{ m() }}",
+        SIZE,
+    ),
+    (BIG + "{% set s %}{% for i in range(1000) %}{{ b }}{% endfor %}{% endset %}{{ s }}", SIZE),
+    (
+        BIG + "{% set l = [] %}{% for i in range(600) %}{{ l.append(b) or '' }}{% endfor %}{{ l }}",
+        SIZE,
+    ),
+    (BIG + "{{ {}.fromkeys(range(100000), b) }}", SIZE),
+    (BIG + "{{ [1].index((b,) * 600) }}", SIZE),
+    (
+        "{% set ns = namespace(s='') %}{% set l = [ns] * 100000 %}"
+        "{% set ns.s = 'x' * 199999 %}{{ l }}",
+        SIZE,
+    ),
+    ('{% include ["a" * 200] * 100000 %}', SIZE),
+    # many values each under the limit
+    (
+        '{{ range(100000) | map("string") | map("center", 199999) | list | length }}',
+        "the template built more than 2,000,000 characters or items in all",
+    ),
+]
+
+CHILD = """
+import json, resource, sys
+from datetime import date
+from pathlib import Path
+from tool import render
+from tool.errors import TemplateProblem
+
+folder, cases = Path(sys.argv[1]), json.loads(sys.argv[2])
+env = render.make_env(folder)
+for number, body in enumerate(cases):
+    (folder / f"{number}.md").write_text(body, encoding="utf-8")
+used = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmSize:"))
+room = used * 1024 + int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (room, room))
+results = []
+for number in range(len(cases)):
+    try:
+        out = render.render(env, f"{number}.md", {"today": date(2026, 1, 15)})
+        results.append("rendered " + out[:40])
+    except TemplateProblem as exc:
+        results.append(f"{exc.line}: {exc.message}")
+    except MemoryError:
+        results.append("MemoryError")
+print(json.dumps(results))
+"""
+
+
+def in_child(tmp: Path, cases: list[str], room: int = 32 * 2**20) -> list[str]:
+    """Render each template in a child process with only `room` bytes more address space."""
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tmp), json.dumps(cases), str(room)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SOURCE)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def stopped(tmp_path_factory) -> dict[str, str]:
+    bodies = [body for body, _ in RUNAWAYS]
+    return dict(zip(bodies, in_child(tmp_path_factory.mktemp("runaways"), bodies), strict=True))
+
+
+needs_proc = pytest.mark.skipif(
+    not Path("/proc/self/status").exists(), reason="measures address space from /proc"
+)
+
+
+@needs_proc
+@pytest.mark.parametrize(("body", "message"), RUNAWAYS)
+def test_runaways_are_stopped_before_they_allocate(stopped, body, message):
+    assert stopped[body] == f"1: template stopped: {message}"
+
+
+@needs_proc
+def test_a_width_given_as_an_argument_is_a_clean_error(root):
+    write(root / "templates/questions/x.md", '1. Fine?\n1. {{ "%*d" % (999999999, 1) }}\n')
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**29, 2**29))  # half a gigabyte
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tool", "questions", "bo", "--template", "x", "--root", root],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SOURCE)},
+        preexec_fn=limit,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"Error: templates/questions/x.md:2: template stopped: {SIZE}\n")
+
+
 def test_ordinary_values_pass_the_limits(root):
     body = (
         "1. {{ 'ab' * 3 }} {{ 2 * 'c' }} {{ today.toordinal() }} {{ '%5d' % 42 }} "
         "{{ '{:>3}'.format(7) }} {{ 2 ** 10 }}?\n"
     )
     assert questions_from(root, body).stdout == "1. ababab cc 739695    42   7 1024?\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "output"),
+    [
+        ('{{ "%-4s|%05d|%.2f|%x|%%" % ("a", 42, 3.14159, 255) }}', "a   |00042|3.14|ff|%"),
+        ('{{ "%(n)s is %(age)d" % {"n": "Bo", "age": 40} }}', "Bo is 40"),
+        ('{{ "%*d|%.*f" % (4, 7, 1, 2.25) }}', "   7|2.2"),
+        ('{{ "%s and %s" | format("a", "b") }}', "a and b"),
+        ('{{ "{:>6}|{:<3}|{:^7.2f}|{:,}".format("a", 1, 3.14159, 1234567) }}',
+         "     a|1  | 3.14  |1,234,567"),
+        ('{{ "{x:{w}}|{!r}".format("q", x=1, w=3) }}', "  1|'q'"),
+        ('{{ "{a}-{b}".format_map({"a": 1, "b": 2}) }}', "1-2"),
+        ('{{ "{:%d %B %Y}".format(today) }} {{ today.strftime("%Y") }}', "20 March 2026 2026"),
+        ("{{ 'x'.center(5) }}|{{ 'x'.ljust(3, '.') }}|{{ '7'.zfill(3) }}", "  x  |x..|007"),
+        ("{{ 'a\\tb'.expandtabs(4) }}|{{ 'a-b'.replace('-', '+') }}", "a   b|a+b"),
+        ("{{ ', '.join(['a', 'b']) }}|{{ ['a', 'b'] | join('/') }}", "a, b|a/b"),
+        ('{{ [{"n": "a"}, {"n": "b"}] | join(", ", attribute="n") }}', "a, b"),
+        ("{{ 'a\\nb' | indent(2, true) }}|{{ 'x' | center(3) }}|", "  a\n  b| x |"),
+        ("{{ 'aaa bbb' | wordwrap(3) }}", "aaa\nbbb"),
+        ("{{ 'a-b' | replace('-', '--') }}|{{ 'abc' | truncate(3, true, '', 0) }}", "a--b|abc"),
+        ("{{ [1, 2] + [3] }} {{ 'a' ~ 1 ~ none }} {{ [[1], [2]] | sum(start=[]) }}",
+         "[1, 2, 3] a1None [1, 2]"),
+        ('{{ {"a": [1, "<"]} | tojson }} {{ {"a": 1} | pprint }}',
+         '{"a": [1, "\\u003c"]} {\'a\': 1}'),
+        ("{{ [1, 2, 3] | batch(2, 0) | list }} {{ [1, 2, 3] | slice(2) | list }}",
+         "[[1, 2], [3, 0]] [[1, 2], [3]]"),
+        ("{% set ns = namespace(l=[]) %}{% for i in range(3) %}{% set ns.l = ns.l + [i] %}"
+         "{% endfor %}{{ ns.l }} {{ ns }}", "[0, 1, 2] <namespace>"),
+        ("{% macro m(x) %}<{{ x }}>{% endmacro %}{% set s %}{{ m(1) }}{% endset %}{{ s ~ m(2) }}",
+         "<1><2>"),
+    ],
+)  # fmt: skip
+def test_ordinary_formats_and_joins_are_untouched(tmp_path, body, output):
+    write(tmp_path / "t/x.md", body)
+    out = render.render(render.make_env(tmp_path / "t"), "x.md", {"today": date(2026, 3, 20)})
+    assert out == output
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("body", "start"),
+    [
+        (BIG + "{{ {}[(b,) * 600] }}", "1: undefined variable: dict object has no element ('xx"),
+        (BIG + "{{ {}.pop((b,) * 600) }}", "1: ('xx"),
+    ],
+)
+def test_error_messages_stay_short_whatever_was_looked_up(tmp_path, body, start):
+    [message] = in_child(tmp_path, [body])
+    assert message.startswith(start)
+    assert len(message) < 300  # not the 120 MB of the key written out
+
+
+def test_filters_added_later_are_limited_too(tmp_path):
+    env = render.make_env(tmp_path / "t")
+    env.filters["times"] = lambda text, count: text * count
+    write(tmp_path / "t/x.md", "{% set y = 'x' | times(300000) %}{{ y | length }}")
+    with pytest.raises(TemplateProblem) as raised:
+        render.render(env, "x.md", {}, tmp_path / "t")
+    assert str(raised.value) == (
+        "x.md:1: template stopped: a value of more than 200,000 characters or items"
+    )
+
+
+def test_running_out_of_memory_is_a_clean_error(tmp_path):
+    def boom() -> None:
+        raise MemoryError
+
+    write(tmp_path / "t/x.md", "ok\n{{ boom() }}")
+    with pytest.raises(TemplateProblem) as raised:
+        render.render(render.make_env(tmp_path / "t"), "x.md", {"boom": boom}, tmp_path / "t")
+    assert str(raised.value) == "x.md:2: template stopped: out of memory"
 
 
 def test_an_endless_loop_is_stopped_by_the_time_limit(root, monkeypatch):

@@ -7,27 +7,29 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
+import types
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import Concat
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from jinja2.utils import generate_lorem_ipsum
+from markupsafe import Markup
 
+from tool import render_limits as limits
 from tool.errors import TemplateProblem
 from tool.kb import read_text_file
+from tool.render_limits import LimitExceeded
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 # A caller rendering larger pages (the digest) passes its own limits to render().
-MAX_OUTPUT = 200_000  # characters of output, and of any one value built while rendering
-MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
+MAX_OUTPUT = limits.MAX_SIZE  # characters of output, and of any one value built while rendering
 TIME_LIMIT = 2.0  # seconds of rendering
-# The size limit of the render() running now, for the checks the sandbox calls back into.
-_max_size: ContextVar[int] = ContextVar("max_size", default=MAX_OUTPUT)
-# A width of a million or more in a %-format or {}-format spec: "%9999999d", "{:>9999999}".
-_BIG_WIDTH = re.compile(r"%[-+ #0]*\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
+MAX_NAME = 255  # characters of a template name given to include, import or extends
 
 _PLAIN = re.compile(r"[^\W\d_][\w .'()/+&-]*", re.UNICODE)
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
@@ -83,6 +85,8 @@ class KBLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        if len(template) > MAX_NAME:
+            raise TemplateProblem(f"a template name of {len(template):,} characters is not allowed")
         parts = template.replace("\\", "/").split("/")
         if any(p in ("", ".", "..") for p in parts):
             raise TemplateProblem(f"template name {template!r} is not allowed")
@@ -106,76 +110,203 @@ class KBLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-class LimitExceeded(Exception):
-    """A template ran too long or built too much text."""
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles `a ~ b` so that the text of its parts is measured before they are joined."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        # As CodeGenerator.visit_Concat, with the parts passed through environment.text_parts.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"{join}(environment.text_parts((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write(")))")
 
 
-def _check_size(value: Any) -> Any:
-    """Refuse a value too large to be anything but a runaway (huge text, count or width)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-        raise LimitExceeded(f"the number {value} is too large for a template")
-    if isinstance(value, (str, list, tuple, dict)) and len(value) > _max_size.get():
-        raise _too_large()
-    return value
+class _SizedFields:
+    """A str.format formatter that estimates each field, and the total, before formatting it."""
+
+    _built = 0
+
+    def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
+        self._built = 0
+        return super().vformat(format_string, args, kwargs)  # type: ignore[misc]
+
+    def parse(self, format_string: str) -> Iterator[tuple[str, Any, Any, Any]]:
+        for literal, *field in super().parse(format_string):  # type: ignore[misc]
+            self._built += len(literal)
+            yield (literal, *field)
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if conversion is not None:  # !s, !r, !a turn the value into text right away
+            limits.check_size(
+                self._built + limits.size_of(value) * (1 if conversion == "s" else 10)
+            )
+        return super().convert_field(value, conversion)  # type: ignore[misc]
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        self._built += limits.format_field_size(value, format_spec)
+        limits.check_size(self._built)
+        return super().format_field(value, format_spec)  # type: ignore[misc]
 
 
-def _too_large() -> LimitExceeded:
-    return LimitExceeded(f"a value of more than {_max_size.get():,} characters or items")
+class _Formatter(_SizedFields, SandboxedFormatter):
+    pass
 
 
-def _check_format(spec: Any) -> None:
-    if isinstance(spec, str) and _BIG_WIDTH.search(spec):
-        raise LimitExceeded("a format width of a million or more is not allowed")
+class _EscapeFormatter(_SizedFields, SandboxedEscapeFormatter):
+    pass
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined whose message stays short whatever was looked up (`d[huge_tuple]`)."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        name, owner = self._undefined_name, self._undefined_obj
+        if self._undefined_hint or isinstance(name, str) or owner is jinja2.utils.missing:
+            return super()._undefined_message
+        shown = jinja2.utils.object_type_repr(owner)
+        return f"{shown} has no element {limits.bounded_repr(name)}"
 
 
 class LimitedEnvironment(SandboxedEnvironment):
-    """The sandbox, plus limits on the size of values that operators and calls build."""
+    """The sandbox, plus limits on what operators, calls, filters and formats may build."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    code_generator_class = _LimitedCodeGenerator
+    intercepted_binops = frozenset({"+", "*", "%", "**"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, (int, float)) and right > 64:
+        if operator == "**" and isinstance(right, (int, float)) and right > limits.MAX_POWER:
             raise LimitExceeded(f"the power {right} is too large for a template")
         if operator == "*":
-            sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
-            counts = [v for v in (left, right) if isinstance(v, int)]
-            if sizes and counts and sizes[0] * counts[0] > _max_size.get():
-                raise _too_large()
-        if operator == "%":
-            _check_format(left)
-        return _check_size(super().call_binop(context, operator, left, right))
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, bytes, list, tuple)) and isinstance(count, int):
+                    limits.check_number(count)
+                    limits.check_size(len(seq) * count)
+        if operator == "+" and isinstance(left, (str, bytes, list, tuple)):
+            limits.check_size(len(left) + (len(right) if isinstance(right, type(left)) else 0))
+        if operator == "%" and isinstance(left, (str, bytes)):
+            limits.check_size(limits.percent_size(left, right))
+        return limits.check_built(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
-            _check_size(value)
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+            limits.check_number(value)
+        size, args = limits.method_size(__obj, args, kwargs)
+        limits.check_size(size)
+        result = super().call(__context, __obj, *args, **kwargs)
+        limits.check_grown(__obj)
+        return limits.check_built(result)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _check_format(value.__self__)
-        return wrapped
+        # As SandboxedEnvironment.wrap_str_format, with formatters that measure each field.
+        if not isinstance(value, (types.MethodType, types.BuiltinMethodType)) or (
+            value.__name__ not in ("format", "format_map")
+        ):
+            return None
+        text = value.__self__
+        if not isinstance(text, str):
+            return None
+        formatter: SandboxedFormatter
+        if isinstance(text, Markup):
+            formatter = _EscapeFormatter(self, escape=text.escape)
+        else:
+            formatter = _Formatter(self)
+        is_format_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if is_format_map:
+                if kwargs:
+                    raise TypeError("format_map() takes no keyword arguments")
+                if len(args) != 1:
+                    raise TypeError(f"format_map() takes exactly one argument ({len(args)} given)")
+                args, kwargs = (), args[0]
+            return limits.check_built(type(text)(formatter.vformat(text, args, kwargs)))
+
+        return functools.update_wrapper(wrapper, value)
+
+    @staticmethod
+    def concat(parts: Iterable[str]) -> str:  # type: ignore[override]
+        """Join the output of a macro, call or `{% set %}` block, measured first."""
+        parts = list(parts)
+        size = sum(map(len, parts))
+        limits.check_size(size)
+        limits.charge(size)
+        return "".join(parts)
+
+    @staticmethod
+    def text_parts(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The parts of `a ~ b`, once their text is known to fit."""
+        limits.check_text(parts)
+        limits.charge(sum(len(p) for p in parts if isinstance(p, str)))
+        return parts
+
+    def select_template(self, names: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        if isinstance(names, (list, tuple)):  # an error message would list every name
+            limits.check_text(names)
+        return super().select_template(names, *args, **kwargs)
+
+
+def _finalize(value: Any) -> Any:
+    """Measure a value written with {{ }} before it is turned into text."""
+    if not isinstance(value, (str, int, float)) and value is not None:
+        limits.check_text((value,))
+    return value
 
 
 class _LimitedNamespace(jinja2.utils.Namespace):
     """`namespace()` whose attributes cannot grow past the size limit in a loop."""
 
     def __setitem__(self, name: str, value: Any) -> None:
-        super().__setitem__(name, _check_size(value))
+        super().__setitem__(name, limits.check_built(value))
+
+    def __repr__(self) -> str:
+        # Short and fixed: a list holding this namespace many times must not grow as it does.
+        return "<namespace>"
 
 
-def _limited_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+def _limited_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """Filters are called directly by Jinja, not through `call`: check them the same way."""
+    text = name not in limits.NOT_TEXT
+    estimated = name in limits.FILTERS
+    passed = 1 if getattr(func, "jinja_pass_arg", None) else 0  # context or environment first
 
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args[1:], *kwargs.values()):
-            _check_size(value)
-        if func.__name__ == "do_format":
-            _check_format(args[0])
-        return _check_size(func(*args, **kwargs))
+        values = args[passed:]
+        for value in (*values[1:], *kwargs.values()):
+            if isinstance(value, int):
+                limits.check_number(value)
+        if text:
+            limits.check_text((*values, *kwargs.values()))
+        if estimated and values:
+            size, value = limits.filter_size(name, *values, **kwargs)
+            limits.check_size(size)
+            args = (*args[:passed], value, *values[1:])
+        return limits.check_built(func(*args, **kwargs))
 
     return checked
+
+
+class _LimitedFilters(dict[str, Callable[..., Any]]):
+    """The filters of an environment: each one is wrapped with the checks as it is added."""
+
+    def __setitem__(self, name: str, func: Callable[..., Any]) -> None:
+        super().__setitem__(name, _limited_filter(name, func))
+
+
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    """`lipsum()`, measured before it writes."""
+    limits.check_size(limits.lipsum_size(n, html, min, max))
+    return generate_lorem_ipsum(n, html, min, max)
 
 
 def make_env(
@@ -184,15 +315,20 @@ def make_env(
     """A sandboxed, strict environment: Markdown/YAML output, or HTML with `autoescape`."""
     env = LimitedEnvironment(
         loader=KBLoader(folder, fallback),
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters["yaml"] = yaml_scalar
     env.globals["namespace"] = _LimitedNamespace
-    env.filters = {name: _limited_filter(f) for name, f in env.filters.items()}
+    env.globals["lipsum"] = _lipsum
+    filters = env.filters
+    env.filters = _LimitedFilters()
+    for name, func in filters.items():
+        env.filters[name] = func
     return env
 
 
@@ -210,10 +346,11 @@ def render(
     Rendering stops with an error after `time_limit` seconds (default TIME_LIMIT), or when
     the output or any one value built is larger than `max_output` (default MAX_OUTPUT).
     """
-    size = _max_size.set(max_output or MAX_OUTPUT)
+    max_size = max_output or MAX_OUTPUT
     try:
-        chunks = env.get_template(name).generate(context)
-        return _generate_limited(chunks, _max_size.get(), time_limit or TIME_LIMIT)
+        with limits.applying(max_size):
+            chunks = env.get_template(name).generate(context)
+            return _generate_limited(chunks, max_size, time_limit or TIME_LIMIT)
     except TemplateProblem as exc:
         path, line = _template_position(exc, name)
         if exc.path is not None or path is None:
@@ -222,9 +359,12 @@ def render(
         raise TemplateProblem(exc.message, _shown(path, name, display_root), line) from None
     except (LimitExceeded, RecursionError, MemoryError) as exc:
         path, line = _template_position(exc, name)
-        message = "templates call themselves too deeply" if isinstance(exc, RecursionError) else ""
+        if isinstance(exc, RecursionError):
+            message = "templates call themselves too deeply"
+        else:
+            message = str(exc) if isinstance(exc, LimitExceeded) else "out of memory"
         raise TemplateProblem(
-            f"template stopped: {message or exc}", _shown(path, name, display_root), line
+            f"template stopped: {message}", _shown(path, name, display_root), line
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise _syntax_problem(exc, name, display_root) from None
@@ -238,8 +378,6 @@ def render(
     ) as exc:
         path, line = _template_position(exc, name)
         raise TemplateProblem(_message(exc), _shown(path, name, display_root), line) from None
-    finally:
-        _max_size.reset(size)
 
 
 def compile_template(env: jinja2.Environment, name: str, display_root: Path | None = None) -> None:
@@ -300,6 +438,8 @@ def _message(exc: Exception) -> str:
         return f"not allowed in a template: {exc}"
     if isinstance(exc, jinja2.UndefinedError):
         return f"undefined variable: {exc.message}"
+    if isinstance(exc, KeyError) and exc.args:
+        return limits.bounded_repr(exc.args[0])  # its text is the key's repr, however large
     return str(exc)
 
 

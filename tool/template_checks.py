@@ -1,21 +1,38 @@
-"""`tool validate` for templates/: syntax, and question sets and drafts rendered for samples."""
+"""`tool validate` for templates/: syntax, and every kind of template rendered for samples."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from jinja2 import Environment
 
 from tool import drafts, questions
 from tool.context import PLACEHOLDER_NAME, UNSIGNED, my_name, template_context, template_env
+from tool.document import split
 from tool.errors import TemplateProblem
 from tool.kb import CONFIG_NAME, Config, KnowledgeBase, read_text_file
 from tool.model import PURPOSES, Insight, Interview, Person, Problem, Section
-from tool.render import compile_template
+from tool.records import interview_from, person_from
+from tool.render import compile_template, render
+from tool.scaffold import templates_env
 
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
+# The scaffolds `tool new` renders, and the values of its options they are given.
+SCAFFOLDS = {"person.md": "person", "interview.md": "interview"}
+PERSON_OPTIONS = (
+    "company",
+    "role",
+    "career",
+    "location",
+    "email",
+    "phone",
+    "linkedin",
+    "introduced_by",
+    "relationship",
+)
 
 
 def sample_kb(root: Path, config: Config) -> KnowledgeBase:
@@ -29,6 +46,8 @@ def sample_kb(root: Path, config: Config) -> KnowledgeBase:
         career="Data science",
         location="Lisbon",
         email="sam@example.com",
+        phone="+351 210 000 000",
+        linkedin="https://www.linkedin.com/in/sam-rivera",
         introduced_by="kim-lee",
         relationship="referral",
         tags=("sample",),
@@ -87,13 +106,16 @@ def check_templates(kb: KnowledgeBase) -> list[Problem]:
     if not folder.is_dir():
         return problems
     env = template_env(kb.root)
+    scaffold_env = templates_env(kb.root)  # `tool new` has no question or draft filters
     samples = sample_kb(kb.root, kb.config)
     for path in sorted(folder.rglob("*.md")):
         name = path.relative_to(folder).as_posix()
         rel = f"templates/{name}"
         try:
-            compile_template(env, name, kb.root)
-            if name.startswith(f"{questions.FOLDER}/") and name.count("/") == 1:
+            compile_template(scaffold_env if name in SCAFFOLDS else env, name, kb.root)
+            if name in SCAFFOLDS:
+                problems += _check_scaffold(scaffold_env, samples, name, rel)
+            elif name.startswith(f"{questions.FOLDER}/") and name.count("/") == 1:
                 problems += _check_set(env, samples, path, rel)
             elif name.startswith(f"{drafts.FOLDER}/") and name.count("/") == 1:
                 problems += _check_draft(env, samples, path.stem, rel)
@@ -146,3 +168,49 @@ def _check_draft(env: Environment, kb: KnowledgeBase, kind: str, rel: str) -> li
             out.append(_problem(exc, rel, f" (rendering for {label})"))
             break
     return out
+
+
+def scaffold_samples(kb: KnowledgeBase, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """What `tool new person` or `tool new interview` gives its scaffold, for sample people."""
+    out = []
+    # The first sample has every field: its options are all given; the second, none.
+    for (label, person, _), full in zip(_samples(kb), (True, False), strict=True):
+        if kind == "person":
+            fields = {f: getattr(person, f) for f in PERSON_OPTIONS} | {"tags": list(person.tags)}
+            context = {"name": person.name, **fields}
+            ident = person.id
+        else:
+            fields = {
+                "requested": date(2026, 1, 2) if full else None,
+                "duration": 45 if full else None,
+                "purpose": "career" if full else None,
+                "status": "scheduled",
+                "format": "video" if full else None,
+            }
+            questions = ["What does a typical week look like?", "What would you learn first?"]
+            context = {"person": person, "date": SAMPLE_DAY, "questions": questions if full else []}
+            context |= fields
+            ident = f"{SAMPLE_DAY.isoformat()}-{person.id}"
+        out.append((label, context | {"today": SAMPLE_DAY, "me": kb.config.me, "id": ident}))
+    return out
+
+
+def _check_scaffold(env: Environment, kb: KnowledgeBase, name: str, rel: str) -> list[Problem]:
+    """Render a scaffold as `tool new` would, and read back the file it would create."""
+    kind = SCAFFOLDS[name]
+    builder = person_from if kind == "person" else interview_from
+    for label, context in scaffold_samples(kb, kind):
+        try:
+            text = render(env, name, context, kb.root)
+        except TemplateProblem as exc:
+            return [_problem(exc, rel, f" (rendering for {label})")]
+        folder = "people" if kind == "person" else "interviews"
+        record, issues = builder(split(text), PurePosixPath(folder, f"{context['id']}.md"))
+        errors = [i for i in issues if i.severity == "error"]
+        if errors or record is None:
+            # The line is one of the file made, which need not be the template's own.
+            first = errors[0] if errors else None
+            detail = f"line {first.line}: {first.message}" if first else "a required field is empty"
+            message = f"makes an invalid {kind} file (for {label}): {detail}"
+            return [Problem(rel, 1, 1, "error", message, "template")]
+    return []
