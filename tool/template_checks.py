@@ -9,11 +9,27 @@ from pathlib import Path, PurePosixPath
 from jinja2 import Environment
 
 from tool import drafts, questions
-from tool.context import PLACEHOLDER_NAME, UNSIGNED, my_name, template_context, template_env
 from tool.errors import TemplateProblem
-from tool.kb import CONFIG_NAME, Config, KnowledgeBase, read_text_file
-from tool.model import PURPOSES, Insight, Interview, Person, Problem, Section
+from tool.model import (
+    CONFIG_NAME,
+    PURPOSES,
+    Config,
+    Insight,
+    Interview,
+    KnowledgeBase,
+    Person,
+    Problem,
+    Section,
+)
 from tool.render import compile_template
+from tool.store.files import read_text_file
+from tool.templating.context import (
+    PLACEHOLDER_NAME,
+    UNSIGNED,
+    my_name,
+    template_context,
+    template_env,
+)
 
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
 
