@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import run, write
 
-from tool import kb as kbmod
-from tool.body import extract, heading_matches
+from tool.check import check
 from tool.model import ActionItem, Insight, Section
-from tool.validate import validate
+from tool.parse.body import extract, heading_matches
+from tool.store import loading
 
 
 def insights(body: str, headings: dict[str, str] | None = None) -> list[tuple[int, str]]:
@@ -168,7 +168,7 @@ INTERVIEW = (
 def test_file_lines_with_crlf_and_bom(kb_root, encode):
     write(kb_root / "tool.toml", '[headings]\ninsights = "Learnings"\n')
     write(kb_root / "interviews/2026-03-10-ann-lee.md", encode(INTERVIEW))
-    kb = kbmod.load(kb_root)
+    kb = loading.load(kb_root)
     interview = kb.interviews["2026-03-10-ann-lee"]
     assert [(i.line, i.text, i.topics) for i in interview.insights] == [
         (10, "first #a", ("a",)),
@@ -205,7 +205,7 @@ def test_near_duplicate_topics(kb_root, topics, warned):
     items = "".join(f"- Insight #{t}\n" for t in topics)
     body = f"---\nperson: bo-chen\ndate: 2026-05-05\n---\n## Insights\n{items}"
     write(kb_root / "interviews/2026-05-05-bo-chen.md", body)
-    problems = [p for p in validate(kbmod.load(kb_root)) if p.rule == "topic-spelling"]
+    problems = [p for p in check(loading.load(kb_root)) if p.rule == "topic-spelling"]
     assert [(p.line, p.col, p.message.split()[1]) for p in problems] == [
         (6 + topics.index(t), 11, f"#{t}") for t in warned
     ]

@@ -16,7 +16,7 @@ from digest_helpers import copy_example, hostile_kb, parse
 from tool.digest.build import MARKER, Gatherer, Options, Pages, json_script, make_env
 from tool.digest.markdown import Policy, render, render_inline, safe_href
 from tool.digest.privacy import Secret, phone_digits, scan
-from tool.kb import load
+from tool.store.loading import load
 
 SECRETS = [
     "ann@example.com",

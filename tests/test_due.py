@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
-from tool import kb as kbmod
 from tool.cli import plan_commands
-from tool.due import add_business_days, due, relative
+from tool.rules.due import add_business_days, due, relative
+from tool.store import loading
 
 GOLDEN = Path(__file__).parent / "golden" / "due"
 
@@ -27,7 +27,7 @@ def interview(root: Path, name: str, person: str, day: str, fields: str, body: s
 
 def items(root: Path, on: str, within: int = 7, path: str | None = None) -> list[tuple]:
     """(kind, urgency, date, line) of the items as of `on`, for one file when given."""
-    found = due(kbmod.load(root), date.fromisoformat(on), within)
+    found = due(loading.load(root), date.fromisoformat(on), within)
     return [
         (d.kind, d.urgency, d.date.isoformat(), d.line)
         for d in found
@@ -120,7 +120,7 @@ def test_unanswered_request_3b7(make_kb, on: str, within: int, expected: list[tu
 def test_unanswered_request_reasons_name_people_at_the_same_company(make_kb):
     root = make_kb("due")
     rel = interview(root, "2026-12-10-ben-ode", "ben-ode", "2026-12-10", REQUEST)
-    kb = kbmod.load(root)
+    kb = loading.load(root)
     (early,) = [d for d in due(kb, date(2026, 11, 25), 0) if str(d.path) == rel]
     assert early.reason == (
         "Try a second person at acme robotics (you know Ada Park): no reply from Ben Odé "
@@ -136,7 +136,7 @@ def test_unanswered_request_reasons_name_people_at_the_same_company(make_kb):
 def test_unanswered_request_with_nobody_else_at_the_company(make_kb):
     root = make_kb("due")
     rel = interview(root, "2026-12-10-eva-lind", "eva-lind", "2026-12-10", REQUEST)
-    (item,) = [d for d in due(kbmod.load(root), date(2026, 11, 25), 0) if str(d.path) == rel]
+    (item,) = [d for d in due(loading.load(root), date(2026, 11, 25), 0) if str(d.path) == rel]
     assert item.reason.startswith(
         "Try a second person at Initech (nobody else there in your notes yet): "
     )
@@ -192,7 +192,7 @@ def test_upcoming_reminds_to_prepare_questions(make_kb, questions: str, reminder
     rel = interview(
         root, "2026-11-25-eva-lind", "eva-lind", "2026-11-25", "status: scheduled\n", questions
     )
-    (item,) = [d for d in due(kbmod.load(root), date(2026, 11, 24), 7) if str(d.path) == rel]
+    (item,) = [d for d in due(loading.load(root), date(2026, 11, 24), 7) if str(d.path) == rel]
     assert item.reason.startswith("Conversation with Eva Lind tomorrow (Wed 2026-11-25)")
     assert item.reason.endswith("; no questions yet: run `tool questions eva-lind`") is reminder
 
@@ -217,7 +217,7 @@ def test_gone_quiet(make_kb, person: str, on: str, expected: list[tuple]):
     root = make_kb("due")
     found = [
         (d.kind, d.urgency, d.date.isoformat(), d.line)
-        for d in due(kbmod.load(root), date.fromisoformat(on), 0)
+        for d in due(loading.load(root), date.fromisoformat(on), 0)
         if d.kind == "gone-quiet" and d.person == person
     ]
     assert found == expected
@@ -265,7 +265,7 @@ def test_gone_quiet_counts_conversations_and_thank_yous(
         )
     found = [
         (d.kind, d.date.isoformat())
-        for d in due(kbmod.load(root), date(2026, 10, 25), 0)
+        for d in due(loading.load(root), date(2026, 10, 25), 0)
         if d.person == "ada-park" and d.kind in ("follow-up", "gone-quiet")
     ]
     assert found == expected
@@ -369,7 +369,7 @@ def test_referrals(make_kb, dan_status: str | None, expected: list[str]):
     root = make_kb("due")
     if dan_status:
         interview(root, "2027-01-10-dan-wu", "dan-wu", "2027-01-10", f"status: {dan_status}\n")
-    found = [d for d in due(kbmod.load(root), date(2026, 11, 23), 0) if d.kind == "referral"]
+    found = [d for d in due(loading.load(root), date(2026, 11, 23), 0) if d.kind == "referral"]
     assert [d.reason.split(",")[0] for d in found] == expected
     assert {(str(d.path), d.line, d.urgency) for d in found} == {
         ("interviews/2026-09-01-ada-park.md", 10, "open")
@@ -378,7 +378,7 @@ def test_referrals(make_kb, dan_status: str | None, expected: list[str]):
 
 def test_open_action_items_point_at_their_line(make_kb):
     root = make_kb("due")
-    found = [d for d in due(kbmod.load(root), date(2026, 11, 23), 0) if d.kind == "action"]
+    found = [d for d in due(loading.load(root), date(2026, 11, 23), 0) if d.kind == "action"]
     assert [(str(d.path), d.line, d.reason) for d in found] == [
         (
             "interviews/2026-09-01-ada-park.md",
@@ -423,7 +423,7 @@ def test_insights_missing(make_kb, status: str, body: str, expected: list[tuple]
 )
 def test_holidays_are_read_as_dates(tmp_path: Path, holidays: str, problem: str | None):
     write(tmp_path / "tool.toml", f"[defaults]\nholidays = {holidays}\n")
-    config, problems = kbmod.load_config(tmp_path)
+    config, problems = loading.load_config(tmp_path)
     if problem is None:
         assert problems == []
         assert date(2026, 12, 25) in config.holidays

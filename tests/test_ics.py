@@ -10,9 +10,9 @@ import icalendar
 import pytest
 from conftest import run, write
 
-from tool import ics
-from tool import kb as kbmod
-from tool.ics import escape, fold, time_problems
+from tool.formats import ics
+from tool.formats.ics import escape, fold, time_problems
+from tool.store import loading
 
 
 def export(root: Path, *args: str) -> bytes:
@@ -131,7 +131,7 @@ def test_an_invalid_time_is_a_problem(make_kb, value: str, problems: list[str]):
     root = make_kb("due")
     path = root / "interviews" / "2026-11-25-eva-lind.md"
     path.write_text(path.read_text().replace('"16:30"', value))
-    assert [p.format() for p in time_problems(kbmod.load(root))] == problems
+    assert [p.format() for p in time_problems(loading.load(root))] == problems
     result = run("export", "ics", "--root", root)
     assert result.exit_code == 0
     assert result.stderr == "".join(f"{p}\n" for p in problems)
@@ -422,7 +422,7 @@ def test_a_malformed_or_shared_uid_is_a_problem(
 )
 def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, problems: list[str]):
     write(tmp_path / "tool.toml", toml)
-    config, found = kbmod.load_config(tmp_path)
+    config, found = loading.load_config(tmp_path)
     assert (config.timezone, [p.format() for p in found]) == (zone, problems)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
-from tool import kb as kbmod
 from tool.index import Filters, Index, to_markdown
-from tool.insights import Entry, Group, entries, group_by, spellings
+from tool.rules.insights import Entry, Group, entries, group_by, spellings
+from tool.store import loading
 
 REPO = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "index"
@@ -312,7 +312,7 @@ def test_private_records_are_indexed_without_contact_details(index_kb):
     ],
 )
 def test_group_header_counts(index_kb, pairs, expected):
-    base = kbmod.load(index_kb).interviews["2026-03-10-ann-lee"]
+    base = loading.load(index_kb).interviews["2026-03-10-ann-lee"]
     found = [
         Entry(base.insights[0], replace(base, id=i, person=p), None, "X", None) for i, p in pairs
     ]
@@ -387,7 +387,7 @@ def test_links_between_notes_lead_to_the_note_from_the_index(kb_root):
 def test_group_by_counts_an_insight_once_per_group(kb_root):
     body = "---\nperson: bo-chen\ndate: 2026-05-05\n---\n## Insights\n- A #Skills #skills #SKILLS\n"
     write(kb_root / "interviews/2026-05-05-bo-chen.md", body)
-    kb = kbmod.load(kb_root)
+    kb = loading.load(kb_root)
     groups = group_by("topic", entries(kb), spellings(kb)["topic"])
     assert [(g.key, g.name, len(g.entries)) for g in groups] == [
         ("day-to-day", "day-to-day", 1),

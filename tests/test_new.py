@@ -15,7 +15,7 @@ from conftest import run, write
 
 from tool import scaffold
 from tool.ids import MAX_ID_BYTES, slugify, unique_id
-from tool.kb import load
+from tool.store.loading import load
 
 
 @pytest.mark.parametrize(
@@ -255,7 +255,7 @@ def test_disk_errors_are_errors_not_tracebacks(kb_root, monkeypatch):
     def refuse(path, text):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("tool.kb.create_exclusive", refuse)
+    monkeypatch.setattr("tool.store.files.create_exclusive", refuse)
     result = run("new", "person", "Eve", "--root", kb_root)
     assert result.exit_code == 1
     assert result.stderr == f"Error: Permission denied: {kb_root / 'people/eve.md'}\n"

@@ -13,7 +13,7 @@ import pytest
 from conftest import run
 
 import tool
-from tool import kb as kbmod
+from tool.store import files, loading
 
 # The checkout whose `tool` these tests import: subprocesses must run the same code.
 SOURCE = Path(tool.__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def test_odd_entries_are_reported_and_skipped(kb_root, monkeypatch, make, messag
     result = run("--root", kb_root, "validate")
     assert result.stdout == f"people/odd.md:1:1: error: {message}\n1 error, 0 warnings in 7 files\n"
     assert result.exit_code == 1
-    assert sorted(kbmod.load(kb_root).people) == ["ann-lee", "bo-chen", "cy-diaz"]
+    assert sorted(loading.load(kb_root).people) == ["ann-lee", "bo-chen", "cy-diaz"]
 
 
 def test_a_looping_link_named_on_the_command_line_is_reported(kb_root):
@@ -167,22 +167,22 @@ def test_init_in_a_looping_link_is_an_error_not_a_crash(tmp_path):
 
 def test_read_regular_refuses_a_fifo_without_opening_it(tmp_path):
     os.mkfifo(tmp_path / "pipe")
-    with pytest.raises(kbmod.NotRegularFile, match="a named pipe, not a regular file"):
-        kbmod.read_regular(tmp_path / "pipe")
+    with pytest.raises(files.NotRegularFile, match="a named pipe, not a regular file"):
+        files.read_regular(tmp_path / "pipe")
 
 
 def test_write_atomic_never_replaces_a_fifo(tmp_path):
     os.mkfifo(tmp_path / "out.md")
-    with pytest.raises(kbmod.NotRegularFile):
-        kbmod.write_atomic(tmp_path / "out.md", "text\n")
+    with pytest.raises(files.NotRegularFile):
+        files.write_atomic(tmp_path / "out.md", "text\n")
     assert (tmp_path / "out.md").is_fifo()
 
 
 # A `tool new` killed between writing its temporary file and linking it into place.
 KILLED_NEW = """
 import os, sys
-from tool import kb
-kb.os.link = lambda *args: os._exit(9)
+from tool.store import files
+files.os.link = lambda *args: os._exit(9)
 from tool.cli import cli
 cli(sys.argv[1:])
 """
@@ -228,18 +228,18 @@ def test_only_leftovers_of_gone_processes_are_removed(kb_root):
     people = kb_root / "people"
     dead, elsewhere = finished_pid(), "0badc0de"  # elsewhere: another machine sharing the KB
     removed = [
-        leftover(people, kbmod.HOST, dead),
+        leftover(people, files.HOST, dead),
         leftover(people, elsewhere, dead, age_days=2, tag="old_one_"),
     ]
     kept = [
-        leftover(people, kbmod.HOST, os.getpid()),  # being written right now
+        leftover(people, files.HOST, os.getpid()),  # being written right now
         leftover(people, elsewhere, dead, age_days=0.5),  # may be being written over there
     ]
-    for name in (".notes.md.tmp", f".eve.md.{kbmod.HOST}-{dead}.tmp", "eve.md.tmp"):
+    for name in (".notes.md.tmp", f".eve.md.{files.HOST}-{dead}.tmp", "eve.md.tmp"):
         kept.append(people / name)
         (people / name).write_text("a file of the user's\n")
         os.utime(people / name, ns=(0, 0))
-    kept.append(people / f".link.md.{kbmod.HOST}-{dead}.abcdefgh.tmp")
+    kept.append(people / f".link.md.{files.HOST}-{dead}.abcdefgh.tmp")
     kept[-1].symlink_to("ann-lee.md")
     result = run("--root", kb_root, "new", "person", "Dee Ray")
     assert result.exit_code == 0

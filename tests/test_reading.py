@@ -10,7 +10,8 @@ import pytest
 import yaml
 from conftest import run, write
 
-from tool.kb import MAX_FILE_BYTES, load
+from tool.store.files import MAX_FILE_BYTES
+from tool.store.loading import load
 
 GOOD_PERSON = "---\nname: Good Person\n---\nnotes\n"
 
@@ -278,14 +279,14 @@ def test_deep_nesting_is_refused_at_the_same_place_by_every_parser(
     tmp_path, monkeypatch, loader, tail, expected
 ):
     """libyaml's own nesting limit (0.2.6) or its absence never changes what is reported."""
-    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    monkeypatch.setattr("tool.parse.frontmatter._LOADER", LOADERS[loader])
     write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
     assert problems_for(tmp_path, "p.md") == [expected]
 
 
 @pytest.mark.parametrize("loader", LOADERS)
 def test_nesting_up_to_the_limit_is_read(tmp_path, monkeypatch, loader):
-    monkeypatch.setattr("tool.document._LOADER", LOADERS[loader])
+    monkeypatch.setattr("tool.parse.frontmatter._LOADER", LOADERS[loader])
     write(tmp_path / "people/p.md", "---\nname: Ann\nx: " + "[" * 31 + "]" * 31 + "\n---\n")
     kb = load(tmp_path)
     assert kb.problems == []
@@ -303,7 +304,7 @@ def test_nesting_up_to_the_limit_is_read(tmp_path, monkeypatch, loader):
 def test_syntax_errors_read_the_same_with_or_without_libyaml(tmp_path, monkeypatch, tail, expected):
     found = []
     for loader in LOADERS.values():
-        monkeypatch.setattr("tool.document._LOADER", loader)
+        monkeypatch.setattr("tool.parse.frontmatter._LOADER", loader)
         write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
         found.append(problems_for(tmp_path, "p.md"))
     assert found[0] == found[1] == found[2]
@@ -355,7 +356,7 @@ def test_bad_file_does_not_stop_a_command(kb_root):
 )
 def test_pure_python_parser_gives_the_same_answers(tmp_path, monkeypatch, tail, expected):
     """Where libyaml is missing, the pure-Python parser is used with the same safeguards."""
-    monkeypatch.setattr("tool.document._LOADER", yaml.BaseLoader)
+    monkeypatch.setattr("tool.parse.frontmatter._LOADER", yaml.BaseLoader)
     write(tmp_path / "people/p.md", f"---\nname: Ann\n{tail}\n---\n")
     found = problems_for(tmp_path, "p.md")
     assert len(found) == 1 and found[0].startswith(expected), found

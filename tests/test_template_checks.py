@@ -190,7 +190,7 @@ def test_validate_paths_can_select_templates(root):
 def test_scaffolds_are_checked_with_the_values_tool_new_gives(root, monkeypatch):
     """validate's samples hold exactly the variables `tool new` gives each scaffold."""
     from tool import scaffold
-    from tool.kb import load
+    from tool.store.loading import load
     from tool.template_checks import sample_kb, scaffold_samples
 
     given = {}

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.context import untag
-from tool.kb import KnowledgeBase
-from tool.model import ActionItem, Interview, Person
+from tool.model import ActionItem, Interview, KnowledgeBase, Person
 from tool.questions import Suggestion, suggest_questions
+from tool.templating.context import untag
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
 NOTES_LINES = 6  # of notes about the person, so the brief stays one screen

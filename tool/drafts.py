@@ -8,14 +8,13 @@ from typing import Any
 
 from jinja2 import Environment
 
-from tool import kb as kbmod
-from tool.context import template_context, template_env
 from tool.errors import ToolError
-from tool.kb import KnowledgeBase
-from tool.model import Interview, Person
+from tool.model import Interview, KnowledgeBase, Person
+from tool.people import resolve_person
 from tool.render import render_body
-from tool.scaffold import resolve_person
-from tool.validate import suggest
+from tool.store import files
+from tool.templating.context import template_context, template_env
+from tool.text import suggest
 
 KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 FOLDER = "messages"
@@ -151,10 +150,10 @@ def write_draft(root: Path, path: Path, text: str) -> Path:
     target = path.absolute()
     for folder in PROTECTED:
         protected = (root / folder).resolve()
-        if kbmod.resolve_path(target).is_relative_to(protected):
+        if files.resolve_path(target).is_relative_to(protected):
             raise ToolError(f"refusing to write a draft into {folder}/: {path}")
     try:
-        kbmod.create_exclusive(target, text)
+        files.create_exclusive(target, text)
     except FileExistsError:
         raise ToolError(f"{path} already exists; nothing was written") from None
     except OSError as exc:

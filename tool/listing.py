@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.kb import KnowledgeBase
-from tool.model import STATUSES, Interview, Person
+from tool.model import STATUSES, Interview, KnowledgeBase, Person
 from tool.search import fold
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")

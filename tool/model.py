@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePosixPath
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -17,6 +18,7 @@ STATUSES = ("idea", "requested", "scheduled", "done", "declined", "cancelled")
 FORMATS = ("coffee", "video", "phone", "in-person", "email")
 PURPOSES = ("career", "company", "job", "industry", "certification", "other")
 RELATIONSHIPS = ("alumni", "colleague", "friend", "referral", "cold", "other")
+CONFIG_NAME = "tool.toml"  # the settings file at the root of a knowledge base
 
 
 @dataclass(frozen=True, order=True)
@@ -180,3 +182,71 @@ def display_names(names: Iterable[str]) -> dict[str, str]:
         key: min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         for key, counter in counts.items()
     }
+
+
+@dataclass
+class Config:
+    """Settings from `tool.toml`, with defaults for everything."""
+
+    me: dict[str, Any] = field(default_factory=dict)
+    stay_in_touch: int = 90
+    thank_you_within: int = 1
+    target_careers: tuple[str, ...] = ()
+    target_companies: tuple[str, ...] = ()
+    digest_title: str = "Informational interviews"
+    holidays: tuple[date, ...] = ()
+    timezone: str | None = None  # IANA name for calendar exports; None: floating times
+    headings: dict[str, str] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything read from one root: records sorted by id, and the problems met."""
+
+    root: Path
+    config: Config
+    people: dict[str, Person]
+    interviews: dict[str, Interview]
+    problems: list[Problem]
+    people_paths: list[PurePosixPath] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every people/ and interviews/ file read
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @cached_property
+    def unreadable_people(self) -> set[str]:
+        """Ids of person files that exist but could not be read into a record."""
+        return {p.stem for p in self.people_paths} - self.people.keys()
+
+    def person_of(self, interview: Interview) -> Person | None:
+        return self.people.get(interview.person)
+
+    def company_of(self, interview: Interview) -> str | None:
+        """The interview's company, falling back to the person's."""
+        person = self.people.get(interview.person)
+        return interview.company or (person.company if person else None)
+
+    def career_of(self, interview: Interview) -> str | None:
+        """The interview's career, falling back to the person's."""
+        person = self.people.get(interview.person)
+        return interview.career or (person.career if person else None)
+
+    @cached_property
+    def interviews_by_person(self) -> dict[str, list[Interview]]:
+        """Each person id's interviews, oldest first: one pass, not one scan per person."""
+        found: dict[str, list[Interview]] = {}
+        for iv in sorted(self.interviews.values(), key=lambda i: (i.date, i.id)):
+            found.setdefault(iv.person, []).append(iv)
+        return found
+
+    def interviews_with(self, person_id: str) -> list[Interview]:
+        """A person's interviews, oldest first."""
+        return list(self.interviews_by_person.get(person_id, ()))
+
+    def name_of(self, person_id: str) -> str:
+        """The person's name, or the id itself when there is no such person."""
+        person = self.people.get(person_id)
+        return person.name if person else person_id

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from tool.context import template_context, template_env
-from tool.document import Issue, split, to_python
 from tool.errors import ToolError
-from tool.kb import KnowledgeBase, read_text_file
-from tool.model import Interview, Person
+from tool.model import Interview, KnowledgeBase, Person
+from tool.parse.frontmatter import Issue, split, to_python
 from tool.render import render_body
-from tool.scaffold import package_data
-from tool.validate import suggest
+from tool.store.files import read_text_file
+from tool.templating.context import template_context, template_env
+from tool.templating.loader import package_data
+from tool.text import suggest
 
 FOLDER = "questions"
 DEFAULT_COUNT = 5  # the 3-5 questions a 20-30 minute conversation has room for

@@ -22,8 +22,8 @@ from markupsafe import Markup
 
 from tool import render_limits as limits
 from tool.errors import TemplateProblem
-from tool.kb import read_text_file
 from tool.render_limits import LimitExceeded
+from tool.store.files import read_text_file
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 # A caller rendering larger pages (the digest) passes its own limits to render().
@@ -71,7 +71,7 @@ def yaml_scalar(value: Any) -> str:
 
 
 def _is_yaml_text(text: str) -> bool:
-    from tool.document import Scalar
+    from tool.parse.frontmatter import Scalar
 
     return Scalar(text, 0, 0, plain=True).yaml11_type() is None
 
@@ -399,7 +399,7 @@ def render_body(
     env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
 ) -> str:
     """Render a template whose own front matter (title, description...) is not output."""
-    from tool.document import split
+    from tool.parse.frontmatter import split
 
     rendered = render(env, name, context, display_root)
     return split(rendered).body if rendered.startswith("---") else rendered

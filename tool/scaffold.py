@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tool import kb as kbmod
+from tool import model
 from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
-from tool.document import split
 from tool.errors import ToolError
 from tool.ids import slugify, unique_id
 from tool.model import Person
-from tool.records import interview_from, person_from
-from tool.render import make_env, render
-from tool.validate import suggest
+from tool.parse.frontmatter import split
+from tool.parse.records import interview_from, person_from
+from tool.render import render
+from tool.store import files
+from tool.store import root as roots
+from tool.templating.loader import package_data, templates_env
 
 MAX_ATTEMPTS = 1000
 GITIGNORE = ".gitignore"
@@ -28,16 +28,6 @@ IGNORE_HEADER = (
     f"# To keep the shared {SHARED_FOLDER}/ in git (to publish it), delete the "
     f"/{SHARED_FOLDER}/ line.\n"
 )
-
-
-def package_data() -> Path:
-    """The default templates and settings shipped with the package."""
-    return Path(str(resources.files("tool") / "data"))
-
-
-def templates_env(root: Path):  # type: ignore[no-untyped-def]
-    """Templates from the KB's templates/, falling back to the packaged defaults."""
-    return make_env(root / "templates", package_data() / "templates")
 
 
 @dataclass(frozen=True)
@@ -50,7 +40,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     """Pick a free id, render, check the result, and create the file exclusively."""
     target_dir = root / folder
     target_dir.mkdir(exist_ok=True)
-    kbmod.check_inside(root, target_dir)
+    files.check_inside(root, target_dir)
     for _ in range(MAX_ATTEMPTS):
         taken = [p.stem for p in target_dir.glob("*.md")]
         ident = unique_id(base, taken)
@@ -58,7 +48,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
         check(text, PurePosixPath(folder, f"{ident}.md"))
         path = target_dir / f"{ident}.md"
         try:
-            kbmod.create_exclusive(path, text)
+            files.create_exclusive(path, text)
         except FileExistsError:
             continue  # another process took this id a moment ago: try the next one
         return Created(path, ident)
@@ -102,33 +92,6 @@ def new_person(
         lambda ident: render(env, "person.md", {**context, "id": ident}, root),
         lambda text, rel: _check("person", text, rel),
     )
-
-
-def resolve_person(
-    people: dict[str, Person], wanted: str, unreadable: Collection[str] = ()
-) -> Person:
-    """A person by id, or by exact name; unknown or ambiguous ones are errors with hints."""
-    if wanted in people:
-        return people[wanted]
-    by_name = sorted(
-        (p for p in people.values() if p.name.casefold() == wanted.strip().casefold()),
-        key=lambda p: p.id,
-    )
-    if len(by_name) == 1:
-        return by_name[0]
-    if by_name:
-        ids = ", ".join(p.id for p in by_name)
-        raise ToolError(f"{wanted!r} is the name of {len(by_name)} people ({ids}); give the id")
-    slug = slugify(wanted)
-    if slug in people:
-        return people[slug]
-    for ident in (wanted, slug):
-        if ident in unreadable:
-            raise ToolError(
-                f"people/{ident}.md could not be read; `tool validate` shows what to fix"
-            )
-    hint = suggest(wanted, people) or suggest(slug, people)
-    raise ToolError(f"no person {wanted!r} in people/{hint}")
 
 
 def new_uid() -> str:
@@ -182,14 +145,14 @@ def with_uid(text: str, uid: str) -> str:
 
 def init(target: Path) -> list[Path]:
     """Start a KB in `target`: folders, tool.toml and default templates. Never overwrites."""
-    existing = [m for m in (*kbmod.MARKERS, "templates") if (target / m).exists()]
+    existing = [m for m in (*roots.MARKERS, "templates") if (target / m).exists()]
     if existing:
         raise ToolError(
             f"{target} already holds a knowledge base (found {', '.join(existing)}); "
             "nothing was changed"
         )
-    for folder in kbmod.resolve_path(target).parents:
-        if kbmod.is_kb(folder):
+    for folder in files.resolve_path(target).parents:
+        if roots.is_kb(folder):
             raise ToolError(
                 f"{target} is inside the knowledge base at {folder}; nothing was changed "
                 "(start a new one in a folder outside it)"
@@ -200,8 +163,8 @@ def init(target: Path) -> list[Path]:
     for folder in ("people", "interviews"):
         (target / folder).mkdir()
         created.append(target / folder)
-    kbmod.create_exclusive(target / kbmod.CONFIG_NAME, (data / "tool.toml").read_text("utf-8"))
-    created.append(target / kbmod.CONFIG_NAME)
+    files.create_exclusive(target / model.CONFIG_NAME, (data / "tool.toml").read_text("utf-8"))
+    created.append(target / model.CONFIG_NAME)
     shutil.copytree(data / "templates", target / "templates")
     created.append(target / "templates")
     return created
@@ -216,7 +179,7 @@ def ignore_digest(target: Path) -> str:
     path = target / GITIGNORE
     wanted = [line for name in (SHARED_FOLDER, PRIVATE_FOLDER) for line in ignore_lines(name)]
     if not path.exists() and not path.is_symlink():
-        kbmod.create_exclusive(path, IGNORE_HEADER + "".join(f"{line}\n" for line in wanted))
+        files.create_exclusive(path, IGNORE_HEADER + "".join(f"{line}\n" for line in wanted))
         return "created"
     if path.is_symlink() or not path.is_file():
         return "skipped"  # writing would replace the link, or another file than this one
@@ -229,5 +192,5 @@ def ignore_digest(target: Path) -> str:
     if not missing:
         return "present"
     start = "" if not text or text.endswith("\n") else "\n"
-    kbmod.write_atomic(path, text + start + IGNORE_HEADER + "".join(f"{m}\n" for m in missing))
+    files.write_atomic(path, text + start + IGNORE_HEADER + "".join(f"{m}\n" for m in missing))
     return "added"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from tool.kb import KnowledgeBase, read_text_file
+from tool.model import KnowledgeBase
+from tool.store.files import read_text_file
 
 PLACES = ("people", "interviews")
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')

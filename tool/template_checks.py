@@ -10,14 +10,30 @@ from typing import Any
 from jinja2 import Environment
 
 from tool import drafts, questions
-from tool.context import PLACEHOLDER_NAME, UNSIGNED, my_name, template_context, template_env
-from tool.document import split
 from tool.errors import TemplateProblem
-from tool.kb import CONFIG_NAME, Config, KnowledgeBase, read_text_file
-from tool.model import PURPOSES, Insight, Interview, Person, Problem, Section
-from tool.records import interview_from, person_from
+from tool.model import (
+    CONFIG_NAME,
+    PURPOSES,
+    Config,
+    Insight,
+    Interview,
+    KnowledgeBase,
+    Person,
+    Problem,
+    Section,
+)
+from tool.parse.frontmatter import split
+from tool.parse.records import interview_from, person_from
 from tool.render import compile_template, render
-from tool.scaffold import templates_env
+from tool.store.files import read_text_file
+from tool.templating.context import (
+    PLACEHOLDER_NAME,
+    UNSIGNED,
+    my_name,
+    template_context,
+    template_env,
+)
+from tool.templating.loader import templates_env
 
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
 # The scaffolds `tool new` renders, and the values of its options they are given.

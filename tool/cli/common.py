@@ -13,10 +13,12 @@ from typing import Any, TypeVar
 
 import click
 
-from tool import kb as kbmod
+from tool import model
 from tool.errors import ToolError
 from tool.model import Problem, parse_date
 from tool.printable import json_escaped, visible
+from tool.store import files, loading
+from tool.store import root as roots
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,18 +69,18 @@ def find_root(root: Path | None) -> Path:
         ctx = click.get_current_context(silent=True)
         obj = ctx.find_root().obj if ctx else None
         root = obj.get("root") if isinstance(obj, dict) else None
-    return kbmod.find_root(Path.cwd(), root)
+    return roots.find_root(Path.cwd(), root)
 
 
-def load_kb(root: Path | None, quiet: bool = False) -> kbmod.KnowledgeBase:
+def load_kb(root: Path | None, quiet: bool = False) -> model.KnowledgeBase:
     """Find and read the KB; unreadable files are reported on stderr, the rest is used."""
-    kb = kbmod.load(find_root(root))
+    kb = loading.load(find_root(root))
     if not quiet:
         report_skipped(kb)
     return kb
 
 
-def report_skipped(kb: kbmod.KnowledgeBase) -> None:
+def report_skipped(kb: model.KnowledgeBase) -> None:
     """Tell the user on stderr which files had errors (the command still runs on the rest)."""
     errors = sorted(kb.errors)
     if not errors:
@@ -182,7 +184,7 @@ def generated_output(
     root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
 ) -> Path:
     """The absolute path for a generated file: never in the records, never over a user's file."""
-    target = kbmod.resolve_path(Path.cwd() / output)
+    target = files.resolve_path(Path.cwd() / output)
     inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
     if inside and inside[0] in RECORD_FOLDERS:
         raise ToolError(
@@ -192,7 +194,7 @@ def generated_output(
         )
     if target.exists():
         try:
-            existing = kbmod.read_regular(target, limit=None)[0].decode("utf-8")
+            existing = files.read_regular(target, limit=None)[0].decode("utf-8")
         except (OSError, UnicodeDecodeError):
             existing = ""
         if not is_ours(existing):

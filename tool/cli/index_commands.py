@@ -10,9 +10,9 @@ import click
 
 from tool import index as indexmod
 from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
-from tool.insights import KINDS
-from tool.kb import write_atomic
 from tool.model import STATUSES
+from tool.rules.insights import KINDS
+from tool.store.files import write_atomic
 
 
 @click.command("index")

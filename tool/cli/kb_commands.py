@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from tool import scaffold
+from tool.check import check, select, within
 from tool.cli.common import DATE, echo, format_option, load_kb, print_problems, root_option
 from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
+from tool.people import resolve_person
 from tool.questions import suggest_questions
-from tool.validate import select, validate, within
 
 
 @click.command()
@@ -90,7 +91,7 @@ def new_person(
     """
     kb = load_kb(root, quiet=True)
     if fields.get("introduced_by") and fields["introduced_by"] not in kb.people:
-        fields["introduced_by"] = scaffold.resolve_person(
+        fields["introduced_by"] = resolve_person(
             kb.people, fields["introduced_by"], kb.unreadable_people
         ).id
     created = scaffold.new_person(
@@ -136,7 +137,7 @@ def new_interview(
     kb = load_kb(root, quiet=True)
     today = date.today()
     when = when or today
-    record = scaffold.resolve_person(kb.people, person, kb.unreadable_people)
+    record = resolve_person(kb.people, person, kb.unreadable_people)
     status = status or ("scheduled" if when >= today else "done")
     found = suggest_questions(kb, record, today, fields.get("purpose"))  # type: ignore[arg-type]
     created = scaffold.new_interview(
@@ -185,7 +186,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
       tool validate people/jane-doe.md --format github
     """
     kb = load_kb(root, quiet=True)
-    problems = validate(kb)
+    problems = check(kb)
     files = len(kb.files)
     if paths:
         wanted = [_relative(kb.root, p) for p in paths]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from tool import due as duemod
-from tool import ics, listing
+from tool import listing
 from tool import search as searchmod
 from tool.cli.common import (
     DATE,
@@ -25,8 +24,10 @@ from tool.cli.common import (
     root_option,
     style,
 )
-from tool.kb import write_atomic
+from tool.formats import ics
 from tool.model import PURPOSES, STATUSES
+from tool.rules import due as duemod
+from tool.store.files import write_atomic
 
 HEADINGS = {
     "overdue": ("Overdue", "red"),

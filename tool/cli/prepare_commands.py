@@ -13,9 +13,9 @@ from tool import brief as brief_mod
 from tool import drafts
 from tool import questions as questions_mod
 from tool.cli.common import DATE, dump_json, echo, format_option, load_kb, root_option
-from tool.context import my_name
 from tool.model import PURPOSES
-from tool.scaffold import resolve_person
+from tool.people import resolve_person
+from tool.templating.context import my_name
 
 on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 

@@ -24,7 +24,7 @@ from tool.digest import TEMP_KINDS, ignore_lines
 from tool.digest.build import MARKER, Site
 from tool.digest.privacy import scan
 from tool.errors import ToolError
-from tool.kb import resolve_path
+from tool.store.files import resolve_path
 
 try:
     import fcntl

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from tool.digest import contacts
 from tool.digest.markdown import EMAIL, LINKEDIN
-from tool.kb import KnowledgeBase
-from tool.model import Interview
+from tool.model import Interview, KnowledgeBase
 
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tool.body import DEFAULT_HEADINGS
-from tool.due import MEETINGS, contacted_since
-from tool.kb import KnowledgeBase
-from tool.model import Interview, Problem
+from tool.model import Interview, KnowledgeBase, Problem
+from tool.parse.body import DEFAULT_HEADINGS
+from tool.rules.due import MEETINGS, contacted_since
 
 PRODID = "-//tool//informational interviews//EN"
 DEFAULT_MINUTES = 30

@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from tool.kb import KnowledgeBase
-from tool.model import Insight, Interview, Person, Problem, display_names, group_key
+from tool.model import Insight, Interview, KnowledgeBase, Person, Problem, display_names, group_key
 
 KINDS = ("career", "company", "topic", "person")
 

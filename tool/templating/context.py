@@ -9,9 +9,8 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from tool.kb import Config, KnowledgeBase
-from tool.model import Insight, Interview, Person
-from tool.scaffold import templates_env
+from tool.model import Config, Insight, Interview, KnowledgeBase, Person
+from tool.templating.loader import templates_env
 
 PLACEHOLDER_NAME = "Your Name"  # what `tool init` writes as [me] name in tool.toml
 UNSIGNED = "[your name]"  # drafts are signed with this until [me] name is set

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.body import extract
-from tool.document import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.model import Interview, Person
+from tool.parse.body import extract
+from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -61,7 +61,7 @@ def digest(data: bytes) -> bytes:
 @functools.cache
 def code_fingerprint() -> str:
     """A hash of everything that shapes a cached value: this package's source and versions."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole `tool` package
     found = hashlib.blake2b(digest_size=16)
     for name in PARSERS:
         module = importlib.import_module(name)

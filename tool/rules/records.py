@@ -1,57 +1,21 @@
-"""Rules over a loaded knowledge base -> problems. Prints nothing."""
+"""Rules over people and interviews -> problems: fields, values, references, ids."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
-from tool.kb import KnowledgeBase
-from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES, Interview, Person, Problem
-
-
-def suggest(name: str, choices: Iterable[str]) -> str:
-    """` (did you mean a, b?)` for close matches, or an empty string."""
-    options = sorted(choices)
-    wanted = name.casefold().strip()
-    # A typo ("ann-le") or a part of the name ("acme" for "Acme Robotics") both count.
-    partial = [c for c in options if len(wanted) >= 3 and wanted in c.casefold()]
-    close = list(dict.fromkeys(partial + difflib.get_close_matches(name, options, 3, 0.75)))[:3]
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
-def validate(kb: KnowledgeBase) -> list[Problem]:
-    """Every problem in the KB: reading problems plus cross-file rules, sorted."""
-    problems = list(kb.problems)
-    problems += _duplicate_ids(kb.people_paths)
-    problems += _unportable_names(kb.files)
-    for person in kb.people.values():
-        problems += _person_rules(person, kb)
-    for interview in kb.interviews.values():
-        problems += _interview_rules(interview, kb)
-    # Imported here: they pull in the renderer and the grouping, needed only by validate.
-    from tool.ics import problems as calendar_problems
-    from tool.insights import topic_problems
-    from tool.template_checks import check_templates
-
-    problems += check_templates(kb)
-    problems += topic_problems(kb)
-    problems += calendar_problems(kb)
-    return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
-
-
-def within(path: str, selection: Iterable[str]) -> bool:
-    """Whether a root-relative path is one of, or inside one of, the selected paths."""
-    return any(
-        w in ("", ".") or path == w or path.startswith(w.rstrip("/") + "/") for w in selection
-    )
-
-
-def select(problems: list[Problem], paths: Iterable[str]) -> list[Problem]:
-    """Only the problems in the given files or folders (relative to the root)."""
-    wanted = list(paths)
-    return [p for p in problems if within(p.path, wanted)]
+from tool.model import (
+    FORMATS,
+    PURPOSES,
+    RELATIONSHIPS,
+    STATUSES,
+    Interview,
+    KnowledgeBase,
+    Person,
+    Problem,
+)
+from tool.text import suggest
 
 
 def _problem(
@@ -213,3 +177,14 @@ def _unportable_names(files: list[str]) -> list[Problem]:
         if why:
             out.append(Problem(rel, 1, 1, "warning", why, "file-name"))
     return out
+
+
+def record_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Problems of the records and their references to each other, unsorted."""
+    problems = _duplicate_ids(kb.people_paths)
+    problems += _unportable_names(kb.files)
+    for person in kb.people.values():
+        problems += _person_rules(person, kb)
+    for interview in kb.interviews.values():
+        problems += _interview_rules(interview, kb)
+    return problems

@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.body import DEFAULT_HEADINGS
-from tool.kb import KnowledgeBase
-from tool.model import Interview, Person, group_key
+from tool.model import Interview, KnowledgeBase, Person, group_key
+from tool.parse.body import DEFAULT_HEADINGS
 
 KINDS = (
     "thank-you",

@@ -1,0 +1,1 @@
+"""Text formats of the knowledge base for other programs: iCalendar, ..."""

@@ -1,0 +1,1 @@
+"""Text -> model, with positions. Nothing here opens a file."""

@@ -1,0 +1,1 @@
+"""Rules: records and settings in, problems or to-do items out. Pure: no disk, no rendering."""

@@ -1,0 +1,1 @@
+"""The disk edge: find the root, read regular files, write safely, cache, load."""

@@ -1,0 +1,1 @@
+"""Templates: the sandboxed engine, where templates are found, and what they see."""
