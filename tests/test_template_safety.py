@@ -14,8 +14,8 @@ import pytest
 from conftest import run, write
 
 import tool
-from tool import render
 from tool.errors import TemplateProblem
+from tool.templating import engine as render
 
 ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 SOURCE = Path(tool.__file__).resolve().parent.parent  # this checkout, first on the path
@@ -236,7 +236,7 @@ CHILD = """
 import json, resource, sys
 from datetime import date
 from pathlib import Path
-from tool import render
+from tool.templating import engine as render
 from tool.errors import TemplateProblem
 
 folder, cases = Path(sys.argv[1]), json.loads(sys.argv[2])

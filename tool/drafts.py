@@ -11,9 +11,9 @@ from jinja2 import Environment
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
 from tool.people import resolve_person
-from tool.render import render_body
 from tool.store import files
 from tool.templating.context import template_context, template_env
+from tool.templating.engine import render_body
 from tool.text import suggest
 
 KINDS = ("outreach", "intro-request", "thank-you", "follow-up")

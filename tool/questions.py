@@ -12,9 +12,9 @@ from jinja2 import Environment
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import Issue, split, to_python
-from tool.render import render_body
 from tool.store.files import read_text_file
 from tool.templating.context import template_context, template_env
+from tool.templating.engine import render_body
 from tool.templating.loader import package_data
 from tool.text import suggest
 

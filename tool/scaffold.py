@@ -16,9 +16,9 @@ from tool.ids import slugify, unique_id
 from tool.model import Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.render import render
 from tool.store import files
 from tool.store import root as roots
+from tool.templating.engine import render
 from tool.templating.loader import package_data, templates_env
 
 MAX_ATTEMPTS = 1000

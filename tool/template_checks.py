@@ -24,7 +24,6 @@ from tool.model import (
 )
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.render import compile_template, render
 from tool.store.files import read_text_file
 from tool.templating.context import (
     PLACEHOLDER_NAME,
@@ -33,6 +32,7 @@ from tool.templating.context import (
     template_context,
     template_env,
 )
+from tool.templating.engine import compile_template, render
 from tool.templating.loader import templates_env
 
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day

@@ -13,12 +13,12 @@ from urllib.parse import quote
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from tool import render
 from tool.digest import markdown
 from tool.digest.privacy import Secret, is_private, phone_digits, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
+from tool.templating import engine as render
 
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"

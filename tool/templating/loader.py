@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from tool.render import make_env
+from tool.templating.engine import make_env
 
 
 def package_data() -> Path:

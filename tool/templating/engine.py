@@ -20,10 +20,10 @@ from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, Sandb
 from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 
-from tool import render_limits as limits
 from tool.errors import TemplateProblem
-from tool.render_limits import LimitExceeded
 from tool.store.files import read_text_file
+from tool.templating import limits
+from tool.templating.limits import LimitExceeded
 
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 # A caller rendering larger pages (the digest) passes its own limits to render().
