@@ -10,7 +10,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tool import model
-from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
 from tool.errors import ToolError
 from tool.ids import slugify, unique_id
 from tool.model import Person
@@ -18,6 +17,7 @@ from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
 from tool.store import files
 from tool.store import root as roots
+from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
 from tool.templating.engine import render
 from tool.templating.loader import package_data, templates_env
 

@@ -10,9 +10,9 @@ from typing import TypeVar
 import click
 
 from tool.cli.common import echo, is_terminal, load_kb, root_option
-from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER
 from tool.digest.build import Options, render_site
 from tool.digest.output import check_output, check_unpublished, write_site
+from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
 
 T = TypeVar("T")
 

@@ -11,10 +11,10 @@ import click
 from tool import scaffold
 from tool.check import check, select, within
 from tool.cli.common import DATE, echo, format_option, load_kb, print_problems, root_option
-from tool.digest import PRIVATE_FOLDER, SHARED_FOLDER
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 from tool.people import resolve_person
 from tool.questions import suggest_questions
+from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
 
 
 @click.command()

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from tool.digest import TEMP_KINDS, ignore_lines
 from tool.digest.build import MARKER, Site
 from tool.digest.privacy import scan
 from tool.errors import ToolError
 from tool.store.files import resolve_path
+from tool.store.outputs import TEMP_KINDS, ignore_lines
 
 try:
     import fcntl
