@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -307,3 +310,29 @@ def test_export_writes_plain_safe_yaml_every_reader_agrees_on():
     ]
     assert frontmatter.loads(text, handler=SafeHandler()).metadata == post.metadata
     assert yaml.safe_load(front) == post.metadata  # a YAML 1.1 reader sees the same text
+
+
+def scripting_section() -> tuple[str, str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Scripting\n", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    output = re.search(r"```text\n(.*?)```", section, re.S)
+    assert code and output
+    return code.group(1), output.group(1)
+
+
+def test_the_readme_example_prints_what_it_shows(monkeypatch):
+    code, output = scripting_section()
+    monkeypatch.chdir(REPO)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md", "exec"), {})
+    assert printed.getvalue() == output
+
+
+def test_the_readme_example_reports_a_refused_file(tmp_path):
+    code, _ = scripting_section()
+    write(tmp_path / "people/zoe-brandt.md", "---\nname: &n Zoë\n---\n")
+    with pytest.raises(SystemExit) as exited:
+        exec(compile(code, "README.md", "exec"), {})
+    assert str(exited.value) == ("people/zoe-brandt.md:2:7: YAML anchors (&name) are not allowed")
