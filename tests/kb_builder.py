@@ -24,7 +24,9 @@ def kb_of(files: Mapping[str, str | bytes]) -> KnowledgeBase:
     `tool.toml`, when given, is read as the settings; files are read in `load`'s order
     (people, then interviews, by name), and names `load` skips (not `.md`, hidden) are skipped.
     """
-    unknown = [p for p in files if p != CONFIG_NAME and PurePosixPath(p).parent.name not in FOLDERS]
+    unknown = [
+        p for p in files if p != CONFIG_NAME and PurePosixPath(p).parent.as_posix() not in FOLDERS
+    ]
     if unknown:
         raise ValueError(f"kb_of reads only tool.toml, people/ and interviews/, not {unknown}")
     config, problems = Config(), []
@@ -35,7 +37,7 @@ def kb_of(files: Mapping[str, str | bytes]) -> KnowledgeBase:
     people_paths: list[PurePosixPath] = []
     read: list[str] = []
     for folder in FOLDERS:
-        for rel in sorted(p for p in files if PurePosixPath(p).parent.name == folder):
+        for rel in sorted(p for p in files if PurePosixPath(p).parent.as_posix() == folder):
             name = PurePosixPath(rel).name
             if not name.endswith(".md") or name.startswith("."):
                 continue

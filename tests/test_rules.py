@@ -369,15 +369,23 @@ def looks_like(line: int, topic: str, best: str, times: int) -> str:
 
 
 TOPIC_RULES = [
-    pytest.param(topics_talk("skills", "skills", "skill"), [looks_like(8, "skill", "skills", 2)]),
-    pytest.param(topics_talk("Skills", "skills", "skills"), [looks_like(6, "Skills", "skills", 2)]),
-    # a tie: the first in sort order wins
-    pytest.param(topics_talk("companies", "company"), [looks_like(7, "company", "companies", 1)]),
+    pytest.param(
+        topics_talk("skills", "skills", "skill"), [looks_like(8, "skill", "skills", 2)], id="plural"
+    ),
+    pytest.param(
+        topics_talk("Skills", "skills", "skills"), [looks_like(6, "Skills", "skills", 2)], id="case"
+    ),
+    pytest.param(
+        topics_talk("companies", "company"),
+        [looks_like(7, "company", "companies", 1)],
+        id="a tie: the first in sort order",
+    ),
     pytest.param(
         topics_talk("day-to-day", "day_to_day", "daytoday", "day-to-day"),
         [looks_like(7, "day_to_day", "day-to-day", 2), looks_like(8, "daytoday", "day-to-day", 2)],
+        id="separators",
     ),
-    pytest.param(topics_talk("class", "glass", "hiring", "hire"), []),
+    pytest.param(topics_talk("class", "glass", "hiring", "hire"), [], id="different words"),
     pytest.param(
         texts_of(FIXTURES / "index"),
         [
@@ -406,10 +414,12 @@ CONFIG_RULES = [
             "tool.toml:3:1: error: stay_in_touch must be a whole number of days, not 'often' "
             "[config]"
         ],
+        id="a number that is text",
     ),
     pytest.param(
         "[me]\nname = 'x'\n[targets]\ncareers = 'PM'\n",
         ['tool.toml:4:1: error: careers must be a list of text, like ["a", "b"] [config]'],
+        id="a list that is text",
     ),
     pytest.param(
         "[defaults]\nholidays = ['2026-12-25', 'Xmas']\n",
@@ -417,8 +427,13 @@ CONFIG_RULES = [
             "tool.toml:2:1: error: holidays must be a list of dates written YYYY-MM-DD, not "
             "'Xmas' [config]"
         ],
+        id="a holiday that is no date",
     ),
-    pytest.param("digest = 3\n", ["tool.toml:1:1: error: [digest] must be a table [config]"]),
+    pytest.param(
+        "digest = 3\n",
+        ["tool.toml:1:1: error: [digest] must be a table [config]"],
+        id="a table that is a number",
+    ),
     pytest.param(
         "targets = 3\ndefaults = 'x'\n",
         [
