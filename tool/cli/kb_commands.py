@@ -90,10 +90,8 @@ def new_person(
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
     """
     kb = load_kb(root, quiet=True)
-    if fields.get("introduced_by") and fields["introduced_by"] not in kb.people:
-        fields["introduced_by"] = resolve_person(
-            kb.people, fields["introduced_by"], kb.unreadable_people
-        ).id
+    if (introducer := fields.get("introduced_by")) and introducer not in kb.people:
+        fields["introduced_by"] = resolve_person(kb.people, introducer, kb.unreadable_people).id
     created = scaffold.new_person(
         kb.root, name, {**fields, "tags": list(tags)}, date.today(), kb.config.me
     )

@@ -105,7 +105,7 @@ def _redact(tokens: list[Token], redact: Callable[[str], str]) -> list[Token]:
             first = tok.children[0] if tok.children else None
             task = _TASK.match(first.content) if first and first.type == "text" else None
             item = next((t for t in reversed(out[-2:]) if t.type == "list_item_open"), None)
-            if task and item is not None:
+            if task and first and item is not None:
                 box = "\u2610 " if task.group(1) == " " else "\u2611 "
                 first.content = box + first.content[task.end() :]
                 item.attrs = {"class": "task"}
