@@ -29,7 +29,8 @@ def kb_of(files: Mapping[str, str | bytes]) -> KnowledgeBase:
     ]
     if unknown:
         raise ValueError(f"kb_of reads only tool.toml, people/ and interviews/, not {unknown}")
-    config, problems = Config(), []
+    config = Config()
+    problems: list[Problem] = []
     if CONFIG_NAME in files:
         config, problems = parse_settings(_text(files[CONFIG_NAME]))
     people: dict[str, Person] = {}
@@ -48,10 +49,7 @@ def kb_of(files: Mapping[str, str | bytes]) -> KnowledgeBase:
             record, issues = parse_record(
                 data if isinstance(data, bytes) else data.encode(), rel, config.headings
             )
-            problems += [
-                Problem(rel, i.line, i.col, i.severity, i.message, i.rule)  # type: ignore[arg-type]
-                for i in issues
-            ]
+            problems += [Problem(rel, i.line, i.col, i.severity, i.message, i.rule) for i in issues]
             if isinstance(record, Person):
                 people[record.id] = record
             elif isinstance(record, Interview):
