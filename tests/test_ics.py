@@ -12,6 +12,7 @@ from conftest import run, write
 
 from tool.formats import ics
 from tool.formats.ics import escape, fold, time_problems
+from tool.parse.settings import parse_settings
 from tool.store import loading
 
 
@@ -420,9 +421,8 @@ def test_a_malformed_or_shared_uid_is_a_problem(
         ),
     ],
 )
-def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, problems: list[str]):
-    write(tmp_path / "tool.toml", toml)
-    config, found = loading.load_config(tmp_path)
+def test_the_timezone_setting(toml: str, zone: str | None, problems: list[str]):
+    config, found = parse_settings(toml)
     assert (config.timezone, [p.format() for p in found]) == (zone, problems)
 
 
