@@ -7,7 +7,6 @@ The texts are read in memory (kb_builder.py) as `load` reads them; what needs a 
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 import yaml
@@ -233,13 +232,12 @@ def test_crlf_and_bom_keep_line_numbers():
     ]
 
 
-def test_alias_bomb_is_refused_quickly():
+def test_alias_bomb_is_refused_at_its_first_anchor():
+    # Refused before anything is expanded: an expansion would never finish, not run slow.
     lines = ["---", "a: &a [x, x, x, x, x, x, x, x, x]"]
     lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}] " for i in range(20)]
-    started = time.perf_counter()
     found = problems_for({"people/p.md": "\n".join([*lines, "name: Ann", "---", ""])}, "p.md")
     assert found == ["2:4: error: YAML anchors (&name) are not allowed [yaml-alias]"]
-    assert time.perf_counter() - started < 10  # generous: exponential expansion never finishes
 
 
 class _EarlyDepthLimitLoader(yaml.BaseLoader):
