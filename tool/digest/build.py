@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, phone_digits, secrets
+from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
@@ -118,11 +118,10 @@ class Gatherer:
         self.urls |= {k: interview_urls[k] for k in self.interviews}
         hidden = {**person_urls, **interview_urls}
         self.hidden_urls = {k: u for k, u in hidden.items() if k not in self.urls}
-        private_people = [p for p in kb.people.values() if p.private and not show_all]
         self.policy = markdown.Policy(
             include_private=show_all,
             pages=dict(self.urls),
-            private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
+            private_names=() if show_all else secret_names(kb),
             private_phones=tuple(
                 sorted({d for p in kb.people.values() if (d := phone_digits(p.phone))})
             ),
