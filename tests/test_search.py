@@ -10,15 +10,7 @@ from click.testing import CliRunner
 from conftest import run, write
 
 from tool.cli import cli, plan_commands
-from tool.search import fold, terms
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("Zoë", "zoe"), ("ÉCOLE", "ecole"), ("Straße", "strasse"), ("ﬁle", "file"), ("李", "李")],
-)
-def test_fold(text: str, expected: str):
-    assert fold(text) == expected
+from tool.search import terms
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from tool.model import STATUSES, Interview, KnowledgeBase, Person
-from tool.search import fold
+from tool.text import fold_case_and_accents
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")
 INTERVIEW_SORTS = ("date", "name", "status", "company", "career", "purpose")
@@ -111,12 +111,14 @@ class Filters:
 
 
 def _contains(value: str | None, wanted: str | None) -> bool:
-    return wanted is None or (value is not None and fold(wanted) in fold(value))
+    return wanted is None or (
+        value is not None and fold_case_and_accents(wanted) in fold_case_and_accents(value)
+    )
 
 
 def _has_tags(tags: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    have = {fold(t) for t in tags}
-    return all(fold(w) in have for w in wanted)
+    have = {fold_case_and_accents(t) for t in tags}
+    return all(fold_case_and_accents(w) in have for w in wanted)
 
 
 def _interview_matches(iv: Interview, f: Filters) -> bool:
@@ -234,7 +236,7 @@ def _sorted(rows: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[st
         v = row[key]
         if key == "status" and v in STATUSES:
             return STATUSES.index(v)  # the order a conversation goes through
-        return fold(v) if isinstance(v, str) else v
+        return fold_case_and_accents(v) if isinstance(v, str) else v
 
     return sorted(present, key=value, reverse=reverse) + missing
 

@@ -225,7 +225,7 @@ def calendar(items: list[Event], name: str, zone: str | None = None) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def vtimezone(zone: str, years: Iterable[int]) -> list[str]:
@@ -323,7 +323,7 @@ def escape(text: str) -> str:
     )
 
 
-def fold(line: str, limit: int = 75) -> str:
+def fold_line(line: str, limit: int = 75) -> str:
     """Fold a content line into chunks of at most `limit` octets, never inside a character."""
     if len(line) <= limit // 4 or len(line.encode("utf-8")) <= limit:
         return line
