@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
-from tool.index import Filters, Index, to_markdown
+from tool.index import Index, IndexFilters, to_markdown
 from tool.rules.insights import Entry, Group, entries, group_by, spellings
 from tool.store import loading
 
@@ -316,7 +316,7 @@ def test_group_header_counts(index_kb, pairs, expected):
     found = [
         Entry(base.insights[0], replace(base, id=i, person=p), None, "X", None) for i, p in pairs
     ]
-    index = Index(("company",), Filters(), found, [Group("company", "x", "X", found)], None)
+    index = Index(("company",), IndexFilters(), found, [Group("company", "x", "X", found)], None)
     text = to_markdown(index)
     assert text.count(f"\n\n{expected}\n\n") == 2  # the document's and the group's
 

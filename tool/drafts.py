@@ -17,7 +17,7 @@ from tool.templating.context import template_context, template_env
 from tool.templating.engine import render_body
 from tool.text import suggest
 
-KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
+DRAFT_KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 FOLDER = "messages"
 # The interview statuses each kind can be about; a follow-up on a request is a nudge.
 FOR_CONVERSATIONS = {"thank-you": ("done",), "follow-up": ("done", "requested")}
@@ -107,8 +107,8 @@ def find_introducer(
 
 def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | None = None) -> str:
     """The text of a draft of `kind` for a person or interview."""
-    if kind not in KINDS:
-        raise ToolError(f"unknown draft {kind!r}; choose one of {', '.join(KINDS)}")
+    if kind not in DRAFT_KINDS:
+        raise ToolError(f"unknown draft {kind!r}; choose one of {', '.join(DRAFT_KINDS)}")
     if via is not None and kind != "intro-request":
         raise ToolError("--via is only for intro-request drafts")
     person, interview = resolve_target(kb, target, kind)

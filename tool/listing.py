@@ -90,7 +90,7 @@ _NUMBER_LIKE = re.compile(r"[+-]?[\d\s().-]*")
 
 
 @dataclass(frozen=True)
-class Filters:
+class ListFilters:
     """What to keep. Text filters match part of a value, ignoring case and accents.
 
     For people, `status`, `purpose`, `since` and `until` keep those with at least one
@@ -121,7 +121,7 @@ def _has_tags(tags: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
     return all(fold_case_and_accents(w) in have for w in wanted)
 
 
-def _interview_matches(iv: Interview, f: Filters) -> bool:
+def _interview_matches(iv: Interview, f: ListFilters) -> bool:
     return (
         (f.status is None or iv.status == f.status)
         and (f.purpose is None or iv.purpose == f.purpose)
@@ -132,13 +132,13 @@ def _interview_matches(iv: Interview, f: Filters) -> bool:
 
 def people(
     kb: KnowledgeBase,
-    filters: Filters | None = None,
+    filters: ListFilters | None = None,
     sort: str = "name",
     reverse: bool = False,
     private: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per person who passes the filters; contact details only when `private`."""
-    filters = filters or Filters()
+    filters = filters or ListFilters()
     talks_of = kb.interviews_by_person
     rows = []
     for person in kb.people.values():
@@ -180,10 +180,10 @@ def _person_row(person: Person, talks: list[Interview], private: bool) -> dict[s
 
 
 def interviews(
-    kb: KnowledgeBase, filters: Filters | None = None, sort: str = "date", reverse: bool = False
+    kb: KnowledgeBase, filters: ListFilters | None = None, sort: str = "date", reverse: bool = False
 ) -> list[dict[str, Any]]:
     """One row per interview that passes the filters, with its effective company and career."""
-    filters = filters or Filters()
+    filters = filters or ListFilters()
     rows = []
     for iv in kb.interviews.values():
         company, career = kb.company_of(iv), kb.career_of(iv)

@@ -176,7 +176,7 @@ def list_command(
             f"{sort!r} is not one of {', '.join(sorts)}", param_hint="'--sort'"
         )
     kb = load_kb(root)
-    filters = listing.Filters(company, career, status, tags, purpose, since, until)
+    filters = listing.ListFilters(company, career, status, tags, purpose, since, until)
     if what == "people":
         rows = listing.people(kb, filters, sort, reverse, include_private)
         columns = list(listing.PEOPLE_COLUMNS)

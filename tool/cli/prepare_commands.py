@@ -85,7 +85,7 @@ def questions_command(
 
 
 @click.command("draft")
-@click.argument("kind", type=click.Choice(drafts.KINDS), metavar="KIND")
+@click.argument("kind", type=click.Choice(drafts.DRAFT_KINDS), metavar="KIND")
 @click.argument("target")
 @click.option(
     "--via", metavar="PERSON", help="intro-request: who introduces you (default: introduced_by)."

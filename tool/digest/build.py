@@ -23,7 +23,8 @@ from tool.templating import engine as render
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
-KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+# The groupings with pages of their own, and the folder of those pages.
+GROUP_FOLDERS = {"company": "companies", "career": "careers", "topic": "topics"}
 # Front-matter text shown on pages; contact details and private names are hidden from it.
 SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
 RECENT = 6
@@ -144,7 +145,7 @@ class Gatherer:
         self.by_person = {g.key: g.entries for g in insights.group_by("person", self.entries)}
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             self.names[kind] = display_names(self._names(kind))
             self.group_urls[kind] = _page_urls(self.names[kind], folder)
 
@@ -253,7 +254,7 @@ class Pages:
         g = self.g
         groups = sum(len(urls) for urls in g.group_urls.values())
         # Plus home, network, search, the people and conversation lists, one list per kind.
-        return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
+        return len(g.people) + len(g.interviews) + groups + 5 + len(GROUP_FOLDERS)
 
     def all(self) -> Iterable[tuple[str, bytes]]:
         g = self.g
@@ -262,7 +263,7 @@ class Pages:
             yield self.person(person)
         for interview in g.interviews.values():
             yield self.interview(interview)
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             yield from self.groups(kind)
         yield self.network()
         yield self.search()
@@ -278,7 +279,7 @@ class Pages:
             "Conversations",
             interviews=[self.summary(i) for i in interviews],
         )
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
             yield self.listing(f"{folder}.html", folder.capitalize(), links)
 
@@ -470,7 +471,7 @@ class Pages:
             }
             for p in g.people.values()
         ]
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             items += [
                 {"kind": kind, "title": g.names[kind][k], "url": u, "text": ""}
                 for k, u in g.group_urls[kind].items()
