@@ -24,6 +24,7 @@ from tool.model import (
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import config_line
+from tool.scaffold import PERSON_OPTIONS
 from tool.store.files import read_text_file
 from tool.templating.context import (
     PLACEHOLDER_NAME,
@@ -38,17 +39,6 @@ from tool.templating.loader import templates_env
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
 # The scaffolds `tool new` renders, and the values of its options they are given.
 SCAFFOLDS = {"person.md": "person", "interview.md": "interview"}
-PERSON_OPTIONS = (
-    "company",
-    "role",
-    "career",
-    "location",
-    "email",
-    "phone",
-    "linkedin",
-    "introduced_by",
-    "relationship",
-)
 
 
 def sample_kb(root: Path, config: Config) -> KnowledgeBase:

@@ -13,7 +13,6 @@ from tool.check import check, select, within
 from tool.cli.common import DATE, echo, format_option, load_kb, print_problems, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 from tool.people import resolve_person
-from tool.questions import suggest_questions
 from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
 
 
@@ -90,13 +89,7 @@ def new_person(
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
     """
     kb = load_kb(root, quiet=True)
-    if fields.get("introduced_by") and fields["introduced_by"] not in kb.people:
-        fields["introduced_by"] = resolve_person(
-            kb.people, fields["introduced_by"], kb.unreadable_people
-        ).id
-    created = scaffold.new_person(
-        kb.root, name, {**fields, "tags": list(tags)}, date.today(), kb.config.me
-    )
+    created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
     _maybe_edit(created.path, edit)
 
 
@@ -135,20 +128,9 @@ def new_interview(
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
     """
     kb = load_kb(root, quiet=True)
-    today = date.today()
-    when = when or today
     record = resolve_person(kb.people, person, kb.unreadable_people)
-    status = status or ("scheduled" if when >= today else "done")
-    found = suggest_questions(kb, record, today, fields.get("purpose"))  # type: ignore[arg-type]
-    created = scaffold.new_interview(
-        kb.root,
-        record,
-        {**fields, "status": status, "format": format_},
-        when,
-        today,
-        kb.config.me,
-        found.questions,
-    )
+    given = {**fields, "status": status, "format": format_}
+    created, found = scaffold.add_interview(kb, record, given, date.today(), when)
     if found.used_up:
         echo(
             f"note: every question of the {found.set.name} set was already asked of "
