@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.model import STATUSES, Interview, KnowledgeBase, Person
+from tool.model import CONTACT_FIELDS, STATUSES, Interview, KnowledgeBase, Person
 from tool.text import fold_case_and_accents
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")
 INTERVIEW_SORTS = ("date", "name", "status", "company", "career", "purpose")
+SORTS = {"people": PEOPLE_SORTS, "interviews": INTERVIEW_SORTS}  # the default first
 # Columns of the default tables: (row key, heading, shrinks first when space is short).
 Column = tuple[str, str, bool]
 PEOPLE_COLUMNS: tuple[Column, ...] = (
@@ -25,11 +26,13 @@ PEOPLE_COLUMNS: tuple[Column, ...] = (
     ("conversations", "Talks", False),
     ("last_conversation", "Last talk", False),
 )
-PRIVATE_COLUMNS: tuple[Column, ...] = (
-    ("email", "Email", True),
-    ("phone", "Phone", False),
-    ("linkedin", "LinkedIn", True),
-)
+# People's contact details (model.CONTACT_FIELDS), shown only when asked for (--include-private).
+_CONTACT_HEADINGS = {
+    "email": ("Email", True),
+    "phone": ("Phone", False),
+    "linkedin": ("LinkedIn", True),
+}
+PRIVATE_COLUMNS: tuple[Column, ...] = tuple((k, *_CONTACT_HEADINGS[k]) for k in CONTACT_FIELDS)
 INTERVIEW_COLUMNS: tuple[Column, ...] = (
     ("date", "Date", False),
     ("name", "Person", False),
@@ -110,6 +113,34 @@ class ListFilters:
         return any(v is not None for v in (self.status, self.purpose, self.since, self.until))
 
 
+def columns(what: str, private: bool = False) -> list[Column]:
+    """The table columns of people or interviews: people's contact details only if `private`."""
+    if what == "people":
+        return [*PEOPLE_COLUMNS, *(PRIVATE_COLUMNS if private else ())]
+    return list(INTERVIEW_COLUMNS)
+
+
+def fields(what: str, private: bool = False) -> list[str]:
+    """The fields of the rows of people or interviews, in order: the CSV header."""
+    if what == "people":
+        return [*PEOPLE_FIELDS, *(CONTACT_FIELDS if private else ())]
+    return list(INTERVIEW_FIELDS)
+
+
+def rows(
+    kb: KnowledgeBase,
+    what: str,
+    filters: ListFilters | None = None,
+    sort: str | None = None,
+    reverse: bool = False,
+    private: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows of people or interviews (see `people` and `interviews`), by the default sort."""
+    if what == "people":
+        return people(kb, filters, sort or SORTS[what][0], reverse, private)
+    return interviews(kb, filters, sort or SORTS[what][0], reverse)
+
+
 def _contains(value: str | None, wanted: str | None) -> bool:
     return wanted is None or (
         value is not None and fold_case_and_accents(wanted) in fold_case_and_accents(value)
@@ -175,7 +206,7 @@ def _person_row(person: Person, talks: list[Interview], private: bool) -> dict[s
         "path": str(person.path),
     }
     if private:
-        row.update({key: getattr(person, key) for key, _, _ in PRIVATE_COLUMNS})
+        row.update({key: getattr(person, key) for key in CONTACT_FIELDS})
     return row
 
 

@@ -19,6 +19,9 @@ FORMATS = ("coffee", "video", "phone", "in-person", "email")
 PURPOSES = ("career", "company", "job", "industry", "certification", "other")
 RELATIONSHIPS = ("alumni", "colleague", "friend", "referral", "cold", "other")
 CONFIG_NAME = "tool.toml"  # the settings file at the root of a knowledge base
+# A person's contact details: in lists and calendars only with --include-private, and never
+# in a shared digest.
+CONTACT_FIELDS = ("email", "phone", "linkedin")
 
 
 @dataclass(frozen=True, order=True)

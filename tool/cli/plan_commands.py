@@ -169,32 +169,21 @@ def list_command(
       tool list people --company acme --sort last_conversation --reverse
       tool list interviews --status done --since 2026-01-01 --format csv
     """
-    sorts = listing.PEOPLE_SORTS if what == "people" else listing.INTERVIEW_SORTS
-    sort = sort or sorts[0]
-    if sort not in sorts:
+    sorts = listing.SORTS[what]
+    if sort and sort not in sorts:
         raise click.BadParameter(
             f"{sort!r} is not one of {', '.join(sorts)}", param_hint="'--sort'"
         )
     kb = load_kb(root)
     filters = listing.ListFilters(company, career, status, tags, purpose, since, until)
-    if what == "people":
-        rows = listing.people(kb, filters, sort, reverse, include_private)
-        columns = list(listing.PEOPLE_COLUMNS)
-        if include_private:
-            columns += listing.PRIVATE_COLUMNS
-    else:
-        rows = listing.interviews(kb, filters, sort, reverse)
-        columns = list(listing.INTERVIEW_COLUMNS)
+    rows = listing.rows(kb, what, filters, sort, reverse, include_private)
     if fmt == "json":
         dump_json(rows)
     elif fmt == "csv":
-        fields = listing.PEOPLE_FIELDS if what == "people" else listing.INTERVIEW_FIELDS
-        if what == "people" and include_private:
-            fields += tuple(key for key, _, _ in listing.PRIVATE_COLUMNS)
-        echo_data(listing.csv_text(rows, list(fields)))
+        echo_data(listing.csv_text(rows, listing.fields(what, include_private)))
     elif rows:
         width = shutil.get_terminal_size().columns
-        text, hidden = listing.table(rows, columns, width)
+        text, hidden = listing.table(rows, listing.columns(what, include_private), width)
         echo(text)
         if hidden:
             n = len(hidden)
