@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
-from tool.cli import plan_commands
+from tool.cli import due_commands
 from tool.rules.due import add_business_days, due, relative
 from tool.store import loading
 
@@ -511,7 +511,7 @@ def test_due_usage_errors(kb_root: Path, args: list[str], message: str):
 
 
 def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setattr(due_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "72")
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
     assert result.stdout.splitlines()[6:10] == [

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import run, write
 
-from tool.cli import cli, plan_commands
+from tool.cli import cli, search_commands
 from tool.search import terms
 
 
@@ -114,7 +114,7 @@ def test_long_lines_are_cut_around_the_match_on_a_terminal(make_kb, monkeypatch)
         root / "people" / "ada-park.md",
         "---\nname: Ada Park\n---\n" + "word " * 40 + "needle " + "tail " * 40 + "\n",
     )
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setattr(search_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "60")
     result = run("search", "needle", "--root", root)
     first = result.stdout.splitlines()[0]

@@ -62,6 +62,7 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 
 
 def find_root(root: Path | None) -> Path:
