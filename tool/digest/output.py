@@ -23,7 +23,7 @@ from pathlib import Path
 from tool.digest.build import MARKER, Site
 from tool.digest.privacy import scan
 from tool.errors import ToolError
-from tool.store.files import resolve_path
+from tool.store.files import process_alive, resolve_path
 from tool.store.outputs import KB_ITSELF, TEMP_KINDS, ignore_lines, protected_place
 
 try:
@@ -240,25 +240,13 @@ def remove_leftovers(output: Path) -> list[Path]:
     removed = []
     for path in sorted(output.parent.iterdir()):
         found = pattern.fullmatch(path.name)
-        if not found or path.is_symlink() or not path.is_dir() or _alive(int(found[1])):
+        if not found or path.is_symlink() or not path.is_dir() or process_alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             if _unlocked(path):
                 shutil.rmtree(path)
                 removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":
-        return True  # no safe way to ask here (os.kill would stop it): keep the folder
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # another user's process, or not a process id: leave it be
-    return True
 
 
 def _unlocked(folder: Path) -> bool:
