@@ -91,7 +91,7 @@ def find_introducer(
     if via is not None:
         introducer = resolve_person(kb.people, via)
     elif person.introduced_by in kb.people:
-        introducer = kb.people[person.introduced_by]  # type: ignore[index]
+        introducer = kb.people[person.introduced_by]
     elif referred_in and referred_in[-1].person in kb.people:
         introducer = kb.people[referred_in[-1].person]
     else:

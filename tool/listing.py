@@ -48,7 +48,7 @@ FLEX_FLOOR = 8
 MIN_TABLE_WIDTH = 40
 # The fields of the rows, in order, as docs/json.md lists them (CSV headers need them even
 # when no row matches).
-PEOPLE_FIELDS = (
+PEOPLE_FIELDS: tuple[str, ...] = (
     "id",
     "name",
     "company",
@@ -64,7 +64,7 @@ PEOPLE_FIELDS = (
     "last_conversation",
     "path",
 )
-INTERVIEW_FIELDS = (
+INTERVIEW_FIELDS: tuple[str, ...] = (
     "id",
     "date",
     "person",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt  # in a record with a `date` field, that name is the field, not the type
 import re
 import unicodedata
 from collections import Counter
@@ -112,16 +113,16 @@ class Interview:
     id: str
     path: PurePosixPath
     person: str
-    date: date
+    date: dt.date
     status: str = "idea"
-    requested: date | None = None
+    requested: dt.date | None = None
     format: str | None = None
     duration: int | None = None
     purpose: str | None = None
     company: str | None = None
     career: str | None = None
-    thanked: date | None = None
-    follow_up: date | None = None
+    thanked: dt.date | None = None
+    follow_up: dt.date | None = None
     referrals: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     private: bool = False

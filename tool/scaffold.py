@@ -207,9 +207,9 @@ def init(target: Path) -> list[Path]:
     data = package_data()
     target.mkdir(parents=True, exist_ok=True)
     created = []
-    for folder in ("people", "interviews"):
-        (target / folder).mkdir()
-        created.append(target / folder)
+    for name in ("people", "interviews"):
+        (target / name).mkdir()
+        created.append(target / name)
     files.create_exclusive(target / model.CONFIG_NAME, (data / "tool.toml").read_text("utf-8"))
     created.append(target / model.CONFIG_NAME)
     shutil.copytree(data / "templates", target / "templates")

@@ -33,7 +33,9 @@ class ToolGroup(click.Group):
         except ToolError as exc:
             raise click.ClickException(visible(str(exc))) from None
         except click.ClickException as exc:
-            exc.message = visible(exc.message)
+            # Changed in place, so that a usage error still shows the usage and exits 2
+            # (click 8.5 declares the message Final; older releases do not).
+            exc.message = visible(exc.message)  # type: ignore[misc, unused-ignore]
             raise
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise

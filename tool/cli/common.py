@@ -47,7 +47,9 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]
     )
 
 
-class DateParam(click.ParamType):
+# click 8.4 made ParamType generic and 8.5 changed its parameters: a subscripted base would
+# fail at run time on the releases we support, and older ones see nothing to ignore.
+class DateParam(click.ParamType):  # type: ignore[type-arg, unused-ignore]
     """A YYYY-MM-DD date."""
 
     name = "YYYY-MM-DD"

@@ -60,10 +60,12 @@ def search_command(
     width = shutil.get_terminal_size().columns if is_terminal() else None
     for hit in hits:
         where = f"{hit.path}:{hit.line}: "
-        room = None if width is None else width - len(where)
-        if room is not None and room < 30:
-            # Too narrow to share a line with the path: the text goes below it, indented.
-            where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
+        room = None
+        if width is not None:
+            room = width - len(where)
+            if room < 30:
+                # Too narrow to share a line with the path: the text goes below it, indented.
+                where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
         echo(style(where, fg="magenta"), *_snippet(hit, room))
     files = len({h.path for h in hits})
     echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")

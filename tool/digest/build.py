@@ -152,14 +152,15 @@ class Gatherer:
     def _names(self, kind: str) -> list[str]:
         if kind == "topic":
             return [t for e in self.entries for t in e.insight.topics]
-        records = [*self.people.values(), *self.interviews.values()]
+        records: list[Person | Interview] = [*self.people.values(), *self.interviews.values()]
         found = [self.name_of(kind, r) for r in records]
         return [n for n in found if n and n.strip()]
 
     def name_of(self, kind: str, record: Person | Interview) -> str | None:
         """A record's company or career (an interview falls back to its person's)."""
         if isinstance(record, Person):
-            return getattr(record, kind)
+            name: str | None = getattr(record, kind)
+            return name
         return self.kb.company_of(record) if kind == "company" else self.kb.career_of(record)
 
     def members(self, kind: str, key: str) -> tuple[list[Person], list[Interview]]:
@@ -214,7 +215,7 @@ class Pages:
         self.env = env
         self.root = root
         title = gather.options.title or gather.kb.config.digest_title
-        self.site = {
+        self.site: dict[str, Any] = {  # the templates' `site`
             "title": title,
             "include_private": gather.options.include_private,
             "timestamp": gather.options.timestamp,
@@ -270,7 +271,10 @@ class Pages:
         yield self.listing(
             "people.html",
             "People",
-            sorted((g.person_link(p) for p in g.people), key=lambda link: link.name.casefold()),
+            sorted(
+                (link for p in g.people if (link := g.person_link(p))),
+                key=lambda link: link.name.casefold(),
+            ),
         )
         interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
         yield self.page(
@@ -283,7 +287,7 @@ class Pages:
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
             yield self.listing(f"{folder}.html", folder.capitalize(), links)
 
-    def listing(self, url: str, title: str, links: list[Link | None]) -> tuple[str, bytes]:
+    def listing(self, url: str, title: str, links: list[Link]) -> tuple[str, bytes]:
         return self.page("list.html", url, title, links=links)
 
     def home(self) -> tuple[str, bytes]:
@@ -442,13 +446,13 @@ class Pages:
         for start in starts:
             if start not in placed:
                 steps += _walk(start, children, placed, g.person_link)
-        alone = [g.person_link(p) for p in g.people if p not in placed]
+        alone = [link for p in g.people if p not in placed if (link := g.person_link(p))]
         return self.page(
             "network.html",
             "network.html",
             "Referral network",
             steps=steps,
-            alone=sorted(alone, key=lambda link: link.name.casefold()),  # type: ignore[union-attr]
+            alone=sorted(alone, key=lambda link: link.name.casefold()),
         )
 
     def search(self) -> tuple[str, bytes]:
@@ -549,6 +553,7 @@ def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None =
     pages = Pages(gather, env, kb.root)
     files = dict(progress(pages.all(), pages.count()) if progress else pages.all())
     for name in ASSETS:
+        # jinja2 types an environment's loader as optional; make_env always gives one.
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         files[name] = source.encode("utf-8")
     files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"

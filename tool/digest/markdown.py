@@ -108,7 +108,7 @@ def _redact(tokens: list[Token], redact: Callable[[str], str]) -> list[Token]:
             # text as written; the box is then taken off the text as shown.
             task = task_box(tok.content) if item is not None else None
             box = TASK_BOX.match(first.content) if first and first.type == "text" else None
-            if item is not None and task and task[1] and box:
+            if first is not None and item is not None and task and task[1] and box:
                 first.content = ("\u2611 " if task[0] else "\u2610 ") + first.content[box.end() :]
                 item.attrs = {"class": "task"}
         if tok.type == "link_open" and links.scheme(str(tok.attrGet("href"))):

@@ -73,8 +73,8 @@ def check_unpublished(output: Path) -> None:
         return
     rel = output.relative_to(top).as_posix()
     # A folder named site[1] is no pattern: ask for that path only.
-    tracked = _git(git, top, "ls-files", "-z", "--", f":(literal){rel}").stdout.split(b"\0")
-    tracked = [os.fsdecode(name) for name in tracked if name]
+    listed = _git(git, top, "ls-files", "-z", "--", f":(literal){rel}").stdout.split(b"\0")
+    tracked = [os.fsdecode(name) for name in listed if name]
     if tracked:
         more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
         raise ToolError(

@@ -106,7 +106,7 @@ def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     for person in kb.people.values():
         source = str(person.path)
         found += [Secret("email", v, source) for v in [person.email] if v]
-        if phone_digits(person.phone):
+        if person.phone and phone_digits(person.phone):
             found.append(Secret("phone", person.phone, source))
         found += [Secret("linkedin", v, source) for v in [person.linkedin] if v]
         found += [Secret("name", name, source) for name in [secret_name(person)] if name]

@@ -99,10 +99,9 @@ def extract(
         elif (
             tok.type == "list_item_open"
             and tokens[i + 1].type == "paragraph_open"
-            and tokens[i + 2].map
+            and (inline := tokens[i + 2]).map
         ):
-            inline = tokens[i + 2]
-            line = body_line + inline.map[0]  # type: ignore[index]
+            line = body_line + inline.map[0]
             text = " ".join(ln.strip() for ln in inline.content.split("\n")).strip()
             task = task_box(text)
             if task:
