@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, run, write
 from kb_builder import kb_of, texts_of
 
-from tool.cli import plan_commands
+from tool.cli import due_commands
 from tool.parse.settings import parse_settings
 from tool.rules.due import add_business_days, due, relative
 
@@ -762,7 +762,7 @@ def test_due_usage_errors(kb_root: Path, args: list[str], message: str):
 
 
 def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setattr(due_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "72")
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
     assert result.stdout.splitlines()[6:10] == [

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, run, write
 from kb_builder import kb_of, texts_of
 
-from tool.index import Filters, Index, select, to_markdown
+from tool.index import Index, IndexFilters, select, to_markdown
 from tool.rules.insights import Entry, Group, entries, group_by, spellings
 
 REPO = Path(__file__).parent.parent
@@ -128,25 +128,31 @@ def test_json_structure(index_kb):
     ("filters", "expected"),
     [
         (
-            Filters(),
+            IndexFilters(),
             ["2026-03-10-ann-lee", "2026-03-20-bo-chen", "2026-04-02-cy-diaz", "2026-05-01-dee-ng"],
         ),
-        (Filters(companies=(" acme  ROBOTICS",)), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
         (
-            Filters(companies=("Globex", "Acme Robotics")),
+            IndexFilters(companies=(" acme  ROBOTICS",)),
+            ["2026-03-10-ann-lee", "2026-03-20-bo-chen"],
+        ),
+        (
+            IndexFilters(companies=("Globex", "Acme Robotics")),
             ["2026-03-10-ann-lee", "2026-03-20-bo-chen", "2026-04-02-cy-diaz"],
         ),
-        (Filters(careers=("product management",)), ["2026-03-10-ann-lee", "2026-04-02-cy-diaz"]),
-        (Filters(topics=("#portfolio",)), ["2026-03-10-ann-lee"]),
-        (Filters(topics=("SKILLS",)), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
-        (Filters(people=("Cy Diaz",)), ["2026-04-02-cy-diaz"]),
         (
-            Filters(people=("bo-chen", "dee-ng")),
+            IndexFilters(careers=("product management",)),
+            ["2026-03-10-ann-lee", "2026-04-02-cy-diaz"],
+        ),
+        (IndexFilters(topics=("#portfolio",)), ["2026-03-10-ann-lee"]),
+        (IndexFilters(topics=("SKILLS",)), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
+        (IndexFilters(people=("Cy Diaz",)), ["2026-04-02-cy-diaz"]),
+        (
+            IndexFilters(people=("bo-chen", "dee-ng")),
             ["2026-03-20-bo-chen", "2026-05-01-dee-ng"],
         ),
-        (Filters(since=date(2026, 4, 2)), ["2026-04-02-cy-diaz", "2026-05-01-dee-ng"]),
-        (Filters(statuses=("scheduled",)), []),
-        (Filters(careers=("Data science",), since=date(2026, 4, 1)), []),
+        (IndexFilters(since=date(2026, 4, 2)), ["2026-04-02-cy-diaz", "2026-05-01-dee-ng"]),
+        (IndexFilters(statuses=("scheduled",)), []),
+        (IndexFilters(careers=("Data science",), since=date(2026, 4, 1)), []),
     ],
 )
 def test_filters(filters, expected):
@@ -312,7 +318,7 @@ def test_group_header_counts(pairs, expected):
     found = [
         Entry(base.insights[0], replace(base, id=i, person=p), None, "X", None) for i, p in pairs
     ]
-    index = Index(("company",), Filters(), found, [Group("company", "x", "X", found)], None)
+    index = Index(("company",), IndexFilters(), found, [Group("company", "x", "X", found)], None)
     text = to_markdown(index)
     assert text.count(f"\n\n{expected}\n\n") == 2  # the document's and the group's
 

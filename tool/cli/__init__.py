@@ -86,14 +86,34 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 def _register() -> None:
     from tool.cli import (
+        brief_commands,
         digest_commands,
+        draft_commands,
+        due_commands,
+        export_commands,
         index_commands,
-        kb_commands,
-        plan_commands,
-        prepare_commands,
+        init_commands,
+        list_commands,
+        new_commands,
+        questions_commands,
+        search_commands,
+        validate_commands,
     )
 
-    modules = (kb_commands, prepare_commands, index_commands, plan_commands, digest_commands)
+    modules = (
+        init_commands,
+        new_commands,
+        validate_commands,
+        questions_commands,
+        draft_commands,
+        brief_commands,
+        index_commands,
+        due_commands,
+        list_commands,
+        search_commands,
+        export_commands,
+        digest_commands,
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -19,6 +19,7 @@ from tool.model import Problem, parse_date
 from tool.printable import json_escaped, visible
 from tool.store import files, loading
 from tool.store import root as roots
+from tool.store.outputs import KB_ITSELF, protected_place
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +64,7 @@ class DateParam(click.ParamType):  # type: ignore[type-arg, unused-ignore]
 
 
 DATE = DateParam()
+on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 
 
 def find_root(root: Path | None) -> Path:
@@ -178,19 +180,16 @@ def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None)
         ) from None
 
 
-# What the KB reads as records, templates or settings: generated output must never land there.
-RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
-
-
 def generated_output(
     root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
 ) -> Path:
     """The absolute path for a generated file: never in the records, never over a user's file."""
     target = files.resolve_path(Path.cwd() / output)
-    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
-    if inside and inside[0] in RECORD_FOLDERS:
+    place = protected_place(root, target)
+    if place is not None:
+        where = "over the knowledge base itself" if place == KB_ITSELF else f"into {place}"
         raise ToolError(
-            f"refusing to write {what} into {inside[0]}: "
+            f"refusing to write {what} {where.rstrip('/')}: "
             "choose a file outside people/, interviews/ and templates/",
             str(output),
         )

@@ -11,7 +11,7 @@ import click
 from tool import index as indexmod
 from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
 from tool.model import STATUSES
-from tool.rules.insights import KINDS
+from tool.rules.insights import GROUPINGS
 from tool.store.files import write_atomic
 
 
@@ -19,7 +19,7 @@ from tool.store.files import write_atomic
 @click.option(
     "--by",
     "by",
-    type=click.Choice(KINDS),
+    type=click.Choice(GROUPINGS),
     multiple=True,
     help="Group by this; repeat to nest (--by career --by company). [default: career]",
 )
@@ -73,7 +73,7 @@ def index_command(
     if coverage and by:
         raise click.UsageError("--coverage shows the targets only; leave out --by")
     kb = load_kb(root)
-    chosen = indexmod.Filters(since=since, **filters)
+    chosen = indexmod.IndexFilters(since=since, **filters)
     if coverage:
         index = indexmod.coverage_index(kb, chosen)
     else:

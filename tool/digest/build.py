@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, phone_digits, secrets
+from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
@@ -23,7 +23,8 @@ from tool.templating import engine as render
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
-KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+# The groupings with pages of their own, and the folder of those pages.
+GROUP_FOLDERS = {"company": "companies", "career": "careers", "topic": "topics"}
 # Front-matter text shown on pages; contact details and private names are hidden from it.
 SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
 RECENT = 6
@@ -118,11 +119,10 @@ class Gatherer:
         self.urls |= {k: interview_urls[k] for k in self.interviews}
         hidden = {**person_urls, **interview_urls}
         self.hidden_urls = {k: u for k, u in hidden.items() if k not in self.urls}
-        private_people = [p for p in kb.people.values() if p.private and not show_all]
         self.policy = markdown.Policy(
             include_private=show_all,
             pages=dict(self.urls),
-            private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
+            private_names=() if show_all else secret_names(kb),
             private_phones=tuple(
                 sorted({d for p in kb.people.values() if (d := phone_digits(p.phone))})
             ),
@@ -145,7 +145,7 @@ class Gatherer:
         self.by_person = {g.key: g.entries for g in insights.group_by("person", self.entries)}
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             self.names[kind] = display_names(self._names(kind))
             self.group_urls[kind] = _page_urls(self.names[kind], folder)
 
@@ -255,7 +255,7 @@ class Pages:
         g = self.g
         groups = sum(len(urls) for urls in g.group_urls.values())
         # Plus home, network, search, the people and conversation lists, one list per kind.
-        return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
+        return len(g.people) + len(g.interviews) + groups + 5 + len(GROUP_FOLDERS)
 
     def all(self) -> Iterable[tuple[str, bytes]]:
         g = self.g
@@ -264,7 +264,7 @@ class Pages:
             yield self.person(person)
         for interview in g.interviews.values():
             yield self.interview(interview)
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             yield from self.groups(kind)
         yield self.network()
         yield self.search()
@@ -283,7 +283,7 @@ class Pages:
             "Conversations",
             interviews=[self.summary(i) for i in interviews],
         )
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
             yield self.listing(f"{folder}.html", folder.capitalize(), links)
 
@@ -475,7 +475,7 @@ class Pages:
             }
             for p in g.people.values()
         ]
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             items += [
                 {"kind": kind, "title": g.names[kind][k], "url": u, "text": ""}
                 for k, u in g.group_urls[kind].items()

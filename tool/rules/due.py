@@ -12,7 +12,8 @@ from typing import Any
 from tool.model import Interview, KnowledgeBase, Person, group_key
 from tool.parse.body import DEFAULT_HEADINGS
 
-KINDS = (
+# What an item is due for, in the order items of the same day are listed.
+DUE_KINDS = (
     "thank-you",
     "no-reply",
     "follow-up",
@@ -54,7 +55,7 @@ class Due:
     @property
     def sort_key(self) -> tuple[int, int, dt.date, int, str, int]:
         # Dated items go by date; open items (no deadline) are kept together by kind.
-        kind = KINDS.index(self.kind)
+        kind = DUE_KINDS.index(self.kind)
         first = kind if self.urgency == "open" else 0
         return (URGENCIES.index(self.urgency), first, self.date, kind, str(self.path), self.line)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from tool.model import Insight, Interview, KnowledgeBase, Person, Problem, display_names, group_key
 
-KINDS = ("career", "company", "topic", "person")
+# What insights can be grouped by: `tool index --by`, and the digest's group pages.
+GROUPINGS = ("career", "company", "topic", "person")
 
 
 @dataclass(frozen=True)
