@@ -19,6 +19,7 @@ from tool.cli.common import (
     root_option,
 )
 from tool.people import resolve_person
+from tool.templating.engine import time_limited
 
 
 @click.command("brief")
@@ -39,7 +40,8 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
       tool brief jane-doe --format json
     """
     kb = load_kb(root)
-    found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())
+    with time_limited():
+        found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())
     if fmt == "json":
         dump_json(brief_mod.to_json(found))
     else:
