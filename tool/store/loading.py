@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
@@ -15,6 +16,8 @@ from tool.store.files import markdown_files, read_file, read_text_file
 
 # A file's record, if it makes one, and the problems found reading it: what the cache keeps.
 Parsed = tuple[Person | Interview | None, list[Issue]]
+# Given the path and bytes of each record file the load had to read (not taken from the cache).
+Keep = Callable[[str, bytes], None]
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -28,8 +31,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     return parse_settings(text)
 
 
-def load(root: Path) -> KnowledgeBase:
-    """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash."""
+def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
+    """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash.
+
+    `keep` is given the bytes of each file read, for a command that needs them as well
+    (search) and would otherwise read the file a second time.
+    """
     root = root.resolve()
     config, problems = load_config(root)
     cache = FileCache(root, repr(sorted(config.headings.items())))
@@ -43,7 +50,7 @@ def load(root: Path) -> KnowledgeBase:
             files.append(rel)
             if kind == "people":
                 people_paths.append(PurePosixPath(rel))
-            record, issues = _read_record(root, entry, rel, config, cache)
+            record, issues = _read_record(root, entry, rel, config, cache, keep)
             if issues:
                 problems += [_problem(rel, i) for i in issues]
             if isinstance(record, Person):
@@ -55,7 +62,12 @@ def load(root: Path) -> KnowledgeBase:
 
 
 def _read_record(
-    root: Path, entry: os.DirEntry[str], rel: str, config: Config, cache: FileCache
+    root: Path,
+    entry: os.DirEntry[str],
+    rel: str,
+    config: Config,
+    cache: FileCache,
+    keep: Keep | None = None,
 ) -> Parsed:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
@@ -70,6 +82,8 @@ def _read_record(
     data, read, issues = read_file(root, Path(entry.path))
     if data is None or read is None:
         return None, issues
+    if keep is not None:
+        keep(rel, data)
     content = digest(data)
     found: Parsed | None = cache.get_same(rel, content) if listed is not None else None
     if found is None:
