@@ -399,6 +399,21 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(root, monkeypatch):
     )
 
 
+def test_the_clock_stops_a_loop_of_few_slow_turns(root, monkeypatch):
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.2)
+    slow = (
+        "{% set a = range(100000) | list %}{% set b = range(100000) | list %}"
+        "{% for i in range(400) %}{% for j in range(400) %}{% if a == b %}{% endif %}"
+        "{% endfor %}{% endfor %}"
+    )
+    result = questions_from(root, "1. Fine?\n" + slow + "\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: templates/questions/x.md:2: template stopped: "
+        "rendering took more than 0.2 seconds (an endless loop?)\n"
+    )
+
+
 # Each with front matter where the command reads it: bo's conversations have no purpose.
 TIMED = "---\ntitle: Endless\npurpose: other\n---\n" + ENDLESS + "\n"
 
