@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import random
@@ -173,6 +174,14 @@ def test_a_file_name_that_is_not_utf8_is_cached_and_deleted_like_any(kb_root, mo
     path.unlink()
     loading.load(kb_root)
     assert len(rows()) == 6
+
+
+def test_loaded_records_are_not_walked_by_later_collections(kb_root):
+    for _ in range(2):  # cold, then from the cache
+        kb = loading.load(kb_root)
+        tracked = {id(o) for o in gc.get_objects()}  # what a collection would walk
+        loaded = [*kb.people.values(), *kb.interviews.values()]
+        assert len(loaded) == 6 and not any(id(record) in tracked for record in loaded)
 
 
 def test_problems_come_back_from_the_cache(kb_root):

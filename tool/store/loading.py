@@ -60,6 +60,9 @@ def load(root: Path) -> KnowledgeBase:
         cache.close()
         if collecting:
             gc.enable()
+    # The records live as long as the run: no later collection needs to walk them again (each
+    # would, a few times over, as they age; measured, a quarter of a run that reads the cache).
+    gc.freeze()
     return KnowledgeBase(root, config, people, interviews, problems, people_paths, files)
 
 
