@@ -334,7 +334,7 @@ def summary(bench: Bench) -> list[Row]:
     for name in COMMANDS:
         rows.append(
             _ratio(
-                f"`{name}`, nothing changed (warm cache)", r[f"{name} warm"], git, 3, "git status"
+                f"`{name}`, nothing changed (warm cache)", r[f"{name} warm"], git, 3, "`git status`"
             )
         )
     validate_cold, validate_changed = r["validate cold"], r["validate changed"]
