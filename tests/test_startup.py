@@ -70,6 +70,21 @@ def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()):
             yield from command_paths(command, (*prefix, name))
 
 
+# Commands whose options need nothing but the model: their --help imports no other package.
+PLAIN_OPTIONS = {"init", "new", "validate", "brief", "index", "due", "list", "export"}
+
+
+@pytest.mark.parametrize("path", list(command_paths()), ids=" ".join)
+def test_a_commands_help_imports_its_own_module_and_no_digest(path):
+    found = loaded_by(*path, "--help")
+    assert [m for m in found["tool"] if m.startswith("tool.cli")] == sorted(
+        ["tool.cli", "tool.cli.common", f"tool.cli.{COMMANDS[path[0]][0]}"]
+    )
+    assert [m for m in found["tool"] if m.startswith("tool.digest")] == []
+    if path[0] in PLAIN_OPTIONS:
+        assert found["packages"] == ["click"]
+
+
 def test_the_table_names_every_command_of_every_module():
     found = {}
     for path in sorted((REPO / "tool" / "cli").glob("*_commands.py")):
