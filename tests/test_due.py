@@ -1,4 +1,8 @@
-"""`tool due`: every rule at its edges, always with a fixed day."""
+"""`tool due`: every rule at its edges, always with a fixed day.
+
+The rules are a table: the records of a KB made in memory and a day -> exactly what is due.
+The command's own concerns (text, JSON, --fail-if-due, usage errors) are at the end.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,44 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import run, write
+from conftest import FIXTURES, run, write
+from kb_builder import kb_of, texts_of
 
-from tool.cli import plan_commands
+from tool.cli import due_commands
+from tool.parse.settings import parse_settings
 from tool.rules.due import add_business_days, due, relative
-from tool.store import loading
 
 GOLDEN = Path(__file__).parent / "golden" / "due"
+DUE = texts_of(FIXTURES / "due")  # the `due` fixture: five people, five interviews
 
 FRONT = "---\nperson: {person}\ndate: {date}\n{fields}---\n{body}"
 
 
-def interview(root: Path, name: str, person: str, day: str, fields: str, body: str = "") -> str:
-    """Write interviews/<name>.md and return its relative path."""
-    rel = f"interviews/{name}.md"
-    write(root / rel, FRONT.format(person=person, date=day, fields=fields, body=body))
-    return rel
+def records(*names: str) -> dict[str, str]:
+    """The `due` fixture's tool.toml and the named people and interviews (dated names)."""
+    found = {"tool.toml": DUE["tool.toml"]}
+    for name in names:
+        path = f"{'interviews' if name[:1].isdigit() else 'people'}/{name}.md"
+        found[path] = DUE[path]
+    return found
 
 
-def items(root: Path, on: str, within: int = 7, path: str | None = None) -> list[tuple]:
-    """(kind, urgency, date, line) of the items as of `on`, for one file when given."""
-    found = due(loading.load(root), date.fromisoformat(on), within)
-    return [
-        (d.kind, d.urgency, d.date.isoformat(), d.line)
-        for d in found
-        if path is None or str(d.path) == path
-    ]
+def talk(person: str, day: str, fields: str, body: str = "") -> dict[str, str]:
+    """interviews/<day>-<person>.md, its fields from line 4 on."""
+    text = FRONT.format(person=person, date=day, fields=fields, body=body)
+    return {f"interviews/{day}-{person}.md": text}
+
+
+def edited(files: dict[str, str], path: str, old: str, new: str) -> dict[str, str]:
+    """The files with `old` replaced by `new` in one of them."""
+    assert old in files[path]
+    return {**files, path: files[path].replace(old, new)}
+
+
+def due_items(files: dict[str, str], on: str, within: int) -> list[str]:
+    """`path:line: kind urgency date: reason` of each item due as of `on`, most urgent first."""
+    found = due(kb_of(files), date.fromisoformat(on), within)
+    return [f"{d.path}:{d.line}: {d.kind} {d.urgency} {d.date}: {d.reason}" for d in found]
 
 
 @pytest.mark.parametrize(
@@ -62,354 +78,590 @@ def test_relative(when: int, expected: str):
     assert relative(date.fromordinal(on.toordinal() + when), on) == expected
 
 
-THANK_FIELDS = "status: done\n"
-
-
-@pytest.mark.parametrize(
-    ("on", "within", "fields", "expected"),
-    [
-        # Conversation on Tuesday 2026-03-10; thank_you_within = 1 day.
-        ("2026-03-10", 7, THANK_FIELDS, [("thank-you", "soon", "2026-03-11", 4)]),
-        ("2026-03-10", 0, THANK_FIELDS, []),  # inside the window, not looking ahead
-        ("2026-03-11", 0, THANK_FIELDS, [("thank-you", "today", "2026-03-11", 4)]),  # 24 hours
-        ("2026-03-12", 0, THANK_FIELDS, [("thank-you", "overdue", "2026-03-11", 4)]),
-        ("2026-03-12", 0, THANK_FIELDS + "thanked: 2026-03-12\n", []),
-        ("2026-03-12", 0, "status: scheduled\n", [("upcoming", "overdue", "2026-03-10", 4)]),
-        ("2026-03-12", 0, "status: declined\n", []),
-    ],
-)
-def test_thank_you(make_kb, on: str, within: int, fields: str, expected: list[tuple]):
-    root = make_kb("due")
-    rel = interview(
-        root, "2026-03-10-eva-lind", "eva-lind", "2026-03-10", fields, "## Insights\n- x\n"
-    )
-    assert items(root, on, within, rel) == expected
-
-
-def test_thank_you_window_comes_from_the_config(make_kb):
-    root = make_kb("due")
-    toml = (root / "tool.toml").read_text().replace("thank_you_within = 1", "thank_you_within = 2")
-    write(root / "tool.toml", toml)
-    rel = interview(
-        root, "2026-03-10-eva-lind", "eva-lind", "2026-03-10", THANK_FIELDS, "## Insights\n- x\n"
-    )
-    assert items(root, "2026-03-12", 0, rel) == [("thank-you", "today", "2026-03-12", 4)]
-
-
-REQUEST = "status: requested\nrequested: 2026-11-20\n"  # a Friday; 2026-11-26 is a holiday
-
-
-@pytest.mark.parametrize(
-    ("on", "within", "expected"),
-    [
-        ("2026-11-20", 0, []),
-        ("2026-11-24", 0, []),  # Mon and Tue: 2 business days
-        ("2026-11-24", 1, [("no-reply", "soon", "2026-11-25", 5)]),
-        ("2026-11-25", 0, [("no-reply", "today", "2026-11-25", 5)]),  # 3rd business day
-        ("2026-12-01", 0, [("no-reply", "overdue", "2026-11-25", 5)]),  # holiday: 6 so far
-        ("2026-12-02", 0, [("no-reply", "today", "2026-12-02", 5)]),  # 7th business day
-        ("2026-12-20", 0, [("no-reply", "overdue", "2026-12-02", 5)]),
-    ],
-)
-def test_unanswered_request_3b7(make_kb, on: str, within: int, expected: list[tuple]):
-    root = make_kb("due")
-    rel = interview(root, "2026-12-10-ben-ode", "ben-ode", "2026-12-10", REQUEST)
-    assert items(root, on, within, rel) == expected
-
-
-def test_unanswered_request_reasons_name_people_at_the_same_company(make_kb):
-    root = make_kb("due")
-    rel = interview(root, "2026-12-10-ben-ode", "ben-ode", "2026-12-10", REQUEST)
-    kb = loading.load(root)
-    (early,) = [d for d in due(kb, date(2026, 11, 25), 0) if str(d.path) == rel]
-    assert early.reason == (
-        "Try a second person at acme robotics (you know Ada Park): no reply from Ben Odé "
-        "in 3 business days since your request of 2026-11-20; nudge them on 2026-12-02"
-    )
-    (late,) = [d for d in due(kb, date(2026, 12, 2), 0) if str(d.path) == rel]
-    assert late.reason == (
-        "Nudge Ben Odé: no reply in 7 business days since your request of 2026-11-20 "
-        "(due 2026-12-02, today)"
-    )
-
-
-def test_unanswered_request_with_nobody_else_at_the_company(make_kb):
-    root = make_kb("due")
-    rel = interview(root, "2026-12-10-eva-lind", "eva-lind", "2026-12-10", REQUEST)
-    (item,) = [d for d in due(loading.load(root), date(2026, 11, 25), 0) if str(d.path) == rel]
-    assert item.reason.startswith(
-        "Try a second person at Initech (nobody else there in your notes yet): "
-    )
-
-
-@pytest.mark.parametrize(
-    ("on", "within", "extra", "expected"),
-    [
-        ("2026-11-22", 0, "", []),
-        ("2026-11-22", 1, "", [("follow-up", "soon", "2026-11-23", 8)]),
-        ("2026-11-23", 0, "", [("follow-up", "today", "2026-11-23", 8)]),
-        ("2026-11-30", 0, "", [("follow-up", "overdue", "2026-11-23", 8)]),
-        # A conversation on or after the follow-up date settles it.
-        ("2026-11-30", 0, "done", []),
-    ],
-)
-def test_follow_up(make_kb, on: str, within: int, extra: str, expected: list[tuple]):
-    root = make_kb("due")
-    if extra:
-        interview(
-            root,
-            "2026-11-24-cleo-ruiz",
-            "cleo-ruiz",
-            "2026-11-24",
-            "status: done\nthanked: 2026-11-24\n",
-            "## Insights\n- x\n",
-        )
-    assert items(root, on, within, "interviews/2026-10-01-cleo-ruiz.md") == expected
-
-
-@pytest.mark.parametrize(
-    ("on", "within", "expected"),
-    [
-        ("2026-11-17", 7, []),  # eight days ahead
-        ("2026-11-18", 7, [("upcoming", "soon", "2026-11-25", 3)]),
-        ("2026-11-23", 1, []),
-        ("2026-11-25", 0, [("upcoming", "today", "2026-11-25", 3)]),
-        # Still `scheduled` after the day: a reminder to update the file.
-        ("2026-11-26", 0, [("upcoming", "overdue", "2026-11-25", 4)]),
-    ],
-)
-def test_upcoming(make_kb, on: str, within: int, expected: list[tuple]):
-    root = make_kb("due")
-    assert items(root, on, within, "interviews/2026-11-25-eva-lind.md") == expected
-
-
-@pytest.mark.parametrize(
-    ("questions", "reminder"),
-    [("## Questions\n", True), ("## Questions\n1. Why?\n", False), ("## Notes\n", True)],
-)
-def test_upcoming_reminds_to_prepare_questions(make_kb, questions: str, reminder: bool):
-    root = make_kb("due")
-    rel = interview(
-        root, "2026-11-25-eva-lind", "eva-lind", "2026-11-25", "status: scheduled\n", questions
-    )
-    (item,) = [d for d in due(loading.load(root), date(2026, 11, 24), 7) if str(d.path) == rel]
-    assert item.reason.startswith("Conversation with Eva Lind tomorrow (Wed 2026-11-25)")
-    assert item.reason.endswith("; no questions yet: run `tool questions eva-lind`") is reminder
-
-
-@pytest.mark.parametrize(
-    ("person", "on", "expected"),
-    [
-        # Ada's own cadence is 30 days; last contact 2026-09-01.
-        ("ada-park", "2026-09-30", []),
-        ("ada-park", "2026-10-01", [("gone-quiet", "today", "2026-10-01", 9)]),
-        ("ada-park", "2026-10-02", [("gone-quiet", "overdue", "2026-10-01", 9)]),
-        # Ben has no cadence of his own: tool.toml says 60 days after 2026-11-20.
-        ("ben-ode", "2027-01-18", []),
-        ("ben-ode", "2027-01-19", [("gone-quiet", "today", "2027-01-19", 2)]),
-        # Cléo has a request out, so she is not quiet however long ago.
-        ("cleo-ruiz", "2027-06-01", []),
-        # Dan and Eva were never spoken to: nothing to keep up.
-        ("dan-wu", "2027-06-01", []),
-    ],
-)
-def test_gone_quiet(make_kb, person: str, on: str, expected: list[tuple]):
-    root = make_kb("due")
-    found = [
-        (d.kind, d.urgency, d.date.isoformat(), d.line)
-        for d in due(loading.load(root), date.fromisoformat(on), 0)
-        if d.kind == "gone-quiet" and d.person == person
-    ]
-    assert found == expected
-
-
-@pytest.mark.parametrize(
-    ("fields", "later", "expected"),
-    [
-        # A thank-you is contact; a follow-up date is a plan, not contact, while it is open:
-        # it is reported as a follow-up, and the quiet clock runs from the thank-you.
-        (
-            "thanked: 2026-09-03\nfollow_up: 2026-09-20\n",
-            None,
-            [("follow-up", "2026-09-20"), ("gone-quiet", "2026-10-03")],
-        ),
-        (
-            "follow_up: 2026-09-20\n",
-            None,
-            [("follow-up", "2026-09-20"), ("gone-quiet", "2026-10-01")],
-        ),
-        # The conversation that settles the follow-up is the latest contact.
-        ("follow_up: 2026-09-20\n", "2026-09-22", [("gone-quiet", "2026-10-22")]),
-    ],
-)
-def test_gone_quiet_counts_conversations_and_thank_yous(
-    make_kb, fields: str, later: str | None, expected: list[tuple]
-):
-    root = make_kb("due")
-    interview(
-        root,
-        "2026-09-01-ada-park",
-        "ada-park",
-        "2026-09-01",
-        "status: done\n" + fields,
-        "## Insights\n- x\n",
-    )
-    if later:
-        interview(
-            root,
-            f"{later}-ada-park",
-            "ada-park",
-            later,
-            "status: done\nthanked: " + later + "\n",
-            "## Insights\n- y\n",
-        )
-    found = [
-        (d.kind, d.date.isoformat())
-        for d in due(loading.load(root), date(2026, 10, 25), 0)
-        if d.person == "ada-park" and d.kind in ("follow-up", "gone-quiet")
-    ]
-    assert found == expected
-
-
-def _thanked_late(root: Path) -> None:
-    path = root / "interviews" / "2026-11-20-ben-ode.md"
-    path.write_text(
-        path.read_text().replace("status: done\n", "status: done\nthanked: 2026-11-22\n")
-    )
-
-
-def _requested_late(root: Path) -> None:
-    path = root / "interviews" / "2026-11-25-eva-lind.md"
-    path.write_text(
-        path.read_text().replace(
-            "status: scheduled\n", "status: scheduled\nrequested: 2026-11-24\n"
-        )
-    )
-
-
-def _settled_later(root: Path) -> None:
-    interview(
-        root,
-        "2026-12-01-cleo-ruiz",
-        "cleo-ruiz",
-        "2026-12-01",
-        "status: done\nthanked: 2026-12-01\n",
-        "## Insights\n- z\n",
-    )
-
-
-ADA = "interviews/2026-09-01-ada-park.md"
-BEN = "interviews/2026-11-20-ben-ode.md"
+LEARNED = "## Insights\n- x\n"  # the notes of a conversation that gave an insight
 EVA = "interviews/2026-11-25-eva-lind.md"
-CLEO = "interviews/2026-10-01-cleo-ruiz.md"
+BEN = "interviews/2026-11-20-ben-ode.md"
+ADA_TALK = "interviews/2026-09-01-ada-park.md"
+THANK = records("eva-lind")  # plus a conversation on Tuesday 2026-03-10; thank_you_within = 1
+REQUEST = "status: requested\nrequested: 2026-11-20\n"  # a Friday; 2026-11-26 is a holiday
+ASKED = {**records("ada-park", "ben-ode"), **talk("ben-ode", "2026-12-10", REQUEST)}
+FOLLOW = records("cleo-ruiz", "2026-10-01-cleo-ruiz")  # follow_up: 2026-11-23
+SETTLED = talk("cleo-ruiz", "2026-11-24", "status: done\nthanked: 2026-11-24\n", LEARNED)
+UPCOMING = records("eva-lind", "2026-11-25-eva-lind")  # scheduled, a video call
+ADA = {**records("ada-park"), **talk("ada-park", "2026-09-01", "status: done\n", LEARNED)}
+ADA_THANKED = edited(ADA, ADA_TALK, "done\n", "done\nthanked: 2026-09-01\n")
+BEN_THANKED = {
+    **records("ben-ode"),
+    **talk("ben-ode", "2026-11-20", "status: done\nthanked: 2026-11-20\n", LEARNED),
+}
+BEN_HELD = records("ben-ode", "2026-11-20-ben-ode")  # done, not thanked, no insights
+REFERRED = records("ada-park", "dan-wu", "2026-09-01-ada-park")  # referrals: [dan-wu, Fay...]
+
+# Cléo, spoken to on 2026-10-01, has been asked for another conversation since 2026-11-16.
+ASKED_AGAIN = {
+    **records("cleo-ruiz", "2026-12-10-cleo-ruiz"),
+    **talk("cleo-ruiz", "2026-10-01", "status: done\nthanked: 2026-10-02\n", LEARNED),
+}
+THANKED_LATE = edited(BEN_HELD, BEN, "status: done\n", "status: done\nthanked: 2026-11-22\n")
+REQUESTED_LATE = edited(UPCOMING, EVA, "scheduled\n", "scheduled\nrequested: 2026-11-24\n")
+SETTLED_LATER = {
+    **FOLLOW,
+    **talk("cleo-ruiz", "2026-12-01", "status: done\nthanked: 2026-12-01\n", LEARNED),
+}
 
 
-@pytest.mark.parametrize(
-    ("change", "on", "within", "path", "expected"),
-    [
-        # Requested 2026-08-25, held 2026-09-01: its referrals and action items come from then.
-        (None, "2026-08-31", 0, ADA, []),
-        (
-            None,
-            "2026-09-01",
-            0,
+def eva_talk(fields: str, body: str = LEARNED, day: str = "2026-03-10") -> dict[str, str]:
+    """Eva Lind and a conversation with her, on 2026-03-10 unless told."""
+    return {**THANK, **talk("eva-lind", day, fields, body)}
+
+
+DUE_RULES = [
+    # thank-you: within thank_you_within days of a conversation that took place
+    pytest.param(
+        eva_talk("status: done\n"),
+        "2026-03-10",
+        7,
+        [
+            "interviews/2026-03-10-eva-lind.md:4: thank-you soon 2026-03-11: Thank Eva Lind for "
+            "the conversation on 2026-03-10 (due 2026-03-11, tomorrow)",
+        ],
+        id="thank-you: soon",
+    ),
+    pytest.param(eva_talk("status: done\n"), "2026-03-10", 0, [], id="thank-you: not yet"),
+    pytest.param(
+        eva_talk("status: done\n"),
+        "2026-03-11",
+        0,
+        [
+            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-11: Thank Eva Lind for "
+            "the conversation on 2026-03-10 (due 2026-03-11, today)",
+        ],
+        id="thank-you: today",
+    ),
+    pytest.param(
+        eva_talk("status: done\n"),
+        "2026-03-12",
+        0,
+        [
+            "interviews/2026-03-10-eva-lind.md:4: thank-you overdue 2026-03-11: Thank Eva Lind "
+            "for the conversation on 2026-03-10 (due 2026-03-11, yesterday)",
+        ],
+        id="thank-you: overdue",
+    ),
+    pytest.param(
+        eva_talk("status: done\nthanked: 2026-03-12\n"), "2026-03-12", 0, [], id="thank-you: sent"
+    ),
+    pytest.param(
+        eva_talk("status: scheduled\n"),
+        "2026-03-12",
+        0,
+        [
+            "interviews/2026-03-10-eva-lind.md:4: upcoming overdue 2026-03-10: Conversation with "
+            "Eva Lind was scheduled for 2026-03-10: set its status to done (or cancelled), or "
+            "move the date",
+        ],
+        id="thank-you: not held, upcoming",
+    ),
+    pytest.param(eva_talk("status: declined\n"), "2026-03-12", 0, [], id="thank-you: declined"),
+    pytest.param(
+        edited(
+            eva_talk("status: done\n"), "tool.toml", "thank_you_within = 1", "thank_you_within = 2"
+        ),
+        "2026-03-12",
+        0,
+        [
+            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-12: Thank Eva Lind for "
+            "the conversation on 2026-03-10 (due 2026-03-12, today)",
+        ],
+        id="thank-you: the window comes from the config",
+    ),
+    # no-reply: the 3B7 rule, in business days after the request
+    pytest.param(ASKED, "2026-11-20", 0, [], id="no-reply: just sent"),
+    pytest.param(ASKED, "2026-11-24", 0, [], id="no-reply: 2 business days"),
+    pytest.param(
+        ASKED,
+        "2026-11-24",
+        1,
+        [
+            "interviews/2026-12-10-ben-ode.md:5: no-reply soon 2026-11-25: Try a second person "
+            "at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business days "
+            "since your request of 2026-11-20; nudge them on 2026-12-02",
+        ],
+        id="no-reply: try another tomorrow",
+    ),
+    pytest.param(
+        ASKED,
+        "2026-11-25",
+        0,
+        [
+            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-11-25: Try a second person "
+            "at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business days "
+            "since your request of 2026-11-20; nudge them on 2026-12-02",
+        ],
+        id="no-reply: try another today",
+    ),
+    pytest.param(
+        ASKED,
+        "2026-12-01",
+        0,
+        [
+            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-11-25: Try a second "
+            "person at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business "
+            "days since your request of 2026-11-20; nudge them on 2026-12-02",
+        ],
+        id="no-reply: 6 business days, a holiday",
+    ),
+    pytest.param(
+        ASKED,
+        "2026-12-02",
+        0,
+        [
+            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-12-02: Nudge Ben Odé: no "
+            "reply in 7 business days since your request of 2026-11-20 (due 2026-12-02, today)",
+        ],
+        id="no-reply: nudge today",
+    ),
+    pytest.param(
+        ASKED,
+        "2026-12-20",
+        0,
+        [
+            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-12-02: Nudge Ben Odé: no "
+            "reply in 7 business days since your request of 2026-11-20 (due 2026-12-02, 18 days "
+            "ago)",
+        ],
+        id="no-reply: nudge overdue",
+    ),
+    pytest.param(
+        {**records("eva-lind"), **talk("eva-lind", "2026-12-10", REQUEST)},
+        "2026-11-25",
+        0,
+        [
+            "interviews/2026-12-10-eva-lind.md:5: no-reply today 2026-11-25: Try a second person "
+            "at Initech (nobody else there in your notes yet): no reply from Eva Lind in 3 "
+            "business days since your request of 2026-11-20; nudge them on 2026-12-02",
+        ],
+        id="no-reply: nobody else at the company",
+    ),
+    pytest.param(
+        {"people/zed.md": "---\nname: Zed\n---\n", **talk("zed", "2026-12-10", REQUEST)},
+        "2026-11-25",
+        0,
+        [
+            "interviews/2026-12-10-zed.md:5: no-reply today 2026-11-25: Try a second person in "
+            "the same line of work: no reply from Zed in 3 business days since your request of "
+            "2026-11-20; nudge them on 2026-12-01",
+        ],
+        id="no-reply: no company",
+    ),
+    pytest.param(
+        {**records("ben-ode"), **talk("ben-ode", "2026-12-10", "status: requested\n")},
+        "2026-12-20",
+        0,
+        [],
+        id="no-reply: no request date",
+    ),
+    # follow-up: on the planned day, unless a later conversation settled it
+    pytest.param(FOLLOW, "2026-11-22", 0, [], id="follow-up: not yet"),
+    pytest.param(
+        FOLLOW,
+        "2026-11-22",
+        1,
+        [
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up soon 2026-11-23: Follow up with "
+            "Cléo Ruiz (planned for 2026-11-23, tomorrow)",
+        ],
+        id="follow-up: soon",
+    ),
+    pytest.param(
+        FOLLOW,
+        "2026-11-23",
+        0,
+        [
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up today 2026-11-23: Follow up with "
+            "Cléo Ruiz (planned for 2026-11-23, today)",
+        ],
+        id="follow-up: today",
+    ),
+    pytest.param(
+        FOLLOW,
+        "2026-11-30",
+        0,
+        [
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: Follow up with "
+            "Cléo Ruiz (planned for 2026-11-23, 7 days ago)",
+        ],
+        id="follow-up: overdue",
+    ),
+    pytest.param({**FOLLOW, **SETTLED}, "2026-11-30", 0, [], id="follow-up: settled"),
+    # upcoming: a scheduled conversation within the days looked ahead
+    pytest.param(UPCOMING, "2026-11-17", 7, [], id="upcoming: 8 days ahead"),
+    pytest.param(
+        UPCOMING,
+        "2026-11-18",
+        7,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
+            "Lind in 7 days (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
+            "eva-lind`",
+        ],
+        id="upcoming: 7 days ahead",
+    ),
+    pytest.param(UPCOMING, "2026-11-23", 1, [], id="upcoming: beyond the window"),
+    pytest.param(
+        UPCOMING,
+        "2026-11-25",
+        0,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming today 2026-11-25: Video call with Eva "
+            "Lind today (Wed 2026-11-25, 45 min); no questions yet: run `tool questions eva-lind`",
+        ],
+        id="upcoming: today",
+    ),
+    pytest.param(
+        UPCOMING,
+        "2026-11-26",
+        0,
+        [
+            "interviews/2026-11-25-eva-lind.md:4: upcoming overdue 2026-11-25: Conversation with "
+            "Eva Lind was scheduled for 2026-11-25: set its status to done (or cancelled), or "
+            "move the date",
+        ],
+        id="upcoming: still scheduled after the day",
+    ),
+    pytest.param(
+        eva_talk("status: scheduled\n", "## Questions\n", "2026-11-25"),
+        "2026-11-24",
+        7,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Conversation with "
+            "Eva Lind tomorrow (Wed 2026-11-25); no questions yet: run `tool questions eva-lind`",
+        ],
+        id="upcoming: no questions",
+    ),
+    pytest.param(
+        eva_talk("status: scheduled\n", "## Questions\n1. Why?\n", "2026-11-25"),
+        "2026-11-24",
+        7,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Conversation with "
+            "Eva Lind tomorrow (Wed 2026-11-25)",
+        ],
+        id="upcoming: questions ready",
+    ),
+    pytest.param(
+        eva_talk("status: scheduled\n", "## Notes\n", "2026-11-25"),
+        "2026-11-24",
+        7,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Conversation with "
+            "Eva Lind tomorrow (Wed 2026-11-25); no questions yet: run `tool questions eva-lind`",
+        ],
+        id="upcoming: no questions heading",
+    ),
+    # gone-quiet: the person's own cadence, else tool.toml's, after the last contact
+    pytest.param(ADA_THANKED, "2026-09-30", 0, [], id="gone-quiet: own cadence, not yet"),
+    pytest.param(
+        ADA_THANKED,
+        "2026-10-01",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet today 2026-10-01: Get in touch with Ada Park: last "
+            "contact 2026-09-01, every 30 days (due 2026-10-01, today)",
+        ],
+        id="gone-quiet: own cadence, today",
+    ),
+    pytest.param(
+        ADA_THANKED,
+        "2026-10-02",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, yesterday)",
+        ],
+        id="gone-quiet: own cadence, overdue",
+    ),
+    pytest.param(BEN_THANKED, "2027-01-18", 0, [], id="gone-quiet: config cadence, not yet"),
+    pytest.param(
+        BEN_THANKED,
+        "2027-01-19",
+        0,
+        [
+            "people/ben-ode.md:2: gone-quiet today 2027-01-19: Get in touch with Ben Odé: last "
+            "contact 2026-11-20, every 60 days (due 2027-01-19, today)",
+        ],
+        id="gone-quiet: config cadence, today",
+    ),
+    pytest.param(
+        ASKED_AGAIN,
+        "2027-06-01",
+        0,
+        [
+            "interviews/2026-12-10-cleo-ruiz.md:5: no-reply overdue 2026-11-25: Nudge Cléo Ruiz: "
+            "no reply in 7 business days since your request of 2026-11-16 (due 2026-11-25, 188 "
+            "days ago)",
+        ],
+        id="gone-quiet: not while a request is out",
+    ),
+    pytest.param(records("dan-wu"), "2027-06-01", 0, [], id="gone-quiet: never spoken to"),
+    # A thank-you is contact; a follow-up date is a plan, not contact, while it is open:
+    # it is reported as a follow-up, and the quiet clock runs from the thank-you.
+    pytest.param(
+        edited(
             ADA,
-            [
-                ("referral", "open", "2026-09-01", 10),
-                ("referral", "open", "2026-09-01", 10),
-                ("action", "open", "2026-09-01", 21),
-            ],
+            ADA_TALK,
+            "done\n",
+            "done\nthanked: 2026-09-03\nfollow_up: 2026-09-20\n",
         ),
-        # A thank-you sent on 2026-11-22 was still owed the day before.
-        (
-            _thanked_late,
-            "2026-11-21",
-            0,
-            BEN,
-            [
-                ("thank-you", "today", "2026-11-21", 4),
-                ("insights", "open", "2026-11-20", 12),
-                ("action", "open", "2026-11-20", 15),
-            ],
+        "2026-10-25",
+        0,
+        [
+            "interviews/2026-09-01-ada-park.md:6: follow-up overdue 2026-09-20: Follow up with "
+            "Ada Park (planned for 2026-09-20, 35 days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-03: Get in touch with Ada Park: "
+            "last contact 2026-09-03, every 30 days (due 2026-10-03, 22 days ago)",
+        ],
+        id="gone-quiet: from the thank-you",
+    ),
+    pytest.param(
+        edited(ADA, ADA_TALK, "done\n", "done\nfollow_up: 2026-09-20\n"),
+        "2026-10-25",
+        0,
+        [
+            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank Ada Park "
+            "for the conversation on 2026-09-01 (due 2026-09-02, 53 days ago)",
+            "interviews/2026-09-01-ada-park.md:5: follow-up overdue 2026-09-20: Follow up with "
+            "Ada Park (planned for 2026-09-20, 35 days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, 24 days ago)",
+        ],
+        id="gone-quiet: from the conversation",
+    ),
+    # The conversation that settles the follow-up is the latest contact.
+    pytest.param(
+        {
+            **edited(ADA, ADA_TALK, "done\n", "done\nfollow_up: 2026-09-20\n"),
+            **talk(
+                "ada-park",
+                "2026-09-22",
+                "status: done\nthanked: 2026-09-22\n",
+                "## Insights\n- y\n",
+            ),
+        },
+        "2026-10-25",
+        0,
+        [
+            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank Ada Park "
+            "for the conversation on 2026-09-01 (due 2026-09-02, 53 days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-22: Get in touch with Ada Park: "
+            "last contact 2026-09-22, every 30 days (due 2026-10-22, 3 days ago)",
+        ],
+        id="gone-quiet: from the settling conversation",
+    ),
+    # referral: someone a conversation pointed to, until a conversation with them is arranged
+    pytest.param(
+        REFERRED,
+        "2026-11-23",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
+            "referral from Ada Park: tool new interview dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
+            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
+            "the article on fleet dashboards",
+        ],
+        id="referral: to contact and to add",
+    ),
+    pytest.param(
+        {**REFERRED, **talk("dan-wu", "2027-01-10", "status: idea\n")},
+        "2026-11-23",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
+            "referral from Ada Park: tool new interview dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
+            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
+            "the article on fleet dashboards",
+        ],
+        id="referral: only an idea",
+    ),
+    pytest.param(
+        {**REFERRED, **talk("dan-wu", "2027-01-10", "status: requested\n")},
+        "2026-11-23",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
+            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
+            "the article on fleet dashboards",
+        ],
+        id="referral: requested",
+    ),
+    pytest.param(
+        {**REFERRED, **talk("dan-wu", "2027-01-10", "status: declined\n")},
+        "2026-11-23",
+        0,
+        [
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
+            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
+            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
+            "the article on fleet dashboards",
+        ],
+        id="referral: declined",
+    ),
+    # action: open `- [ ]` items of conversations up to the day, at their line
+    pytest.param(
+        BEN_HELD,
+        "2026-11-23",
+        0,
+        [
+            "interviews/2026-11-20-ben-ode.md:4: thank-you overdue 2026-11-21: Thank Ben Odé for "
+            "the conversation on 2026-11-20 (due 2026-11-21, 2 days ago)",
+            "interviews/2026-11-20-ben-ode.md:11: insights open 2026-11-20: Write down what you "
+            "learned from Ben Odé under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:14: action open 2026-11-20: Ben Odé: Send "
+            "thank-you note",
+        ],
+        id="action: open",
+    ),
+    pytest.param(
+        {
+            **records("ben-ode"),
+            **talk("ben-ode", "2026-12-01", "status: scheduled\n", "- [ ] prepare\n- [x] done\n"),
+        },
+        "2026-11-23",
+        0,
+        [],
+        id="action: of a later conversation",
+    ),
+    # insights: a conversation that took place and has nothing under ## Insights
+    pytest.param(
+        eva_talk(
+            "status: done\nthanked: 2026-11-02\n", "## Notes\nx\n\n## Insights\n", "2026-11-02"
         ),
-        (
-            _thanked_late,
-            "2026-11-22",
-            0,
-            BEN,
-            [("insights", "open", "2026-11-20", 12), ("action", "open", "2026-11-20", 15)],
+        "2026-11-23",
+        0,
+        [
+            "interviews/2026-11-02-eva-lind.md:10: insights open 2026-11-02: Write down what you "
+            "learned from Eva Lind under ## Insights",
+        ],
+        id="insights: empty heading",
+    ),
+    pytest.param(
+        eva_talk("status: done\nthanked: 2026-11-02\n", "## Notes\nNothing yet.\n", "2026-11-02"),
+        "2026-11-23",
+        0,
+        [
+            "interviews/2026-11-02-eva-lind.md:7: insights open 2026-11-02: Write down what you "
+            "learned from Eva Lind under ## Insights",
+        ],
+        id="insights: no heading",
+    ),
+    pytest.param(
+        eva_talk(
+            "status: done\nthanked: 2026-11-02\n",
+            "## Insights\n- One thing. #topic\n",
+            "2026-11-02",
         ),
-        # A conversation requested on 2026-11-24 is not upcoming before that.
-        (_requested_late, "2026-11-23", 7, EVA, []),
-        (_requested_late, "2026-11-24", 7, EVA, [("upcoming", "soon", "2026-11-25", 3)]),
-        # The follow-up planned for 2026-11-23 is settled on 2026-12-01, not before.
-        (_settled_later, "2026-11-30", 0, CLEO, [("follow-up", "overdue", "2026-11-23", 8)]),
-        (_settled_later, "2026-12-01", 0, CLEO, []),
-    ],
-)
-def test_as_of_a_past_day_only_what_existed_then_counts(
-    make_kb, change, on: str, within: int, path: str, expected: list[tuple]
-):
-    root = make_kb("due")
-    if change:
-        change(root)
-    assert items(root, on, within, path) == expected
+        "2026-11-23",
+        0,
+        [],
+        id="insights: written",
+    ),
+    pytest.param(
+        eva_talk("status: cancelled\nthanked: 2026-11-02\n", "## Insights\n", "2026-11-02"),
+        "2026-11-23",
+        0,
+        [],
+        id="insights: cancelled",
+    ),
+    # As of a past day, only what existed then counts. Ada's conversation was requested
+    # 2026-08-25 and held 2026-09-01: its referrals and action items come from then.
+    pytest.param(REFERRED, "2026-08-31", 0, [], id="as of: before the conversation"),
+    pytest.param(
+        REFERRED,
+        "2026-09-01",
+        0,
+        [
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
+            "referral from Ada Park: tool new interview dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
+            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
+            "the article on fleet dashboards",
+        ],
+        id="as of: the day of the conversation",
+    ),
+    # A thank-you sent on 2026-11-22 was still owed the day before.
+    pytest.param(
+        THANKED_LATE,
+        "2026-11-21",
+        0,
+        [
+            "interviews/2026-11-20-ben-ode.md:4: thank-you today 2026-11-21: Thank Ben Odé for "
+            "the conversation on 2026-11-20 (due 2026-11-21, today)",
+            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write down what you "
+            "learned from Ben Odé under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé: Send "
+            "thank-you note",
+        ],
+        id="as of: before the thank-you",
+    ),
+    pytest.param(
+        THANKED_LATE,
+        "2026-11-22",
+        0,
+        [
+            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write down what you "
+            "learned from Ben Odé under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé: Send "
+            "thank-you note",
+        ],
+        id="as of: the day of the thank-you",
+    ),
+    # A conversation requested on 2026-11-24 is not upcoming before that.
+    pytest.param(REQUESTED_LATE, "2026-11-23", 7, [], id="as of: before the request"),
+    pytest.param(
+        REQUESTED_LATE,
+        "2026-11-24",
+        7,
+        [
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
+            "Lind tomorrow (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
+            "eva-lind`",
+        ],
+        id="as of: the day of the request",
+    ),
+    # The follow-up planned for 2026-11-23 is settled on 2026-12-01, not before.
+    pytest.param(
+        SETTLED_LATER,
+        "2026-11-30",
+        0,
+        [
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: Follow up with "
+            "Cléo Ruiz (planned for 2026-11-23, 7 days ago)",
+        ],
+        id="as of: before the settling conversation",
+    ),
+    pytest.param(
+        SETTLED_LATER, "2026-12-01", 0, [], id="as of: the day of the settling conversation"
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("dan_status", "expected"),
-    [
-        (None, ["Contact Dan Wu", 'Add "Fay from finance"']),
-        ("idea", ["Contact Dan Wu", 'Add "Fay from finance"']),
-        ("requested", ['Add "Fay from finance"']),
-        ("declined", ['Add "Fay from finance"']),
-    ],
-)
-def test_referrals(make_kb, dan_status: str | None, expected: list[str]):
-    root = make_kb("due")
-    if dan_status:
-        interview(root, "2027-01-10-dan-wu", "dan-wu", "2027-01-10", f"status: {dan_status}\n")
-    found = [d for d in due(loading.load(root), date(2026, 11, 23), 0) if d.kind == "referral"]
-    assert [d.reason.split(",")[0] for d in found] == expected
-    assert {(str(d.path), d.line, d.urgency) for d in found} == {
-        ("interviews/2026-09-01-ada-park.md", 10, "open")
-    }
-
-
-def test_open_action_items_point_at_their_line(make_kb):
-    root = make_kb("due")
-    found = [d for d in due(loading.load(root), date(2026, 11, 23), 0) if d.kind == "action"]
-    assert [(str(d.path), d.line, d.reason) for d in found] == [
-        (
-            "interviews/2026-09-01-ada-park.md",
-            21,
-            "Ada Park: Send Ada the article on fleet dashboards",
-        ),
-        ("interviews/2026-11-20-ben-ode.md", 14, "Ben Odé: Send thank-you note"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("status", "body", "expected"),
-    [
-        ("done", "## Notes\nx\n\n## Insights\n", [("insights", "open", "2026-11-02", 10)]),
-        ("done", "## Notes\nNothing yet.\n", [("insights", "open", "2026-11-02", 7)]),
-        ("done", "## Insights\n- One thing. #topic\n", []),
-        ("cancelled", "## Insights\n", []),
-    ],
-)
-def test_insights_missing(make_kb, status: str, body: str, expected: list[tuple]):
-    root = make_kb("due")
-    rel = interview(
-        root,
-        "2026-11-02-eva-lind",
-        "eva-lind",
-        "2026-11-02",
-        f"status: {status}\nthanked: 2026-11-02\n",
-        body,
-    )
-    found = [t for t in items(root, "2026-11-23", 0, rel) if t[0] == "insights"]
-    assert found == expected
+@pytest.mark.parametrize(("files", "on", "within", "expected"), DUE_RULES)
+def test_due_rules(files: dict[str, str], on: str, within: int, expected: list[str]):
+    assert due_items(files, on, within) == expected
 
 
 @pytest.mark.parametrize(
@@ -421,9 +673,8 @@ def test_insights_missing(make_kb, status: str, body: str, expected: list[tuple]
         ('"2026-12-25"', None),
     ],
 )
-def test_holidays_are_read_as_dates(tmp_path: Path, holidays: str, problem: str | None):
-    write(tmp_path / "tool.toml", f"[defaults]\nholidays = {holidays}\n")
-    config, problems = loading.load_config(tmp_path)
+def test_holidays_are_read_as_dates(holidays: str, problem: str | None):
+    config, problems = parse_settings(f"[defaults]\nholidays = {holidays}\n")
     if problem is None:
         assert problems == []
         assert date(2026, 12, 25) in config.holidays
@@ -511,7 +762,7 @@ def test_due_usage_errors(kb_root: Path, args: list[str], message: str):
 
 
 def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setattr(due_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "72")
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
     assert result.stdout.splitlines()[6:10] == [

@@ -11,7 +11,8 @@ import pytest
 from conftest import run, write
 
 from tool.formats import ics
-from tool.formats.ics import escape, fold, time_problems
+from tool.formats.ics import escape, fold_line, time_problems
+from tool.parse.settings import parse_settings
 from tool.store import loading
 
 
@@ -161,8 +162,8 @@ def test_crlf_and_lines_of_at_most_75_octets(make_kb):
     "line",
     ["", "A" * 75, "A" * 76, "A" * 300, "é" * 80, "DESCRIPTION:" + "李" * 40, "x" * 74 + "€"],
 )
-def test_fold(line: str):
-    folded = fold(line)
+def test_fold_line(line: str):
+    folded = fold_line(line)
     parts = folded.split("\r\n")
     assert all(len(p.encode("utf-8")) <= 75 for p in parts)
     assert parts[0] + "".join(p[1:] for p in parts[1:]) == line
@@ -420,9 +421,8 @@ def test_a_malformed_or_shared_uid_is_a_problem(
         ),
     ],
 )
-def test_the_timezone_setting(tmp_path: Path, toml: str, zone: str | None, problems: list[str]):
-    write(tmp_path / "tool.toml", toml)
-    config, found = loading.load_config(tmp_path)
+def test_the_timezone_setting(toml: str, zone: str | None, problems: list[str]):
+    config, found = parse_settings(toml)
     assert (config.timezone, [p.format() for p in found]) == (zone, problems)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import run, write
+from conftest import FIXTURES, run, write
+from kb_builder import kb_of, texts_of
 
-from tool.index import Filters, Index, to_markdown
+from tool.index import Index, IndexFilters, select, to_markdown
 from tool.rules.insights import Entry, Group, entries, group_by, spellings
-from tool.store import loading
 
 REPO = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "index"
@@ -123,40 +124,41 @@ def test_json_structure(index_kb):
     }
 
 
-def interview_ids(root: Path, *args: str) -> list[str]:
-    data = json.loads(
-        run("index", "--root", root, "--format", "json", "--by", "person", *args).stdout
-    )
-    return sorted({e["interview"] for g in data["groups"] for e in g["entries"]})
-
-
 @pytest.mark.parametrize(
-    ("args", "expected"),
+    ("filters", "expected"),
     [
         (
-            (),
+            IndexFilters(),
             ["2026-03-10-ann-lee", "2026-03-20-bo-chen", "2026-04-02-cy-diaz", "2026-05-01-dee-ng"],
         ),
-        (("--company", " acme  ROBOTICS"), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
         (
-            ("--company", "Globex", "--company", "Acme Robotics"),
+            IndexFilters(companies=(" acme  ROBOTICS",)),
+            ["2026-03-10-ann-lee", "2026-03-20-bo-chen"],
+        ),
+        (
+            IndexFilters(companies=("Globex", "Acme Robotics")),
             ["2026-03-10-ann-lee", "2026-03-20-bo-chen", "2026-04-02-cy-diaz"],
         ),
-        (("--career", "product management"), ["2026-03-10-ann-lee", "2026-04-02-cy-diaz"]),
-        (("--topic", "#portfolio"), ["2026-03-10-ann-lee"]),
-        (("--topic", "SKILLS"), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
-        (("--person", "Cy Diaz"), ["2026-04-02-cy-diaz"]),
         (
-            ("--person", "bo-chen", "--person", "dee-ng"),
+            IndexFilters(careers=("product management",)),
+            ["2026-03-10-ann-lee", "2026-04-02-cy-diaz"],
+        ),
+        (IndexFilters(topics=("#portfolio",)), ["2026-03-10-ann-lee"]),
+        (IndexFilters(topics=("SKILLS",)), ["2026-03-10-ann-lee", "2026-03-20-bo-chen"]),
+        (IndexFilters(people=("Cy Diaz",)), ["2026-04-02-cy-diaz"]),
+        (
+            IndexFilters(people=("bo-chen", "dee-ng")),
             ["2026-03-20-bo-chen", "2026-05-01-dee-ng"],
         ),
-        (("--since", "2026-04-02"), ["2026-04-02-cy-diaz", "2026-05-01-dee-ng"]),
-        (("--status", "scheduled"), []),
-        (("--career", "Data science", "--since", "2026-04-01"), []),
+        (IndexFilters(since=date(2026, 4, 2)), ["2026-04-02-cy-diaz", "2026-05-01-dee-ng"]),
+        (IndexFilters(statuses=("scheduled",)), []),
+        (IndexFilters(careers=("Data science",), since=date(2026, 4, 1)), []),
     ],
 )
-def test_filters(index_kb, args, expected):
-    assert interview_ids(index_kb, *args) == expected
+def test_filters(filters, expected):
+    """The conversations whose insights pass the filters (`tool index --company ...`)."""
+    _, found = select(kb_of(texts_of(FIXTURES / "index")), filters)
+    assert sorted({e.interview.id for e in found}) == expected
 
 
 def test_topic_filter_keeps_only_matching_insights(index_kb):
@@ -311,12 +313,12 @@ def test_private_records_are_indexed_without_contact_details(index_kb):
         ),
     ],
 )
-def test_group_header_counts(index_kb, pairs, expected):
-    base = loading.load(index_kb).interviews["2026-03-10-ann-lee"]
+def test_group_header_counts(pairs, expected):
+    base = kb_of(texts_of(FIXTURES / "index")).interviews["2026-03-10-ann-lee"]
     found = [
         Entry(base.insights[0], replace(base, id=i, person=p), None, "X", None) for i, p in pairs
     ]
-    index = Index(("company",), Filters(), found, [Group("company", "x", "X", found)], None)
+    index = Index(("company",), IndexFilters(), found, [Group("company", "x", "X", found)], None)
     text = to_markdown(index)
     assert text.count(f"\n\n{expected}\n\n") == 2  # the document's and the group's
 
@@ -384,10 +386,9 @@ def test_links_between_notes_lead_to_the_note_from_the_index(kb_root):
     assert [line for line in written.splitlines() if line.startswith("- ")] == [shown.format("../")]
 
 
-def test_group_by_counts_an_insight_once_per_group(kb_root):
+def test_group_by_counts_an_insight_once_per_group():
     body = "---\nperson: bo-chen\ndate: 2026-05-05\n---\n## Insights\n- A #Skills #skills #SKILLS\n"
-    write(kb_root / "interviews/2026-05-05-bo-chen.md", body)
-    kb = loading.load(kb_root)
+    kb = kb_of({**texts_of(FIXTURES / "basic"), "interviews/2026-05-05-bo-chen.md": body})
     groups = group_by("topic", entries(kb), spellings(kb)["topic"])
     assert [(g.key, g.name, len(g.entries)) for g in groups] == [
         ("day-to-day", "day-to-day", 1),

@@ -9,16 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import run, write
 
-from tool.cli import cli, plan_commands
-from tool.search import fold, terms
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("Zoë", "zoe"), ("ÉCOLE", "ecole"), ("Straße", "strasse"), ("ﬁle", "file"), ("李", "李")],
-)
-def test_fold(text: str, expected: str):
-    assert fold(text) == expected
+from tool.cli import cli, search_commands
+from tool.search import terms
 
 
 @pytest.mark.parametrize(
@@ -122,7 +114,7 @@ def test_long_lines_are_cut_around_the_match_on_a_terminal(make_kb, monkeypatch)
         root / "people" / "ada-park.md",
         "---\nname: Ada Park\n---\n" + "word " * 40 + "needle " + "tail " * 40 + "\n",
     )
-    monkeypatch.setattr(plan_commands, "is_terminal", lambda: True)
+    monkeypatch.setattr(search_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "60")
     result = run("search", "needle", "--root", root)
     first = result.stdout.splitlines()[0]

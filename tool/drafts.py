@@ -12,16 +12,16 @@ from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
 from tool.people import resolve_person
 from tool.store import files
+from tool.store.outputs import KB_ITSELF, protected_place
 from tool.templating.context import template_context, template_env
 from tool.templating.engine import render_body
 from tool.text import suggest
 
-KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
+DRAFT_KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 FOLDER = "messages"
 # The interview statuses each kind can be about; a follow-up on a request is a nudge.
 FOR_CONVERSATIONS = {"thank-you": ("done",), "follow-up": ("done", "requested")}
 NUDGE = "nudge"  # templates/messages/nudge.md: the follow-up on an unanswered request
-PROTECTED = ("people", "interviews", "templates")  # drafts never land among the user's records
 
 
 def resolve_target(kb: KnowledgeBase, target: str, kind: str) -> tuple[Person, Interview | None]:
@@ -91,7 +91,7 @@ def find_introducer(
     if via is not None:
         introducer = resolve_person(kb.people, via)
     elif person.introduced_by in kb.people:
-        introducer = kb.people[person.introduced_by]  # type: ignore[index]
+        introducer = kb.people[person.introduced_by]
     elif referred_in and referred_in[-1].person in kb.people:
         introducer = kb.people[referred_in[-1].person]
     else:
@@ -107,8 +107,8 @@ def find_introducer(
 
 def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | None = None) -> str:
     """The text of a draft of `kind` for a person or interview."""
-    if kind not in KINDS:
-        raise ToolError(f"unknown draft {kind!r}; choose one of {', '.join(KINDS)}")
+    if kind not in DRAFT_KINDS:
+        raise ToolError(f"unknown draft {kind!r}; choose one of {', '.join(DRAFT_KINDS)}")
     if via is not None and kind != "intro-request":
         raise ToolError("--via is only for intro-request drafts")
     person, interview = resolve_target(kb, target, kind)
@@ -148,10 +148,10 @@ def render_draft(env: Environment, root: Path, name: str, context: dict[str, Any
 def write_draft(root: Path, path: Path, text: str) -> Path:
     """Write a draft to a new file: never over a file, never among the records or templates."""
     target = path.absolute()
-    for folder in PROTECTED:
-        protected = (root / folder).resolve()
-        if files.resolve_path(target).is_relative_to(protected):
-            raise ToolError(f"refusing to write a draft into {folder}/: {path}")
+    place = protected_place(root, target)
+    if place is not None:
+        where = "over" if place == KB_ITSELF else "into"
+        raise ToolError(f"refusing to write a draft {where} {place}: {path}")
     try:
         files.create_exclusive(target, text)
     except FileExistsError:

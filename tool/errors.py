@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePath
 
 
 class ToolError(Exception):
     """A user-facing error; the CLI prints it as `Error: ...` and exits 1."""
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str, path: PurePath | str | None = None, line: int | None = None):
         super().__init__(message)
         self.message = message
         self.path = path

@@ -23,7 +23,7 @@ UNNAMED = {"career": "No career given", "company": "No company given", "topic": 
 
 
 @dataclass(frozen=True)
-class Filters:
+class IndexFilters:
     """Which insights to index; several values of one filter mean any of them."""
 
     companies: tuple[str, ...] = ()
@@ -85,7 +85,7 @@ class Index:
     """Selected insights grouped by one or more kinds, with the target coverage."""
 
     by: tuple[str, ...]
-    filters: Filters
+    filters: IndexFilters
     entries: list[Entry]
     groups: list[Group]
     coverage: list[Coverage] | None  # None: not part of this index
@@ -103,7 +103,7 @@ def _check_names(kind: str, wanted: tuple[str, ...], known: list[str]) -> None:
             raise ToolError(f"no {kind} {name!r} in the knowledge base{hint}")
 
 
-def select(kb: KnowledgeBase, filters: Filters) -> tuple[list[Interview], list[Entry]]:
+def select(kb: KnowledgeBase, filters: IndexFilters) -> tuple[list[Interview], list[Entry]]:
     """The interviews and insights that pass the filters; unknown names are errors."""
     topics = tuple(t.lstrip("#") for t in filters.topics)
     if filters.companies or filters.careers or topics:
@@ -159,7 +159,7 @@ def coverage(kb: KnowledgeBase, interviews: list[Interview]) -> list[Coverage]:
     return rows
 
 
-def build(kb: KnowledgeBase, by: tuple[str, ...], filters: Filters) -> Index:
+def build(kb: KnowledgeBase, by: tuple[str, ...], filters: IndexFilters) -> Index:
     """Select, group and (without filters, when targets exist) measure coverage."""
     interviews, found = select(kb, filters)
     has_targets = bool(kb.config.target_careers or kb.config.target_companies)
@@ -175,7 +175,7 @@ def build(kb: KnowledgeBase, by: tuple[str, ...], filters: Filters) -> Index:
     return Index(by, filters, found, nest(by, found, spellings(kb)), cover, unwritten, notes)
 
 
-def coverage_index(kb: KnowledgeBase, filters: Filters) -> Index:
+def coverage_index(kb: KnowledgeBase, filters: IndexFilters) -> Index:
     """Only the coverage of the targets in tool.toml (an error when there are none)."""
     if not (kb.config.target_careers or kb.config.target_companies):
         raise ToolError(

@@ -46,12 +46,15 @@ class Target:
     note: str = ""
 
 
+class _EveryLink(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True  # `target` decides, on the tokens
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """CommonMark with raw HTML as text; every link is a token, for `clean` to judge."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    md.validateLink = lambda url: True  # `target` decides, on the tokens
-    return md
+    return _EveryLink("commonmark", {"html": False, "typographer": False})
 
 
 def as_read(url: str) -> str:

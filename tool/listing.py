@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tool.model import STATUSES, Interview, KnowledgeBase, Person
-from tool.search import fold
+from tool.model import CONTACT_FIELDS, STATUSES, Interview, KnowledgeBase, Person
+from tool.text import fold_case_and_accents
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")
 INTERVIEW_SORTS = ("date", "name", "status", "company", "career", "purpose")
+SORTS = {"people": PEOPLE_SORTS, "interviews": INTERVIEW_SORTS}  # the default first
 # Columns of the default tables: (row key, heading, shrinks first when space is short).
 Column = tuple[str, str, bool]
 PEOPLE_COLUMNS: tuple[Column, ...] = (
@@ -25,11 +26,13 @@ PEOPLE_COLUMNS: tuple[Column, ...] = (
     ("conversations", "Talks", False),
     ("last_conversation", "Last talk", False),
 )
-PRIVATE_COLUMNS: tuple[Column, ...] = (
-    ("email", "Email", True),
-    ("phone", "Phone", False),
-    ("linkedin", "LinkedIn", True),
-)
+# People's contact details (model.CONTACT_FIELDS), shown only when asked for (--include-private).
+_CONTACT_HEADINGS = {
+    "email": ("Email", True),
+    "phone": ("Phone", False),
+    "linkedin": ("LinkedIn", True),
+}
+PRIVATE_COLUMNS: tuple[Column, ...] = tuple((k, *_CONTACT_HEADINGS[k]) for k in CONTACT_FIELDS)
 INTERVIEW_COLUMNS: tuple[Column, ...] = (
     ("date", "Date", False),
     ("name", "Person", False),
@@ -45,7 +48,7 @@ FLEX_FLOOR = 8
 MIN_TABLE_WIDTH = 40
 # The fields of the rows, in order, as docs/json.md lists them (CSV headers need them even
 # when no row matches).
-PEOPLE_FIELDS = (
+PEOPLE_FIELDS: tuple[str, ...] = (
     "id",
     "name",
     "company",
@@ -61,7 +64,7 @@ PEOPLE_FIELDS = (
     "last_conversation",
     "path",
 )
-INTERVIEW_FIELDS = (
+INTERVIEW_FIELDS: tuple[str, ...] = (
     "id",
     "date",
     "person",
@@ -90,7 +93,7 @@ _NUMBER_LIKE = re.compile(r"[+-]?[\d\s().-]*")
 
 
 @dataclass(frozen=True)
-class Filters:
+class ListFilters:
     """What to keep. Text filters match part of a value, ignoring case and accents.
 
     For people, `status`, `purpose`, `since` and `until` keep those with at least one
@@ -110,16 +113,46 @@ class Filters:
         return any(v is not None for v in (self.status, self.purpose, self.since, self.until))
 
 
+def columns(what: str, private: bool = False) -> list[Column]:
+    """The table columns of people or interviews: people's contact details only if `private`."""
+    if what == "people":
+        return [*PEOPLE_COLUMNS, *(PRIVATE_COLUMNS if private else ())]
+    return list(INTERVIEW_COLUMNS)
+
+
+def fields(what: str, private: bool = False) -> list[str]:
+    """The fields of the rows of people or interviews, in order: the CSV header."""
+    if what == "people":
+        return [*PEOPLE_FIELDS, *(CONTACT_FIELDS if private else ())]
+    return list(INTERVIEW_FIELDS)
+
+
+def rows(
+    kb: KnowledgeBase,
+    what: str,
+    filters: ListFilters | None = None,
+    sort: str | None = None,
+    reverse: bool = False,
+    private: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows of people or interviews (see `people` and `interviews`), by the default sort."""
+    if what == "people":
+        return people(kb, filters, sort or SORTS[what][0], reverse, private)
+    return interviews(kb, filters, sort or SORTS[what][0], reverse)
+
+
 def _contains(value: str | None, wanted: str | None) -> bool:
-    return wanted is None or (value is not None and fold(wanted) in fold(value))
+    return wanted is None or (
+        value is not None and fold_case_and_accents(wanted) in fold_case_and_accents(value)
+    )
 
 
 def _has_tags(tags: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    have = {fold(t) for t in tags}
-    return all(fold(w) in have for w in wanted)
+    have = {fold_case_and_accents(t) for t in tags}
+    return all(fold_case_and_accents(w) in have for w in wanted)
 
 
-def _interview_matches(iv: Interview, f: Filters) -> bool:
+def _interview_matches(iv: Interview, f: ListFilters) -> bool:
     return (
         (f.status is None or iv.status == f.status)
         and (f.purpose is None or iv.purpose == f.purpose)
@@ -130,13 +163,13 @@ def _interview_matches(iv: Interview, f: Filters) -> bool:
 
 def people(
     kb: KnowledgeBase,
-    filters: Filters | None = None,
+    filters: ListFilters | None = None,
     sort: str = "name",
     reverse: bool = False,
     private: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per person who passes the filters; contact details only when `private`."""
-    filters = filters or Filters()
+    filters = filters or ListFilters()
     talks_of = kb.interviews_by_person
     rows = []
     for person in kb.people.values():
@@ -173,15 +206,15 @@ def _person_row(person: Person, talks: list[Interview], private: bool) -> dict[s
         "path": str(person.path),
     }
     if private:
-        row.update({key: getattr(person, key) for key, _, _ in PRIVATE_COLUMNS})
+        row.update({key: getattr(person, key) for key in CONTACT_FIELDS})
     return row
 
 
 def interviews(
-    kb: KnowledgeBase, filters: Filters | None = None, sort: str = "date", reverse: bool = False
+    kb: KnowledgeBase, filters: ListFilters | None = None, sort: str = "date", reverse: bool = False
 ) -> list[dict[str, Any]]:
     """One row per interview that passes the filters, with its effective company and career."""
-    filters = filters or Filters()
+    filters = filters or ListFilters()
     rows = []
     for iv in kb.interviews.values():
         company, career = kb.company_of(iv), kb.career_of(iv)
@@ -234,7 +267,7 @@ def _sorted(rows: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[st
         v = row[key]
         if key == "status" and v in STATUSES:
             return STATUSES.index(v)  # the order a conversation goes through
-        return fold(v) if isinstance(v, str) else v
+        return fold_case_and_accents(v) if isinstance(v, str) else v
 
     return sorted(present, key=value, reverse=reverse) + missing
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt  # in a record with a `date` field, that name is the field, not the type
 import re
 import unicodedata
 from collections import Counter
@@ -19,6 +20,9 @@ FORMATS = ("coffee", "video", "phone", "in-person", "email")
 PURPOSES = ("career", "company", "job", "industry", "certification", "other")
 RELATIONSHIPS = ("alumni", "colleague", "friend", "referral", "cold", "other")
 CONFIG_NAME = "tool.toml"  # the settings file at the root of a knowledge base
+# A person's contact details: in lists and calendars only with --include-private, and never
+# in a shared digest.
+CONTACT_FIELDS = ("email", "phone", "linkedin")
 
 
 @dataclass(frozen=True, order=True)
@@ -109,16 +113,16 @@ class Interview:
     id: str
     path: PurePosixPath
     person: str
-    date: date
+    date: dt.date
     status: str = "idea"
-    requested: date | None = None
+    requested: dt.date | None = None
     format: str | None = None
     duration: int | None = None
     purpose: str | None = None
     company: str | None = None
     career: str | None = None
-    thanked: date | None = None
-    follow_up: date | None = None
+    thanked: dt.date | None = None
+    follow_up: dt.date | None = None
     referrals: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     private: bool = False
@@ -151,15 +155,26 @@ def heading_matches(title: str, name: str) -> bool:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+class NotADate(ValueError):
+    """Text that is not a date written YYYY-MM-DD."""
+
+
+class NoSuchDay(ValueError):
+    """A date written YYYY-MM-DD that the calendar does not have, like 2026-02-30."""
+
+
 def parse_date(text: str) -> date:
-    """A strict YYYY-MM-DD date (Python also takes 20260105 and 2026W471; users must not)."""
+    """A strict YYYY-MM-DD date (Python also takes 20260105 and 2026W471; users must not).
+
+    The one reading of a date the user wrote: front matter, tool.toml and options alike.
+    """
     text = text.strip()
     if not _ISO_DATE.fullmatch(text):
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+        raise NotADate(f"{text!r} is not a date written YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
+        raise NoSuchDay(f"{text!r} is not a real date") from None
 
 
 def nfc(text: str) -> str:

@@ -12,9 +12,11 @@ from typing import Any
 from tool import model
 from tool.errors import ToolError
 from tool.ids import slugify, unique_id
-from tool.model import Person
+from tool.model import KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
+from tool.people import resolve_person
+from tool.questions import Suggestion, suggest_questions
 from tool.store import files
 from tool.store import root as roots
 from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
@@ -28,6 +30,21 @@ IGNORE_HEADER = (
     f"# To keep the shared {SHARED_FOLDER}/ in git (to publish it), delete the "
     f"/{SHARED_FOLDER}/ line.\n"
 )
+# The values `tool new` gives the scaffolds besides the name or person, the date and the
+# uid; one left out is None, so templates/person.md and interview.md can test each.
+PERSON_OPTIONS = (
+    "company",
+    "role",
+    "career",
+    "location",
+    "email",
+    "phone",
+    "linkedin",
+    "introduced_by",
+    "relationship",
+    "tags",
+)
+INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose")
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,36 @@ def new_person(
         lambda ident: render(env, "person.md", {**context, "id": ident}, root),
         lambda text, rel: _check("person", text, rel),
     )
+
+
+def add_person(kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date) -> Created:
+    """Create a person in the KB; `introduced_by` may name someone, and is written as their id."""
+    fields = {**dict.fromkeys(PERSON_OPTIONS), **fields, "tags": list(fields.get("tags") or ())}
+    introducer = fields["introduced_by"]
+    if introducer and introducer not in kb.people:
+        fields["introduced_by"] = resolve_person(kb.people, introducer, kb.unreadable_people).id
+    return new_person(kb.root, name, fields, today, kb.config.me)
+
+
+def default_status(when: date, today: date) -> str:
+    """A new conversation's status: scheduled for today or later, done for a past date."""
+    return "scheduled" if when >= today else "done"
+
+
+def add_interview(
+    kb: KnowledgeBase, person: Person, fields: dict[str, Any], today: date, when: date | None = None
+) -> tuple[Created, Suggestion]:
+    """Create a conversation with `person` on `when` (default: today).
+
+    Without a `status` in `fields` it gets `default_status`; the Questions section holds the
+    questions suggested for its `purpose` (see tool.questions), which are returned too.
+    """
+    when = when or today
+    fields = {**dict.fromkeys(INTERVIEW_OPTIONS), **fields}
+    fields["status"] = fields["status"] or default_status(when, today)
+    found = suggest_questions(kb, person, today, fields.get("purpose"))
+    created = new_interview(kb.root, person, fields, when, today, kb.config.me, found.questions)
+    return created, found
 
 
 def new_uid() -> str:
@@ -160,9 +207,9 @@ def init(target: Path) -> list[Path]:
     data = package_data()
     target.mkdir(parents=True, exist_ok=True)
     created = []
-    for folder in ("people", "interviews"):
-        (target / folder).mkdir()
-        created.append(target / folder)
+    for name in ("people", "interviews"):
+        (target / name).mkdir()
+        created.append(target / name)
     files.create_exclusive(target / model.CONFIG_NAME, (data / "tool.toml").read_text("utf-8"))
     created.append(target / model.CONFIG_NAME)
     shutil.copytree(data / "templates", target / "templates")

@@ -3,55 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from tool.model import KnowledgeBase
 from tool.store.files import read_text_file
+from tool.text import comparable, comparable_with_origin
 
 PLACES = ("people", "interviews")
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _KEY = re.compile(r"[ \t]*[\w-]+:[ \t]*")
-# Punctuation inside a word is ignored when matching: obrien finds O'Brien (with either
-# apostrophe), email finds e-mail.
-_INNER = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-    )
-    return stripped.casefold()
-
-
-def fold(text: str) -> str:
-    """Text for comparing: no case, no accents (Zoë, ZOE and zoe are the same)."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
-
-
-def comparable(text: str) -> str:
-    """Text for matching: folded, without punctuation inside words."""
-    return fold(_INNER.sub("", text))
-
-
-def _folded_with_origin(text: str) -> tuple[str, list[int]]:
-    """The comparable text, and for each of its characters the index it came from."""
-    dropped = {i for m in _INNER.finditer(text) for i in range(m.start(), m.end())}
-    out: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        if i in dropped:
-            continue
-        piece = _fold_char(char)
-        out.append(piece)
-        origin += [i] * len(piece)
-    return "".join(out), origin
 
 
 def terms(query: str) -> list[str]:
@@ -113,7 +75,7 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
 def _spans(line: str, start: int, query: list[str]) -> tuple[tuple[int, int], ...]:
     if not any(term in comparable(line[start:]) for term in query):
         return ()
-    folded, origin = _folded_with_origin(line[start:])
+    folded, origin = comparable_with_origin(line[start:])
     spans: list[tuple[int, int]] = []
     for term in query:
         at = folded.find(term)

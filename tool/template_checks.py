@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,6 +23,8 @@ from tool.model import (
 )
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
+from tool.parse.settings import config_line
+from tool.scaffold import PERSON_OPTIONS
 from tool.store.files import read_text_file
 from tool.templating.context import (
     PLACEHOLDER_NAME,
@@ -38,17 +39,6 @@ from tool.templating.loader import templates_env
 SAMPLE_DAY = date(2026, 1, 15)  # fixed, so validate gives the same answer every day
 # The scaffolds `tool new` renders, and the values of its options they are given.
 SCAFFOLDS = {"person.md": "person", "interview.md": "interview"}
-PERSON_OPTIONS = (
-    "company",
-    "role",
-    "career",
-    "location",
-    "email",
-    "phone",
-    "linkedin",
-    "introduced_by",
-    "relationship",
-)
 
 
 def sample_kb(root: Path, config: Config) -> KnowledgeBase:
@@ -100,14 +90,7 @@ def check_me(kb: KnowledgeBase) -> list[Problem]:
     if my_name(kb.config) is not None:
         return []
     text, _ = read_text_file(kb.root, kb.root / CONFIG_NAME)
-    line, table = 1, ""
-    for number, text_line in enumerate((text or "").splitlines(), start=1):
-        if header := re.match(r"\s*\[([^\]]*)\]", text_line):
-            table = header.group(1).strip()
-            line = number if table == "me" else line
-        elif table == "me" and re.match(r"\s*name\s*=", text_line):
-            line = number
-            break
+    line = config_line(text or "", "me", "name")
     if kb.config.me.get("name") == PLACEHOLDER_NAME:
         message = f'[me] name is still "{PLACEHOLDER_NAME}"; set it to sign drafts'
     else:

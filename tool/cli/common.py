@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: the root option, output formats, and the one place output is printed."""
+"""Shared CLI plumbing: the root option, output formats, and the one place output is printed.
+
+The store (and the parsers beneath it) is imported by the functions that read or write,
+not at the top: a command's --help imports this module and should not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from tool import model
 from tool.errors import ToolError
 from tool.model import Problem, parse_date
 from tool.printable import json_escaped, visible
-from tool.store import files, loading
 from tool.store import root as roots
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +49,9 @@ def format_option(*choices: str, default: str | None = None) -> Callable[[F], F]
     )
 
 
-class DateParam(click.ParamType):
+# click 8.4 made ParamType generic and 8.5 changed its parameters: a subscripted base would
+# fail at run time on the releases we support, and older ones see nothing to ignore.
+class DateParam(click.ParamType):  # type: ignore[type-arg, unused-ignore]
     """A YYYY-MM-DD date."""
 
     name = "YYYY-MM-DD"
@@ -61,6 +66,7 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 
 
 def find_root(root: Path | None) -> Path:
@@ -74,6 +80,8 @@ def find_root(root: Path | None) -> Path:
 
 def load_kb(root: Path | None, quiet: bool = False) -> model.KnowledgeBase:
     """Find and read the KB; unreadable files are reported on stderr, the rest is used."""
+    from tool.store import loading
+
     kb = loading.load(find_root(root))
     if not quiet:
         report_skipped(kb)
@@ -176,19 +184,19 @@ def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None)
         ) from None
 
 
-# What the KB reads as records, templates or settings: generated output must never land there.
-RECORD_FOLDERS = ("people", "interviews", "templates", "tool.toml")
-
-
 def generated_output(
     root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
 ) -> Path:
     """The absolute path for a generated file: never in the records, never over a user's file."""
+    from tool.store import files
+    from tool.store.outputs import KB_ITSELF, protected_place
+
     target = files.resolve_path(Path.cwd() / output)
-    inside = target.relative_to(root).parts[:1] if target.is_relative_to(root) else ()
-    if inside and inside[0] in RECORD_FOLDERS:
+    place = protected_place(root, target)
+    if place is not None:
+        where = "over the knowledge base itself" if place == KB_ITSELF else f"into {place}"
         raise ToolError(
-            f"refusing to write {what} into {inside[0]}: "
+            f"refusing to write {what} {where.rstrip('/')}: "
             "choose a file outside people/, interviews/ and templates/",
             str(output),
         )

@@ -8,18 +8,16 @@ from pathlib import Path
 
 import click
 
-from tool import index as indexmod
 from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
 from tool.model import STATUSES
-from tool.rules.insights import KINDS
-from tool.store.files import write_atomic
+from tool.rules.insights import GROUPINGS
 
 
 @click.command("index")
 @click.option(
     "--by",
     "by",
-    type=click.Choice(KINDS),
+    type=click.Choice(GROUPINGS),
     multiple=True,
     help="Group by this; repeat to nest (--by career --by company). [default: career]",
 )
@@ -68,12 +66,15 @@ def index_command(
       tool index --output docs/INDEX.md
       tool index --coverage
     """
+    from tool import index as indexmod
+    from tool.store.files import write_atomic
+
     if len(set(by)) != len(by):
         raise click.BadParameter("each grouping can only be given once", param_hint="--by")
     if coverage and by:
         raise click.UsageError("--coverage shows the targets only; leave out --by")
     kb = load_kb(root)
-    chosen = indexmod.Filters(since=since, **filters)
+    chosen = indexmod.IndexFilters(since=since, **filters)
     if coverage:
         index = indexmod.coverage_index(kb, chosen)
     else:

@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from tool.digest import markdown
-from tool.digest.privacy import Secret, is_private, phone_digits, secrets
+from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
@@ -23,7 +23,8 @@ from tool.templating import engine as render
 MARKER = ".tool-digest"
 THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
-KINDS = {"company": "companies", "career": "careers", "topic": "topics"}
+# The groupings with pages of their own, and the folder of those pages.
+GROUP_FOLDERS = {"company": "companies", "career": "careers", "topic": "topics"}
 # Front-matter text shown on pages; contact details and private names are hidden from it.
 SHOWN_FIELDS = ("name", "company", "role", "career", "location", "relationship", "purpose", "tags")
 RECENT = 6
@@ -118,11 +119,10 @@ class Gatherer:
         self.urls |= {k: interview_urls[k] for k in self.interviews}
         hidden = {**person_urls, **interview_urls}
         self.hidden_urls = {k: u for k, u in hidden.items() if k not in self.urls}
-        private_people = [p for p in kb.people.values() if p.private and not show_all]
         self.policy = markdown.Policy(
             include_private=show_all,
             pages=dict(self.urls),
-            private_names=tuple(sorted(p.name for p in private_people if len(p.name) >= 4)),
+            private_names=() if show_all else secret_names(kb),
             private_phones=tuple(
                 sorted({d for p in kb.people.values() if (d := phone_digits(p.phone))})
             ),
@@ -145,21 +145,22 @@ class Gatherer:
         self.by_person = {g.key: g.entries for g in insights.group_by("person", self.entries)}
         self.names: dict[str, dict[str, str]] = {}
         self.group_urls: dict[str, dict[str, str]] = {}
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             self.names[kind] = display_names(self._names(kind))
             self.group_urls[kind] = _page_urls(self.names[kind], folder)
 
     def _names(self, kind: str) -> list[str]:
         if kind == "topic":
             return [t for e in self.entries for t in e.insight.topics]
-        records = [*self.people.values(), *self.interviews.values()]
+        records: list[Person | Interview] = [*self.people.values(), *self.interviews.values()]
         found = [self.name_of(kind, r) for r in records]
         return [n for n in found if n and n.strip()]
 
     def name_of(self, kind: str, record: Person | Interview) -> str | None:
         """A record's company or career (an interview falls back to its person's)."""
         if isinstance(record, Person):
-            return getattr(record, kind)
+            name: str | None = getattr(record, kind)
+            return name
         return self.kb.company_of(record) if kind == "company" else self.kb.career_of(record)
 
     def members(self, kind: str, key: str) -> tuple[list[Person], list[Interview]]:
@@ -214,7 +215,7 @@ class Pages:
         self.env = env
         self.root = root
         title = gather.options.title or gather.kb.config.digest_title
-        self.site = {
+        self.site: dict[str, Any] = {  # the templates' `site`
             "title": title,
             "include_private": gather.options.include_private,
             "timestamp": gather.options.timestamp,
@@ -254,7 +255,7 @@ class Pages:
         g = self.g
         groups = sum(len(urls) for urls in g.group_urls.values())
         # Plus home, network, search, the people and conversation lists, one list per kind.
-        return len(g.people) + len(g.interviews) + groups + 5 + len(KINDS)
+        return len(g.people) + len(g.interviews) + groups + 5 + len(GROUP_FOLDERS)
 
     def all(self) -> Iterable[tuple[str, bytes]]:
         g = self.g
@@ -263,14 +264,17 @@ class Pages:
             yield self.person(person)
         for interview in g.interviews.values():
             yield self.interview(interview)
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             yield from self.groups(kind)
         yield self.network()
         yield self.search()
         yield self.listing(
             "people.html",
             "People",
-            sorted((g.person_link(p) for p in g.people), key=lambda link: link.name.casefold()),
+            sorted(
+                (link for p in g.people if (link := g.person_link(p))),
+                key=lambda link: link.name.casefold(),
+            ),
         )
         interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
         yield self.page(
@@ -279,11 +283,11 @@ class Pages:
             "Conversations",
             interviews=[self.summary(i) for i in interviews],
         )
-        for kind, folder in KINDS.items():
+        for kind, folder in GROUP_FOLDERS.items():
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
             yield self.listing(f"{folder}.html", folder.capitalize(), links)
 
-    def listing(self, url: str, title: str, links: list[Link | None]) -> tuple[str, bytes]:
+    def listing(self, url: str, title: str, links: list[Link]) -> tuple[str, bytes]:
         return self.page("list.html", url, title, links=links)
 
     def home(self) -> tuple[str, bytes]:
@@ -442,13 +446,13 @@ class Pages:
         for start in starts:
             if start not in placed:
                 steps += _walk(start, children, placed, g.person_link)
-        alone = [g.person_link(p) for p in g.people if p not in placed]
+        alone = [link for p in g.people if p not in placed if (link := g.person_link(p))]
         return self.page(
             "network.html",
             "network.html",
             "Referral network",
             steps=steps,
-            alone=sorted(alone, key=lambda link: link.name.casefold()),  # type: ignore[union-attr]
+            alone=sorted(alone, key=lambda link: link.name.casefold()),
         )
 
     def search(self) -> tuple[str, bytes]:
@@ -471,7 +475,7 @@ class Pages:
             }
             for p in g.people.values()
         ]
-        for kind in KINDS:
+        for kind in GROUP_FOLDERS:
             items += [
                 {"kind": kind, "title": g.names[kind][k], "url": u, "text": ""}
                 for k, u in g.group_urls[kind].items()
@@ -549,6 +553,7 @@ def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None =
     pages = Pages(gather, env, kb.root)
     files = dict(progress(pages.all(), pages.count()) if progress else pages.all())
     for name in ASSETS:
+        # jinja2 types an environment's loader as optional; make_env always gives one.
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         files[name] = source.encode("utf-8")
     files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"

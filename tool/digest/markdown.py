@@ -13,13 +13,13 @@ from markupsafe import Markup
 
 from tool import links
 from tool.digest import contacts
+from tool.parse.body import TASK_BOX, task_box
 
 # The look-behinds make a match start only where a word starts: linear time on long text.
 EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 LINKEDIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*linkedin\.com\S*", re.IGNORECASE)
 PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_TASK = re.compile(r"\[([ xX])\][ \t]+")
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,13 @@ def _redact(tokens: list[Token], redact: Callable[[str], str]) -> list[Token]:
             tok.children = _redact(tok.children, redact)
             # Empty when the only child was a dropped link without text: `[](javascript:x)`.
             first = tok.children[0] if tok.children else None
-            task = _TASK.match(first.content) if first and first.type == "text" else None
             item = next((t for t in reversed(out[-2:]) if t.type == "list_item_open"), None)
-            if task and item is not None:
-                box = "\u2610 " if task.group(1) == " " else "\u2611 "
-                first.content = box + first.content[task.end() :]
+            # A task by the rule that makes its action items (tool.parse.body), on the
+            # text as written; the box is then taken off the text as shown.
+            task = task_box(tok.content) if item is not None else None
+            box = TASK_BOX.match(first.content) if first and first.type == "text" else None
+            if first is not None and item is not None and task and task[1] and box:
+                first.content = ("\u2611 " if task[0] else "\u2610 ") + first.content[box.end() :]
                 item.attrs = {"class": "task"}
         if tok.type == "link_open" and links.scheme(str(tok.attrGet("href"))):
             tok.attrs["rel"] = "nofollow noopener noreferrer"

@@ -23,15 +23,14 @@ from pathlib import Path
 from tool.digest.build import MARKER, Site
 from tool.digest.privacy import scan
 from tool.errors import ToolError
-from tool.store.files import resolve_path
-from tool.store.outputs import TEMP_KINDS, ignore_lines
+from tool.store.files import process_alive, resolve_path
+from tool.store.outputs import KB_ITSELF, TEMP_KINDS, ignore_lines, protected_place
 
 try:
     import fcntl
 except ImportError:  # Windows: no locks, so only a leftover's process id tells if it is in use
     fcntl = None  # type: ignore[assignment]
 
-PROTECTED = ("people", "interviews", "templates", ".git")
 SHOWN_LEAKS = 10
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -41,12 +40,12 @@ _NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, err
 
 def check_output(root: Path, output: Path) -> Path:
     """Refuse an output folder whose replacement could destroy anything but an old digest."""
-    out, root = resolve_path(output), root.resolve()
-    if out == root or root.is_relative_to(out):
-        raise ToolError(f"refusing to write the digest over the knowledge base itself: {output}")
-    for name in PROTECTED:
-        if out.is_relative_to(root / name):
-            raise ToolError(f"refusing to write the digest inside {name}/: {output}")
+    out = resolve_path(output)
+    place = protected_place(root, out)
+    if place == KB_ITSELF:
+        raise ToolError(f"refusing to write the digest over {place}: {output}")
+    if place is not None:
+        raise ToolError(f"refusing to write the digest inside {place}: {output}")
     if out.exists() and not out.is_dir():  # a file, FIFO or socket: the swap would delete it
         raise ToolError(f"{output} exists and is not a folder; choose another --output")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -74,8 +73,8 @@ def check_unpublished(output: Path) -> None:
         return
     rel = output.relative_to(top).as_posix()
     # A folder named site[1] is no pattern: ask for that path only.
-    tracked = _git(git, top, "ls-files", "-z", "--", f":(literal){rel}").stdout.split(b"\0")
-    tracked = [os.fsdecode(name) for name in tracked if name]
+    listed = _git(git, top, "ls-files", "-z", "--", f":(literal){rel}").stdout.split(b"\0")
+    tracked = [os.fsdecode(name) for name in listed if name]
     if tracked:
         more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
         raise ToolError(
@@ -241,25 +240,13 @@ def remove_leftovers(output: Path) -> list[Path]:
     removed = []
     for path in sorted(output.parent.iterdir()):
         found = pattern.fullmatch(path.name)
-        if not found or path.is_symlink() or not path.is_dir() or _alive(int(found[1])):
+        if not found or path.is_symlink() or not path.is_dir() or process_alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             if _unlocked(path):
                 shutil.rmtree(path)
                 removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":
-        return True  # no safe way to ask here (os.kill would stop it): keep the folder
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # another user's process, or not a process id: leave it be
-    return True
 
 
 def _unlocked(folder: Path) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tool.digest import contacts
 from tool.digest.markdown import EMAIL, LINKEDIN
-from tool.model import Interview, KnowledgeBase
+from tool.model import Interview, KnowledgeBase, Person
 
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
@@ -31,6 +31,7 @@ _RUN = re.compile(r"\d[\d\s().-]{5,}\d")
 _URL_START = {"http", "https", "www", "mailto"}
 PHONE_KEY = 7  # phones have at least this many digits (see phone_digits())
 MIN_FRAGMENT = 24  # shorter fragments of a private note are too likely to occur elsewhere
+MIN_NAME = 4  # a shorter name ("Bo") is too likely to be a word of its own to hide or look for
 EMAIL_KIND, PHONE_KIND, LINKEDIN_KIND = "the email address", "the phone number", "the LinkedIn URL"
 
 
@@ -82,6 +83,16 @@ def is_private(kb: KnowledgeBase, interview: Interview) -> bool:
     return interview.private or person.private
 
 
+def secret_name(person: Person) -> str | None:
+    """The name that a shared digest hides in notes, and its scan looks for, if any."""
+    return person.name if person.private and len(person.name) >= MIN_NAME else None
+
+
+def secret_names(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The names of the KB's private people that a shared digest hides, sorted."""
+    return tuple(sorted(name for p in kb.people.values() if (name := secret_name(p))))
+
+
 def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     """Every value of the KB that a digest without --include-private must not contain.
 
@@ -95,11 +106,11 @@ def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     for person in kb.people.values():
         source = str(person.path)
         found += [Secret("email", v, source) for v in [person.email] if v]
-        if phone_digits(person.phone):
+        if person.phone and phone_digits(person.phone):
             found.append(Secret("phone", person.phone, source))
         found += [Secret("linkedin", v, source) for v in [person.linkedin] if v]
+        found += [Secret("name", name, source) for name in [secret_name(person)] if name]
         if person.private:
-            found += [Secret("name", person.name, source)] if len(person.name) >= 4 else []
             found += _private_body(person.body, source, shared)
     for interview in kb.interviews.values():
         if is_private(kb, interview):

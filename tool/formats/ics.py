@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tool.model import Interview, KnowledgeBase, Problem
+from tool.model import CONTACT_FIELDS, Interview, KnowledgeBase, Problem
 from tool.parse.body import DEFAULT_HEADINGS
 from tool.rules.due import MEETINGS, contacted_since
 
 PRODID = "-//tool//informational interviews//EN"
 DEFAULT_MINUTES = 30
 UID_DOMAIN = "tool.invalid"
-CONTACTS = ("email", "phone", "linkedin")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Safe in a UID line without escaping, and room left for the kind and the domain.
 _UID = re.compile(r"[^\W_][\w.-]{0,199}")
@@ -180,7 +179,9 @@ def _about(kb: KnowledgeBase, iv: Interview, include_private: bool) -> str:
     if iv.purpose:
         lines.append(f"Purpose: {iv.purpose}")
     if include_private and person:
-        lines += [f"{k.capitalize()}: {getattr(person, k)}" for k in CONTACTS if getattr(person, k)]
+        lines += [
+            f"{k.capitalize()}: {getattr(person, k)}" for k in CONTACT_FIELDS if getattr(person, k)
+        ]
     return "\n".join(line for line in lines if line)
 
 
@@ -225,7 +226,7 @@ def calendar(items: list[Event], name: str, zone: str | None = None) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def vtimezone(zone: str, years: Iterable[int]) -> list[str]:
@@ -323,7 +324,7 @@ def escape(text: str) -> str:
     )
 
 
-def fold(line: str, limit: int = 75) -> str:
+def fold_line(line: str, limit: int = 75) -> str:
     """Fold a content line into chunks of at most `limit` octets, never inside a character."""
     if len(line) <= limit // 4 or len(line.encode("utf-8")) <= limit:
         return line

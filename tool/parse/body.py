@@ -11,7 +11,8 @@ from markdown_it.token import Token
 from tool.model import ActionItem, Insight, Section, heading_matches
 
 DEFAULT_HEADINGS = {"insights": "Insights", "questions": "Questions", "notes": "Notes"}
-_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
+# A task-list item's text starts with a box, `[ ]` or `[x]`, then blanks or the end of it.
+TASK_BOX = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
 # A topic starts with a letter, so "#1" or "#2026" in prose are not topics; it ends on a
 # letter or digit, so "#skills-" at a sentence break is "skills".
 _TOPIC = re.compile(r"(?<![\w&#/])#([^\W\d_](?:[\w-]*\w)?)")
@@ -56,6 +57,17 @@ def topics_in(inline: Token) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def task_box(text: str) -> tuple[bool, str] | None:
+    """(ticked, the text after the box) if a list item's text, as written, is a task; else None.
+
+    The one rule for action items and for the ticked boxes of the digest; a box alone has
+    no text after it.
+    """
+    joined = " ".join(line.strip() for line in text.split("\n")).strip()
+    found = TASK_BOX.match(joined)
+    return (found.group(1) != " ", joined[found.end() :].strip()) if found else None
+
+
 def extract(
     body: str, body_line: int, headings: dict[str, str] | None = None
 ) -> tuple[tuple[Insight, ...], tuple[ActionItem, ...], tuple[Section, ...]]:
@@ -87,17 +99,15 @@ def extract(
         elif (
             tok.type == "list_item_open"
             and tokens[i + 1].type == "paragraph_open"
-            and tokens[i + 2].map
+            and (inline := tokens[i + 2]).map
         ):
-            inline = tokens[i + 2]
-            line = body_line + inline.map[0]  # type: ignore[index]
+            line = body_line + inline.map[0]
             text = " ".join(ln.strip() for ln in inline.content.split("\n")).strip()
-            task = _TASK.match(text)
+            task = task_box(text)
             if task:
-                if text[task.end() :].strip():
-                    actions.append(
-                        ActionItem(text[task.end() :].strip(), task.group(1) != " ", line)
-                    )
+                done, rest = task
+                if rest:  # a box alone is no action, nor an insight
+                    actions.append(ActionItem(rest, done, line))
             elif in_insights_level is not None:
                 insights.append(Insight(text, topics_in(_inline(inline, env)), line))
     lines = body.split("\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import yaml
 from yaml.events import (
@@ -26,6 +26,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
+
+from tool.model import Severity
 
 # libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
 # nesting, and it is not used). The pure-Python parser is the reference: libyaml's limits and
@@ -74,7 +76,8 @@ class Scalar:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
         if not self.plain:
             return None
-        tag = _YAML11.resolve(ScalarNode, self.text, (True, False))
+        # types-PyYAML leaves Resolver.resolve untyped; it returns the tag, a str.
+        tag: str = _YAML11.resolve(ScalarNode, self.text, (True, False))  # type: ignore[no-untyped-call]
         return None if tag == _STR_TAG else tag.rsplit(":", 1)[-1]
 
 
@@ -103,7 +106,7 @@ class Issue:
     col: int
     message: str
     rule: str
-    severity: str = "error"
+    severity: Severity = "error"
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,12 @@ class Document:
 
 class _Refused(Exception):
     def __init__(
-        self, message: str, mark: yaml.Mark | None, rule: str, at: tuple[int, int] | None = None
+        self, message: str, mark: _Mark | None, rule: str, at: tuple[int, int] | None = None
     ):
         super().__init__(message)
         self.message = message
         self.rule = rule
-        self.at = at or (_position(mark) if mark is not None else (2, 1))
+        self.at = at or _position(mark)
 
 
 def decode(data: bytes) -> tuple[str | None, list[Issue]]:
@@ -131,9 +134,9 @@ def decode(data: bytes) -> tuple[str | None, list[Issue]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        valid = data[: exc.start]
+        line = valid.count(b"\n") + 1
+        col = exc.start - (valid.rfind(b"\n") + 1) + 1
         return None, [Issue(line, col, "file is not valid UTF-8 text", "encoding")]
     if text.startswith(BOM):
         text = text[1:]
@@ -285,8 +288,7 @@ def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.M
     mark = exc.problem_mark or exc.context_mark
     if "tab" in problem or "'\\t'" in problem:
         return "tab characters are not allowed for indentation in YAML", mark
-    at_end = mark is not None and mark.index >= len(source.rstrip())
-    if at_end and exc.context_mark is not None:
+    if mark is not None and mark.index >= len(source.rstrip()) and exc.context_mark is not None:
         opened = {
             "flow sequence": "'['",
             "flow mapping": "'{'",
@@ -301,7 +303,7 @@ def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.M
                 line = source.count("\n", 0, index)
                 column = index - (source.rfind("\n", 0, index) + 1)
                 return f"'{source[index]}' is never closed", yaml.Mark(
-                    "", index, line, column, None, None
+                    "", index, line, column, None, 0
                 )
         if what:
             return f"{what} is never closed", exc.context_mark
@@ -311,7 +313,7 @@ def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.M
 
 
 def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
-    return Issue(*(_position(mark) if mark is not None else (2, 1)), message, rule)
+    return Issue(*_position(mark), message, rule)
 
 
 def _compose(source: str) -> Node | None:
@@ -382,7 +384,16 @@ def _refuse_anchor_and_tag(event: Any) -> None:
         raise _Refused(f"YAML tag {shown} is not allowed", event.start_mark, "yaml-tag")
 
 
-def _position(mark: yaml.Mark) -> tuple[int, int]:
+class _Mark(Protocol):
+    """Where an event or error starts: PyYAML and libyaml each have their own Mark class."""
+
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
+    if mark is None:  # parser events always have one; the first line of the front matter
+        return 2, 1
     return mark.line + 2, mark.column + 1  # +2: the opening '---' is line 1 of the file
 
 

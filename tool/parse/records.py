@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.model import Interview, Person
+from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 TEXT, DATE, INT, BOOL, LIST = "text", "date", "int", "bool", "list"
@@ -102,14 +101,13 @@ class _Reader:
             self.problem(node, f"{key!r} must be a date (YYYY-MM-DD)")
             return None
         raw = node.text.strip()
-        if not _DATE.fullmatch(raw):
-            self.problem(node, f"{key!r} must be a date written YYYY-MM-DD, not {raw!r}", "date")
-            return None
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
+            return parse_date(raw)
+        except NotADate:
+            self.problem(node, f"{key!r} must be a date written YYYY-MM-DD, not {raw!r}", "date")
+        except NoSuchDay:
             self.problem(node, f"{key!r} is not a real date: {raw}", "date")
-            return None
+        return None
 
     def int(self, key: str, node: Node) -> int | None:
         if isinstance(node, Scalar) and re.fullmatch(r"\d{1,6}", node.text.strip()):

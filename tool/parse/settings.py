@@ -27,7 +27,7 @@ def parse_settings(text: str) -> tuple[Config, list[Problem]]:
     problems: list[Problem] = []
 
     def problem(table: str, key: str | None, message: str) -> None:
-        line = _config_line(text, table, key)
+        line = config_line(text, table, key)
         problems.append(Problem(CONFIG_NAME, line, 1, "error", message, "config"))
 
     def section(name: str) -> dict[str, Any]:
@@ -119,18 +119,22 @@ def _zone_problem(name: object) -> str | None:
     return f"unknown timezone {name!r}: use {wanted}{hint}"
 
 
-def _config_line(text: str, table: str, key: str | None) -> int:
-    """The line of `key` in `[table]` (or of the table header) in tool.toml; 1 if not found."""
-    current = ""
+def config_line(text: str, table: str, key: str | None) -> int:
+    """The line of `key` in `[table]` ("": before any table), else of the table's header, else 1.
+
+    The one way to point at a setting in tool.toml, for its problems and for validate's.
+    """
+    current: str | None = ""
     header = None
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
-        if stripped.startswith("[") and not stripped.startswith("[["):
+        if stripped.startswith("[["):
+            current = None  # an array of tables: none of its keys is a setting of `table`
+        elif stripped.startswith("["):
             current = stripped.strip("[] \t").split("]")[0].strip()
             if current == table:
                 header = number
-            continue
-        if key and current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
+        elif key and current == table and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
     return header or 1
 

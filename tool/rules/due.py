@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt  # in Due, `date` is the field, not the type
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,7 +12,8 @@ from typing import Any
 from tool.model import Interview, KnowledgeBase, Person, group_key
 from tool.parse.body import DEFAULT_HEADINGS
 
-KINDS = (
+# What an item is due for, in the order items of the same day are listed.
+DUE_KINDS = (
     "thank-you",
     "no-reply",
     "follow-up",
@@ -44,16 +46,16 @@ class Due:
 
     kind: str
     urgency: str
-    date: date  # when it is or was due; for open items, the interview's date
+    date: dt.date  # when it is or was due; for open items, the interview's date
     path: PurePosixPath
     line: int
     reason: str
     person: str | None = None
 
     @property
-    def sort_key(self) -> tuple[int, int, date, int, str, int]:
+    def sort_key(self) -> tuple[int, int, dt.date, int, str, int]:
         # Dated items go by date; open items (no deadline) are kept together by kind.
-        kind = KINDS.index(self.kind)
+        kind = DUE_KINDS.index(self.kind)
         first = kind if self.urgency == "open" else 0
         return (URGENCIES.index(self.urgency), first, self.date, kind, str(self.path), self.line)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from tool.model import Insight, Interview, KnowledgeBase, Person, Problem, display_names, group_key
 
-KINDS = ("career", "company", "topic", "person")
+# What insights can be grouped by: `tool index --by`, and the digest's group pages.
+GROUPINGS = ("career", "company", "topic", "person")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def nest(
 
 def spellings(kb: KnowledgeBase) -> dict[str, list[str]]:
     """Every spelling of each company, career and topic in the KB, to pick display names."""
-    records = [*kb.people.values(), *kb.interviews.values()]
+    records: list[Person | Interview] = [*kb.people.values(), *kb.interviews.values()]
     return {
         "company": [r.company for r in records if r.company],
         "career": [r.career for r in records if r.career],

@@ -14,14 +14,15 @@ from tool.model import (
     KnowledgeBase,
     Person,
     Problem,
+    Severity,
 )
 from tool.text import suggest
 
 
 def _problem(
-    record: Person | Interview, key: str, message: str, rule: str, severity: str = "error"
+    record: Person | Interview, key: str, message: str, rule: str, severity: Severity = "error"
 ) -> Problem:
-    return Problem(str(record.path), record.line_of(key), 1, severity, message, rule)  # type: ignore[arg-type]
+    return Problem(str(record.path), record.line_of(key), 1, severity, message, rule)
 
 
 def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> list[Problem]:

@@ -176,14 +176,14 @@ def remove_leftovers(folder: Path) -> list[Path]:
                 continue
             with contextlib.suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
-                ours = match["host"] == HOST and not _alive(int(match["pid"]))
+                ours = match["host"] == HOST and not process_alive(int(match["pid"]))
                 if stat.S_ISREG(info.st_mode) and (ours or now - info.st_mtime_ns > LEFTOVER_NS):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a process of this machine is running (when in doubt, it is)."""
     if os.name != "posix" or pid == os.getpid():
         return True  # elsewhere, os.kill(pid, 0) is not a harmless probe

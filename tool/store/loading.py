@@ -13,6 +13,9 @@ from tool.parse.settings import parse_settings
 from tool.store.cache import FileCache, digest
 from tool.store.files import markdown_files, read_file, read_text_file
 
+# A file's record, if it makes one, and the problems found reading it: what the cache keeps.
+Parsed = tuple[Person | Interview | None, list[Issue]]
+
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
     """Read `tool.toml`; a broken file gives a problem and the defaults."""
@@ -53,7 +56,7 @@ def load(root: Path) -> KnowledgeBase:
 
 def _read_record(
     root: Path, entry: os.DirEntry[str], rel: str, config: Config, cache: FileCache
-) -> tuple[Person | Interview | None, list[Issue]]:
+) -> Parsed:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
         info = entry.stat(follow_symlinks=False)
@@ -61,14 +64,14 @@ def _read_record(
     except OSError:
         listed = None
     if listed is not None:
-        hit = cache.get(rel, listed)
+        hit: Parsed | None = cache.get(rel, listed)
         if hit is not None:
             return hit
     data, read, issues = read_file(root, Path(entry.path))
     if data is None or read is None:
         return None, issues
     content = digest(data)
-    found = cache.get_same(rel, content) if listed is not None else None
+    found: Parsed | None = cache.get_same(rel, content) if listed is not None else None
     if found is None:
         found = parse_record(data, rel, config.headings)
     if listed is not None:
@@ -76,9 +79,7 @@ def _read_record(
     return found
 
 
-def parse_record(
-    data: bytes, rel: str, headings: dict[str, str]
-) -> tuple[Person | Interview | None, list[Issue]]:
+def parse_record(data: bytes, rel: str, headings: dict[str, str]) -> Parsed:
     """A person or interview from a file's bytes, with the problems found on the way."""
     text, issues = decode(data)
     if text is None:
@@ -90,4 +91,4 @@ def parse_record(
 
 
 def _problem(rel: str, issue: Issue) -> Problem:
-    return Problem(rel, issue.line, issue.col, issue.severity, issue.message, issue.rule)  # type: ignore[arg-type]
+    return Problem(rel, issue.line, issue.col, issue.severity, issue.message, issue.rule)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import string
 import sys
 import time
 import types
@@ -128,31 +129,31 @@ class _LimitedCodeGenerator(CodeGenerator):
         self.write(")))")
 
 
-class _SizedFields:
+class _SizedFields(string.Formatter):
     """A str.format formatter that estimates each field, and the total, before formatting it."""
 
     _built = 0
 
     def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
         self._built = 0
-        return super().vformat(format_string, args, kwargs)  # type: ignore[misc]
+        return super().vformat(format_string, args, kwargs)
 
-    def parse(self, format_string: str) -> Iterator[tuple[str, Any, Any, Any]]:
-        for literal, *field in super().parse(format_string):  # type: ignore[misc]
+    def parse(self, format_string: str) -> Iterator[tuple[str, str | None, str | None, str | None]]:
+        for literal, name, spec, conversion in super().parse(format_string):
             self._built += len(literal)
-            yield (literal, *field)
+            yield literal, name, spec, conversion
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if conversion is not None:  # !s, !r, !a turn the value into text right away
             limits.check_size(
                 self._built + limits.size_of(value) * (1 if conversion == "s" else 10)
             )
-        return super().convert_field(value, conversion)  # type: ignore[misc]
+        return super().convert_field(value, conversion)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         self._built += limits.format_field_size(value, format_spec)
         limits.check_size(self._built)
-        return super().format_field(value, format_spec)  # type: ignore[misc]
+        return super().format_field(value, format_spec)
 
 
 class _Formatter(_SizedFields, SandboxedFormatter):
@@ -228,13 +229,13 @@ class LimitedEnvironment(SandboxedEnvironment):
                     raise TypeError("format_map() takes no keyword arguments")
                 if len(args) != 1:
                     raise TypeError(f"format_map() takes exactly one argument ({len(args)} given)")
-                args, kwargs = (), args[0]
+                kwargs, args = args[0], ()
             return limits.check_built(type(text)(formatter.vformat(text, args, kwargs)))
 
         return functools.update_wrapper(wrapper, value)
 
     @staticmethod
-    def concat(parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(parts: Iterable[str]) -> str:
         """Join the output of a macro, call or `{% set %}` block, measured first."""
         parts = list(parts)
         size = sum(map(len, parts))
@@ -426,7 +427,8 @@ def _generate_limited(chunks: Iterator[str], max_output: int, time_limit: float)
             out.append(chunk)
             size += len(chunk)
             if size > max_output:
-                # Thrown into the template so the error points at the line writing the output.
+                # Thrown into the template so the error points at the line writing the output
+                # (jinja2 types Template.generate as returning an Iterator; it is a generator).
                 chunks.throw(LimitExceeded(f"output is larger than {max_output:,} characters"))  # type: ignore[attr-defined]
         return "".join(out)
     finally:

@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 MAX_SIZE = 200_000  # characters or items of any one value, and of the output, by default
 MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
 BUILT_PER_SIZE = 10  # one render may build this many times its size limit, all values together
 MAX_POWER = 64
+_T = TypeVar("_T")
 
 _TEXT = (str, bytes, bytearray)
 _SIZED = (str, bytes, bytearray, list, tuple, dict, set, frozenset)
@@ -81,7 +82,7 @@ def check_number(value: Any) -> None:
         raise LimitExceeded(f"the number {shown} is too large for a template")
 
 
-def check_built(value: Any) -> Any:
+def check_built(value: _T) -> _T:
     """Check a value a template has just built, and count it against the render's total."""
     # Called for every result: written out rather than through the helpers, for speed.
     if isinstance(value, _SIZED):
@@ -150,7 +151,7 @@ def _shape(value: Any, cap: int) -> Shape:
     stack: list[tuple[Iterator[Any], int, bool]] = [(iter((value,)), 0, False)]
     while stack and shape.size <= cap:
         items, indent, pairs = stack[-1]
-        item = next(items, _END)
+        item: Any = next(items, _END)
         if item is _END:
             stack.pop()
             continue
@@ -317,7 +318,9 @@ def strftime_size(spec: Any) -> int:
 # --- methods of str and bytes that build more than they are given
 
 
-def method_size(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int, tuple]:
+def method_size(
+    method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[int, tuple[Any, ...]]:
     """About the size of what a method call builds, and its arguments (an iterable made a list).
 
     Only calls that can build much more than they are given are estimated; others give 0.
@@ -344,15 +347,15 @@ def _padded(owner: Any, width: Any, fillchar: Any = " ") -> int:
     return max(len(owner), width) if isinstance(width, int) else len(owner)
 
 
-def _expandtabs(owner: Any, tabsize: Any = 8) -> int:
-    tabs = owner.count("\t" if isinstance(owner, str) else b"\t")
+def _expandtabs(owner: Any, tabsize: int = 8) -> int:
+    tabs: int = owner.count("\t" if isinstance(owner, str) else b"\t")
     return len(owner) + tabs * max(tabsize, 0)
 
 
 def replace_size(text: Any, old: Any, new: Any, count: Any = -1) -> int:
     """The length of text.replace(old, new, count), from the number of occurrences."""
     try:
-        found = text.count(old)  # an empty `old` is found len(text) + 1 times
+        found: int = text.count(old)  # an empty `old` is found len(text) + 1 times
     except TypeError:
         return len(text)
     if isinstance(count, int) and count >= 0:

@@ -1,0 +1,122 @@
+"""`tool due`: what needs doing, most urgent first."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tool.cli.common import (
+    DATE,
+    dump_json,
+    echo,
+    format_option,
+    is_terminal,
+    load_kb,
+    root_option,
+    style,
+)
+
+if TYPE_CHECKING:
+    from tool.rules import due as duemod
+
+HEADINGS = {
+    "overdue": ("Overdue", "red"),
+    "today": ("Due today", "yellow"),
+    "soon": ("Coming up", "cyan"),
+    "open": ("Open", "blue"),
+}
+DUE_LABELS = {
+    "thank-you": "thank-you",
+    "no-reply": "no reply",
+    "follow-up": "follow-up",
+    "upcoming": "upcoming",
+    "gone-quiet": "gone quiet",
+    "referral": "referral",
+    "action": "action",
+    "insights": "insights",
+}
+
+
+@click.command("due")
+@click.option("--on", "on", type=DATE, help="Day to check as of [default: today].")
+@click.option(
+    "--within",
+    type=click.IntRange(0, 3650),
+    default=7,
+    show_default=True,
+    help="Days ahead to include coming conversations and deadlines.",
+)
+@format_option("text", "json")
+@click.option("--fail-if-due", is_flag=True, help="Exit 1 when anything is overdue or due today.")
+@root_option
+def due_command(
+    on: date | None, within: int, fmt: str, fail_if_due: bool, root: Path | None
+) -> None:
+    """List what needs doing, most urgent first.
+
+    \b
+    Rules, each item pointing at the file and line it comes from:
+      thank-you   done conversation, no `thanked` date (tool.toml thank_you_within)
+      no reply    `requested` and no answer: after 3 business days try a second
+                  person at the company, after 7 follow up (weekends and
+                  tool.toml `holidays` are skipped)
+      follow-up   `follow_up` date reached, and no conversation since
+      upcoming    scheduled conversations in the next --within days
+      gone quiet  no contact for longer than `stay_in_touch` days
+      referral    referrals with no person file, or never contacted
+      action      unchecked `- [ ]` items
+      insights    done conversations with no insights written down
+
+    \b
+    Example:
+      tool due
+      tool due --on 2026-11-22 --within 14 --format json
+      tool due --fail-if-due || echo "something is overdue"
+    """
+    from tool.rules import due as duemod
+
+    kb = load_kb(root)
+    on = on or date.today()
+    items = duemod.due(kb, on, within)
+    if fmt == "json":
+        dump_json({"on": on.isoformat(), "within": within, "items": [d.as_dict() for d in items]})
+    else:
+        _print_due(items, on)
+    if fail_if_due and any(d.urgency in ("overdue", "today") for d in items):
+        raise click.exceptions.Exit(1)
+
+
+def _print_due(items: list[duemod.Due], on: date) -> None:
+    from tool.rules import due as duemod
+
+    counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
+    summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
+    day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
+    echo(style(f"As of {day}: ", bold=True), summary or "nothing due")
+    width = max(len(label) for label in DUE_LABELS.values())
+    indent = " " * (width + 4)
+    # On a terminal, long reasons wrap under themselves instead of under the labels.
+    columns = shutil.get_terminal_size().columns if is_terminal() else 0
+    for level in duemod.URGENCIES:
+        group = [d for d in items if d.urgency == level]
+        if not group:
+            continue
+        title, colour = HEADINGS[level]
+        echo()
+        echo(style(f"{title} ({len(group)})", fg=colour, bold=True))
+        for d in group:
+            label = DUE_LABELS[d.kind].ljust(width)
+            reason = d.reason
+            if columns > len(indent) + 30:
+                lines = textwrap.wrap(reason, columns - len(indent), break_on_hyphens=False)
+                reason = f"\n{indent}".join(lines)
+            echo("  ", style(label, fg=colour), "  ", reason)
+            echo(indent, style(f"{d.path}:{d.line}", dim=True))
+
+
+COMMANDS = [due_command]

@@ -1,0 +1,115 @@
+"""`tool new person|interview`: a new file from templates/, never over another."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tool.cli.common import DATE, echo, load_kb, root_option
+from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
+
+
+@click.group()
+def new() -> None:
+    """Create a person or interview file from templates/.
+
+    \b
+    Example:
+      tool new person "Jane Doe" --company "Acme Robotics"
+      tool new interview jane-doe --date 2026-03-14 --purpose career
+    """
+
+
+def _maybe_edit(path: Path, edit: bool) -> None:
+    echo(str(path))
+    if edit:
+        click.edit(filename=str(path))
+
+
+@new.command("person")
+@click.argument("name")
+@click.option("--company", help="Where they work.")
+@click.option("--role", help="Their job title.")
+@click.option("--career", help="The field, used for grouping (e.g. 'Product management').")
+@click.option("--location")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--linkedin", help="LinkedIn profile URL.")
+@click.option("--introduced-by", help="Id of the person who introduced you.")
+@click.option("--relationship", type=click.Choice(RELATIONSHIPS))
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@root_option
+def new_person(
+    name: str, tags: tuple[str, ...], edit: bool, root: Path | None, **fields: str | None
+) -> None:
+    """Create people/<id>.md for NAME and print its path.
+
+    The id is a slug of the name (jane-doe); a taken id gets -2, -3...
+    Nothing is ever overwritten.
+
+    \b
+    Example:
+      tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
+    """
+    from tool import scaffold
+
+    kb = load_kb(root, quiet=True)
+    created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
+    _maybe_edit(created.path, edit)
+
+
+@new.command("interview")
+@click.argument("person")
+@click.option("--date", "when", type=DATE, help="When it happens or happened [default: today].")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    help="[default: scheduled for today or later, done for a past date]",
+)
+@click.option("--requested", type=DATE, help="When the request went out.")
+@click.option("--format", "format_", type=click.Choice(FORMATS))
+@click.option("--duration", type=click.IntRange(1, 600), help="Minutes.")
+@click.option("--purpose", type=click.Choice(PURPOSES))
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@root_option
+def new_interview(
+    person: str,
+    when: date | None,
+    status: str | None,
+    format_: str | None,
+    edit: bool,
+    root: Path | None,
+    **fields: object,
+) -> None:
+    """Create interviews/<date>-<person>.md for PERSON (an id or exact name).
+
+    The Questions section is filled from the question set for --purpose
+    (see `tool questions --help`). A new random `uid` names the
+    conversation's calendar events (`tool export ics`) whatever its date and
+    file name become.
+
+    \b
+    Example:
+      tool new interview jane-doe --date 2026-03-14 --format video --purpose career
+    """
+    from tool import scaffold
+    from tool.people import resolve_person
+
+    kb = load_kb(root, quiet=True)
+    record = resolve_person(kb.people, person, kb.unreadable_people)
+    given = {**fields, "status": status, "format": format_}
+    created, found = scaffold.add_interview(kb, record, given, date.today(), when)
+    if found.used_up:
+        echo(
+            f"note: every question of the {found.set.name} set was already asked of "
+            f"{record.name}; the Questions section is left for you to fill "
+            f"(`tool questions {record.id} --all` lists them)",
+            err=True,
+        )
+    _maybe_edit(created.path, edit)
+
+
+COMMANDS = [new]

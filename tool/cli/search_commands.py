@@ -1,0 +1,111 @@
+"""`tool search`: words and phrases in names, front matter and notes, as path:line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from tool import search as searchmod
+from tool.cli.common import (
+    Styled,
+    dump_json,
+    echo,
+    format_option,
+    is_terminal,
+    load_kb,
+    root_option,
+    style,
+)
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--in",
+    "places",
+    type=click.Choice(searchmod.PLACES),
+    multiple=True,
+    help="Only search people/ or interviews/ [default: both].",
+)
+@format_option("text", "json")
+@root_option
+def search_command(
+    query: tuple[str, ...], places: tuple[str, ...], fmt: str, root: Path | None
+) -> None:
+    """Find QUERY in names, front-matter values and notes.
+
+    Case, accents and punctuation inside words are ignored (zoe finds Zoë,
+    obrien finds O'Brien, email finds e-mail). Several words find files that
+    hold all of them; a "quoted phrase" must appear as written. Prints
+    path:line and the matching line, with the matches highlighted on a terminal.
+
+    \b
+    Example:
+      tool search sql pandas
+      tool search '"hiring manager"' --in people
+    """
+    if not searchmod.terms(" ".join(query)):
+        raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
+    kb = load_kb(root)
+    hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES)
+    if fmt == "json":
+        dump_json([h.as_dict() for h in hits])
+        return
+    if not hits:
+        echo("No matches.", err=True)
+        return
+    # On a terminal, long lines (a paragraph of notes) are cut to fit around the match.
+    width = shutil.get_terminal_size().columns if is_terminal() else None
+    for hit in hits:
+        where = f"{hit.path}:{hit.line}: "
+        room = None
+        if width is not None:
+            room = width - len(where)
+            if room < 30:
+                # Too narrow to share a line with the path: the text goes below it, indented.
+                where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
+        echo(style(where, fg="magenta"), *_snippet(hit, room))
+    files = len({h.path for h in hits})
+    echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
+
+
+def _snippet(hit: searchmod.Hit, width: int | None) -> list[str | Styled]:
+    """The matching line, cut to `width` around its first match, the matches highlighted."""
+    text = hit.text
+    start, end = (0, len(text)) if width is None else _window(text, hit.spans[0], width)
+    out: list[str | Styled] = ["…" if start else ""]
+    pos = start
+    for s, e in hit.spans:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            out += [text[pos:s], style(text[s:e], fg="red", bold=True)]
+            pos = e
+    out += [text[pos:end], "…" if end < len(text) else ""]
+    return out
+
+
+def _window(text: str, match: tuple[int, int], width: int) -> tuple[int, int]:
+    """Start and end of a slice of at most `width` - ellipses, showing the match whole."""
+    width = max(width, 20)
+    if len(text) <= width:
+        return 0, len(text)
+    start = max(0, match[0] - width // 4)
+    if start == 0:
+        end = width - 1
+    elif start + width - 1 >= len(text):
+        start, end = len(text) - (width - 1), len(text)
+    else:
+        end = start + width - 2
+    # Cut between words where a space is near, never inside the match.
+    if start:
+        space = text.find(" ", start, match[0])
+        start = space + 1 if 0 <= space < start + 12 else start
+    if end < len(text):
+        space = text.rfind(" ", max(match[1], end - 12), end)
+        end = space if space > 0 else end
+    return start, end
+
+
+COMMANDS = [search_command]
