@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from tool import brief as brief_mod
 from tool.cli.common import (
     dump_json,
     echo,
@@ -18,7 +17,6 @@ from tool.cli.common import (
     on_option,
     root_option,
 )
-from tool.people import resolve_person
 
 
 @click.command("brief")
@@ -38,6 +36,9 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
       tool brief jane-doe
       tool brief jane-doe --format json
     """
+    from tool import brief as brief_mod
+    from tool.people import resolve_person
+
     kb = load_kb(root)
     found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())
     if fmt == "json":

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from tool import scaffold
 from tool.cli.common import DATE, echo, load_kb, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
-from tool.people import resolve_person
 
 
 @click.group()
@@ -56,6 +54,8 @@ def new_person(
     Example:
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
     """
+    from tool import scaffold
+
     kb = load_kb(root, quiet=True)
     created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
     _maybe_edit(created.path, edit)
@@ -95,6 +95,9 @@ def new_interview(
     Example:
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
     """
+    from tool import scaffold
+    from tool.people import resolve_person
+
     kb = load_kb(root, quiet=True)
     record = resolve_person(kb.people, person, kb.unreadable_people)
     given = {**fields, "status": status, "format": format_}
