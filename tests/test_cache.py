@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
+import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -55,8 +59,39 @@ def settle(root: Path, when: int = WHEN) -> None:
 
 
 def cache_file() -> Path:
-    (found,) = cache_dir().glob("*.pickle")
+    (found,) = cache_dir().glob("*.sqlite3")
     return found
+
+
+@contextlib.contextmanager
+def database():
+    """A connection of our own to the cache, in which each statement commits."""
+    db = sqlite3.connect(cache_file(), isolation_level=None)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def log_writes() -> None:
+    """Have the database itself record every row written to or deleted from it."""
+    with database() as db:
+        db.execute("CREATE TABLE log (op TEXT, rel TEXT)")
+        for op, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+            db.execute(
+                f"CREATE TRIGGER log_{op} AFTER {op} ON files "
+                f"BEGIN INSERT INTO log VALUES ('{op}', {row}.rel); END"
+            )
+
+
+def writes() -> list[tuple[str, str]]:
+    with database() as db:
+        return db.execute("SELECT op, rel FROM log ORDER BY rowid").fetchall()
+
+
+def rows() -> list[str]:
+    with database() as db:
+        return [rel for (rel,) in db.execute("SELECT rel FROM files ORDER BY rel")]
 
 
 def test_unchanged_files_are_not_read_again(kb_root, monkeypatch):
@@ -81,6 +116,72 @@ def test_changed_added_and_deleted_files_are_noticed(kb_root, monkeypatch):
     assert sorted(seen) == ["ann-lee.md", "new-one.md"]
     assert kb.people["ann-lee"].name == "Ann Leigh"
     assert "cy-diaz" not in kb.people
+
+
+def test_one_changed_file_rewrites_only_its_row(kb_root):
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    path = kb_root / "interviews/2026-03-20-bo-chen.md"
+    path.write_text(path.read_text().replace("Send the notebook", "Send the slides"))
+    kb = loading.load(kb_root)
+    assert writes() == [("update", "interviews/2026-03-20-bo-chen.md")]
+    assert kb.interviews["2026-03-20-bo-chen"].actions[0].text == "Send the slides"
+
+
+def test_a_removed_file_loses_its_row_and_a_new_one_gains_one(kb_root):
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    (kb_root / "people/cy-diaz.md").unlink()
+    added = write(kb_root / "people/dee-eng.md", "---\nname: Dee Eng\n---\n")
+    os.utime(added, ns=(WHEN, WHEN))
+    loading.load(kb_root)
+    assert writes() == [("delete", "people/cy-diaz.md"), ("insert", "people/dee-eng.md")]
+    assert "people/cy-diaz.md" not in rows() and "people/dee-eng.md" in rows()
+
+
+def test_a_run_where_nothing_changed_writes_nothing(kb_root):
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    loading.load(kb_root)
+    assert writes() == []
+    assert len(rows()) == 6
+
+
+def test_an_unreadable_file_loses_its_row(kb_root):
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    path = kb_root / "people/bo-chen.md"
+    path.unlink()
+    path.symlink_to("/nonexistent/bo-chen.md")
+    kb = loading.load(kb_root)
+    assert writes() == [("delete", "people/bo-chen.md")]
+    assert [p.rule for p in kb.problems if p.path == "people/bo-chen.md"] == ["symlink"]
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_and_deleted_like_any(kb_root, monkeypatch):
+    path = write(kb_root / "people" / os.fsdecode(b"caf\xe9.md"), "---\nname: Caf\n---\n")
+    settle(kb_root)
+    first = loading.load(kb_root)
+    seen = parses(monkeypatch)
+    again = loading.load(kb_root)
+    assert seen == []
+    assert again.people == first.people and again.problems == first.problems
+    assert len(rows()) == 7
+    path.unlink()
+    loading.load(kb_root)
+    assert len(rows()) == 6
+
+
+def test_loaded_records_are_not_walked_by_later_collections(kb_root):
+    for _ in range(2):  # cold, then from the cache
+        kb = loading.load(kb_root)
+        tracked = {id(o) for o in gc.get_objects()}  # what a collection would walk
+        loaded = [*kb.people.values(), *kb.interviews.values()]
+        assert len(loaded) == 6 and not any(id(record) in tracked for record in loaded)
 
 
 def test_problems_come_back_from_the_cache(kb_root):
@@ -151,11 +252,11 @@ def test_a_file_dated_in_the_future_does_not_make_every_run_save(kb_root, monkey
     os.utime(kb_root / "people/ann-lee.md", ns=(future, future))  # a clock that was wrong
     monkeypatch.setattr(cache, "time_ns", lambda: WHEN + 10 * SECOND)
     loading.load(kb_root)
-    saved = cache_file().stat().st_ino  # each save replaces the file: a new inode
+    log_writes()
     read, parsed = reads(monkeypatch), parses(monkeypatch)
     loading.load(kb_root)
     assert (read, parsed) == (["ann-lee.md"], [])  # never trusted on its stamp alone
-    assert cache_file().stat().st_ino == saved
+    assert writes() == []
 
 
 def test_changed_settings_make_a_new_cache(kb_root, monkeypatch):
@@ -229,44 +330,69 @@ def test_the_code_fingerprint_covers_the_package_source(package, monkeypatch):
     cache.code_fingerprint.cache_clear()
 
 
-def split_key(data: bytes) -> tuple[bytes, bytes]:
-    """The cache file's key pickle and the rest."""
-    import io
+def rewrite(change):
+    """Damage the cache file's bytes."""
+    return lambda path: path.write_bytes(change(path.read_bytes()))
 
-    handle = io.BytesIO(data)
-    pickle.load(handle)
-    return data[: handle.tell()], data[handle.tell() :]
+
+def execute(*statements: str):
+    """Damage the cache through SQL, as another program could."""
+
+    def damage(path: Path) -> None:
+        with database() as db:
+            for statement in statements:
+                db.execute(statement)
+
+    return damage
+
+
+def set_values(data: bytes):
+    return execute(f"UPDATE files SET value = x'{data.hex()}'")
+
+
+def foreign(path: Path) -> None:
+    """Someone else's database where the cache should be."""
+    path.unlink()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+        db.execute("INSERT INTO notes VALUES ('not a cache')")
+        db.commit()
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: b"not a pickle",
-        lambda data: data[: len(data) // 2],
-        lambda data: b"",
-        lambda data: pickle.dumps({"people/ann-lee.md": 5}),
-        lambda data: pickle.dumps("another key") + split_key(data)[1],
-        lambda data: split_key(data)[0] + b"garbage",
-        lambda data: split_key(data)[0] + b"cno_such_module\nThing\n.",
-        lambda data: split_key(data)[0] + b"ctool.model\nNoSuchRecord\n.",
-        lambda data: split_key(data)[0] + pickle.dumps(["a list"]),
+        rewrite(lambda data: random.Random(0).randbytes(len(data))),
+        rewrite(lambda data: data[: len(data) // 2]),
+        rewrite(lambda data: b""),
+        foreign,
+        execute("PRAGMA user_version = 1"),
+        execute("UPDATE meta SET value = 'another key'"),
+        execute("DROP TABLE files"),
+        set_values(b"garbage"),
+        set_values(b"cno_such_module\nThing\n."),
+        set_values(b"ctool.model\nNoSuchRecord\n."),
+        set_values(pickle.dumps(["a list"])),
+        set_values(pickle.dumps(("a tuple", "of the wrong kinds"))),
     ],
     ids=[
-        "garbage",
+        "random-bytes",
         "truncated",
         "empty",
         "foreign",
+        "other-format",
         "other-key",
+        "no-table",
         "bad-entries",
         "missing-module",
         "missing-class",
         "wrong-shape",
+        "wrong-types",
     ],
 )
 def test_a_damaged_cache_is_silently_rebuilt(kb_root, monkeypatch, damage):
     expected = loading.load(kb_root)
-    path = cache_file()
-    path.write_bytes(damage(path.read_bytes()))
+    damage(cache_file())
     seen = parses(monkeypatch)
     again = loading.load(kb_root)
     assert (again.people, again.interviews, again.problems) == (
@@ -278,6 +404,19 @@ def test_a_damaged_cache_is_silently_rebuilt(kb_root, monkeypatch, damage):
     seen.clear()
     loading.load(kb_root)
     assert seen == []  # and rewritten whole
+    assert len(rows()) == 6
+
+
+def test_one_damaged_row_costs_one_file(kb_root, monkeypatch):
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    execute("UPDATE files SET value = x'00' WHERE rel = 'people/bo-chen.md'")(cache_file())
+    with database() as db:
+        db.execute("DELETE FROM log")
+    seen = parses(monkeypatch)
+    assert loading.load(kb_root).people["bo-chen"].name == "Bo Chen"
+    assert (seen, writes()) == (["bo-chen.md"], [("update", "people/bo-chen.md")])
 
 
 def test_a_cache_that_is_a_folder_is_ignored(kb_root, monkeypatch):
@@ -294,6 +433,91 @@ def test_a_cache_folder_that_cannot_be_made_is_no_error(kb_root, tmp_path, monke
     write(tmp_path / "file", "")
     monkeypatch.setenv("TOOL_CACHE_DIR", str(tmp_path / "file" / "cache"))
     assert loading.load(kb_root).people["ann-lee"].name == "Ann Lee"
+
+
+@pytest.fixture
+def held(kb_root, monkeypatch):
+    """A warm cache, a short wait for locks, and another connection to hold them."""
+    monkeypatch.setattr(cache, "BUSY_SECONDS", 0.1)
+    settle(kb_root)
+    loading.load(kb_root)
+    log_writes()
+    other = sqlite3.connect(cache_file(), isolation_level=None)
+    yield other
+    other.close()
+
+
+def test_a_run_during_another_runs_write_finishes_without_saving(kb_root, held, monkeypatch):
+    held.execute("BEGIN IMMEDIATE")
+    held.execute("INSERT INTO log VALUES ('held', '')")
+    path = kb_root / "people/ann-lee.md"
+    path.write_text(path.read_text().replace("Ann Lee", "Ann Leigh"))
+    seen = parses(monkeypatch)
+    kb = loading.load(kb_root)  # reads the cache as it was, waits 0.1 s to save, gives up
+    held.execute("ROLLBACK")
+    assert (seen, kb.people["ann-lee"].name, len(kb.people)) == (["ann-lee.md"], "Ann Leigh", 3)
+    assert writes() == []
+    loading.load(kb_root)
+    assert writes() == [("update", "people/ann-lee.md")]  # saved by the next run
+
+
+def test_a_database_locked_against_readers_means_a_run_without_it(kb_root, held, monkeypatch):
+    held.execute("PRAGMA locking_mode = EXCLUSIVE")
+    held.execute("BEGIN EXCLUSIVE")
+    held.execute("INSERT INTO log VALUES ('held', '')")
+    seen = parses(monkeypatch)
+    kb = loading.load(kb_root)
+    held.execute("ROLLBACK")
+    held.close()
+    assert len(seen) == 6 and kb.people["ann-lee"].name == "Ann Lee"
+    seen.clear()
+    loading.load(kb_root)
+    assert (seen, writes()) == ([], [])  # the cache was left as it was, and still serves
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """Make a folder read-only, even for root (immutable), or skip if this system cannot."""
+    folder.chmod(0o555)
+    immutable = False
+    try:
+        if _writable(folder) and shutil.which("chattr"):
+            immutable = (
+                subprocess.run(["chattr", "+i", folder], capture_output=True).returncode == 0
+            )
+        if _writable(folder):
+            pytest.skip("cannot make a folder read-only here")
+        yield folder
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", folder], check=True)
+        folder.chmod(0o755)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        (folder / "probe").touch()
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["empty", "warm"])
+def test_a_read_only_cache_folder_is_no_error(kb_root, monkeypatch, warm):
+    folder = cache_dir()
+    folder.mkdir()
+    if warm:
+        settle(kb_root)
+        loading.load(kb_root)
+    before = sorted(p.name for p in folder.iterdir())
+    path = kb_root / "people/ann-lee.md"
+    path.write_text(path.read_text().replace("Ann Lee", "Ann Leigh"))
+    with read_only(folder):
+        kb = loading.load(kb_root)
+        assert kb.people["ann-lee"].name == "Ann Leigh" and len(kb.interviews) == 3
+        assert kb.problems == []
+        assert sorted(p.name for p in folder.iterdir()) == before
 
 
 # Each process writes its own person file and reads the KB back, again and again.
@@ -343,6 +567,16 @@ def test_leftovers_of_a_killed_save_are_removed(kb_root):
     os.utime(old, ns=(WHEN, WHEN))
     loading.load(kb_root)
     assert not old.exists() and recent.exists()
+
+
+def test_the_previous_formats_cache_of_this_kb_is_removed(kb_root, tmp_path):
+    other = write(tmp_path / "other" / "tool.toml", "")
+    name = cache._name(kb_root.resolve(), 2)
+    ours, theirs = cache_dir() / f"{name}.pickle", cache_dir() / f"{cache._name(other, 2)}.pickle"
+    write(ours, b"a whole knowledge base, pickled")
+    write(theirs, b"another one")
+    loading.load(kb_root)
+    assert not ours.exists() and theirs.exists()  # that one goes when its own KB is next read
 
 
 @pytest.mark.parametrize("value", ["1", "yes"])

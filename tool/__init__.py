@@ -1,8 +1,5 @@
 """A plain-text, git-friendly knowledge base for informational interviews."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("tool")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it from here, and `tool
+# --version` prints it without asking importlib.metadata (which costs more than Click).
+__version__ = "0.1.0"

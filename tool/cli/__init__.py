@@ -2,15 +2,78 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import traceback
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 import click
 
 from tool import __version__
-from tool.errors import ToolError
-from tool.printable import visible
+
+# Each command's module and the first paragraph of its help, in the order `tool --help`
+# lists them. A command's module (and all it needs) is imported only when the command runs
+# or shows its own help, so that `tool --help` and `--version` cost no more than Click.
+# tests/test_startup.py keeps this table in step with the commands themselves.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init_commands", "Start a knowledge base in DIRECTORY (default: here)."),
+    "new": ("new_commands", "Create a person or interview file from templates/."),
+    "validate": ("validate_commands", "Check every file of the knowledge base (or only PATHS)."),
+    "questions": (
+        "questions_commands",
+        "Print questions for PERSON from a question set, personalised.",
+    ),
+    "draft": (
+        "draft_commands",
+        "Print a message draft for TARGET (a person or an interview id).",
+    ),
+    "brief": ("brief_commands", "Print one screen about PERSON before you meet them."),
+    "index": (
+        "index_commands",
+        "Print every insight grouped by career, company, topic or person.",
+    ),
+    "due": ("due_commands", "List what needs doing, most urgent first."),
+    "list": ("list_commands", "List people or interviews, filtered and sorted."),
+    "search": ("search_commands", "Find QUERY in names, front-matter values and notes."),
+    "export": ("export_commands", "Write the knowledge base in formats other programs read."),
+    "digest": (
+        "digest_commands",
+        "Build a static HTML site of the knowledge base, to read or share.",
+    ),
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The commands by name, each imported from its module the first time it is looked up."""
+
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self._modules = {name: module for name, (module, _) in table.items()}
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module = importlib.import_module(f"{__name__}.{self._modules[name]}")
+            self._loaded[name] = {c.name: c for c in module.COMMANDS}[name]
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._modules.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._modules, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self._modules, *self._loaded]))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules or name in self._loaded
 
 
 class InternalError(click.ClickException):
@@ -18,7 +81,7 @@ class InternalError(click.ClickException):
 
 
 class ToolGroup(click.Group):
-    """Lists commands in the order they are added; turns errors into one clean line.
+    """Lists commands in the table's order; turns errors into one clean line.
 
     Error messages quote file names, values and arguments: their control characters are
     made visible here, as `tool.cli.common.echo` does for everything else printed.
@@ -27,7 +90,30 @@ class ToolGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands as click.Group does, from the table's summaries: none is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        # click's spacing, and its shortening of each help to a summary that fits the width.
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (
+                name,
+                click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+                if name in COMMANDS
+                else self.commands[name].get_short_help_str(limit),
+            )
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> object:
+        # Imported here, not at the top: --help and --version never reach this method.
+        from tool.errors import ToolError
+        from tool.printable import visible
+
         try:
             return super().invoke(ctx)
         except ToolError as exc:
@@ -56,7 +142,11 @@ class ToolGroup(click.Group):
             ) from None
 
 
-@click.group(cls=ToolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ToolGroup,
+    commands=LazyCommands(COMMANDS),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="tool")
 @click.option(
     "--debug",
@@ -82,44 +172,6 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
       tool validate
     """
     ctx.obj = {"root": root}
-
-
-def _register() -> None:
-    from tool.cli import (
-        brief_commands,
-        digest_commands,
-        draft_commands,
-        due_commands,
-        export_commands,
-        index_commands,
-        init_commands,
-        list_commands,
-        new_commands,
-        questions_commands,
-        search_commands,
-        validate_commands,
-    )
-
-    modules = (
-        init_commands,
-        new_commands,
-        validate_commands,
-        questions_commands,
-        draft_commands,
-        brief_commands,
-        index_commands,
-        due_commands,
-        list_commands,
-        search_commands,
-        export_commands,
-        digest_commands,
-    )
-    for module in modules:
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

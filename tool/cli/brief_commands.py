@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from tool import brief as brief_mod
 from tool.cli.common import (
     dump_json,
     echo,
@@ -18,8 +17,6 @@ from tool.cli.common import (
     on_option,
     root_option,
 )
-from tool.people import resolve_person
-from tool.templating.engine import time_limited
 
 
 @click.command("brief")
@@ -39,6 +36,10 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
       tool brief jane-doe
       tool brief jane-doe --format json
     """
+    from tool import brief as brief_mod
+    from tool.people import resolve_person
+    from tool.templating.engine import time_limited
+
     kb = load_kb(root)
     with time_limited():
         found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())

@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: the root option, output formats, and the one place output is printed."""
+"""Shared CLI plumbing: the root option, output formats, and the one place output is printed.
+
+The store (and the parsers beneath it) is imported by the functions that read or write,
+not at the top: a command's --help imports this module and should not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,7 @@ from tool import model
 from tool.errors import ToolError
 from tool.model import Problem, parse_date
 from tool.printable import json_escaped, visible
-from tool.store import files, loading
 from tool.store import root as roots
-from tool.store.outputs import KB_ITSELF, protected_place
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,9 +79,11 @@ def find_root(root: Path | None) -> Path:
 
 
 def load_kb(
-    root: Path | None, quiet: bool = False, keep: loading.Keep | None = None
+    root: Path | None, quiet: bool = False, keep: Callable[[str, bytes], None] | None = None
 ) -> model.KnowledgeBase:
     """Find and read the KB; unreadable files are reported on stderr, the rest is used."""
+    from tool.store import loading
+
     kb = loading.load(find_root(root), keep)
     if not quiet:
         report_skipped(kb)
@@ -186,6 +190,9 @@ def generated_output(
     root: Path, output: Path, what: str, command: str, is_ours: Callable[[str], bool]
 ) -> Path:
     """The absolute path for a generated file: never in the records, never over a user's file."""
+    from tool.store import files
+    from tool.store.outputs import KB_ITSELF, protected_place
+
     target = files.resolve_path(Path.cwd() / output)
     place = protected_place(root, target)
     if place is not None:

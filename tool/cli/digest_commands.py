@@ -10,8 +10,6 @@ from typing import TypeVar
 import click
 
 from tool.cli.common import echo, is_terminal, load_kb, root_option
-from tool.digest.build import Options, render_site
-from tool.digest.output import check_output, check_unpublished, write_site
 from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
 
 T = TypeVar("T")
@@ -67,6 +65,9 @@ def digest(
       tool digest --include-private --output ~/private-site
       tool digest --include-private --output private --force
     """
+    from tool.digest.build import Options, render_site
+    from tool.digest.output import check_output, check_unpublished, write_site
+
     kb = load_kb(root)
     default = kb.root / (PRIVATE_FOLDER if include_private else SHARED_FOLDER)
     target = check_output(kb.root, output if output is not None else default)

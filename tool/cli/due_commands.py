@@ -6,6 +6,7 @@ import shutil
 import textwrap
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,7 +20,9 @@ from tool.cli.common import (
     root_option,
     style,
 )
-from tool.rules import due as duemod
+
+if TYPE_CHECKING:
+    from tool.rules import due as duemod
 
 HEADINGS = {
     "overdue": ("Overdue", "red"),
@@ -75,6 +78,8 @@ def due_command(
       tool due --on 2026-11-22 --within 14 --format json
       tool due --fail-if-due || echo "something is overdue"
     """
+    from tool.rules import due as duemod
+
     kb = load_kb(root)
     on = on or date.today()
     items = duemod.due(kb, on, within)
@@ -87,6 +92,8 @@ def due_command(
 
 
 def _print_due(items: list[duemod.Due], on: date) -> None:
+    from tool.rules import due as duemod
+
     counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
     day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"

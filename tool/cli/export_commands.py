@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from tool.cli.common import echo, echo_data, generated_output, load_kb, root_option
-from tool.formats import ics
-from tool.store.files import write_atomic
 
 
 @click.group("export")
@@ -51,6 +49,9 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
     Example:
       tool export ics --output ~/calendar/interviews.ics
     """
+    from tool.formats import ics
+    from tool.store.files import write_atomic
+
     kb = load_kb(root)
     # A bad time or uid changes an event, not the whole calendar: say so, but still write it.
     for problem in ics.problems(kb):

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import click
 
-from tool import index as indexmod
 from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
 from tool.model import STATUSES
 from tool.rules.insights import GROUPINGS
-from tool.store.files import write_atomic
 
 
 @click.command("index")
@@ -68,6 +66,9 @@ def index_command(
       tool index --output docs/INDEX.md
       tool index --coverage
     """
+    from tool import index as indexmod
+    from tool.store.files import write_atomic
+
     if len(set(by)) != len(by):
         raise click.BadParameter("each grouping can only be given once", param_hint="--by")
     if coverage and by:

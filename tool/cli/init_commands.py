@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from tool import scaffold
 from tool.cli.common import echo
-from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
 
 
 @click.command()
@@ -24,6 +22,9 @@ def init(directory: Path) -> None:
     Example:
       tool init ~/career-change
     """
+    from tool import scaffold
+    from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
+
     scaffold.init(directory)
     ignored = scaffold.ignore_digest(directory)
     folders = f"{SHARED_FOLDER}/, {PRIVATE_FOLDER}/"

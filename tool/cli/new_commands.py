@@ -7,11 +7,8 @@ from pathlib import Path
 
 import click
 
-from tool import scaffold
 from tool.cli.common import DATE, echo, load_kb, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
-from tool.people import resolve_person
-from tool.templating.engine import time_limited
 
 
 @click.group()
@@ -57,6 +54,9 @@ def new_person(
     Example:
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
     """
+    from tool import scaffold
+    from tool.templating.engine import time_limited
+
     kb = load_kb(root, quiet=True)
     with time_limited():
         created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
@@ -97,6 +97,10 @@ def new_interview(
     Example:
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
     """
+    from tool import scaffold
+    from tool.people import resolve_person
+    from tool.templating.engine import time_limited
+
     kb = load_kb(root, quiet=True)
     record = resolve_person(kb.people, person, kb.unreadable_people)
     given = {**fields, "status": status, "format": format_}

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from tool.check import check, select, within
 from tool.cli.common import echo, format_option, load_kb, print_problems, root_option
 
 
@@ -37,6 +36,8 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
       tool validate
       tool validate people/jane-doe.md --format github
     """
+    from tool.check import check, select, within
+
     kb = load_kb(root, quiet=True)
     problems = check(kb)
     files = len(kb.files)

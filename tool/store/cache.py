@@ -7,35 +7,77 @@ the Python and parser versions, the settings), so an upgrade or an edit never se
 results. An entry is reused on its file's size, modification time, inode and change time
 alone only when the file was last modified well before it was read; a file changed in the
 same clock tick as the read keeps its stamp, so such an entry is checked against a hash of
-the file's bytes instead (git's "racy clean" rule). Anything wrong with the cache file is a
-silent rebuild.
+the file's bytes instead (git's "racy clean" rule).
+
+Each knowledge base has one SQLite database with a row per file. A run reads every row's
+stamp in one snapshot and unpickles only the values it uses; it then writes, in one
+transaction, the rows of files that changed and deletes those of files that are gone, so
+one edited file costs one row. Readers never wait for a writer (write-ahead log); a writer
+waits a bounded time, then leaves the saving to the next run. A damaged or foreign database
+is silently rebuilt, and one that cannot be opened or written means a run without the
+cache: never an error, never a hang.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import importlib
+import io
 import os
 import pickle
+import re
+import sqlite3
+import stat as stats
 import sys
-import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from time import time_ns
 from typing import Any
 
 from tool import __version__
 
-FORMAT = 2
+FORMAT = 3
 Stamp = tuple[int, int, int, int]
-Entry = tuple[Stamp, int, bytes, Any]  # stamp, when it was taken, hash of the bytes, value
+# A row as read: the file's stamp, when it was taken, the hash of its bytes, the row's id.
+Known = tuple[str, int, bytes, int]
 # Coarser than any common file system's timestamps (FAT keeps two seconds), with a margin.
 RACY_NS = 3_000_000_000
 LEFTOVER_NS = 3600 * 1_000_000_000  # a temporary file this old belongs to a killed run
 # Third-party code whose output ends up in cached values: a new version drops the cache.
 PARSERS = ("yaml", "markdown_it")
+APPLICATION_ID = 0x746F6F6C  # "tool" in the database header: this file is our cache
+# How long a save waits for another run's write to finish before giving up on saving.
+BUSY_SECONDS = 3.0
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS files (
+        rel TEXT PRIMARY KEY,      -- path relative to the knowledge base, forward slashes
+        stamp TEXT NOT NULL,       -- size, modification time, inode, change time
+        taken_ns INTEGER NOT NULL, -- when the stamp was taken: a file changed since is racy
+        hash BLOB NOT NULL,        -- of the file's bytes
+        value BLOB NOT NULL        -- the parsed result, pickled
+    )""",
+)
+UPSERT = """
+INSERT INTO files (rel, stamp, taken_ns, hash, value) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (rel) DO UPDATE SET
+    stamp = excluded.stamp, taken_ns = excluded.taken_ns, hash = excluded.hash,
+    value = excluded.value
+"""
+# What a database that is not ours, or is damaged, fails with: it is removed and rebuilt.
+# Anything else (busy, read-only, out of space, cannot open) only means no cache this run.
+DAMAGED = {
+    sqlite3.SQLITE_ERROR,  # no such table, no such column: a schema that is not ours
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_NOTADB,
+    sqlite3.SQLITE_MISMATCH,
+    sqlite3.SQLITE_FORMAT,
+    sqlite3.SQLITE_SCHEMA,
+}
+# The one-file caches of the previous format, left to take space for nothing.
+_OLD_CACHE = re.compile(r"[0-9a-f]{24}\.pickle")
 
 
 def cache_dir() -> Path | None:
@@ -79,88 +121,247 @@ def code_fingerprint() -> str:
 
 
 class FileCache:
-    """Parsed results by relative path; saved only when something changed."""
+    """Parsed results by relative path; only the rows of changed files are written."""
 
-    def __init__(self, root: Path, salt: str):
+    def __init__(self, root: Path, salt: str, accept: Callable[[Any], bool] = lambda _: True):
         folder = cache_dir()
-        name = hashlib.sha256(f"{root}\0{FORMAT}".encode()).hexdigest()[:24]
-        self.path = folder / f"{name}.pickle" if folder else None
-        self.key = f"{root}\0{salt}\0{code_fingerprint()}" if folder else ""
+        self.path = folder / f"{_name(root, FORMAT)}.sqlite3" if folder else None
+        self.old_path = folder / f"{_name(root, 2)}.pickle" if folder else None
+        # One text for code, settings and root: rows written under another are never read.
+        key = f"{root}\0{salt}\0{code_fingerprint()}".encode(errors="surrogateescape")
+        self.key = hashlib.blake2b(key, digest_size=16).hexdigest()
+        self.accept = accept  # a value that fails this is treated as missing and replaced
         # Taken before any file is looked at: a file modified since is judged against it.
         self.started = time_ns()
-        self.old: dict[str, Entry] = self._read()
-        self.new: dict[str, Entry] = {}
-        self.dirty = False
+        self.old: dict[str, Known] = {}
+        self.seen: set[str] = set()  # files of this run whose rows are kept
+        self.changed: dict[str, tuple[str, bytes, Any]] = {}  # rows to write: stamp, hash, value
+        self.classes: dict[tuple[str, str], Any] = {}  # looked up once a run, not once a row
+        self.db = self._open()
 
-    def _read(self) -> dict[str, Entry]:
+    def _open(self) -> sqlite3.Connection | None:
+        """Connect and read every row's stamp; None when the cache cannot be used this run."""
         if self.path is None:
-            return {}
-        gc_was_on = gc.isenabled()
-        gc.disable()  # loading many small objects: the collector would run for nothing
-        try:
-            with self.path.open("rb") as handle:
-                # The key is read first: entries made by other code are never unpickled.
-                if pickle.load(handle) != self.key:
-                    return {}
-                data = pickle.load(handle)
-        except Exception:  # missing, unreadable, truncated, foreign: simply rebuilt
-            return {}
-        finally:
-            if gc_was_on:
-                gc.enable()
-        return data if isinstance(data, dict) else {}
+            return None
+        for _ in range(2):
+            db = None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = _connect(self.path)
+                db.execute("BEGIN")  # one snapshot for the run: stamps and values agree
+                self.old = self._read(db)
+                return db
+            except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
+                self.old = {}
+                if not (_damaged(exc) and _remove(self.path)):
+                    return None
+            except OSError:
+                if db is not None:
+                    db.close()
+                return None
+        return None
+
+    def _read(self, db: sqlite3.Connection) -> dict[str, Known]:
+        if _key(db) != self.key:
+            return {}  # rows made by other code or settings are never unpickled
+        rows = db.execute("SELECT rel, stamp, taken_ns, hash, rowid FROM files")
+        return {
+            rel if type(rel) is str else rel.decode(errors="surrogateescape"): (text, t, h, rowid)
+            for rel, text, t, h, rowid in rows
+        }
 
     def get(self, rel: str, current: os.stat_result) -> Any | None:
         """The value for a file whose stamp is unchanged and was safely old when taken."""
         entry = self.old.get(rel)
-        if entry is None or entry[0] != stamp(current) or _racy(entry):
+        if entry is None:
             return None
-        self.new[rel] = entry
-        return entry[3]
+        found = stamp(current)
+        if entry[0] != _text(found) or _racy(found, entry[1]):
+            return None
+        value = self._value(rel, entry)
+        if value is not None:
+            self.seen.add(rel)
+        return value
 
     def get_same(self, rel: str, content: bytes) -> Any | None:
         """The value for a file whose bytes hash the same as when it was parsed."""
         entry = self.old.get(rel)
-        return entry[3] if entry is not None and entry[2] == content else None
+        return self._value(rel, entry) if entry is not None and entry[2] == content else None
+
+    def _value(self, rel: str, entry: Known) -> Any | None:
+        """Unpickle one row's value; a row that cannot be used is forgotten, to be rewritten."""
+        value = None
+        if self.db is not None:
+            try:
+                row = self.db.execute("SELECT value FROM files WHERE rowid = ?", (entry[3],))
+                value = _Unpickler(io.BytesIO(row.fetchone()[0]), self.classes).load()
+            except Exception:  # a damaged row, a class since renamed: parsed again
+                value = None
+        if value is None or not self.accept(value):
+            del self.old[rel]
+            return None
+        return value
 
     def put(self, rel: str, read: os.stat_result, content: bytes, value: Any) -> None:
         """Remember a value, with the file's status from before its bytes were read."""
-        entry = (stamp(read), self.started, content, value)
+        found = stamp(read)
+        text = _text(found)
         old = self.old.get(rel)
+        self.seen.add(rel)
         # Saving an unchanged entry helps only once it can be trusted on its stamp: a file
-        # dated in the future must not make every run rewrite the cache.
-        if old is None or (old[0], old[2]) != (entry[0], entry[2]) or not _racy(entry):
-            self.dirty = True
-        self.new[rel] = entry
+        # dated in the future must not make every run write its row.
+        if old is None or (old[0], old[2]) != (text, content) or not _racy(found, self.started):
+            self.changed[rel] = (text, content, value)
 
     def save(self) -> None:
-        """Write the entries seen in this run (dropping deleted files), atomically."""
-        if self.path is None or not (self.dirty or self.new.keys() != self.old.keys()):
+        """Write changed rows and delete the rows of files gone, in one transaction."""
+        db = self.db
+        if db is None or self.path is None:
             return
-        with contextlib.suppress(OSError):  # a cache that cannot be written is no error
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _remove_leftovers(self.path.parent)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(self.key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(self.new, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                # Atomic: a run reading at the same time sees the old cache or the new one.
-                os.replace(tmp, self.path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        self.db = None
+        gone = self.old.keys() - self.seen
+        damaged = False
+        try:
+            db.execute("COMMIT")  # the snapshot read at the start
+            if self.changed or gone:
+                _remove_leftovers(self.path.parent, self.old_path)
+                db.execute("BEGIN IMMEDIATE")  # waits at most BUSY_SECONDS for another writer
+                if _key(db) != self.key:  # new code or settings, or a new database: start over
+                    db.execute("DELETE FROM files")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+                db.executemany("DELETE FROM files WHERE rel = ?", [(_rel(rel),) for rel in gone])
+                db.executemany(UPSERT, self._rows())
+                db.execute("COMMIT")
+        except sqlite3.Error as exc:  # busy, read-only, full: the next run saves
+            damaged = _damaged(exc)
+        finally:
+            db.close()  # rolls back whatever was not committed
+        if damaged:
+            _remove(self.path)  # the next run starts a new one
+
+    def _rows(self) -> Iterator[tuple[str | bytes, str, int, bytes, bytes]]:
+        for rel, (text, content, value) in self.changed.items():
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            yield _rel(rel), text, self.started, content, data
+
+    def close(self) -> None:
+        """Let go of the database without saving (a run that stopped half way)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
 
-def _racy(entry: Entry) -> bool:
+class _Unpickler(pickle.Unpickler):
+    """An unpickler that finds each class once for many rows (each one costs an import)."""
+
+    def __init__(self, data: io.BytesIO, classes: dict[tuple[str, str], Any]):
+        super().__init__(data)
+        self.classes = classes
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = self.classes.get((module, name))
+        if found is None:
+            found = self.classes[module, name] = super().find_class(module, name)
+        return found
+
+
+def _name(root: Path, version: int) -> str:
+    """The file name of one knowledge base's cache: its root, hashed."""
+    return hashlib.sha256(f"{root}\0{version}".encode(errors="surrogateescape")).hexdigest()[:24]
+
+
+def _rel(rel: str) -> str | bytes:
+    """A path as stored: text, or its bytes when the file's name is not UTF-8."""
+    try:
+        rel.encode()
+    except UnicodeEncodeError:
+        return rel.encode(errors="surrogateescape")
+    return rel
+
+
+def _text(found: Stamp) -> str:
+    # Text, not four integers: a stamp can exceed SQLite's 64-bit integers (a time far ahead).
+    return " ".join(map(str, found))
+
+
+def _racy(found: Stamp, taken_ns: int) -> bool:
     """Whether the file may have changed within the same timestamp tick as it was read."""
-    (_, mtime_ns, _, _), taken_ns = entry[0], entry[1]
-    return mtime_ns >= taken_ns - RACY_NS
+    return found[1] >= taken_ns - RACY_NS
 
 
-def _remove_leftovers(folder: Path) -> None:
-    """Delete the temporary files of saves that were killed long ago (the folder is ours)."""
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open our database, creating it when missing or empty; raises for anyone else's."""
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    try:
+        if _kind(db) != (APPLICATION_ID, FORMAT):
+            _create(db)
+        db.execute("PRAGMA synchronous = NORMAL")  # a crash may lose the last save, never more
+        db.execute("PRAGMA journal_size_limit = 4194304")  # a large save leaves no large log
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _kind(db: sqlite3.Connection) -> tuple[int, int]:
+    """The application id and format in the database's header (zeros when new)."""
+    application = db.execute("PRAGMA application_id").fetchone()[0]
+    return application, db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """Make an empty database ours; one with tables of its own is someone else's."""
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise Foreign("a database that is not this tool's cache")
+    db.execute("PRAGMA page_size = 8192")  # fewer half-empty pages for rows of a few KB
+    db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+    db.execute("BEGIN IMMEDIATE")
+    if _kind(db) != (APPLICATION_ID, FORMAT):  # another run may have made it meanwhile
+        for statement in SCHEMA:
+            db.execute(statement)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+    db.execute("COMMIT")
+
+
+class Foreign(sqlite3.DatabaseError):
+    """A database with tables of its own: not a cache of this tool."""
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether an error says the file is not our database, rather than that it is busy."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, Foreign) or (code is not None and code & 0xFF in DAMAGED)
+
+
+def _remove(path: Path) -> bool:
+    """Delete a database and its companions, if they are files; whether that worked."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        name = f"{path}{suffix}"
+        try:
+            if not stats.S_ISREG(os.lstat(name).st_mode):
+                return False
+            os.unlink(name)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True
+
+
+def _key(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+    return row[0] if row else None
+
+
+def _remove_leftovers(folder: Path, old_cache: Path | None) -> None:
+    """Delete what earlier versions left: killed saves' temporary files, an old-format cache."""
     now = time_ns()
+    if old_cache is not None and _OLD_CACHE.fullmatch(old_cache.name):
+        with contextlib.suppress(OSError):
+            old_cache.unlink()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith(".") and entry.name.endswith(".tmp"):
