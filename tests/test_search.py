@@ -163,3 +163,34 @@ def test_punctuation_inside_words_is_ignored(make_kb, query: str, expected: list
         run("search", query, "--in", "people", "--root", root, "--format", "json").stdout
     )
     assert [(h["line"], h["text"][s:e]) for h in data for s, e in h["matches"]] == expected
+
+
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_search_reads_each_file_once(make_kb, monkeypatch, cache: str):
+    from collections import Counter
+
+    from tool.store import files
+
+    root = make_kb("due")
+    if cache == "cold":
+        monkeypatch.setenv("TOOL_NO_CACHE", "1")
+    else:
+        run("validate", "--root", root)  # fills the cache: the load reads nothing again
+    reads: Counter[str] = Counter()
+    read_regular = files.read_regular
+
+    def counted(path, *args, **kwargs):
+        reads[Path(path).relative_to(root).as_posix()] += 1
+        return read_regular(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "read_regular", counted)
+    expected = hits(root, "acme")
+    assert expected == [
+        "interviews/2026-09-01-ada-park.md:17",
+        "people/ada-park.md:3",
+        "people/ben-ode.md:3",
+    ]
+    records = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.md"))
+    assert {name: n for name, n in reads.items() if name.endswith(".md")} == dict.fromkeys(
+        records, 1
+    )

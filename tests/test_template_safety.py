@@ -390,6 +390,7 @@ def test_running_out_of_memory_is_a_clean_error(tmp_path):
 
 def test_an_endless_loop_is_stopped_by_the_time_limit(root, monkeypatch):
     monkeypatch.setattr(render, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 10**12)  # the clock, not the count, stops it
     result = questions_from(root, "1. Fine?\n" + ENDLESS + "\n")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -398,15 +399,153 @@ def test_an_endless_loop_is_stopped_by_the_time_limit(root, monkeypatch):
     )
 
 
-def test_the_time_limit_restores_any_tracer(tmp_path, monkeypatch):
-    import sys
+def test_the_clock_stops_a_loop_of_few_slow_turns(root, monkeypatch):
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.2)
+    slow = (
+        "{% set a = range(100000) | list %}{% set b = range(100000) | list %}"
+        "{% for i in range(400) %}{% for j in range(400) %}{% if a == b %}{% endif %}"
+        "{% endfor %}{% endfor %}"
+    )
+    result = questions_from(root, "1. Fine?\n" + slow + "\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: templates/questions/x.md:2: template stopped: "
+        "rendering took more than 0.2 seconds (an endless loop?)\n"
+    )
 
-    monkeypatch.setattr(render, "TIME_LIMIT", 0.1)
-    write(tmp_path / "t/loop.md", ENDLESS)
+
+# Each with front matter where the command reads it: bo's conversations have no purpose.
+TIMED = "---\ntitle: Endless\npurpose: other\n---\n" + ENDLESS + "\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "args", "where"),
+    [
+        ("questions/general.md", ["questions", "bo"], "templates/questions/general.md:5"),
+        ("questions/general.md", ["brief", "bo"], "templates/questions/general.md:5"),
+        ("messages/outreach.md", ["draft", "outreach", "bo"], "templates/messages/outreach.md:5"),
+        ("person.md", ["new", "person", "Al Bo"], "templates/person.md:2"),
+        ("interview.md", ["new", "interview", "bo"], "templates/interview.md:2"),
+    ],
+)
+def test_interactive_commands_stop_templates_by_the_clock(root, monkeypatch, template, args, where):
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 10**12)
+    write(root / "templates" / template, TIMED if "/" in template else "---\n" + ENDLESS + "\n")
+    result = run(*args, "--root", root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {where}: template stopped: rendering took more than 0.2 seconds"
+        " (an endless loop?)\n"
+    )
+
+
+def test_validate_stops_an_endless_set_by_its_count_not_the_clock(root, monkeypatch):
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.001)
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 100_000)
+    write(root / "templates/questions/x.md", "1. Fine?\n" + ENDLESS + "\n")
+    result = run("validate", "--root", root)
+    assert result.exit_code == 1
+    assert (
+        "templates/questions/x.md:2:1: error: template stopped: more than 100,000 loop turns"
+        " and calls (an endless loop?)"
+    ) in result.stdout
+
+
+# Loops and recursion that would run for hours; `xs` is range(100000), and the line is
+# where the step over the limit is taken. Nothing is written: output is limited apart.
+RUNAWAY_LOOPS = {
+    "nested loops": ("ok\n" + ENDLESS, 2),
+    "loops with a body": ("{% for a in xs %}{% for b in xs %}\n{% set c = b %}{% endfor %}"
+                          "{% endfor %}", 1),
+    "a filtered loop": ("{% for a in xs %}\n{% for b in xs if b %}{% endfor %}{% endfor %}", 2),
+    "a loop using `loop`": ("{% for a in xs %}{% for b in xs %}{% if loop.length %}{% endif %}"
+                            "{% endfor %}{% endfor %}", 1),
+    "a macro calling itself twice": ("{% macro f(n) %}\n{{ f(n - 1) ~ f(n - 1) if n else '' }}"
+                                     "{% endmacro %}{{ f(60) }}", 2),
+    "callers calling back twice": ("{% macro f(n) %}{{ caller(n - 1) ~ caller(n - 1) if n }}"
+                                   "{% endmacro %}{% macro g(n) %}{% call(m) f(n) %}\n{{ g(m) }}"
+                                   "{% endcall %}{% endmacro %}{{ g(30) }}", 2),
+    # ten million leaves, walked by ten thousand calls of `loop`
+    "a recursive loop": ("ok\n{% set tree = [[[1] * 1000] * 1000] * 10 %}{% for x in tree "
+                         "recursive %}{% if x is iterable %}{{ loop(x) }}{% endif %}{% endfor %}",
+                         2),
+    "loops over the context": ("{% for a in people %}{% for b in people %}{% endfor %}{% endfor %}",
+                               1),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "line"), RUNAWAY_LOOPS.values(), ids=RUNAWAY_LOOPS)
+def test_runaway_loops_and_recursion_are_stopped_by_their_count(tmp_path, monkeypatch, body, line):
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 100_000)
+    write(tmp_path / "t/x.md", body.replace("xs", "range(100000)"))
+    with pytest.raises(TemplateProblem) as raised:
+        render.render(
+            render.make_env(tmp_path / "t"), "x.md", {"people": list(range(2000))}, tmp_path / "t"
+        )
+    assert str(raised.value) == (
+        f"x.md:{line}: template stopped: more than 100,000 loop turns and calls (an endless loop?)"
+    )
+
+
+def test_a_template_including_itself_twice_is_stopped_by_the_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 100_000)
+    write(tmp_path / "t/x.md", "{% set n = 60 %}{% include 'y.md' %}")
+    write(
+        tmp_path / "t/y.md",
+        "{% set n = n - 1 %}{% if n %}\n{% include 'y.md' %}{% include 'y.md' %}{% endif %}",
+    )
+    with pytest.raises(TemplateProblem) as raised:
+        render.render(render.make_env(tmp_path / "t"), "x.md", {}, tmp_path / "t")
+    assert str(raised.value) == (
+        "y.md:2: template stopped: more than 100,000 loop turns and calls (an endless loop?)"
+    )
+
+
+def test_a_page_may_take_as_many_steps_as_its_caller_allows(tmp_path, monkeypatch):
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 1000)
+    write(tmp_path / "t/x.md", "{% for i in range(2000) %}{% endfor %}{{ 1 }}")
+    env = render.make_env(tmp_path / "t")
+    assert render.render(env, "x.md", {}, max_steps=3000) == "1"
+    with pytest.raises(TemplateProblem, match="more than 1,000 loop turns"):
+        render.render(env, "x.md", {})
+
+
+def test_rendering_leaves_a_debuggers_trace_function_alone(tmp_path):
+    write(tmp_path / "t/x.md", "{% for i in range(3) %}{{ i }}{% endfor %}")
+    seen: list[str] = []
+
+    def tracer(frame, event, arg):
+        seen.append(frame.f_code.co_filename)
+        if sys.gettrace() is not tracer:
+            seen.append("replaced")
+        return tracer
+
     before = sys.gettrace()
-    with pytest.raises(TemplateProblem):
-        render.render(render.make_env(tmp_path / "t"), "loop.md", {})
-    assert sys.gettrace() is before
+    sys.settrace(tracer)
+    try:
+        out = render.render(render.make_env(tmp_path / "t"), "x.md", {})
+        still = sys.gettrace()
+    finally:
+        sys.settrace(before)
+    assert out == "012"
+    assert still is tracer
+    assert "replaced" not in seen
+    assert str(tmp_path / "t/x.md") in seen  # it saw the template's own code run
+
+
+def test_the_time_limit_leaves_the_alarm_as_it_found_it(root, monkeypatch):
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("no interval timers on this platform")
+    before = signal.getsignal(signal.SIGALRM)
+    monkeypatch.setattr(render, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(render.limits, "MAX_STEPS", 10**12)
+    assert questions_from(root, "1. Fine?\n" + ENDLESS + "\n").exit_code == 1
+    assert questions_from(root, "1. Fine?\n").exit_code == 0
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize("value", ["O'Brien & Sons", '<b>Ann</b> "Q" & <script>'])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from tool.model import KnowledgeBase
+from tool.parse.frontmatter import decode
 from tool.store.files import read_text_file
 from tool.text import comparable, comparable_with_origin
 
@@ -95,18 +96,57 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def search(kb: KnowledgeBase, query: str, places: Iterable[str] = PLACES) -> list[Hit]:
-    """Search the files of the KB that loaded, in the given folders."""
+class LoadedTexts:
+    """What the load read, sorted for a search: texts that may match, files that cannot.
+
+    Give `keep` to `store.loading.load`: a file it reads is then not read again, and only
+    the texts that hold every term are kept, so memory does not grow with the KB.
+    """
+
+    def __init__(self, query: str):
+        self.terms = terms(query)
+        self.may_match: dict[str, str] = {}
+        self.cannot_match: set[str] = set()
+
+    def keep(self, rel: str, data: bytes) -> None:
+        text, _ = decode(data)
+        if text is not None and all(term in comparable(text) for term in self.terms):
+            self.may_match[rel] = text
+        else:
+            self.cannot_match.add(rel)
+
+
+def search(
+    kb: KnowledgeBase,
+    query: str,
+    places: Iterable[str] = PLACES,
+    loaded: LoadedTexts | None = None,
+) -> list[Hit]:
+    """Search the files of the KB that loaded, in the given folders.
+
+    Files the load read (`loaded`) are not read again; the others (taken from the cache)
+    are read here, once each.
+    """
     wanted = terms(query)
     if not wanted:
         return []
+    return search_texts(_texts(kb, places, loaded or LoadedTexts(query)), wanted)
+
+
+def _texts(
+    kb: KnowledgeBase, places: Iterable[str], loaded: LoadedTexts
+) -> Iterator[tuple[PurePosixPath, str, int]]:
+    """The text of each record's file that may match, with the line its body starts on."""
     records = [
         *(kb.people.values() if "people" in places else ()),
         *(kb.interviews.values() if "interviews" in places else ()),
     ]
-    files = []
     for record in records:
-        text, _ = read_text_file(kb.root, kb.root / record.path)
+        rel = str(record.path)
+        if rel in loaded.cannot_match:
+            continue
+        text = loaded.may_match.get(rel)
+        if text is None:
+            text, _ = read_text_file(kb.root, kb.root / record.path)
         if text is not None:
-            files.append((record.path, text, record.body_line))
-    return search_texts(files, wanted)
+            yield record.path, text, record.body_line

@@ -78,11 +78,13 @@ def find_root(root: Path | None) -> Path:
     return roots.find_root(Path.cwd(), root)
 
 
-def load_kb(root: Path | None, quiet: bool = False) -> model.KnowledgeBase:
+def load_kb(
+    root: Path | None, quiet: bool = False, keep: Callable[[str, bytes], None] | None = None
+) -> model.KnowledgeBase:
     """Find and read the KB; unreadable files are reported on stderr, the rest is used."""
     from tool.store import loading
 
-    kb = loading.load(find_root(root))
+    kb = loading.load(find_root(root), keep)
     if not quiet:
         report_skipped(kb)
     return kb

@@ -10,6 +10,7 @@ import click
 from tool import drafts
 from tool.cli.common import echo, load_kb, on_option, root_option
 from tool.templating.context import my_name
+from tool.templating.engine import time_limited
 
 
 @click.command("draft")
@@ -46,7 +47,8 @@ def draft_command(
       tool draft thank-you 2026-03-14-jane-doe --output thanks.txt
     """
     kb = load_kb(root)
-    text = drafts.draft(kb, kind, target, on or date.today(), via)
+    with time_limited():
+        text = drafts.draft(kb, kind, target, on or date.today(), via)
     if my_name(kb.config) is None:
         echo("Set [me] name in tool.toml to sign drafts", err=True)
     if output is None:

@@ -55,9 +55,11 @@ def new_person(
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
     """
     from tool import scaffold
+    from tool.templating.engine import time_limited
 
     kb = load_kb(root, quiet=True)
-    created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
+    with time_limited():
+        created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
     _maybe_edit(created.path, edit)
 
 
@@ -97,11 +99,13 @@ def new_interview(
     """
     from tool import scaffold
     from tool.people import resolve_person
+    from tool.templating.engine import time_limited
 
     kb = load_kb(root, quiet=True)
     record = resolve_person(kb.people, person, kb.unreadable_people)
     given = {**fields, "status": status, "format": format_}
-    created, found = scaffold.add_interview(kb, record, given, date.today(), when)
+    with time_limited():
+        created, found = scaffold.add_interview(kb, record, given, date.today(), when)
     if found.used_up:
         echo(
             f"note: every question of the {found.set.name} set was already asked of "

@@ -11,6 +11,7 @@ from tool import questions as questions_mod
 from tool.cli.common import dump_json, echo, format_option, load_kb, on_option, root_option
 from tool.model import PURPOSES
 from tool.people import resolve_person
+from tool.templating.engine import time_limited
 
 
 @click.command("questions")
@@ -56,9 +57,10 @@ def questions_command(
         raise click.UsageError("give --purpose or --template, not both")
     kb = load_kb(root)
     record = resolve_person(kb.people, person)
-    found = questions_mod.suggest_questions(
-        kb, record, on or date.today(), purpose, template, count, include_asked
-    )
+    with time_limited():
+        found = questions_mod.suggest_questions(
+            kb, record, on or date.today(), purpose, template, count, include_asked
+        )
     if fmt == "json":
         dump_json(
             {

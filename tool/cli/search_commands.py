@@ -48,8 +48,9 @@ def search_command(
     """
     if not searchmod.terms(" ".join(query)):
         raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
-    kb = load_kb(root)
-    hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES)
+    loaded = searchmod.LoadedTexts(" ".join(query))  # files the load reads are not read again
+    kb = load_kb(root, keep=loaded.keep)
+    hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES, loaded)
     if fmt == "json":
         dump_json([h.as_dict() for h in hits])
         return

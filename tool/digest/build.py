@@ -33,7 +33,7 @@ TRAILING_TOPICS = re.compile(r"(?:\s+#[^\W_][\w-]*)+\s*$")
 TOP_TOPICS = 12
 # A page lists up to every record of the KB: far above the limits of a question or draft.
 PAGE_OUTPUT = 50_000_000  # characters
-PAGE_TIME = 60.0  # seconds
+PAGE_STEPS = 5_000_000  # loop turns and calls: the largest page of 40,000 files takes ~40,000
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ class Pages:
     def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
         context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
         html = render.render(
-            self.env, template, context, self.root, max_output=PAGE_OUTPUT, time_limit=PAGE_TIME
+            self.env, template, context, self.root, max_output=PAGE_OUTPUT, max_steps=PAGE_STEPS
         )
         return url, html.encode("utf-8")
 

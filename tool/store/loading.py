@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
@@ -16,6 +17,8 @@ from tool.store.files import markdown_files, read_file, read_text_file
 
 # A file's record, if it makes one, and the problems found reading it: what the cache keeps.
 Parsed = tuple[Person | Interview | None, list[Issue]]
+# Given the path and bytes of each record file the load had to read (not taken from the cache).
+Keep = Callable[[str, bytes], None]
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -29,8 +32,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem]]:
     return parse_settings(text)
 
 
-def load(root: Path) -> KnowledgeBase:
-    """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash."""
+def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
+    """Read the whole KB once. Every file is read; a bad one becomes problems, not a crash.
+
+    `keep` is given the bytes of each file read, for a command that needs them as well
+    (search) and would otherwise read the file a second time.
+    """
     root = root.resolve()
     config, problems = load_config(root)
     people: dict[str, Person] = {}
@@ -46,7 +53,7 @@ def load(root: Path) -> KnowledgeBase:
             for entry in markdown_files(root, kind):
                 rel = f"{kind}/{entry.name}"
                 files.append(rel)
-                record, issues = _read_record(root, entry, rel, config, cache)
+                record, issues = _read_record(root, entry, rel, config, cache, keep)
                 if kind == "people":  # a person's own path, not another one just like it
                     people_paths.append(record.path if record else PurePosixPath(rel))
                 if issues:
@@ -67,7 +74,12 @@ def load(root: Path) -> KnowledgeBase:
 
 
 def _read_record(
-    root: Path, entry: os.DirEntry[str], rel: str, config: Config, cache: FileCache
+    root: Path,
+    entry: os.DirEntry[str],
+    rel: str,
+    config: Config,
+    cache: FileCache,
+    keep: Keep | None = None,
 ) -> Parsed:
     """Parse one file, or take it from the cache when it has not changed since."""
     try:
@@ -82,6 +94,8 @@ def _read_record(
     data, read, issues = read_file(root, Path(entry.path))
     if data is None or read is None:
         return None, issues
+    if keep is not None:
+        keep(rel, data)
     content = digest(data)
     found: Parsed | None = cache.get_same(rel, content) if listed is not None else None
     if found is None:

@@ -6,17 +6,18 @@ import functools
 import os
 import re
 import string
-import sys
-import time
 import types
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.nodes import Concat
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
@@ -29,8 +30,10 @@ from tool.templating.limits import LimitExceeded
 # Questions, drafts and scaffolds are a few kilobytes; these limits only stop runaways.
 # A caller rendering larger pages (the digest) passes its own limits to render().
 MAX_OUTPUT = limits.MAX_SIZE  # characters of output, and of any one value built while rendering
-TIME_LIMIT = 2.0  # seconds of rendering
+TIME_LIMIT = 2.0  # seconds of rendering, in the commands that run inside `time_limited`
 MAX_NAME = 255  # characters of a template name given to include, import or extends
+
+_time_limit: ContextVar[float | None] = ContextVar("time_limit", default=None)
 
 _PLAIN = re.compile(r"[^\W\d_][\w .'()/+&-]*", re.UNICODE)
 _YAML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
@@ -112,9 +115,26 @@ class KBLoader(jinja2.BaseLoader):
 
 
 class _LimitedCodeGenerator(CodeGenerator):
-    """Compiles `a ~ b` so that the text of its parts is measured before they are joined."""
+    """Compiles `a ~ b` so that its parts are measured first, and loops so that turns count."""
 
-    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loop_iterables: set[int] = set()  # ids of the nodes a `for` loops over
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        # Jinja allows no new node types: the loop's iterable is marked, and wrapped in visit.
+        self._loop_iterables.add(id(node.iter))
+        super().visit_For(node, frame)
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if id(node) not in self._loop_iterables:
+            return super().visit(node, *args, **kwargs)
+        self.write("environment.loop_turns(")
+        super().visit(node, *args, **kwargs)
+        self.write(")")
+        return None
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         # As CodeGenerator.visit_Concat, with the parts passed through environment.text_parts.
         if frame.eval_ctx.volatile:
             join = "(markup_join if context.eval_ctx.volatile else str_join)"
@@ -199,6 +219,9 @@ class LimitedEnvironment(SandboxedEnvironment):
         return limits.check_built(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        limits.step()
+        if isinstance(__obj, LoopContext) and len(args) == 1:
+            args = (limits.Turns(args[0]),)  # `loop(children)` of a recursive loop: a loop too
         for value in (*args, *kwargs.values()):
             limits.check_number(value)
         size, args = limits.method_size(__obj, args, kwargs)
@@ -250,7 +273,17 @@ class LimitedEnvironment(SandboxedEnvironment):
         limits.charge(sum(len(p) for p in parts if isinstance(p, str)))
         return parts
 
+    @staticmethod
+    def loop_turns(items: Any) -> limits.Turns:
+        """The iterable of a `for` loop, each turn counted as a step of the render."""
+        return limits.Turns(items)
+
+    def get_template(self, *args: Any, **kwargs: Any) -> jinja2.Template:
+        limits.step()  # include, import, extends: a template that includes itself twice...
+        return super().get_template(*args, **kwargs)
+
     def select_template(self, names: Any, *args: Any, **kwargs: Any) -> jinja2.Template:
+        limits.step()
         if isinstance(names, (list, tuple)):  # an error message would list every name
             limits.check_text(names)
         return super().select_template(names, *args, **kwargs)
@@ -333,6 +366,20 @@ def make_env(
     return env
 
 
+@contextmanager
+def time_limited(seconds: float | None = None) -> Iterator[None]:
+    """Stop each template rendered in the block after `seconds` (default TIME_LIMIT).
+
+    For interactive commands, whose templates are the user's: a clock makes a render's
+    outcome depend on the machine, so batch work (validate, the digest) counts steps only.
+    """
+    token = _time_limit.set(TIME_LIMIT if seconds is None else seconds)
+    try:
+        yield
+    finally:
+        _time_limit.reset(token)
+
+
 def render(
     env: jinja2.Environment,
     name: str,
@@ -340,18 +387,19 @@ def render(
     display_root: Path | None = None,
     *,
     max_output: int | None = None,
-    time_limit: float | None = None,
+    max_steps: int | None = None,
 ) -> str:
     """Render a template; any template failure becomes a TemplateProblem with path:line.
 
-    Rendering stops with an error after `time_limit` seconds (default TIME_LIMIT), or when
-    the output or any one value built is larger than `max_output` (default MAX_OUTPUT).
+    Rendering stops with an error when the output or any one value built is larger than
+    `max_output` (default MAX_OUTPUT), after `max_steps` loop turns and calls (default
+    limits.MAX_STEPS), and inside `time_limited` after that many seconds.
     """
     max_size = max_output or MAX_OUTPUT
     try:
-        with limits.applying(max_size):
+        with limits.applying(max_size, max_steps, _time_limit.get()):
             chunks = env.get_template(name).generate(context)
-            return _generate_limited(chunks, max_size, time_limit or TIME_LIMIT)
+            return _generate_limited(chunks, max_size)
     except TemplateProblem as exc:
         path, line = _template_position(exc, name)
         if exc.path is not None or path is None:
@@ -406,33 +454,18 @@ def render_body(
     return split(rendered).body if rendered.startswith("---") else rendered
 
 
-def _generate_limited(chunks: Iterator[str], max_output: int, time_limit: float) -> str:
-    """Join a template's output, stopping it when it runs too long or writes too much."""
-    deadline = time.monotonic() + time_limit
-
-    def check_time(frame: Any, event: str, arg: Any) -> Any:
-        if time.monotonic() > deadline:
-            raise LimitExceeded(
-                f"rendering took more than {time_limit:g} seconds (an endless loop?)"
-            )
-        # Line events only for template code, where loops spin: library code runs untraced.
-        return check_time if not frame.f_code.co_filename.endswith(".py") else None
-
-    previous = sys.gettrace()
-    sys.settrace(check_time)
-    try:
-        out: list[str] = []
-        size = 0
-        for chunk in chunks:
-            out.append(chunk)
-            size += len(chunk)
-            if size > max_output:
-                # Thrown into the template so the error points at the line writing the output
-                # (jinja2 types Template.generate as returning an Iterator; it is a generator).
-                chunks.throw(LimitExceeded(f"output is larger than {max_output:,} characters"))  # type: ignore[attr-defined]
-        return "".join(out)
-    finally:
-        sys.settrace(previous)
+def _generate_limited(chunks: Iterator[str], max_output: int) -> str:
+    """Join a template's output, stopping it when it writes too much."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        out.append(chunk)
+        size += len(chunk)
+        if size > max_output:
+            # Thrown into the template so the error points at the line writing the output
+            # (jinja2 types Template.generate as returning an Iterator; it is a generator).
+            chunks.throw(LimitExceeded(f"output is larger than {max_output:,} characters"))  # type: ignore[attr-defined]
+    return "".join(out)
 
 
 def _message(exc: Exception) -> str:

@@ -8,23 +8,34 @@ are estimated from their arguments first and refused before anything is allocate
 
 Text is counted where it is made: turning a list into text costs the text of all its items,
 however they were gathered, so `{{ [big] * 1000 }}` is refused where it would be written.
+
+A sandboxed template repeats work only by looping (`for`, over at most what it is given or
+can build) and by calling (macros, `caller()`, `loop()` of a recursive loop, blocks) or
+including templates; it has no `while`. Each loop turn, call and template loaded is a step,
+and a render may take at most `max_steps` of them, so nested loops and recursion that
+branches stop after a known amount of work, whatever the machine, without tracing. Where a
+run is interactive, a wall-clock limit can stop a render too (see `applying`).
 """
 
 from __future__ import annotations
 
 import math
 import reprlib
+import signal
+import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, ValuesView
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, time
+from types import FrameType
 from typing import Any, TypeVar
 
 MAX_SIZE = 200_000  # characters or items of any one value, and of the output, by default
 MAX_NUMBER = 10_000_000  # larger counts or widths can only be meant to build a huge value
 BUILT_PER_SIZE = 10  # one render may build this many times its size limit, all values together
 MAX_POWER = 64
+MAX_STEPS = 250_000  # loop turns, calls and templates loaded in one render, by default
 _T = TypeVar("_T")
 
 _TEXT = (str, bytes, bytearray)
@@ -39,22 +50,43 @@ class LimitExceeded(Exception):
 
 @dataclass
 class Limits:
-    """The limits of one render, and what it has built so far."""
+    """The limits of one render, and what it has built and done so far."""
 
     max_size: int
     built_left: int
+    max_steps: int = MAX_STEPS
+    steps_left: int = MAX_STEPS
+    stopped: str | None = None  # why the render must stop at its next step, if it must
     reprs: dict[int, tuple[object, int]] = field(default_factory=dict)  # id -> (obj, size)
+
+    def stop(self) -> LimitExceeded:
+        """The error for a render out of steps, or stopped by the clock."""
+        why = self.stopped or f"more than {self.max_steps:,} loop turns and calls"
+        return LimitExceeded(f"{why} (an endless loop?)")
 
 
 _current: ContextVar[Limits | None] = ContextVar("render_limits", default=None)
 
 
 @contextmanager
-def applying(max_size: int) -> Iterator[Limits]:
-    """Apply the limits of one render to the template code run inside the block."""
-    token = _current.set(Limits(max_size, max_size * BUILT_PER_SIZE))
+def applying(
+    max_size: int, max_steps: int | None = None, seconds: float | None = None
+) -> Iterator[Limits]:
+    """Apply the limits of one render to the template code run inside the block.
+
+    With `seconds`, the render is also stopped by the clock: an interval timer raises in the
+    template code, so that the stop comes however long one step takes. Only the main thread
+    gets signals, and only while no one else uses the timer; elsewhere the count alone stops.
+    """
+    steps = MAX_STEPS if max_steps is None else max_steps
+    limit = Limits(max_size, max_size * BUILT_PER_SIZE, steps, steps)
+    token = _current.set(limit)
     try:
-        yield _limits()
+        if seconds is None or not _timer_free():
+            yield limit
+        else:
+            with _alarm(limit, seconds):
+                yield limit
     finally:
         _current.reset(token)
 
@@ -62,6 +94,71 @@ def applying(max_size: int) -> Iterator[Limits]:
 def _limits() -> Limits:
     # Outside render() (a template compiled and run directly) the defaults apply.
     return _current.get() or Limits(MAX_SIZE, MAX_SIZE * BUILT_PER_SIZE)
+
+
+def step() -> None:
+    """Count one step (a call, a template loaded) of the render; stop it past its limit."""
+    limit = _limits()
+    limit.steps_left -= 1
+    if limit.steps_left < 0:
+        raise limit.stop()
+
+
+class Turns:
+    """The iterable of a template's `for` loop, each item it gives counted as a step."""
+
+    __slots__ = ("items", "limit")
+
+    def __init__(self, items: Any):
+        self.items = items
+        self.limit = _limits()
+
+    def __len__(self) -> int:  # `loop.length` and `loop.revindex` ask for it
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Any]:
+        limit = self.limit
+        for item in self.items:
+            limit.steps_left -= 1
+            if limit.steps_left < 0:
+                raise limit.stop()
+            yield item
+
+
+def _timer_free() -> bool:
+    """Whether this thread may use the process's interval timer: the main one, unused."""
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN)
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+
+
+@contextmanager
+def _alarm(limit: Limits, seconds: float) -> Iterator[None]:
+    """Stop the render after `seconds`: the timer's signal raises wherever the code is."""
+    running = True
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if not running:
+            return
+        limit.stopped = f"rendering took more than {seconds:g} seconds"
+        limit.steps_left = -1  # the next step stops the render
+        # Stopped right here only in template code at a known line: Jinja can map that line
+        # back to the template (between two lines it cannot), and no library code is left
+        # half way through. Anywhere else the next step, a moment later, stops it.
+        if frame is not None and frame.f_lineno and not frame.f_code.co_filename.endswith(".py"):
+            raise limit.stop()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        running = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def too_large() -> LimitExceeded:
