@@ -28,7 +28,9 @@ class Policy:
 
     `pages` maps a record id (person or interview) to its page URL relative to the site
     root, for links between notes such as `[Ann](../people/ann-lee.md)`; `root` is the
-    relative path from the page being rendered to the site root.
+    relative path from the page being rendered to the site root. `private_phones` holds
+    the digits of each number to hide however it is written (`privacy.phone_digits`),
+    `private_names` the names to hide whatever their case (see `tool.digest.redaction`).
     """
 
     include_private: bool = False
