@@ -6,13 +6,13 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from tool import links
-from tool.digest import contacts
+from tool.digest import contacts, redaction
 from tool.parse.body import TASK_BOX, task_box
 
 # The look-behinds make a match start only where a word starts: linear time on long text.
@@ -28,7 +28,9 @@ class Policy:
 
     `pages` maps a record id (person or interview) to its page URL relative to the site
     root, for links between notes such as `[Ann](../people/ann-lee.md)`; `root` is the
-    relative path from the page being rendered to the site root.
+    relative path from the page being rendered to the site root. `private_phones` holds
+    the digits of each number to hide however it is written (`privacy.phone_digits`),
+    `private_names` the names to hide whatever their case (see `tool.digest.redaction`).
     """
 
     include_private: bool = False
@@ -38,9 +40,14 @@ class Policy:
     root: str = ""
 
     def with_root(self, root: str) -> Policy:
-        return dataclasses.replace(self, root=root)
+        moved = dataclasses.replace(self, root=root)
+        # The same private values, the same redactor: finding it again by them would hash
+        # every name and number once for each note rendered.
+        if "redact" in self.__dict__:
+            moved.__dict__["redact"] = self.__dict__["redact"]
+        return moved
 
-    @property
+    @cached_property
     def redact(self) -> Callable[[str], str]:
         return _redactor(self.include_private, self.private_names, self.private_phones)
 
@@ -56,16 +63,13 @@ def _redactor(
         (EMAIL, "[email hidden]"),
         (PHONE, "[phone hidden]"),
     ]
-    for digits in phones:
-        pattern = r"[\s().-]*".join(re.escape(d) for d in digits)
-        rules.append((re.compile(rf"(?<!\d){pattern}(?!\d)"), "[phone hidden]"))
-    for name in names:
-        words = r"\s+".join(re.escape(w) for w in name.split())
-        rules.append((re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE), "a private contact"))
+    hide_phones = redaction.Phones(phones)
+    hide_names = redaction.Names(names)
 
     def redact(text: str) -> str:
         for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
+        text = hide_names(hide_phones(text))
         # What the leak scan would find, however it is written, is hidden rather than
         # failing the build: `030 1234567`, `jane [at] example [dot] com`.
         for written, _ in contacts.spelled_emails(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,31 +190,73 @@ def _decoded(text: str) -> str:
 
 
 class _Index:
-    """The secrets, indexed so that scanning a file costs time in its length, not theirs."""
+    """The secrets, indexed so that scanning a file costs time in its length, not theirs.
+
+    The secrets' words make one automaton (Aho-Corasick, over words rather than letters):
+    a file's words are read once, each step follows at most as many links as it matched
+    words, and every secret that ends at a word is known there.
+    """
 
     def __init__(self, found: list[Secret]):
-        # Each phone by its last 7 digits; each other secret by its longest (rarest) word.
+        # Each phone by its last 7 digits.
         self.phones: dict[str, list[tuple[str, Secret]]] = {}
-        self.anchors: dict[str, list[tuple[tuple[str, ...], int, Secret]]] = {}
+        # Each other secret with its length in words and its longest (rarest) word: hits
+        # are reported in the order of that word, then of the secrets.
+        self.entries: list[tuple[Secret, int, int]] = []
+        self.next: list[dict[str, int]] = [{}]  # state -> word -> state; state 0 is the start
+        self.ends: list[list[int]] = [[]]  # the entries that end in a state
         for secret in found:
             if secret.kind == "phone":
                 digits = _digits(secret.value)
                 self.phones.setdefault(digits[-PHONE_KEY:], []).append((digits, secret))
                 continue
             words = _words(secret.value)
-            if words:
-                anchor = max(range(len(words)), key=lambda i: len(words[i]))
-                self.anchors.setdefault(words[anchor], []).append((words, anchor, secret))
+            if not words:
+                continue
+            state = 0
+            for word in words:
+                state = self.next[state].get(word) or self._add(state, word)
+            anchor = max(range(len(words)), key=lambda i: len(words[i]))
+            self.ends[state].append(len(self.entries))
+            self.entries.append((secret, len(words), anchor))
+        self._link()
+
+    def _add(self, state: int, word: str) -> int:
+        self.next[state][word] = len(self.next)
+        self.next.append({})
+        self.ends.append([])
+        return len(self.next) - 1
+
+    def _link(self) -> None:
+        """Each state's longest proper suffix that is a state, and its nearest that ends one."""
+        self.fallback = [0] * len(self.next)
+        self.output = [0] * len(self.next)  # the next state down the fallbacks with ends
+        queue = deque(self.next[0].values())
+        while queue:
+            state = queue.popleft()
+            for word, child in self.next[state].items():
+                back = self.fallback[state]
+                while back and word not in self.next[back]:
+                    back = self.fallback[back]
+                suffix = self.next[back].get(word, 0) if state else 0
+                self.fallback[child] = suffix
+                self.output[child] = suffix if self.ends[suffix] else self.output[suffix]
+                queue.append(child)
 
     def find(self, text: str) -> list[Secret]:
-        hits: list[Secret] = []
-        words = _WORD.findall(text.casefold())
-        hot = self.anchors.keys() & set(words)
-        for i, word in enumerate(words if hot else ()):
-            for secret_words, offset, secret in self.anchors.get(word, ()):
-                start = i - offset
-                if start >= 0 and tuple(words[start : start + len(secret_words)]) == secret_words:
-                    hits.append(secret)
+        found: list[tuple[int, int]] = []  # (position of the anchor word, entry)
+        state = 0
+        for i, word in enumerate(_WORD.findall(text.casefold()) if self.entries else ()):
+            while state and word not in self.next[state]:
+                state = self.fallback[state]
+            state = self.next[state].get(word, 0)
+            end = state if self.ends[state] else self.output[state]
+            while end:
+                for entry in self.ends[end]:
+                    _, length, anchor = self.entries[entry]
+                    found.append((i - length + 1 + anchor, entry))
+                end = self.output[end]
+        hits = [self.entries[entry][0] for _, entry in sorted(found)]
         for run in _RUN.findall(text) if self.phones else ():
             digits = _digits(run)
             for end in range(PHONE_KEY, len(digits) + 1):
