@@ -23,6 +23,7 @@ from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 
 from tool.errors import TemplateProblem
+from tool.parse.frontmatter import Scalar, split
 from tool.store.files import read_text_file
 from tool.templating import limits
 from tool.templating.limits import LimitExceeded
@@ -75,8 +76,6 @@ def yaml_scalar(value: Any) -> str:
 
 
 def _is_yaml_text(text: str) -> bool:
-    from tool.parse.frontmatter import Scalar
-
     return Scalar(text, 0, 0, plain=True).yaml11_type() is None
 
 
@@ -448,8 +447,6 @@ def render_body(
     env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None
 ) -> str:
     """Render a template whose own front matter (title, description...) is not output."""
-    from tool.parse.frontmatter import split
-
     rendered = render(env, name, context, display_root)
     return split(rendered).body if rendered.startswith("---") else rendered
 
