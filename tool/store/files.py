@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -112,11 +113,13 @@ def _unreadable(path: Path, exc: OSError) -> Issue:
 
 
 def _inside(root: Path, target: Path) -> bool:
-    try:
-        target.relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    return target.is_relative_to(_resolved(root))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    """The root's real path, once per run: resolving it again for every file doubled a read."""
+    return root.resolve()
 
 
 def markdown_files(root: Path, folder: str) -> list[os.DirEntry[str]]:
