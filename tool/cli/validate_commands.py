@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tool.cli.common import echo, format_option, load_kb, print_problems, root_option
+from tool.cli.common import echo, find_root, format_option, print_problems, root_option
 
 
 def _existing(
@@ -36,10 +36,10 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
       tool validate
       tool validate people/jane-doe.md --format github
     """
-    from tool.check import check, select, within
+    from tool.check import check_root, select, within
 
-    kb = load_kb(root, quiet=True)
-    problems = check(kb)
+    kb = check_root(find_root(root))
+    problems = kb.value
     files = len(kb.files)
     if paths:
         wanted = [_relative(kb.root, p) for p in paths]
