@@ -351,3 +351,35 @@ def test_a_stored_record_copies_and_pickles_as_the_record_it_stands_for(kb_root,
     again = pickle.loads(pickle.dumps(person))
     assert again == copy.deepcopy(person) == person
     assert again.body == "Met at the alumni meetup.\n"
+
+
+def test_rows_read_in_one_query_give_the_same_records(kb_root, monkeypatch, later):
+    settle(kb_root)
+    expected = loading.load(kb_root)
+    monkeypatch.setattr(cache, "PREFETCH_FROM", 1)
+    with database() as db:
+        db.execute("UPDATE files SET value = x'00' WHERE rel = 'people/bo-chen.md'")
+    seen = spy_reads(monkeypatch)
+    again = loading.load(kb_root)
+    assert again.people == expected.people and again.interviews == expected.interviews
+    assert seen == ["read bo-chen.md", "parse people/bo-chen.md"]  # only the damaged row
+
+
+def test_a_warm_index_reads_no_file_and_an_edit_shows_at_once(kb_root, monkeypatch, later):
+    settle(kb_root)
+    write(kb_root / "people/bad.md", "---\nname: [\n---\n")
+    settle(kb_root)
+    first = run("--root", kb_root, "index")
+    seen = spy_reads(monkeypatch)
+    again = run("--root", kb_root, "index")
+    assert seen == []
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+    assert "people/bad.md" in again.stderr  # the warning about broken files is kept too
+    by_topic = run("--root", kb_root, "index", "--by", "topic")
+    assert by_topic.stdout != first.stdout  # other options: another result
+    path = kb_root / "interviews/2026-03-20-bo-chen.md"
+    text = path.read_text()
+    assert "- " in text.split("## Insights")[1]
+    path.write_text(text.replace("## Insights\n", "## Insights\n\n- Brand new insight #fresh\n"))
+    edited = run("--root", kb_root, "index")
+    assert "Brand new insight" in edited.stdout and "Brand new insight" not in first.stdout

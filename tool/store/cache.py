@@ -54,6 +54,8 @@ PARSERS = ("yaml", "markdown_it")
 APPLICATION_ID = 0x746F6F6C  # "tool" in the database header: this file is our cache
 # How long a save waits for another run's write to finish before giving up on saving.
 BUSY_SECONDS = 3.0
+# From this many rows to read, one query for all of them beats a query for each.
+PREFETCH_FROM = 500
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS files (
@@ -143,16 +145,18 @@ class FileCache:
         self.accept = accept  # a value that fails this is treated as missing and replaced
         # Taken before any file is looked at: a file modified since is judged against it.
         self.started = time_ns()
-        self.old: dict[str, Known] = {}
+        self._old: dict[str, Known] | None = None  # read when first needed: see `old`
+        self.current = False  # whether the rows were written under this key
         self.seen: set[str] = set()  # files of this run whose rows are kept
         # Rows to write: stamp, hash, value and body (pickled in the worker that parsed it).
         self.changed: dict[str, tuple[str, bytes, Any, bytes | None]] = {}
+        self.fetched: dict[int, bytes] = {}  # values read ahead by `prefetch`, by row id
         self.touched: dict[str, str] = {}  # rows whose file has new stamps, the same bytes
         self.classes: dict[tuple[str, str], Any] = {}  # looked up once a run, not once a row
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
-        """Connect and read every row's stamp; None when the cache cannot be used this run."""
+        """Connect and check the tables; None when the cache cannot be used this run."""
         if self.path is None:
             return None
         for _ in range(2):
@@ -161,12 +165,12 @@ class FileCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = _connect(self.path)
                 db.execute("BEGIN")  # one snapshot for the run: stamps and values agree
-                self.old = self._read(db)
+                self.current = _key(db) == self.key
+                db.execute("SELECT rel, stamp, taken_ns, hash, value, body FROM files LIMIT 1")
                 return db
             except sqlite3.Error as exc:
                 if db is not None:
                     db.close()
-                self.old = {}
                 if not (_damaged(exc) and _remove(self.path)):
                     return None
             except OSError:
@@ -175,27 +179,59 @@ class FileCache:
                 return None
         return None
 
+    @property
+    def old(self) -> dict[str, Known]:
+        """Every row's stamp and hash, read once, when first needed (a kept result needs none)."""
+        if self._old is None:
+            self._old = {}
+            if self.db is not None and self.current:  # other code's rows are never unpickled
+                try:
+                    self._old = self._read(self.db)
+                except sqlite3.Error as exc:
+                    self.db.close()
+                    self.db = None
+                    if self.path is not None and _damaged(exc) and _remove(self.path):
+                        self.db = self._open()  # a new, empty one, to save this run's rows
+        return self._old
+
     def _read(self, db: sqlite3.Connection) -> dict[str, Known]:
-        if _key(db) != self.key:
-            return {}  # rows made by other code or settings are never unpickled
         rows = db.execute("SELECT rel, stamp, taken_ns, hash, rowid FROM files")
         return {
             rel if type(rel) is str else rel.decode(errors="surrogateescape"): (text, t, h, rowid)
             for rel, text, t, h, rowid in rows
         }
 
+    def prefetch(self, files: list[tuple[str, os.stat_result | None]]) -> None:
+        """Read in one query the values `get` will be asked for, when they are many."""
+        wanted = {entry[3] for rel, info in files if (entry := self._fresh(rel, info))}
+        if self.db is None or len(wanted) < PREFETCH_FROM:
+            return
+        try:
+            for rowid, value in self.db.execute("SELECT rowid, value FROM files"):
+                if rowid in wanted:
+                    self.fetched[rowid] = value
+        except sqlite3.Error:  # read row by row instead
+            self.fetched.clear()
+
     def get(self, rel: str, current: os.stat_result) -> Any | None:
         """The value for a file whose stamp is unchanged and was safely old when taken."""
-        entry = self.old.get(rel)
+        entry = self._fresh(rel, current)
         if entry is None:
-            return None
-        found = stamp(current)
-        if entry[0] != _text(found) or racy(found, entry[1]):
             return None
         value = self._value(rel, entry)
         if value is not None:
             self.seen.add(rel)
         return value
+
+    def _fresh(self, rel: str, current: os.stat_result | None) -> Known | None:
+        """The row of a file whose stamp is unchanged and was safely old when taken."""
+        entry = self.old.get(rel)
+        if entry is None or current is None:
+            return None
+        found = stamp(current)
+        if entry[0] != _text(found) or racy(found, entry[1]):
+            return None
+        return entry
 
     def get_same(self, rel: str, content: bytes) -> Any | None:
         """The value for a file whose bytes hash the same as when it was parsed."""
@@ -207,8 +243,11 @@ class FileCache:
         value = None
         if self.db is not None:
             try:
-                row = self.db.execute("SELECT value FROM files WHERE rowid = ?", (entry[3],))
-                value = _Unpickler(io.BytesIO(row.fetchone()[0]), self.classes).load()
+                data = self.fetched.pop(entry[3], None)
+                if data is None:
+                    row = self.db.execute("SELECT value FROM files WHERE rowid = ?", (entry[3],))
+                    data = row.fetchone()[0]
+                value = _Unpickler(io.BytesIO(data), self.classes).load()
             except Exception:  # a damaged row, a class since renamed: parsed again
                 value = None
         if value is None or not self.accept(value):

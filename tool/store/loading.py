@@ -136,7 +136,7 @@ class Scan:
 def scan(root: Path, started: int) -> Scan:
     """Stat every file of people/ and interviews/ (no file is opened)."""
     found: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
-    fingerprint = hashlib.blake2b(digest_size=16)
+    stamps: list[str] = []
     settled = True
     for kind in ("people", "interviews"):
         for entry in markdown_files(root, kind):
@@ -147,11 +147,14 @@ def scan(root: Path, started: int) -> Scan:
             except OSError:
                 listed = None
             found.append((rel, entry, listed))
-            if listed is None or racy(stamp(listed), started):
+            if listed is None:
                 settled = False
             else:
-                fingerprint.update(f"{rel}\0{stamp(listed)}\0".encode(errors="surrogateescape"))
-    return Scan(found, fingerprint.digest(), settled)
+                now = stamp(listed)
+                settled = settled and not racy(now, started)
+                stamps.append(f"{rel}\0{now}")
+    text = "\0".join(stamps).encode(errors="surrogateescape")
+    return Scan(found, hashlib.blake2b(text, digest_size=16).digest(), settled)
 
 
 def _watched(root: Path, folder: str, started: int) -> list[tuple[str, tuple[int, ...]]] | None:
@@ -228,6 +231,7 @@ def _records(
     done: dict[str, Head] = {}
     hashes: dict[str, bytes] = {}
     to_parse: list[tuple[str, bytes, os.stat_result | None]] = []
+    cache.prefetch([(rel, listed) for rel, _, listed in found.files])
     for rel, entry, listed in found.files:
         if listed is not None:
             hit = cache.get(rel, listed)
@@ -275,7 +279,7 @@ def _parse_all(items: list[tuple[str, bytes]], headings: dict[str, str]) -> list
             # map keeps the order of the files: the results do not depend on the workers.
             done = pool.map(_parse_batch, batches, [headings] * len(batches))
             return [blobs for batch in done for blobs in batch]
-    except (OSError, concurrent.futures.process.BrokenProcessPool):
+    except (OSError, concurrent.futures.BrokenExecutor):
         return _parse_batch(items, headings)  # no processes to be had: parse here
 
 
