@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import contextlib
 import os
 import sqlite3
@@ -383,3 +385,38 @@ def test_a_warm_index_reads_no_file_and_an_edit_shows_at_once(kb_root, monkeypat
     path.write_text(text.replace("## Insights\n", "## Insights\n\n- Brand new insight #fresh\n"))
     edited = run("--root", kb_root, "index")
     assert "Brand new insight" in edited.stdout and "Brand new insight" not in first.stdout
+
+
+class DyingPool:
+    """Worker processes that give back the first batch, then die."""
+
+    def __init__(self, *args):
+        self.given = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+    def submit(self, fn, *args):
+        future = concurrent.futures.Future()
+        self.given += 1
+        if self.given == 1:
+            future.set_result(fn(*args))
+        else:
+            future.set_exception(concurrent.futures.process.BrokenProcessPool("killed"))
+        return future
+
+
+def test_workers_that_die_leave_the_parsing_to_the_run(kb_root, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        alone = loading.load(kb_root)
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(loading, "BATCH", 2)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DyingPool)
+    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    together = loading.load(kb_root)
+    assert together.people == alone.people and together.interviews == alone.interviews
+    assert together.files == alone.files and together.problems == alone.problems

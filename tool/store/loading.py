@@ -10,6 +10,7 @@ reads nothing else.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import dataclasses
 import functools
@@ -230,29 +231,43 @@ def _records(
     """Each file's record and problems, in the scan's order: from the cache, or parsed."""
     done: dict[str, Head] = {}
     hashes: dict[str, bytes] = {}
-    to_parse: list[tuple[str, bytes, os.stat_result | None]] = []
+    missing: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
     cache.prefetch([(rel, listed) for rel, _, listed in found.files])
     for rel, entry, listed in found.files:
-        if listed is not None:
-            hit = cache.get(rel, listed)
-            if hit is not None:
-                done[rel], hashes[rel] = hit, cache.old[rel][2]
-                continue
-        data, read, issues = read_file(root, Path(entry.path))
-        if data is None or read is None:
-            done[rel] = (rel.split("/")[0], None, issues)
-            continue
-        if keep is not None:
-            keep(rel, data)
-        content = hashes[rel] = digest(data)
-        same = cache.get_same(rel, content) if listed is not None else None
-        if same is not None:
-            done[rel] = same
-            cache.touch(rel, read, content)
+        hit = cache.get(rel, listed) if listed is not None else None
+        if hit is None:
+            missing.append((rel, entry, listed))
         else:
-            to_parse.append((rel, data, read if listed is not None else None))
-    parsed = _parse_all([(rel, data) for rel, data, _ in to_parse], config.headings)
-    for (rel, _, read), (head, body) in zip(to_parse, parsed, strict=True):
+            done[rel], hashes[rel] = hit, cache.old[rel][2]
+    sent: list[tuple[str, os.stat_result | None]] = []  # files given to the parser, in order
+
+    def to_parse() -> Iterator[list[tuple[str, bytes]]]:
+        """The files to parse, read a batch at a time: never all their bytes at once."""
+        batch: list[tuple[str, bytes]] = []
+        for rel, entry, listed in missing:
+            data, read, issues = read_file(root, Path(entry.path))
+            if data is None or read is None:
+                done[rel] = (rel.split("/")[0], None, issues)
+                continue
+            if keep is not None:
+                keep(rel, data)
+            content = hashes[rel] = digest(data)
+            same = cache.get_same(rel, content) if listed is not None else None
+            if same is not None:
+                done[rel] = same
+                cache.touch(rel, read, content)
+                continue
+            sent.append((rel, read if listed is not None else None))
+            batch.append((rel, data))
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    parsed = _parse_all(to_parse(), config.headings, len(missing) >= PARALLEL_FROM)
+    for position, (head, body) in enumerate(parsed):
+        rel, read = sent[position]  # filled in by `to_parse` before it gave the file out
         done[rel] = pickle.loads(head)
         if read is not None:
             cache.put(rel, read, hashes[rel], head, body)
@@ -266,21 +281,41 @@ def _records(
         yield rel, record, issues
 
 
-def _parse_all(items: list[tuple[str, bytes]], headings: dict[str, str]) -> list[Blobs]:
-    """Parse files into pickled heads and bodies, on every core when there are many."""
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2:
-        return _parse_batch(items, headings)
-    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
-    try:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            # map keeps the order of the files: the results do not depend on the workers.
-            done = pool.map(_parse_batch, batches, [headings] * len(batches))
-            return [blobs for batch in done for blobs in batch]
-    except (OSError, concurrent.futures.BrokenExecutor):
-        return _parse_batch(items, headings)  # no processes to be had: parse here
+def _parse_all(
+    batches: Iterator[list[tuple[str, bytes]]], headings: dict[str, str], many: bool
+) -> Iterator[Blobs]:
+    """Parse files into pickled heads and bodies, in order; on every core when there are many.
+
+    A few batches at a time are in the workers' hands, so that memory does not grow with
+    the number of files; workers that cannot be started or that die leave the rest to this
+    process.
+    """
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    pending: collections.deque[tuple[list[tuple[str, bytes]], Any]] = collections.deque()
+    if many and workers > 1:
+        try:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            with concurrent.futures.ProcessPoolExecutor(min(workers, 8), context) as pool:
+                for batch in batches:
+                    pending.append((batch, pool.submit(_parse_batch, batch, headings)))
+                    while len(pending) > 2 * workers or (pending and pending[0][1].done()):
+                        yield from _first(pending)
+                while pending:
+                    yield from _first(pending)
+        except (OSError, concurrent.futures.BrokenExecutor):
+            pass  # what the workers did not give back is parsed here, in the same order
+    for batch, _ in pending:
+        yield from _parse_batch(batch, headings)
+    for batch in batches:
+        yield from _parse_batch(batch, headings)
+
+
+def _first(pending: collections.deque[tuple[list[tuple[str, bytes]], Any]]) -> list[Blobs]:
+    """The results of the oldest batch, which leaves the queue only once they are in."""
+    results: list[Blobs] = pending[0][1].result()
+    pending.popleft()
+    return results
 
 
 Blobs = tuple[bytes, bytes | None]  # a pickled head, and the pickled body if there is one
