@@ -8,8 +8,6 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from text_unidecode import unidecode
-
 # Punctuation inside a word is ignored when matching: obrien finds O'Brien (with either
 # apostrophe), email finds e-mail. Between two digits it stays: "2\u20133" is not "23" or 2023.
 _INNER = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
@@ -39,6 +37,8 @@ def fold_lowered(char: str) -> str:
     if unicodedata.category(char) == "Pd":
         return "-"  # every dash is the same dash: 2\u20133 finds 2-3
     if char.isalpha() and _TRANSLITERATED.match(unicodedata.name(char, "")):
+        from text_unidecode import unidecode  # only for text that is not ASCII: help stays light
+
         ascii_ = unidecode(char).lower()
         if ascii_.isascii() and ascii_.isalnum():
             return ascii_
