@@ -100,6 +100,11 @@ def browser_fold_table() -> dict[str, str]:
     return dict(sorted(table.items()))
 
 
+def see_format(field: str) -> str:
+    """`; see docs/format.md#FIELD`: where a message about a field written wrong points."""
+    return f"; see docs/format.md#{field}"
+
+
 def suggest(name: str, choices: Iterable[str]) -> str:
     """` (did you mean a, b?)` for close matches, or an empty string."""
     options = sorted(choices)
