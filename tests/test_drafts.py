@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import run, write
 
@@ -381,3 +383,10 @@ def test_drafts_without_my_name_are_signed_with_a_visible_placeholder(root, conf
 def test_drafts_signed_with_my_name_print_no_note(root):
     result = draft(root, "outreach", "bo")
     assert (result.stdout.endswith("\nPat Example\n"), result.stderr) == (True, "")
+
+
+def test_the_example_knowledge_base_has_the_packaged_message_templates():
+    repo = Path(__file__).resolve().parents[1]
+    packaged = repo / "tool" / "data" / "templates" / "messages"
+    for path in sorted(packaged.glob("*.md")):
+        assert (repo / "templates" / "messages" / path.name).read_text() == path.read_text()
