@@ -101,6 +101,11 @@ def relative(when: date, on: date) -> str:
     return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
+def day(when: date) -> str:
+    """`Wed 2026-11-25`: a date as items say it."""
+    return f"{WEEKDAYS[when.weekday()]} {when}"
+
+
 def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     """Everything that needs doing as of `on`, looking `within` days ahead, most urgent first."""
     c = _Context(kb, on, on + timedelta(days=within), kb.interviews_by_person)
@@ -164,8 +169,8 @@ def _thank_you(c: _Context, iv: Interview) -> list[Due]:
         return []
     deadline = iv.date + timedelta(days=c.kb.config.thank_you_within)
     reason = (
-        f"Thank {c.name(iv.person)} for the conversation on {iv.date} "
-        f"(due {deadline}, {relative(deadline, c.on)})"
+        f"Thank {c.name(iv.person)} for the conversation on {day(iv.date)} "
+        f"(due {day(deadline)}, {relative(deadline, c.on)})"
     )
     return [c.dated("thank-you", deadline, iv, "status", reason)]
 
@@ -177,16 +182,27 @@ def _no_reply(c: _Context, iv: Interview) -> list[Due]:
     try_another = add_business_days(iv.requested, TRY_ANOTHER_AFTER, holidays)
     follow_up = add_business_days(iv.requested, FOLLOW_UP_AFTER, holidays)
     name = c.name(iv.person)
+    asked = day(iv.requested)
     if c.on >= follow_up:
         reason = (
             f"Nudge {name}: no reply in {FOLLOW_UP_AFTER} business days since your request of "
-            f"{iv.requested} (due {follow_up}, {relative(follow_up, c.on)})"
+            f"{asked} (due {day(follow_up)}, {relative(follow_up, c.on)})"
         )
         return [c.dated("no-reply", follow_up, iv, "requested", reason)]
-    reason = (
-        f"{_someone_else(c, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
-        f"since your request of {iv.requested}; nudge them on {follow_up}"
-    )
+    someone = _someone_else(c, iv)
+    if try_another > c.on:
+        # Not happened yet: say when, and that it holds only if the silence lasts.
+        reason = (
+            f"On {day(try_another)} ({relative(try_another, c.on)}), if {name} has still not "
+            f"replied to your request of {asked}: {someone[0].lower()}{someone[1:]}; "
+            f"nudge them on {day(follow_up)}"
+        )
+    else:
+        reason = (
+            f"{someone}: no reply from {name} in {TRY_ANOTHER_AFTER} business days since your "
+            f"request of {asked} (due {day(try_another)}, {relative(try_another, c.on)}); "
+            f"nudge them on {day(follow_up)}"
+        )
     return [c.dated("no-reply", try_another, iv, "requested", reason)]
 
 
@@ -221,7 +237,8 @@ def _follow_up(c: _Context, iv: Interview) -> list[Due]:
         or contacted_since(c.talks.get(iv.person, []), when, c.on)
     ):
         return []
-    reason = f"Follow up with {c.name(iv.person)} (planned for {when}, {relative(when, c.on)})"
+    name = c.name(iv.person)
+    reason = f"Follow up with {name} (planned for {day(when)}, {relative(when, c.on)})"
     return [c.dated("follow-up", when, iv, "follow_up", reason)]
 
 
@@ -231,14 +248,13 @@ def _upcoming(c: _Context, iv: Interview) -> list[Due]:
     name = c.name(iv.person)
     if iv.date < c.on:
         reason = (
-            f"Conversation with {name} was scheduled for {iv.date}: "
-            "set its status to done (or cancelled), or move the date"
+            f"Conversation with {name} was scheduled for {day(iv.date)} "
+            f"({relative(iv.date, c.on)}): set its status to done (or cancelled), or move the date"
         )
         return [c.dated("upcoming", iv.date, iv, "status", reason)]
     what = MEETINGS.get(iv.format or "", "Conversation")
     minutes = f", {iv.duration} min" if iv.duration else ""
-    day = f"{WEEKDAYS[iv.date.weekday()]} {iv.date}"
-    reason = f"{what} with {name} {relative(iv.date, c.on)} ({day}{minutes})"
+    reason = f"{what} with {name} {relative(iv.date, c.on)} ({day(iv.date)}{minutes})"
     questions = iv.section(c.kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
     if questions is None or not questions.text.strip():
         reason += f"; no questions yet: run `tool questions {iv.person}`"
@@ -249,7 +265,7 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
     if not held_by(iv, c.on):
         return []
     out: list[Due] = []
-    source = c.name(iv.person)
+    source = f"{c.name(iv.person)} on {day(iv.date)}"
     for ref in iv.referrals:
         person = c.kb.people.get(ref)
         if person is None:
@@ -270,7 +286,7 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
 def _actions(c: _Context, iv: Interview) -> list[Due]:
     if iv.date > c.on:
         return []
-    name = c.name(iv.person)
+    name = f"{c.name(iv.person)} ({day(iv.date)})"
     return [
         Due("action", "open", iv.date, iv.path, a.line, f"{name}: {a.text}", iv.person)
         for a in iv.actions
@@ -284,7 +300,8 @@ def _insights(c: _Context, iv: Interview) -> list[Due]:
     title = c.kb.config.headings.get("insights", DEFAULT_HEADINGS["insights"])
     section = iv.section(title)
     line = section.line if section else iv.body_line
-    reason = f"Write down what you learned from {c.name(iv.person)} under ## {title}"
+    talk = f"{c.name(iv.person)} on {day(iv.date)}"
+    reason = f"Write down what you learned from {talk} under ## {title}"
     return [Due("insights", "open", iv.date, iv.path, line, reason, iv.person)]
 
 
@@ -311,8 +328,8 @@ def _gone_quiet(c: _Context, person: Person) -> list[Due]:
     cadence = c.kb.config.stay_in_touch if own is None else own
     when = last + timedelta(days=cadence)
     reason = (
-        f"Get in touch with {person.name}: last contact {last}, "
-        f"every {cadence} days (due {when}, {relative(when, c.on)})"
+        f"Get in touch with {person.name}: last contact {day(last)}, "
+        f"every {cadence} days (due {day(when)}, {relative(when, c.on)})"
     )
     line = person.line_of("name" if own is None else "stay_in_touch")
     return [Due("gone-quiet", urgency(when, c.on), when, person.path, line, reason, person.id)]
