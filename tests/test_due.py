@@ -311,9 +311,9 @@ DUE_RULES = [
         "2026-11-18",
         7,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
-            "Lind in 7 days (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
-            "eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video "
+            "call with Eva Lind in 7 days (Wed 2026-11-25 at 16:30, 45 min); no "
+            "questions yet: run `tool questions eva-lind`",
         ],
         id="upcoming: 7 days ahead",
     ),
@@ -323,8 +323,9 @@ DUE_RULES = [
         "2026-11-25",
         0,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming today 2026-11-25: Video call with Eva "
-            "Lind today (Wed 2026-11-25, 45 min); no questions yet: run `tool questions eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming today 2026-11-25: Video "
+            "call with Eva Lind today (Wed 2026-11-25 at 16:30, 45 min); no questions"
+            " yet: run `tool questions eva-lind`",
         ],
         id="upcoming: today",
     ),
@@ -334,8 +335,8 @@ DUE_RULES = [
         0,
         [
             "interviews/2026-11-25-eva-lind.md:4: upcoming overdue 2026-11-25: "
-            "Conversation with Eva Lind was scheduled for Wed 2026-11-25 (yesterday):"
-            " set its status to done (or cancelled), or move the date",
+            "Conversation with Eva Lind was scheduled for Wed 2026-11-25 at 16:30 "
+            "(yesterday): set its status to done (or cancelled), or move the date",
         ],
         id="upcoming: still scheduled after the day",
     ),
@@ -668,9 +669,9 @@ DUE_RULES = [
         "2026-11-24",
         7,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
-            "Lind tomorrow (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
-            "eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video "
+            "call with Eva Lind tomorrow (Wed 2026-11-25 at 16:30, 45 min); no "
+            "questions yet: run `tool questions eva-lind`",
         ],
         id="as of: the day of the request",
     ),

@@ -109,11 +109,12 @@ def to_text(brief: Brief, width: int = 80) -> str:
     lines += notes_lines(p, width)
     count = len(brief.conversations)
     lines += ["", f"Conversations ({count})" if count else "Conversations: none yet"]
+    # A time column only when some conversation has a time, blank for the others.
+    timed = any(iv.time for iv in brief.conversations)
     for iv in brief.conversations:
         how = ", ".join(x for x in (iv.format, f"{iv.duration} min" if iv.duration else "") if x)
-        lines.append(
-            f"  {iv.date.isoformat()}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}"
-        )
+        when = f"{iv.date.isoformat()} {iv.time or '':<5}" if timed else iv.date.isoformat()
+        lines.append(f"  {when}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}")
         for insight in iv.insights[:INSIGHTS_SHOWN]:
             lines.append(f"    - {untag(insight)}")
         if len(iv.insights) > INSIGHTS_SHOWN:
@@ -141,6 +142,7 @@ def _interview(iv: Interview) -> dict[str, Any]:
         "id": iv.id,
         "path": str(iv.path),
         "date": iv.date.isoformat(),
+        "time": iv.time,
         "status": iv.status,
         "purpose": iv.purpose,
         "format": iv.format,

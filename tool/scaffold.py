@@ -44,7 +44,7 @@ PERSON_OPTIONS = (
     "relationship",
     "tags",
 )
-INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose")
+INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose", "time")
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,10 @@ def new_interview(
         root,
         "interviews",
         f"{when.isoformat()}-{person.id}",
-        lambda ident: with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+        lambda ident: with_time(
+            with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+            fields.get("time"),
+        ),
         lambda text, rel: _check("interview", text, rel),
     )
 
@@ -188,6 +191,22 @@ def with_uid(text: str, uid: str) -> str:
     meta = split(added).meta
     # A front matter written in flow style ({...}) has no last line to add to: leave it.
     return added if meta is not None and any(k.text == "uid" for k, _ in meta.items) else text
+
+
+def with_time(text: str, time: str | None) -> str:
+    """Add `time: "HH:MM"` under `date:` when one is given and the template has no `time`.
+
+    Always quoted: unquoted, other YAML readers take 14:30 for a number of minutes.
+    """
+    doc = split(text)
+    if time is None or doc.meta is None or any(k.text == "time" for k, _ in doc.meta.items):
+        return text
+    lines = text.split("\n")
+    after = next((k.line for k, _ in doc.meta.items if k.text == "date"), doc.body_line - 2)
+    lines.insert(after, f'time: "{time}"')
+    added = "\n".join(lines)
+    meta = split(added).meta
+    return added if meta is not None and any(k.text == "time" for k, _ in meta.items) else text
 
 
 def init(target: Path) -> list[Path]:

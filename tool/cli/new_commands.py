@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tool.cli.common import DATE, echo, load_kb, root_option
+from tool.cli.common import DATE, TIME, echo, load_kb, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 
 
@@ -66,6 +66,7 @@ def new_person(
 @new.command("interview")
 @click.argument("person")
 @click.option("--date", "when", type=DATE, help="When it happens or happened [default: today].")
+@click.option("--time", type=TIME, help="When it starts, 24-hour (14:30); written quoted.")
 @click.option(
     "--status",
     type=click.Choice(STATUSES),
@@ -96,6 +97,7 @@ def new_interview(
     \b
     Example:
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
+      tool new interview jane-doe --date 2026-03-20 --time 14:30 --duration 25
     """
     from tool import scaffold
     from tool.people import resolve_person

@@ -245,6 +245,7 @@ class Pages:
             "link": self.g.interview_link(interview),
             "person_name": self.g.person_name(interview),
             "date": interview.date.isoformat(),
+            "time": interview.time,
             "status": interview.status,
             "company": self.g.group_link("company", self.g.kb.company_of(interview)),
             "insights": len(interview.insights),

@@ -106,6 +106,11 @@ def day(when: date) -> str:
     return f"{WEEKDAYS[when.weekday()]} {when}"
 
 
+def starts(iv: Interview) -> str:
+    """`Wed 2026-11-25 at 14:30`, or the day alone when the interview has no time."""
+    return f"{day(iv.date)} at {iv.time}" if iv.time else day(iv.date)
+
+
 def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     """Everything that needs doing as of `on`, looking `within` days ahead, most urgent first."""
     c = _Context(kb, on, on + timedelta(days=within), kb.interviews_by_person)
@@ -248,13 +253,13 @@ def _upcoming(c: _Context, iv: Interview) -> list[Due]:
     name = c.name(iv.person)
     if iv.date < c.on:
         reason = (
-            f"Conversation with {name} was scheduled for {day(iv.date)} "
+            f"Conversation with {name} was scheduled for {starts(iv)} "
             f"({relative(iv.date, c.on)}): set its status to done (or cancelled), or move the date"
         )
         return [c.dated("upcoming", iv.date, iv, "status", reason)]
     what = MEETINGS.get(iv.format or "", "Conversation")
     minutes = f", {iv.duration} min" if iv.duration else ""
-    reason = f"{what} with {name} {relative(iv.date, c.on)} ({day(iv.date)}{minutes})"
+    reason = f"{what} with {name} {relative(iv.date, c.on)} ({starts(iv)}{minutes})"
     questions = iv.section(c.kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
     if questions is None or not questions.text.strip():
         reason += f"; no questions yet: run `tool questions {iv.person}`"
