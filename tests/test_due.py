@@ -491,7 +491,7 @@ DUE_RULES = [
             "dan-wu --status requested",
             'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
             ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
-            'notes: tool new person "NAME"',
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
             "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
             "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
@@ -510,7 +510,7 @@ DUE_RULES = [
             "dan-wu --status requested",
             'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
             ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
-            'notes: tool new person "NAME"',
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
             "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
             "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
@@ -526,7 +526,7 @@ DUE_RULES = [
             "2026-10-01, 53 days ago)",
             'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
             ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
-            'notes: tool new person "NAME"',
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
             "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
             "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
@@ -542,7 +542,7 @@ DUE_RULES = [
             "2026-10-01, 53 days ago)",
             'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
             ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
-            'notes: tool new person "NAME"',
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
             "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
             "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
@@ -628,7 +628,7 @@ DUE_RULES = [
             "dan-wu --status requested",
             'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
             ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
-            'notes: tool new person "NAME"',
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
             "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
             "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],

@@ -10,6 +10,7 @@ from typing import Any
 
 from tool.model import ActionItem, Interview, KnowledgeBase, Person
 from tool.questions import Suggestion, suggest_questions
+from tool.rules.referrals import Referrals
 from tool.templating.context import untag
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
@@ -66,11 +67,12 @@ def notes_lines(person: Person, width: int) -> list[str]:
 def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
     """Gather the brief for a person."""
     conversations = kb.interviews_with(person.id)
-    names = {p.name.casefold(): p.id for p in kb.people.values()}
+    matcher = Referrals(kb.people)
     referrals = []
     for interview in conversations:
         for name in interview.referrals:
-            ident = name if name in kb.people else names.get(name.casefold())
+            found = matcher.find(name)
+            ident = found.id if found else None
             talked = ident is not None and any(
                 i.status == "done" for i in kb.interviews_with(ident)
             )

@@ -11,6 +11,7 @@ from jinja2 import Environment
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
 from tool.people import resolve_person
+from tool.rules.referrals import names
 from tool.store import files
 from tool.store.outputs import KB_ITSELF, protected_place
 from tool.templating.context import template_context, template_env
@@ -86,7 +87,7 @@ def find_introducer(
     referred_in = [
         iv
         for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id))
-        if person.id in iv.referrals or person.name.casefold() in map(str.casefold, iv.referrals)
+        if any(names(ref, person) for ref in iv.referrals)
     ]
     if via is not None:
         introducer = resolve_person(kb.people, via)

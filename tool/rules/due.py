@@ -11,6 +11,7 @@ from typing import Any
 
 from tool.model import Interview, KnowledgeBase, Person, group_key
 from tool.parse.body import DEFAULT_HEADINGS
+from tool.rules.referrals import Referrals
 
 # What an item is due for, in the order items of the same day are listed.
 DUE_KINDS = (
@@ -132,6 +133,13 @@ class _Context:
     horizon: date
     talks: dict[str, list[Interview]]
     _companies: dict[str, list[Person]] | None = None
+    _referrals: Referrals | None = None
+
+    @property
+    def referrals(self) -> Referrals:
+        if self._referrals is None:
+            self._referrals = Referrals(self.kb.people)
+        return self._referrals
 
     def name(self, person_id: str) -> str:
         return self.kb.name_of(person_id)
@@ -272,10 +280,13 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
     out: list[Due] = []
     source = f"{c.name(iv.person)} on {day(iv.date)}"
     for ref in iv.referrals:
-        person = c.kb.people.get(ref)
+        person = c.referrals.find(ref)  # an id, or the name of someone added since
         if person is None:
-            reason = f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
-        elif any(i.status != "idea" and arranged_by(i, c.on) for i in c.talks.get(ref, [])):
+            reason = (
+                f'Add "{ref}", a referral from {source}, to your notes: '
+                f'tool new person "NAME" --referred-by {iv.id}'
+            )
+        elif any(i.status != "idea" and arranged_by(i, c.on) for i in c.talks.get(person.id, [])):
             continue
         else:
             reason = (
