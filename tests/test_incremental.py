@@ -420,3 +420,19 @@ def test_workers_that_die_leave_the_parsing_to_the_run(kb_root, monkeypatch):
     together = loading.load(kb_root)
     assert together.people == alone.people and together.interviews == alone.interviews
     assert together.files == alone.files and together.problems == alone.problems
+
+
+def test_a_stored_record_copied_with_new_values_is_whole(kb_root, later):
+    import dataclasses
+    import pickle
+
+    settle(kb_root)
+    loading.load(kb_root)
+    person = loading.load(kb_root).people["ann-lee"]
+    shared = dataclasses.replace(person, email=None)
+    again = pickle.loads(pickle.dumps(shared))
+    assert (again.email, again.body, str(again.path)) == (
+        None,
+        "Met at the alumni meetup.\n",
+        "people/ann-lee.md",
+    )

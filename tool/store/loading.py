@@ -423,7 +423,8 @@ class _Stored:
     __hash__ = None  # type: ignore[assignment]  # as a dataclass with eq: not hashable
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (self._rel.split("/")[0], dict(self.__dict__))
+        kind = "people" if isinstance(self, Person) else "interviews"
+        return _restore, (kind, dict(self.__dict__))
 
 
 def _restore(kind: str, fields: dict[str, Any]) -> Person | Interview:
