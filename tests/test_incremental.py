@@ -436,3 +436,36 @@ def test_a_stored_record_copied_with_new_values_is_whole(kb_root, later):
         "Met at the alumni meetup.\n",
         "people/ann-lee.md",
     )
+
+
+def test_rows_written_as_they_come_are_all_kept(kb_root, monkeypatch, later):
+    settle(kb_root)
+    monkeypatch.setattr(cache, "FLUSH_ROWS", 2)
+    expected = loading.load(kb_root)
+    seen = spy_reads(monkeypatch)
+    again = loading.load(kb_root)
+    assert seen == []
+    assert again.people == expected.people and again.interviews == expected.interviews
+    with database() as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone() == (6,)
+
+
+def test_a_cache_locked_by_another_run_still_gives_results(kb_root, monkeypatch, later):
+    settle(kb_root)
+    loading.load(kb_root)
+    monkeypatch.setattr(cache, "FLUSH_ROWS", 2)
+    monkeypatch.setattr(cache, "BUSY_SECONDS", 0.01)
+    for path in (kb_root / "people").glob("*.md"):
+        path.write_text(path.read_text() + "More.\n")
+    with database() as db:
+        db.execute("BEGIN IMMEDIATE")  # another run writing, for longer than we wait
+        kb = loading.load(kb_root)
+        db.execute("ROLLBACK")
+    assert kb.people["ann-lee"].body == "Met at the alumni meetup.\nMore.\n"
+    seen = spy_reads(monkeypatch)
+    loading.load(kb_root)
+    assert sorted(s for s in seen if s.startswith("parse")) == [
+        "parse people/ann-lee.md",
+        "parse people/bo-chen.md",
+        "parse people/cy-diaz.md",
+    ]

@@ -56,6 +56,9 @@ APPLICATION_ID = 0x746F6F6C  # "tool" in the database header: this file is our c
 BUSY_SECONDS = 3.0
 # From this many rows to read, one query for all of them beats a query for each.
 PREFETCH_FROM = 500
+# Rows kept in memory before they are written (within the run's one write transaction):
+# a first run on many files never holds all their parsed values at once.
+FLUSH_ROWS = 1000
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS files (
@@ -151,6 +154,8 @@ class FileCache:
         # Rows to write: stamp, hash, value and body (pickled in the worker that parsed it).
         self.changed: dict[str, tuple[str, bytes, Any, bytes | None]] = {}
         self.fetched: dict[int, bytes] = {}  # values read ahead by `prefetch`, by row id
+        self.writing = False  # in the run's write transaction: rows go out as they come
+        self.unflushable = False  # the write transaction could not be had: all rows at the end
         self.touched: dict[str, str] = {}  # rows whose file has new stamps, the same bytes
         self.classes: dict[tuple[str, str], Any] = {}  # looked up once a run, not once a row
         self.db = self._open()
@@ -267,6 +272,35 @@ class FileCache:
         # dated in the future must not make every run write its row.
         if old is None or (old[0], old[2]) != (text, content) or not racy(found, self.started):
             self.changed[rel] = (text, content, value, body)
+            if len(self.changed) >= FLUSH_ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Write the rows gathered so far, in the write transaction, begun if need be."""
+        db = self.db
+        if db is None or self.unflushable:
+            return
+        try:
+            self._begin_writing(db)
+            db.executemany(UPSERT, self._rows())
+            self.changed.clear()
+        except sqlite3.Error:  # busy, full: the rows wait for `save`, which tries again
+            self.unflushable = True
+
+    def _begin_writing(self, db: sqlite3.Connection) -> None:
+        """End the reading snapshot and take the write lock; start over under a new key."""
+        if self.writing:
+            return
+        self.old  # noqa: B018  # every row's stamp, read from the snapshot before it ends
+        if db.in_transaction:
+            db.execute("COMMIT")  # the snapshot read at the start
+        if self.path is not None:
+            _remove_leftovers(self.path.parent, self.old_path)
+        db.execute("BEGIN IMMEDIATE")  # waits at most BUSY_SECONDS for another writer
+        self.writing = True
+        if _key(db) != self.key:  # new code or settings, or a new database: start over
+            db.execute("DELETE FROM files")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
 
     def touch(self, rel: str, read: os.stat_result, content: bytes) -> None:
         """Note the new stamp of a file whose bytes are those of its row (`get_same`)."""
@@ -320,17 +354,12 @@ class FileCache:
         db = self.db
         if db is None or self.path is None:
             return
-        self.db = None
         gone = self.old.keys() - self.seen
+        self.db = None
         damaged = False
         try:
-            db.execute("COMMIT")  # the snapshot read at the start
-            if self.changed or gone or self.touched:
-                _remove_leftovers(self.path.parent, self.old_path)
-                db.execute("BEGIN IMMEDIATE")  # waits at most BUSY_SECONDS for another writer
-                if _key(db) != self.key:  # new code or settings, or a new database: start over
-                    db.execute("DELETE FROM files")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+            if self.changed or gone or self.touched or self.writing:
+                self._begin_writing(db)
                 db.executemany("DELETE FROM files WHERE rel = ?", [(_rel(rel),) for rel in gone])
                 db.executemany(UPSERT, self._rows())
                 db.executemany(
@@ -338,6 +367,7 @@ class FileCache:
                     [(text, self.started, _rel(rel)) for rel, text in self.touched.items()],
                 )
                 db.execute("DELETE FROM memo")  # results over files that have changed since
+            if db.in_transaction:
                 db.execute("COMMIT")
         except sqlite3.Error as exc:  # busy, read-only, full: the next run saves
             damaged = _damaged(exc)
