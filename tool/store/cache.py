@@ -153,6 +153,7 @@ class FileCache:
         self.seen: set[str] = set()  # files of this run whose rows are kept
         # Rows to write: stamp, hash, value and body (pickled in the worker that parsed it).
         self.changed: dict[str, tuple[str, bytes, Any, bytes | None]] = {}
+        self.fresh: dict[str, Known | None] = {}  # rows judged by `prefetch`, for `get`
         self.fetched: dict[int, bytes] = {}  # values read ahead by `prefetch`, by row id
         self.writing = False  # in the run's write transaction: rows go out as they come
         self.unflushable = False  # the write transaction could not be had: all rows at the end
@@ -208,7 +209,8 @@ class FileCache:
 
     def prefetch(self, files: list[tuple[str, os.stat_result | None]]) -> None:
         """Read in one query the values `get` will be asked for, when they are many."""
-        wanted = {entry[3] for rel, info in files if (entry := self._fresh(rel, info))}
+        self.fresh = {rel: self._fresh(rel, info) for rel, info in files}
+        wanted = {entry[3] for entry in self.fresh.values() if entry is not None}
         if self.db is None or len(wanted) < PREFETCH_FROM:
             return
         try:
@@ -220,7 +222,7 @@ class FileCache:
 
     def get(self, rel: str, current: os.stat_result) -> Any | None:
         """The value for a file whose stamp is unchanged and was safely old when taken."""
-        entry = self._fresh(rel, current)
+        entry = self.fresh.pop(rel) if rel in self.fresh else self._fresh(rel, current)
         if entry is None:
             return None
         value = self._value(rel, entry)
