@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import click
 
-from tool.cli.common import echo, format_option, load_kb, print_problems, root_option
+from tool.cli.common import echo, format_option, load_kb, on_option, print_problems, root_option
 
 
 def _existing(
@@ -24,8 +25,11 @@ def _existing(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing)
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@on_option
 @root_option
-def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) -> None:
+def validate_command(
+    paths: tuple[Path, ...], fmt: str, strict: bool, on: date | None, root: Path | None
+) -> None:
     """Check every file of the knowledge base (or only PATHS).
 
     One line per problem: path:line:col: error|warning: message [rule].
@@ -39,7 +43,7 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
     from tool.check import check, select, within
 
     kb = load_kb(root, quiet=True)
-    problems = check(kb)
+    problems = check(kb, on or date.today())
     files = len(kb.files)
     if paths:
         wanted = [_relative(kb.root, p) for p in paths]

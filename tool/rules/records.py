@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
@@ -15,7 +16,10 @@ from tool.model import (
     Person,
     Problem,
     Severity,
+    heading_matches,
 )
+from tool.parse.body import DEFAULT_HEADINGS
+from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
 from tool.text import suggest
 
 
@@ -180,12 +184,59 @@ def _unportable_names(files: list[str]) -> list[Problem]:
     return out
 
 
-def record_problems(kb: KnowledgeBase) -> list[Problem]:
-    """Problems of the records and their references to each other, unsorted."""
+def _field_typos(record: Person | Interview, fields: dict[str, str]) -> list[Problem]:
+    """A warning for each unknown key close to a known one: its value is silently unused.
+
+    Keys of the user's own, not close to any field, stay allowed and unremarked.
+    """
+    out = []
+    for key in record.extra:
+        close = suggest(key, fields)
+        if close:
+            message = f"unknown field {key!r} is ignored{close}"
+            out.append(_problem(record, key, message, "unknown-field", "warning"))
+    return out
+
+
+def _heading_typos(interview: Interview, headings: dict[str, str]) -> list[Problem]:
+    """A warning for each `##` heading close to one the tool reads (`## Insight`), but not it."""
+    names = {**DEFAULT_HEADINGS, **{k: v for k, v in headings.items() if v.strip()}}
+    out = []
+    for section in interview.sections:
+        if any(heading_matches(section.title, name) for name in names.values()):
+            continue
+        close = suggest(section.title, names.values())
+        if close:
+            message = f"heading {section.title!r} is read as plain notes{close}"
+            out.append(Problem(str(interview.path), section.line, 1, "warning", message, "heading"))
+    return out
+
+
+def _done_in_future(interview: Interview, today: date) -> list[Problem]:
+    """A warning for a conversation marked done on a date still to come."""
+    if interview.status != "done" or interview.date <= today:
+        return []
+    message = (
+        f"status is done, but the date {interview.date.isoformat()} is after today "
+        f"({today.isoformat()}): set the status to scheduled, or correct the date"
+    )
+    return [_problem(interview, "status", message, "done-in-future", "warning")]
+
+
+def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+    """Problems of the records and their references to each other, unsorted.
+
+    Rules about the calendar (a conversation done in the future) need `today`.
+    """
     problems = _duplicate_ids(kb.people_paths)
     problems += _unportable_names(kb.files)
     for person in kb.people.values():
         problems += _person_rules(person, kb)
+        problems += _field_typos(person, PERSON_FIELDS)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
+        problems += _field_typos(interview, INTERVIEW_FIELDS)
+        problems += _heading_typos(interview, kb.config.headings)
+        if today is not None:
+            problems += _done_in_future(interview, today)
     return problems
