@@ -11,7 +11,7 @@ from typing import Any
 
 from tool import model
 from tool.errors import ToolError
-from tool.ids import slugify, unique_id
+from tool.ids import id_key, slugify, unique_id
 from tool.model import KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
@@ -100,6 +100,8 @@ def new_person(
         raise ToolError("the name must not be empty")
     if any(c in name for c in "\n\r\t\v\f\x85\u2028\u2029"):
         raise ToolError("the name must be one line of text")
+    if not any(c.isalnum() for c in name):
+        raise ToolError(f"the name {name!r} has no letters or digits: give the person's name")
     env = templates_env(root)
     context = {"name": name, **fields, "today": today, "me": me or {}}
     return _create(
@@ -111,8 +113,29 @@ def new_person(
     )
 
 
-def add_person(kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date) -> Created:
-    """Create a person in the KB; `introduced_by` may name someone, and is written as their id."""
+def namesakes(kb: KnowledgeBase, name: str) -> list[str]:
+    """The person files whose name, or file name, is `name` once folded to an id."""
+    wanted = id_key(slugify(name))
+    found = {str(p.path) for p in kb.people.values() if id_key(slugify(p.name)) == wanted}
+    found |= {str(path) for path in kb.people_paths if id_key(path.stem) == wanted}
+    return sorted(found)
+
+
+def add_person(
+    kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date, namesake: bool = False
+) -> Created:
+    """Create a person in the KB; `introduced_by` may name someone, and is written as their id.
+
+    A name someone in the KB already has is refused, unless `namesake` says it is another
+    person of the same name (who gets the next free id: jane-doe-2).
+    """
+    if not namesake and name.strip():
+        taken = namesakes(kb, name)
+        if taken:
+            raise ToolError(
+                f"{name.strip()!r} is already in {', '.join(taken)}; nothing was created "
+                "(to add a different person of the same name, give --namesake)"
+            )
     fields = {**dict.fromkeys(PERSON_OPTIONS), **fields, "tags": list(fields.get("tags") or ())}
     introducer = fields["introduced_by"]
     if introducer and introducer not in kb.people:

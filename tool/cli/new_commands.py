@@ -41,25 +41,38 @@ def _maybe_edit(path: Path, edit: bool) -> None:
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS))
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option(
+    "--namesake",
+    is_flag=True,
+    help="Add another person with the name of one already in people/ (id jane-doe-2...).",
+)
 @root_option
 def new_person(
-    name: str, tags: tuple[str, ...], edit: bool, root: Path | None, **fields: str | None
+    name: str,
+    tags: tuple[str, ...],
+    edit: bool,
+    namesake: bool,
+    root: Path | None,
+    **fields: str | None,
 ) -> None:
     """Create people/<id>.md for NAME and print its path.
 
-    The id is a slug of the name (jane-doe); a taken id gets -2, -3...
-    Nothing is ever overwritten.
+    The id is a slug of the name (jane-doe). A name already in people/ is
+    refused with the file that has it; --namesake adds a different person of
+    the same name as jane-doe-2, -3... Nothing is ever overwritten.
 
     \b
     Example:
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
+      tool new person "Jane Doe" --company Globex --namesake
     """
     from tool import scaffold
     from tool.templating.engine import time_limited
 
     kb = load_kb(root, quiet=True)
     with time_limited():
-        created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
+        given = {**fields, "tags": list(tags)}
+        created = scaffold.add_person(kb, name, given, date.today(), namesake)
     _maybe_edit(created.path, edit)
 
 
