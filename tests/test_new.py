@@ -299,7 +299,8 @@ def test_unreadable_person_is_named_as_such(kb_root):
     write(kb_root / "people/ann-lee.md", "---\nname: Ann\n\trole: x\n---\n")
     result = run("new", "interview", "ann-lee", "--root", kb_root)
     assert result.stderr == (
-        "Error: people/ann-lee.md could not be read; `tool validate` shows what to fix\n"
+        "Error: people/ann-lee.md:3: YAML syntax: tab characters are not allowed for indentation "
+        "in YAML (the file exists, but cannot be used until this is fixed)\n"
     )
     lines = run("validate", "--root", kb_root).stdout.splitlines()
     assert (

@@ -15,7 +15,7 @@ from tool.ids import id_key, slugify, unique_id
 from tool.model import KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.people import resolve_person
+from tool.people import find_person
 from tool.questions import Suggestion, suggest_questions
 from tool.store import files
 from tool.store import root as roots
@@ -139,7 +139,7 @@ def add_person(
     fields = {**dict.fromkeys(PERSON_OPTIONS), **fields, "tags": list(fields.get("tags") or ())}
     introducer = fields["introduced_by"]
     if introducer and introducer not in kb.people:
-        fields["introduced_by"] = resolve_person(kb.people, introducer, kb.unreadable_people).id
+        fields["introduced_by"] = find_person(kb, introducer).id
     return new_person(kb.root, name, fields, today, kb.config.me)
 
 

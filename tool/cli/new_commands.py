@@ -111,11 +111,11 @@ def new_interview(
       tool new interview jane-doe --date 2026-03-14 --format video --purpose career
     """
     from tool import scaffold
-    from tool.people import resolve_person
+    from tool.people import find_person
     from tool.templating.engine import time_limited
 
     kb = load_kb(root, quiet=True)
-    record = resolve_person(kb.people, person, kb.unreadable_people)
+    record = find_person(kb, person)
     given = {**fields, "status": status, "format": format_}
     with time_limited():
         created, found = scaffold.add_interview(kb, record, given, date.today(), when)

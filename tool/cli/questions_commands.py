@@ -10,7 +10,7 @@ import click
 from tool import questions as questions_mod
 from tool.cli.common import dump_json, echo, format_option, load_kb, on_option, root_option
 from tool.model import PURPOSES
-from tool.people import resolve_person
+from tool.people import find_person
 from tool.templating.engine import time_limited
 
 
@@ -56,7 +56,7 @@ def questions_command(
     if purpose and template:
         raise click.UsageError("give --purpose or --template, not both")
     kb = load_kb(root)
-    record = resolve_person(kb.people, person)
+    record = find_person(kb, person)
     with time_limited():
         found = questions_mod.suggest_questions(
             kb, record, on or date.today(), purpose, template, count, include_asked

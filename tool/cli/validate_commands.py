@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tool.cli.common import echo, format_option, load_kb, on_option, print_problems, root_option
+from tool.model import CONFIG_NAME
 
 
 def _existing(
@@ -19,6 +20,9 @@ def _existing(
         if not os.path.lexists(path):
             raise click.BadParameter(f"Path {str(path)!r} does not exist.")
     return paths
+
+
+CHECKED = "tool.toml, people/*.md, interviews/*.md and templates/"
 
 
 @click.command("validate")
@@ -44,12 +48,27 @@ def validate_command(
 
     kb = load_kb(root, quiet=True)
     problems = check(kb, on or date.today())
+    checked = _checked(kb.root, kb.files)
     files = len(kb.files)
+    unchecked: list[str] = []  # PATHS holding no file that validate reads
     if paths:
         wanted = [_relative(kb.root, p) for p in paths]
         problems = select(problems, wanted)
-        files = sum(within(f, wanted) for f in kb.files) or len({p.path for p in problems})
+        files = len({f for f in checked if within(f, wanted)} | {p.path for p in problems})
+        seen = [*checked, *(p.path for p in problems)]
+        unchecked = [
+            str(path)
+            for path, rel in zip(paths, wanted, strict=True)
+            if not any(within(f, [rel]) for f in seen)
+        ]
     print_problems(problems, fmt)
+    if unchecked:
+        what = f"{', '.join(unchecked)}: validate reads {CHECKED}"
+        if files == 0:
+            if fmt == "text":
+                echo(f"Nothing checked in {what}")
+            return
+        echo(f"note: nothing checked in {what}", err=True)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "text":
@@ -58,6 +77,15 @@ def validate_command(
         echo(f"{summary} {where}" if problems else f"No problems {where}")
     if errors or (strict and warnings):
         raise click.exceptions.Exit(1)
+
+
+def _checked(root: Path, records: list[str]) -> list[str]:
+    """The files validate reads, relative to the root: records, tool.toml, templates."""
+    found = [*records, *([CONFIG_NAME] if (root / CONFIG_NAME).is_file() else [])]
+    templates = root / "templates"
+    if templates.is_dir():
+        found += [p.relative_to(root).as_posix() for p in sorted(templates.rglob("*.md"))]
+    return found
 
 
 def _relative(root: Path, path: Path) -> str:

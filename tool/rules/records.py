@@ -53,6 +53,8 @@ def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
                     person, "introduced_by", "a person cannot introduce themselves", "reference"
                 )
             )
+        elif person.introduced_by in kb.unreadable_people:
+            out.append(_unusable(person, "introduced_by", person.introduced_by, kb, "error"))
         elif person.introduced_by not in kb.people:
             out.append(
                 _problem(
@@ -64,6 +66,18 @@ def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return out
+
+
+def _unusable(
+    record: Person | Interview, key: str, ident: str, kb: KnowledgeBase, severity: Severity
+) -> Problem:
+    """A reference to a person file that exists but gave no record: say so, and where it fails."""
+    path = f"people/{ident}.md"
+    first = min((p for p in kb.errors if p.path == path), key=lambda p: p.line, default=None)
+    why = f": {path}:{first.line}: {first.message}" if first else ""
+    what = "referral" if key == "referrals" else key
+    message = f"{what} {ident!r}: {path} exists but cannot be used{why}"
+    return _problem(record, key, message, "reference", severity)
 
 
 def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
@@ -93,7 +107,9 @@ def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
     for name in interview.referrals:
         # A free-text name ("Lena from the data team") is a lead `tool due` reminds about;
         # an id-like value that matches nobody is more likely a typo.
-        if name not in kb.people and not id_problem(name):
+        if name in kb.unreadable_people:
+            out.append(_unusable(interview, "referrals", name, kb, "warning"))
+        elif name not in kb.people and not id_problem(name):
             out.append(
                 _problem(
                     interview,
