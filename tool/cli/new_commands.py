@@ -25,7 +25,15 @@ def new() -> None:
 def _maybe_edit(path: Path, edit: bool) -> None:
     echo(str(path))
     if edit:
-        click.edit(filename=str(path))
+        from tool.cli.edit_commands import open_in_editor
+        from tool.errors import ToolError
+
+        try:
+            open_in_editor(path)
+        except ToolError as exc:
+            raise ToolError(
+                f"{exc}; the file was created and is kept: `tool edit {path.stem}` opens it"
+            ) from None
 
 
 @new.command("person")
@@ -40,7 +48,7 @@ def _maybe_edit(path: Path, edit: bool) -> None:
 @click.option("--introduced-by", help="Id of the person who introduced you.")
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS))
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
-@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option("--edit", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
 @click.option(
     "--namesake",
     is_flag=True,
@@ -88,7 +96,7 @@ def new_person(
 @click.option("--format", "format_", type=click.Choice(FORMATS))
 @click.option("--duration", type=click.IntRange(1, 600), help="Minutes.")
 @click.option("--purpose", type=click.Choice(PURPOSES))
-@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option("--edit", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
 @root_option
 def new_interview(
     person: str,
