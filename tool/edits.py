@@ -203,16 +203,18 @@ def find_file(kb: KnowledgeBase, target: str) -> str:
         if rel in kb.files and (name.endswith(".md") or ident == target):
             return rel
     try:
-        return str(find_interview(kb, target).path)
+        return str(find_person(kb, target).path)
     except ToolError as exc:
         error = exc
     try:
-        return str(find_person(kb, target).path)
+        return str(find_interview(kb, target).path)
     except ToolError:
-        hint = suggest(ident, [*kb.people, *kb.interviews])
+        if _as_date(target) is None and not error.args[0].startswith("no person"):
+            raise error from None  # an ambiguous name, or a person file with errors
         if _as_date(target) is not None:
-            raise error from None
-        raise ToolError(f"no person or interview {target!r} in the knowledge base{hint}") from None
+            raise
+    hint = suggest(ident, [*kb.people, *kb.interviews])
+    raise ToolError(f"no person or interview {target!r} in the knowledge base{hint}")
 
 
 def _as_date(text: str) -> date | None:
