@@ -68,7 +68,10 @@ def _value_span(source: str, key: str) -> tuple[int, int] | None:
             depth -= 1
         elif isinstance(event, ScalarEvent) and depth == 1:
             if found:
-                return event.start_mark.index, event.end_mark.index
+                start, end = event.start_mark, event.end_mark
+                if start is None or end is None:  # the parser always marks its events
+                    raise ToolError(f"{key!r} could not be located; change it in an editor")
+                return start.index, end.index
             found = index % 2 == 0 and event.value == key
             index += 1
     return None
