@@ -7,17 +7,18 @@ from collections.abc import Collection, Mapping
 from tool.errors import ToolError
 from tool.ids import slugify
 from tool.model import KnowledgeBase, Person
-from tool.text import suggest
+from tool.text import comparable, suggest
 
 
 def resolve_person(
     people: dict[str, Person], wanted: str, unreadable: Collection[str] = ()
 ) -> Person:
-    """A person by id, or by exact name; unknown or ambiguous ones are errors with hints."""
+    """A person by id, or by name (case, accents and punctuation ignored); else an error."""
     if wanted in people:
         return people[wanted]
+    key = name_key(wanted)
     by_name = sorted(
-        (p for p in people.values() if p.name.casefold() == wanted.strip().casefold()),
+        (p for p in people.values() if name_key(p.name) == key),
         key=lambda p: p.id,
     )
     if len(by_name) == 1:
@@ -53,3 +54,8 @@ def unusable_people(kb: KnowledgeBase) -> dict[str, str]:
 def find_person(kb: KnowledgeBase, wanted: str) -> Person:
     """A person of the KB by id or name; a file that exists but cannot be used says why."""
     return resolve_person(kb.people, wanted, unusable_people(kb))
+
+
+def name_key(name: str) -> str:
+    """The key two spellings of one name share: "Zoe Muller Lukasz" is "Zoë Müller-Łukasz"."""
+    return "".join(c for c in comparable(name) if c.isalnum())

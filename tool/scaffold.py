@@ -15,7 +15,7 @@ from tool.ids import id_key, slugify, unique_id
 from tool.model import KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.people import find_person
+from tool.people import find_person, name_key
 from tool.questions import Suggestion, suggest_questions
 from tool.store import files
 from tool.store import root as roots
@@ -114,10 +114,10 @@ def new_person(
 
 
 def namesakes(kb: KnowledgeBase, name: str) -> list[str]:
-    """The person files whose name, or file name, is `name` once folded to an id."""
-    wanted = id_key(slugify(name))
-    found = {str(p.path) for p in kb.people.values() if id_key(slugify(p.name)) == wanted}
-    found |= {str(path) for path in kb.people_paths if id_key(path.stem) == wanted}
+    """The person files whose name is `name` folded, or whose file name is its id."""
+    key, ident = name_key(name), id_key(slugify(name))
+    found = {str(p.path) for p in kb.people.values() if name_key(p.name) == key}
+    found |= {str(path) for path in kb.people_paths if id_key(path.stem) == ident}
     return sorted(found)
 
 

@@ -20,7 +20,7 @@ from tool.model import (
 )
 from tool.parse.body import DEFAULT_HEADINGS
 from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
-from tool.text import suggest
+from tool.text import see_format, suggest
 
 
 def _problem(
@@ -37,7 +37,9 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
         _problem(
             record,
             key,
-            f"{key} must be one of {', '.join(allowed)}, not {value!r}" + suggest(value, allowed),
+            f"{key} must be one of {', '.join(allowed)}, not {value!r}"
+            + suggest(value, allowed)
+            + see_format(key),
             "value",
         )
     ]
