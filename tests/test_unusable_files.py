@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import run, write
 
-WHY = "people/bo-chen.md:2: missing required field 'name'"
+WHY = "people/bo-chen.md:2: missing required field 'name'; see docs/format.md#name"
 
 
 @pytest.fixture
