@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date
+from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date, parse_time
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
@@ -16,7 +16,7 @@ from tool.text import see_format
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
-TEXT, DATE, INT, BOOL, LIST = "text", "date", "int", "bool", "list"
+TEXT, DATE, TIME, INT, BOOL, LIST = "text", "date", "time", "int", "bool", "list"
 
 PERSON_FIELDS: dict[str, str] = {
     "name": TEXT,
@@ -36,6 +36,7 @@ PERSON_FIELDS: dict[str, str] = {
 INTERVIEW_FIELDS: dict[str, str] = {
     "person": TEXT,
     "date": DATE,
+    "time": TIME,
     "status": TEXT,
     "requested": DATE,
     "format": TEXT,
@@ -116,6 +117,19 @@ class _Reader:
             self.problem(node, f"{key!r} is not a real date: {raw}", "date")
         return None
 
+    def time(self, key: str, node: Node) -> str | None:
+        if isinstance(node, Scalar):
+            self._warn_yaml11(key, node)  # an unquoted 14:30 is a number to YAML 1.1 readers
+            try:
+                return parse_time(node.text)
+            except ValueError:
+                pass
+        shown = node.text.strip() if isinstance(node, Scalar) else "a collection"
+        self.problem(
+            node, f'{key!r} must be a 24-hour time of day like "14:30", not {shown!r}', "time"
+        )
+        return None
+
     def int(self, key: str, node: Node) -> int | None:
         if isinstance(node, Scalar) and re.fullmatch(r"\d{1,6}", node.text.strip()):
             return int(node.text.strip())
@@ -163,6 +177,7 @@ def _sexagesimal(text: str) -> str | None:
 _READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {
     TEXT: _Reader.text,
     DATE: _Reader.date,
+    TIME: _Reader.time,
     INT: _Reader.int,
     BOOL: _Reader.bool,
     LIST: _Reader.list,

@@ -20,6 +20,7 @@ from tool.model import (
 )
 from tool.parse.body import DEFAULT_HEADINGS
 from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
+from tool.rules.referrals import Referrals
 from tool.text import see_format, suggest
 
 
@@ -241,6 +242,22 @@ def _done_in_future(interview: Interview, today: date) -> list[Problem]:
     return [_problem(interview, "status", message, "done-in-future", "warning")]
 
 
+def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
+    """A warning for each free-text referral that names a person: their id says it for sure."""
+    matcher = Referrals(kb.people)
+    out = []
+    for interview in kb.interviews.values():
+        for ref in interview.referrals:
+            person = None if ref in kb.people else matcher.find(ref)
+            if person is not None:
+                message = (
+                    f"referral {ref!r} is {person.name} ({person.path}): "
+                    f"write their id {person.id} instead"
+                )
+                out.append(_problem(interview, "referrals", message, "referral-name", "warning"))
+    return out
+
+
 def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
     """Problems of the records and their references to each other, unsorted.
 
@@ -257,4 +274,5 @@ def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Proble
         problems += _heading_typos(interview, kb.config.headings)
         if today is not None:
             problems += _done_in_future(interview, today)
+    problems += referral_name_problems(kb)
     return problems
