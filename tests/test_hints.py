@@ -36,7 +36,7 @@ def test_the_interview_scaffold_shows_how_to_write_insights(tmp_path):
     assert "#career-paths" in INSIGHTS_HINT and "- " in INSIGHTS_HINT
     # The hint is not an insight: `due` still asks for them, and the index has none.
     due = run("due", "--on", DAY, "--root", root).stdout
-    assert "Write down what you learned from Jo Lin under ## Insights" in due
+    assert "Write down what you learned from Jo Lin on Sun 2026-11-01 under ## Insights" in due
     index = json.loads(run("index", "--format", "json", "--root", root).stdout)
     assert "career-paths" not in json.dumps(index)
     assert run("validate", "--root", root).stdout.startswith("tool.toml:")  # nothing else
