@@ -16,7 +16,7 @@ import yaml
 from yaml.events import CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from tool.errors import ToolError
-from tool.model import Interview, KnowledgeBase, Person, parse_date
+from tool.model import Interview, KnowledgeBase, Person, parse_date, parse_time
 from tool.parse.frontmatter import BOM
 from tool.people import find_person
 from tool.store.loading import parse_record
@@ -24,7 +24,6 @@ from tool.text import suggest
 
 _FENCE = re.compile(r"---[ \t]*\r?\n?")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*\r?\n?")
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _OPEN_BOX = re.compile(r"\[ \]")
 
 
@@ -118,9 +117,10 @@ def tick(text: str, item: str, line: int) -> tuple[str, Change]:
 
 def clock_time(text: str) -> str:
     """A 24-hour `HH:MM`, quoted for YAML (unquoted, YAML 1.1 tools read 14:30 as 870)."""
-    if not _TIME.fullmatch(text):
-        raise ToolError(f"the time must be written HH:MM, 00:00 to 23:59, not {text!r}")
-    return f'"{text}"'
+    try:
+        return f'"{parse_time(text)}"'
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
 
 
 def find_interview(kb: KnowledgeBase, target: str, on: date | None = None) -> Interview:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from tool.cli.common import DATE, echo, find_root, load_kb, root_option
+from tool.cli.common import DATE, TIME, echo, find_root, load_kb, root_option
 from tool.errors import ToolError
 
 EDITOR_HELP = "set $VISUAL or $EDITOR to an installed editor, e.g. `export EDITOR=nano`"
@@ -167,7 +167,7 @@ def thanked_command(interview: str, day: date | None, on: date | None, root: Pat
 @click.command("schedule")
 @interview_argument
 @click.option("--date", "when", type=DATE, required=True, help="The day it takes place.")
-@click.option("--time", "at", metavar="HH:MM", help="When it starts, 24-hour.")
+@click.option("--time", "at", type=TIME, help="When it starts, 24-hour (14:30); written quoted.")
 @root_option
 def schedule_command(interview: str, when: date, at: str | None, root: Path | None) -> None:
     """Set INTERVIEW's date (and time), and its status to scheduled.
