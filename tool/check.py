@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from tool.formats.ics import problems as calendar_problems
@@ -13,19 +14,23 @@ from tool.store.loading import Computed, computed
 from tool.template_checks import check_templates
 
 
-def check(kb: KnowledgeBase) -> list[Problem]:
-    """Every problem in the KB: reading problems plus cross-file rules, sorted."""
+def check(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+    """Every problem in the KB: reading problems plus cross-file rules, sorted.
+
+    Without `today`, the rules about the calendar are left out.
+    """
     problems = list(kb.problems)
-    problems += record_problems(kb)
+    problems += record_problems(kb, today)
     problems += check_templates(kb)
     problems += topic_problems(kb)
     problems += calendar_problems(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
 
 
-def check_root(root: Path) -> Computed:
+def check_root(root: Path, today: date | None = None) -> Computed:
     """`check` of the KB at `root`, kept from the last run while no file or template changed."""
-    return computed(root, "validate", check, watch=("templates",))
+    name = f"validate {today.isoformat() if today else ''}"  # the calendar rules' day
+    return computed(root, name, lambda kb: check(kb, today), watch=("templates",))
 
 
 def within(path: str, selection: Iterable[str]) -> bool:
