@@ -469,3 +469,20 @@ def test_a_cache_locked_by_another_run_still_gives_results(kb_root, monkeypatch,
         "parse people/bo-chen.md",
         "parse people/cy-diaz.md",
     ]
+
+
+def test_validate_on_another_day_is_checked_for_that_day(kb_root, monkeypatch, later):
+    from datetime import date
+
+    settle(kb_root)
+    before, after = date(2026, 3, 1), date(2026, 12, 31)
+    early = check_root(kb_root, before).value
+    late = check_root(kb_root, after).value
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        expected = check(loading.load(kb_root), after)
+    assert late == expected != early
+    assert [p.path for p in early if p.message.startswith("status is done, but")] == [
+        "interviews/2026-03-10-ann-lee.md",
+        "interviews/2026-03-20-bo-chen.md",
+    ]
