@@ -23,13 +23,13 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
-from tool.store.cache import FileCache, digest, racy, read_body, stamp
+from tool.store.cache import FileCache, Stamp, digest, racy, read_body, stamp
 from tool.store.files import markdown_files, read_file, read_text_file
 
 # A file's record, if it makes one, and the problems found reading it.
@@ -117,7 +117,8 @@ def computed(
     return Computed(kb.root, value, kb.files)
 
 
-def _is_computed(value: object) -> bool:
+def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
+    """Whether a kept value has the shape `computed` stores: (result, problems)."""
     return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)
 
 
@@ -158,7 +159,7 @@ def scan(root: Path, started: int) -> Scan:
     return Scan(found, hashlib.blake2b(text, digest_size=16).digest(), settled)
 
 
-def _watched(root: Path, folder: str, started: int) -> list[tuple[str, tuple[int, ...]]] | None:
+def _watched(root: Path, folder: str, started: int) -> list[tuple[str, Stamp]] | None:
     """The stamp of every file under a folder, or None when one cannot be trusted on it."""
     place = root / folder
     try:
@@ -437,16 +438,16 @@ def _restore(kind: str, fields: dict[str, Any]) -> Person | Interview:
 class StoredPerson(_Stored, Person):
     """A person read from the store: the body is read when first used."""
 
-    body = _Lazy("body")  # type: ignore[assignment]
-    path = _Lazy("path")  # type: ignore[assignment]
+    body = _Lazy("body")
+    path = _Lazy("path")
 
 
 class StoredInterview(_Stored, Interview):
     """An interview read from the store: the body and sections are read when first used."""
 
-    body = _Lazy("body")  # type: ignore[assignment]
-    sections = _Lazy("sections")  # type: ignore[assignment]
-    path = _Lazy("path")  # type: ignore[assignment]
+    body = _Lazy("body")
+    sections = _Lazy("sections")
+    path = _Lazy("path")
 
 
 # Named as the records they stand for: messages and templates see a Person, an Interview.
