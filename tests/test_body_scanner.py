@@ -186,6 +186,18 @@ def _random_body(rng: random.Random) -> str:
     return body + rng.choice(["", "\n", "\n\n", "\n  "])
 
 
+def test_random_flush_left_bodies_match_markdown_it():
+    # Bodies without indented lines, as most notes are, take the one-pass path.
+    rng = random.Random(12)
+    left = [f for f in FRAGMENTS if not f.startswith(" ")] + ["01. zero-padded", "2. two"]
+    one_pass = 0
+    for _ in range(3000):
+        body = "\n".join(rng.choice(left) for _ in range(rng.randint(1, 12)))
+        assert_same(body)
+        one_pass += _Scanner(body).flat() is not None
+    assert one_pass > 500
+
+
 def test_random_bodies_match_markdown_it():
     rng = random.Random(11)
     scanned = 0

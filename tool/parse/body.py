@@ -93,7 +93,7 @@ def extract(
     in_insights_level: int | None = None
     for level, line, content in blocks:
         if level:
-            title = plain_text(_inline_of(content, env))
+            title = _plain_text_of(content, env)
             if in_insights_level is not None and level <= in_insights_level:
                 in_insights_level = None
             if in_insights_level is None and heading_matches(title, names["insights"]):
@@ -101,15 +101,17 @@ def extract(
             if level == 2:
                 sections.append(Section(title, "", body_line + line))
             continue
-        text = " ".join(ln.strip() for ln in content.split("\n")).strip()
-        task = task_box(text)
-        if task:
-            done, rest = task
+        if "\n" in content:
+            text = " ".join(ln.strip() for ln in content.split("\n")).strip()
+        else:
+            text = content.strip()
+        box = TASK_BOX.match(text)  # `task_box`, on text already joined
+        if box:
+            rest = text[box.end() :].strip()
             if rest:  # a box alone is no action, nor an insight
-                actions.append(ActionItem(rest, done, body_line + line))
+                actions.append(ActionItem(rest, box.group(1) != " ", body_line + line))
         elif in_insights_level is not None:
-            topics = topics_in(_inline_of(content, env))
-            insights.append(Insight(text, topics, body_line + line))
+            insights.append(Insight(text, _topics_of(content, env), body_line + line))
     lines = body.split("\n")
     return tuple(insights), tuple(actions), _fill_sections(sections, lines, body_line)
 
@@ -142,13 +144,66 @@ def _blocks_of(tokens: list[Token]) -> list[Block]:
 _INLINE_MARKUP = re.compile(r"[\n\\`*_\[\]!<&~]")
 
 
-def _inline_of(content: str, env: dict[str, object]) -> Token:
-    """An inline token for `content` with its children, parsed only if it has markup."""
-    tok = Token("inline", "", 0, content=content)
+def _plain_text_of(content: str, env: dict[str, object]) -> str:
+    """`plain_text` of inline source; text without markup is its own plain text."""
     if _INLINE_MARKUP.search(content) is None:
-        tok.children = [Token("text", "", 0, content=content)] if content else []
-        return tok
-    return _inline(tok, env)
+        return content.strip()
+    return plain_text(_inline(Token("inline", "", 0, content=content), env))
+
+
+def _topics_of(content: str, env: dict[str, object]) -> tuple[str, ...]:
+    """`topics_in` of inline source; text without markup is one text token."""
+    if _INLINE_MARKUP.search(content) is None:
+        return tuple(dict.fromkeys(m.group(1) for m in _TOPIC.finditer(content)))
+    return topics_in(_inline(Token("inline", "", 0, content=content), env))
+
+
+def _is_break(text: str) -> bool:
+    """Whether a line's text from its first non-blank is a thematic break (`***`, `- - -`)."""
+    if not text or text[0] not in "*-_":
+        return False
+    return not text.strip(text[0] + " \t") and text.count(text[0]) >= 3
+
+
+def _atx_heading(text: str) -> tuple[int, str] | None:
+    """(level, text) if a line's text from its first non-blank is a `#` heading."""
+    hashes = len(text) - len(text.lstrip("#"))
+    if not hashes or hashes > 6 or (len(text) > hashes and text[hashes] not in " \t"):
+        return None
+    rest = text[hashes:].rstrip(" \t")
+    closed = rest.rstrip("#")  # a closing sequence counts only after a blank
+    if len(closed) < len(rest) and closed and closed[-1] in " \t":
+        rest = closed
+    return hashes, rest.strip(_TRIM)
+
+
+def _list_marker(text: str, first: int) -> tuple[int, bool]:
+    """Where the text after a list marker at `first` starts (-1 if none), and if ordered."""
+    pos = first
+    while pos < len(text) and text[pos] in "0123456789":
+        pos += 1
+    if pos > first:
+        if pos - first > 9 or pos >= len(text) or text[pos] not in ".)":
+            return -1, True
+        pos += 1
+        ordered = True
+    elif pos < len(text) and text[pos] in "*-+":
+        pos += 1
+        ordered = False
+    else:
+        return -1, False
+    if pos < len(text) and text[pos] not in " \t":
+        return -1, ordered
+    return pos, ordered
+
+
+def _starts_block(text: str, scanner: _Scanner) -> bool:
+    """Whether text at the start of a list item begins a block other than a paragraph."""
+    if text[0] not in _BLOCK_START:
+        return False
+    if text.startswith((">", "<", "```", "~~~")) or (scanner.references and text[0] == "["):
+        return True
+    return _is_break(text) or _list_marker(text, 0)[0] >= 0 or _atx_heading(text) is not None
 
 
 class _Fallback(Exception):
@@ -158,6 +213,9 @@ class _Fallback(Exception):
 # Characters that the markdown-it line tracking treats as blanks at a line's start; the
 # scanner leaves tabs (column arithmetic), CR and NUL (normalised by markdown-it) to it.
 _NOT_SCANNED = re.compile(r"[\t\r\0]")
+# The first characters of every block but a paragraph or indented code, among the rules the
+# scanner reads or leaves to markdown-it: a line starting otherwise is paragraph text.
+_BLOCK_START = frozenset("*-_+#0123456789>`~<[")
 _MAX_NESTING = 20  # markdown-it's commonmark preset: deeper bodies go to markdown-it
 
 
@@ -196,10 +254,69 @@ class _Scanner:
             return None
         scanner = cls(body)
         try:
+            flat = scanner.flat()
+            if flat is not None:
+                return flat
             scanner.tokenize(0, scanner.max)
         except _Fallback:
             return None
         return scanner.found
+
+    def flat(self) -> list[Block] | None:
+        """The blocks of a body whose every line starts in column 0, as most notes do.
+
+        Without indented lines, a list item is one paragraph, ended by a blank line, a
+        heading or another item, and lazily continued by any other line; the rules reduce
+        to one pass over the lines. None, for the full rules, on an indented line, a
+        thematic break, a setext underline, an empty list item, an item that starts with
+        another block, or one whose marker is followed by code.
+        """
+        found: list[Block] = []
+        item: list[str] = []  # the lines of the open list item's paragraph
+        item_line = 0
+        paragraph = False  # a paragraph outside lists is open
+        for n in range(self.max):
+            text = self.lines[n]
+            if not text or self.ind[n]:
+                if not self.empty(n):
+                    return None
+                if item:
+                    found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+                    item = []
+                paragraph = False
+                continue
+            if text[0] in _BLOCK_START or text[0] == "=":
+                if text[0] in "-=" and not text.rstrip(" ").strip(text[0]):
+                    return None  # a setext underline, or a thematic break
+                self.unsupported(n, silent=False)
+                if _is_break(text):
+                    return None
+                after, ordered = _list_marker(text, 0)
+                # After a paragraph outside lists, only `1.` starts an ordered list.
+                if after >= 0 and not (paragraph and ordered and int(text[: after - 1]) != 1):
+                    rest = text[after:]
+                    start = rest.lstrip(" ")
+                    if not start or len(rest) - len(start) > 4 or _starts_block(start, self):
+                        return None
+                    if item:
+                        found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+                    item, item_line, paragraph = [start], n, False
+                    continue
+                heading = _atx_heading(text)
+                if heading is not None:
+                    if item:
+                        found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+                        item = []
+                    found.append((heading[0], n, heading[1]))
+                    paragraph = False
+                    continue
+            if item:
+                item.append(text)
+            else:
+                paragraph = True
+        if item:
+            found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+        return found
 
     def empty(self, line: int) -> bool:
         return self.ind[line] >= len(self.lines[line])
@@ -222,6 +339,8 @@ class _Scanner:
                 raise _Fallback
             if self.ind[line] - self.blk >= 4:
                 self.code(line, end)
+            elif self.lines[line][self.ind[line]] not in _BLOCK_START:
+                self.paragraph(line, end)
             else:
                 # markdown-it's rules in its order; the first that matches reads the block.
                 self.unsupported(line, silent=False)
@@ -265,13 +384,7 @@ class _Scanner:
         self.leaf()
 
     def hr(self, line: int, silent: bool) -> bool:
-        if self.ind[line] - self.blk >= 4:
-            return False
-        text = self.content(line)
-        if not text or text[0] not in "*-_":
-            return False
-        marker = text[0]
-        if text.strip(marker + " \t") or text.count(marker) < 3:
+        if self.ind[line] - self.blk >= 4 or not _is_break(self.content(line)):
             return False
         if not silent:
             self.line = line + 1
@@ -281,27 +394,21 @@ class _Scanner:
     def heading(self, line: int, silent: bool) -> bool:
         if self.ind[line] - self.blk >= 4:
             return False
-        text = self.content(line)
-        hashes = len(text) - len(text.lstrip("#"))
-        if not hashes or hashes > 6 or (len(text) > hashes and text[hashes] not in " \t"):
+        found = _atx_heading(self.content(line))
+        if found is None:
             return False
-        if silent:
-            return True
-        rest = text[hashes:].rstrip(" \t")
-        closed = rest.rstrip("#")
-        if len(closed) < len(rest) and closed and closed[-1] in " \t":
-            rest = closed
-        self.line = line + 1
-        self.emit_heading(hashes, line, rest.strip(_TRIM))
+        if not silent:
+            self.line = line + 1
+            self.emit_heading(*found, line)
         return True
 
-    def emit_heading(self, level: int, line: int, content: str) -> None:
+    def emit_heading(self, level: int, content: str, line: int) -> None:
         self.item_open = False
         if self.level == 0:
             self.found.append((level, line, content))
 
     def terminates_paragraph(self, line: int) -> bool:
-        return (
+        return self.lines[line][self.ind[line]] in _BLOCK_START and (
             self.unsupported(line, silent=True)
             or self.hr(line, silent=True)
             or self.list(line, self.max, silent=True)
@@ -329,7 +436,7 @@ class _Scanner:
         content = self.get_lines(start, nxt, self.blk).strip(_TRIM)
         if level:
             self.line = nxt + 1
-            self.emit_heading(level, start, content)
+            self.emit_heading(level, content, start)
             return
         self.line = nxt
         if self.item_open:
@@ -337,25 +444,7 @@ class _Scanner:
         self.item_open = False
 
     def list_marker(self, line: int) -> tuple[int, bool]:
-        """Where the text after a list marker starts (-1 if none), and if it is ordered."""
-        text = self.lines[line]
-        first = self.ind[line]
-        pos = first
-        while pos < len(text) and text[pos].isdigit() and text[pos] in "0123456789":
-            pos += 1
-        if pos > first:
-            if pos - first > 9 or pos >= len(text) or text[pos] not in ".)":
-                return -1, True
-            pos += 1
-            ordered = True
-        elif pos < len(text) and text[pos] in "*-+":
-            pos += 1
-            ordered = False
-        else:
-            return -1, False
-        if pos < len(text) and text[pos] not in " \t":
-            return -1, ordered
-        return pos, ordered
+        return _list_marker(self.lines[line], self.ind[line])
 
     def list(self, start: int, end: int, silent: bool) -> bool:
         ind = self.ind
