@@ -10,6 +10,7 @@ from typing import Any
 
 from tool.model import ActionItem, Interview, KnowledgeBase, Person
 from tool.questions import Suggestion, suggest_questions
+from tool.rules.referrals import Referrals
 from tool.templating.context import untag
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
@@ -66,11 +67,12 @@ def notes_lines(person: Person, width: int) -> list[str]:
 def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
     """Gather the brief for a person."""
     conversations = kb.interviews_with(person.id)
-    names = {p.name.casefold(): p.id for p in kb.people.values()}
+    matcher = Referrals(kb.people)
     referrals = []
     for interview in conversations:
         for name in interview.referrals:
-            ident = name if name in kb.people else names.get(name.casefold())
+            found = matcher.find(name)
+            ident = found.id if found else None
             talked = ident is not None and any(
                 i.status == "done" for i in kb.interviews_with(ident)
             )
@@ -109,11 +111,12 @@ def to_text(brief: Brief, width: int = 80) -> str:
     lines += notes_lines(p, width)
     count = len(brief.conversations)
     lines += ["", f"Conversations ({count})" if count else "Conversations: none yet"]
+    # A time column only when some conversation has a time, blank for the others.
+    timed = any(iv.time for iv in brief.conversations)
     for iv in brief.conversations:
         how = ", ".join(x for x in (iv.format, f"{iv.duration} min" if iv.duration else "") if x)
-        lines.append(
-            f"  {iv.date.isoformat()}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}"
-        )
+        when = f"{iv.date.isoformat()} {iv.time or '':<5}" if timed else iv.date.isoformat()
+        lines.append(f"  {when}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}")
         for insight in iv.insights[:INSIGHTS_SHOWN]:
             lines.append(f"    - {untag(insight)}")
         if len(iv.insights) > INSIGHTS_SHOWN:
@@ -141,6 +144,7 @@ def _interview(iv: Interview) -> dict[str, Any]:
         "id": iv.id,
         "path": str(iv.path),
         "date": iv.date.isoformat(),
+        "time": iv.time,
         "status": iv.status,
         "purpose": iv.purpose,
         "format": iv.format,

@@ -12,16 +12,18 @@ from typing import Any
 from tool import model
 from tool.errors import ToolError
 from tool.ids import slugify, unique_id
-from tool.model import KnowledgeBase, Person
+from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
 from tool.people import resolve_person
 from tool.questions import Suggestion, suggest_questions
+from tool.rules import referrals
 from tool.store import files
 from tool.store import root as roots
 from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
 from tool.templating.engine import render
 from tool.templating.loader import package_data, templates_env
+from tool.text import suggest
 
 MAX_ATTEMPTS = 1000
 GITIGNORE = ".gitignore"
@@ -44,7 +46,7 @@ PERSON_OPTIONS = (
     "relationship",
     "tags",
 )
-INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose")
+INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose", "time")
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,42 @@ def add_person(kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date
     return new_person(kb.root, name, fields, today, kb.config.me)
 
 
+def referring_interview(kb: KnowledgeBase, ident: str) -> Interview:
+    """The interview named by `--referred-by`: its id, or its path."""
+    key = PurePosixPath(ident.strip()).stem if ident.strip().endswith(".md") else ident.strip()
+    if key in kb.interviews:
+        return kb.interviews[key]
+    if f"interviews/{key}.md" in kb.files:
+        raise ToolError(f"interviews/{key}.md cannot be read: see `tool validate interviews/`")
+    raise ToolError(f"no interview {ident!r} in interviews/" + suggest(key, kb.interviews))
+
+
+def record_referral(
+    kb: KnowledgeBase, interview: Interview, person: Person, write: bool = True
+) -> bool:
+    """Write `person.id` into the interview's referrals in place; False if it was there.
+
+    The entry naming them is replaced, or the id added; nothing else in the file changes
+    (see referrals.with_referral), and the file is replaced atomically. With `write` False,
+    only check that the edit can be made.
+    """
+    path = files.check_inside(kb.root, kb.root / interview.path)
+    data = path.read_bytes()
+    try:
+        old = data.decode("utf-8")
+        new = referrals.with_referral(old, person)
+    except (UnicodeDecodeError, referrals.CannotEdit) as exc:
+        raise ToolError(
+            f"{interview.path}:{interview.line_of('referrals')}: cannot add {person.id} to the "
+            f"referrals ({exc}); add it by hand"
+        ) from None
+    if new == old:
+        return False
+    if write:
+        files.write_atomic(path, new)
+    return True
+
+
 def default_status(when: date, today: date) -> str:
     """A new conversation's status: scheduled for today or later, done for a past date."""
     return "scheduled" if when >= today else "done"
@@ -172,7 +210,10 @@ def new_interview(
         root,
         "interviews",
         f"{when.isoformat()}-{person.id}",
-        lambda ident: with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+        lambda ident: with_time(
+            with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+            fields.get("time"),
+        ),
         lambda text, rel: _check("interview", text, rel),
     )
 
@@ -188,6 +229,22 @@ def with_uid(text: str, uid: str) -> str:
     meta = split(added).meta
     # A front matter written in flow style ({...}) has no last line to add to: leave it.
     return added if meta is not None and any(k.text == "uid" for k, _ in meta.items) else text
+
+
+def with_time(text: str, time: str | None) -> str:
+    """Add `time: "HH:MM"` under `date:` when one is given and the template has no `time`.
+
+    Always quoted: unquoted, other YAML readers take 14:30 for a number of minutes.
+    """
+    doc = split(text)
+    if time is None or doc.meta is None or any(k.text == "time" for k, _ in doc.meta.items):
+        return text
+    lines = text.split("\n")
+    after = next((k.line for k, _ in doc.meta.items if k.text == "date"), doc.body_line - 2)
+    lines.insert(after, f'time: "{time}"')
+    added = "\n".join(lines)
+    meta = split(added).meta
+    return added if meta is not None and any(k.text == "time" for k, _ in meta.items) else text
 
 
 def init(target: Path) -> list[Path]:

@@ -185,6 +185,7 @@ def scaffold_samples(kb: KnowledgeBase, kind: str) -> list[tuple[str, dict[str, 
                 "purpose": "career" if full else None,
                 "status": "scheduled",
                 "format": "video" if full else None,
+                "time": "14:30" if full else None,
                 "uid": "00000000-0000-4000-8000-000000000000",  # `tool new` gives a random one
             }
             questions = ["What does a typical week look like?", "What would you learn first?"]

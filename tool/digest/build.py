@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, 
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
+from tool.rules.referrals import Referrals
 from tool.templating import engine as render
 
 MARKER = ".tool-digest"
@@ -198,10 +200,15 @@ class Gatherer:
             f"{self.person_name(interview)}, {interview.date.isoformat()}", self.urls[interview.id]
         )
 
+    @cached_property
+    def named(self) -> Referrals:
+        return Referrals(self.kb.people)
+
     def referral(self, ref: str) -> Link | str | None:
         """A referral: a link to a shown person, a name not yet added, or None if private."""
-        if ref in self.kb.people:
-            return self.person_link(ref)
+        person = self.named.find(ref)  # an id, or the name of someone in people/
+        if person is not None:
+            return self.person_link(person.id)
         if ref in self.kb.unreadable_people and not self.options.include_private:
             return None  # the unreadable file may say private: true
         return self.policy.redact(ref)
@@ -245,6 +252,7 @@ class Pages:
             "link": self.g.interview_link(interview),
             "person_name": self.g.person_name(interview),
             "date": interview.date.isoformat(),
+            "time": interview.time,
             "status": interview.status,
             "company": self.g.group_link("company", self.g.kb.company_of(interview)),
             "insights": len(interview.insights),

@@ -8,14 +8,15 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date
+from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date, parse_time
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
+from tool.text import see_format
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
-TEXT, DATE, INT, BOOL, LIST = "text", "date", "int", "bool", "list"
+TEXT, DATE, TIME, INT, BOOL, LIST = "text", "date", "time", "int", "bool", "list"
 
 PERSON_FIELDS: dict[str, str] = {
     "name": TEXT,
@@ -35,6 +36,7 @@ PERSON_FIELDS: dict[str, str] = {
 INTERVIEW_FIELDS: dict[str, str] = {
     "person": TEXT,
     "date": DATE,
+    "time": TIME,
     "status": TEXT,
     "requested": DATE,
     "format": TEXT,
@@ -109,6 +111,19 @@ class _Reader:
             self.problem(node, f"{key!r} is not a real date: {raw}", "date")
         return None
 
+    def time(self, key: str, node: Node) -> str | None:
+        if isinstance(node, Scalar):
+            self._warn_yaml11(key, node)  # an unquoted 14:30 is a number to YAML 1.1 readers
+            try:
+                return parse_time(node.text)
+            except ValueError:
+                pass
+        shown = node.text.strip() if isinstance(node, Scalar) else "a collection"
+        self.problem(
+            node, f'{key!r} must be a 24-hour time of day like "14:30", not {shown!r}', "time"
+        )
+        return None
+
     def int(self, key: str, node: Node) -> int | None:
         if isinstance(node, Scalar) and re.fullmatch(r"\d{1,6}", node.text.strip()):
             return int(node.text.strip())
@@ -144,6 +159,7 @@ class _Reader:
 _READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {
     TEXT: _Reader.text,
     DATE: _Reader.date,
+    TIME: _Reader.time,
     INT: _Reader.int,
     BOOL: _Reader.bool,
     LIST: _Reader.list,
@@ -192,13 +208,15 @@ def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
     for key in REQUIRED[kind]:
         value = reader.values.get(key)
         if key not in reader.lines:
-            out.append(Issue(meta.line, 1, f"missing required field {key!r}", "required"))
+            message = f"missing required field {key!r}{see_format(key)}"
+            out.append(Issue(meta.line, 1, message, "required"))
         else:
             # A value that failed to parse already has its own issue; only report emptiness.
             reported = any(i.line == reader.lines[key] for i in reader.issues)
             blank = value is None or (isinstance(value, str) and not value.strip())
             if blank and not (value is None and reported):
-                out.append(Issue(reader.lines[key], 1, f"{key!r} must not be empty", "required"))
+                message = f"{key!r} must not be empty{see_format(key)}"
+                out.append(Issue(reader.lines[key], 1, message, "required"))
     return out
 
 

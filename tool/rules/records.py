@@ -16,7 +16,8 @@ from tool.model import (
     Problem,
     Severity,
 )
-from tool.text import suggest
+from tool.rules.referrals import Referrals
+from tool.text import see_format, suggest
 
 
 def _problem(
@@ -33,7 +34,9 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
         _problem(
             record,
             key,
-            f"{key} must be one of {', '.join(allowed)}, not {value!r}" + suggest(value, allowed),
+            f"{key} must be one of {', '.join(allowed)}, not {value!r}"
+            + suggest(value, allowed)
+            + see_format(key),
             "value",
         )
     ]
@@ -180,6 +183,22 @@ def _unportable_names(files: list[str]) -> list[Problem]:
     return out
 
 
+def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
+    """A warning for each free-text referral that names a person: their id says it for sure."""
+    matcher = Referrals(kb.people)
+    out = []
+    for interview in kb.interviews.values():
+        for ref in interview.referrals:
+            person = None if ref in kb.people else matcher.find(ref)
+            if person is not None:
+                message = (
+                    f"referral {ref!r} is {person.name} ({person.path}): "
+                    f"write their id {person.id} instead"
+                )
+                out.append(_problem(interview, "referrals", message, "referral-name", "warning"))
+    return out
+
+
 def record_problems(kb: KnowledgeBase) -> list[Problem]:
     """Problems of the records and their references to each other, unsorted."""
     problems = _duplicate_ids(kb.people_paths)
@@ -188,4 +207,5 @@ def record_problems(kb: KnowledgeBase) -> list[Problem]:
         problems += _person_rules(person, kb)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
+    problems += referral_name_problems(kb)
     return problems
