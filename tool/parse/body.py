@@ -197,11 +197,16 @@ def _list_marker(text: str, first: int) -> tuple[int, bool]:
     return pos, ordered
 
 
+def _left_to_markdown_it(text: str, references: bool) -> bool:
+    """Whether a line's text may start a fence, quote, HTML block or reference definition."""
+    return text.startswith((">", "<", "```", "~~~")) or (references and text.startswith("["))
+
+
 def _starts_block(text: str, scanner: _Scanner) -> bool:
     """Whether text at the start of a list item begins a block other than a paragraph."""
     if text[0] not in _BLOCK_START:
         return False
-    if text.startswith((">", "<", "```", "~~~")) or (scanner.references and text[0] == "["):
+    if _left_to_markdown_it(text, scanner.references):
         return True
     return _is_break(text) or _list_marker(text, 0)[0] >= 0 or _atx_heading(text) is not None
 
@@ -237,7 +242,8 @@ class _Scanner:
         self.lines = [*lines, ""]  # markdown-it's fake last line, always empty
         # The column where a line's content starts; markdown-it's tShift and sCount, which
         # are equal without tabs. A list item moves it past its marker while it is read.
-        self.ind = [len(ln) - len(ln.lstrip(" ")) for ln in self.lines]
+        # Filled only for the full rules: `flat` has no use for it.
+        self.ind: list[int] = []
         self.references = "]:" in body
         self.blk = 0  # blkIndent
         self.list_indent = -1
@@ -257,6 +263,7 @@ class _Scanner:
             flat = scanner.flat()
             if flat is not None:
                 return flat
+            scanner.ind = [len(ln) - len(ln.lstrip(" ")) for ln in scanner.lines]
             scanner.tokenize(0, scanner.max)
         except _Fallback:
             return None
@@ -277,8 +284,8 @@ class _Scanner:
         paragraph = False  # a paragraph outside lists is open
         for n in range(self.max):
             text = self.lines[n]
-            if not text or self.ind[n]:
-                if not self.empty(n):
+            if not text or text[0] == " ":
+                if text.strip(" "):
                     return None
                 if item:
                     found.append((0, item_line, "\n".join(item).strip(_TRIM)))
@@ -288,7 +295,8 @@ class _Scanner:
             if text[0] in _BLOCK_START or text[0] == "=":
                 if text[0] in "-=" and not text.rstrip(" ").strip(text[0]):
                     return None  # a setext underline, or a thematic break
-                self.unsupported(n, silent=False)
+                if _left_to_markdown_it(text, self.references):
+                    raise _Fallback
                 if _is_break(text):
                     return None
                 after, ordered = _list_marker(text, 0)
@@ -360,10 +368,7 @@ class _Scanner:
         """Raise `_Fallback` where fence, blockquote, reference or html_block might match."""
         if self.ind[line] - self.blk >= 4:
             return False
-        text = self.content(line)
-        if text.startswith((">", "<", "```", "~~~")):
-            raise _Fallback
-        if not silent and self.references and text.startswith("["):
+        if _left_to_markdown_it(self.content(line), self.references and not silent):
             raise _Fallback
         return False
 
