@@ -270,3 +270,33 @@ def test_generated_bodies_match_markdown_it_and_are_scanned(tmp_path):
         assert_same(body)
     # Bodies shaped like real notes never need the slow path.
     assert [b for b in bodies if _Scanner.blocks(b) is None] == []
+
+
+def test_note_shaped_bodies_are_read_without_a_markdown_it_block_parse(monkeypatch):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a full markdown-it parse")
+
+    monkeypatch.setattr(MarkdownIt, "parse", refuse)
+    body = (
+        "## Questions\n1. How did you start?\n2. Who else?\n\n"
+        "## Notes\nThey hire for curiosity.\nSee [the post](https://x.example/#a).\n\n"
+        "## Insights\n- Shipping beats certificates. #skills\n"
+        "  - nested, with `code` #tools\n- Wrapped over\n  two lines #hiring\n\n"
+        "## Next steps\n- [ ] Send thanks\n- [x] Book the call\n"
+    )
+    insights, actions, sections = extract(body, 10)
+    assert [(i.line, i.text, i.topics) for i in insights] == [
+        (19, "Shipping beats certificates. #skills", ("skills",)),
+        (20, "nested, with `code` #tools", ("tools",)),
+        (21, "Wrapped over two lines #hiring", ("hiring",)),
+    ]
+    assert [(a.line, a.text, a.done) for a in actions] == [
+        (25, "Send thanks", False),
+        (26, "Book the call", True),
+    ]
+    assert [(s.line, s.title) for s in sections] == [
+        (10, "Questions"),
+        (14, "Notes"),
+        (18, "Insights"),
+        (24, "Next steps"),
+    ]
