@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
+from tool import listing
 from tool.check import check, check_root
 from tool.model import Problem
+from tool.rules import due
 from tool.store import cache, loading
 
 WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
@@ -486,3 +488,38 @@ def test_validate_on_another_day_is_checked_for_that_day(kb_root, monkeypatch, l
         "interviews/2026-03-10-ann-lee.md",
         "interviews/2026-03-20-bo-chen.md",
     ]
+
+
+def test_a_warm_due_reads_no_file_and_an_edit_shows_at_once(kb_root, monkeypatch, later):
+    settle(kb_root)
+    first = run("--root", kb_root, "due", "--on", "2026-04-01")
+    with monkeypatch.context() as m:
+        seen = spy_reads(m)
+        m.setattr(due, "due", lambda *a: pytest.fail("due worked out again"))
+        again = run("--root", kb_root, "due", "--on", "2026-04-01")
+    assert seen == []
+    assert (again.exit_code, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+    assert "Thank Bo Chen" in first.stdout
+    other_day = run("--root", kb_root, "due", "--on", "2026-03-22")
+    assert "due Sat 2026-03-21, yesterday" in other_day.stdout  # another day: another answer
+    path = kb_root / "interviews/2026-03-20-bo-chen.md"
+    path.write_text(path.read_text().replace("status: done\n", "status: done\nthanked: 2026-03-21\n"))
+    edited = run("--root", kb_root, "due", "--on", "2026-04-01")
+    assert "Thank Bo Chen" not in edited.stdout
+
+
+def test_a_warm_list_reads_no_file_and_an_edit_shows_at_once(kb_root, monkeypatch, later):
+    settle(kb_root)
+    first = run("--root", kb_root, "list", "people", "--format", "json")
+    with monkeypatch.context() as m:
+        seen = spy_reads(m)
+        m.setattr(listing, "rows", lambda *a: pytest.fail("rows worked out again"))
+        again = run("--root", kb_root, "list", "people", "--format", "json")
+    assert seen == []
+    assert again.stdout == first.stdout
+    only = run("--root", kb_root, "list", "people", "--company", "globex", "--format", "json")
+    assert only.stdout != first.stdout  # other filters: another result
+    path = kb_root / "people/ann-lee.md"
+    path.write_text(path.read_text().replace("name: Ann Lee", "name: Ann Leigh", 1))
+    edited = run("--root", kb_root, "list", "people", "--format", "json")
+    assert "Ann Leigh" in edited.stdout and "Ann Leigh" not in first.stdout
