@@ -503,7 +503,8 @@ def test_a_warm_due_reads_no_file_and_an_edit_shows_at_once(kb_root, monkeypatch
     other_day = run("--root", kb_root, "due", "--on", "2026-03-22")
     assert "due Sat 2026-03-21, yesterday" in other_day.stdout  # another day: another answer
     path = kb_root / "interviews/2026-03-20-bo-chen.md"
-    path.write_text(path.read_text().replace("status: done\n", "status: done\nthanked: 2026-03-21\n"))
+    thanked = "status: done\nthanked: 2026-03-21\n"
+    path.write_text(path.read_text().replace("status: done\n", thanked))
     edited = run("--root", kb_root, "due", "--on", "2026-04-01")
     assert "Thank Bo Chen" not in edited.stdout
 
