@@ -65,7 +65,7 @@ def digest(
       tool digest --include-private --output ~/private-site
       tool digest --include-private --output private --force
     """
-    from tool.digest.build import Options, render_site
+    from tool.digest.build import Options, Plan
     from tool.digest.output import check_output, check_unpublished, write_site
 
     kb = load_kb(root)
@@ -74,14 +74,12 @@ def digest(
     if include_private and not force:
         check_unpublished(target)
     stamp = datetime.now().astimezone().isoformat(timespec="minutes") if timestamp else None
-    site = render_site(
-        kb, Options(include_private, title, stamp), _progress if is_terminal() else None
-    )
-    removed = write_site(site, target)
-    if removed:
-        count = f"{len(removed)} folder{'s' * (len(removed) != 1)}"
+    plan = Plan(kb, Options(include_private, title, stamp))
+    written = write_site(plan, target, _progress if is_terminal() else None)
+    if written.removed:
+        count = f"{len(written.removed)} folder{'s' * (len(written.removed) != 1)}"
         echo(f"note: removed {count} left by an interrupted `tool digest`", err=True)
-    pages = sum(name.endswith(".html") for name in site.files)
+    pages = written.pages
     edition = (
         "private edition: do not share it"
         if include_private
