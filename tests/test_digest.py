@@ -604,7 +604,7 @@ def test_a_large_company_is_paged(tmp_path):
     assert "../../companies/acme.html" in links_of(out / urls[1])
     assert "../../companies/p3/acme.html" in links_of(out / urls[1])
     assert "Page 3 of 3" in pages[2]
-    assert "rel=\"next\"" not in pages[2]
+    assert 'rel="next"' not in pages[2]
 
 
 SCAN_SECRETS = [

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,16 +23,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from tool.digest import markdown
-from tool.digest.privacy import is_private, phone_digits, secret_names, secrets
+from tool.digest.inputs import MARKER, MARKER_TEXT, THEME, Options, inputs_key, shape_key
+from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.rules import insights
-from tool.store.cache import code_fingerprint
 from tool.templating import engine as render
 
-MARKER = ".tool-digest"
-MARKER_TEXT = b"This folder was written by `tool digest` and is replaced on every build.\n"
-THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
 # The groupings with pages of their own, and the folder of those pages.
 GROUP_FOLDERS = {"company": "companies", "career": "careers", "topic": "topics"}
@@ -50,15 +47,6 @@ PAGE_STEPS = 5_000_000  # loop turns and calls: the largest page of 40,000 files
 PAGE_SIZE = 100
 # Text that may link to another note (`x.md`, possibly escaped): its HTML depends on the URLs.
 _MAY_LINK = re.compile(r"\.md|%|&", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to build: private records and contact details, the title, a build time."""
-
-    include_private: bool = False
-    title: str | None = None
-    timestamp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -629,18 +617,52 @@ def _walk(
 class Plan:
     """The digest to build: its pages one at a time, and how to fingerprint and render each.
 
-    `secrets` is None for a private edition (--include-private): nothing is scanned.
+    Its parts are made when first asked for: a build where nothing changed needs none.
     """
 
-    def __init__(self, kb: KnowledgeBase, options: Options):
-        gather = Gatherer(kb, options)
-        self.env = make_env(kb.root)
+    def __init__(self, kb: KnowledgeBase, options: Options, shape: str | None = None):
+        self.kb = kb
+        self.options = options
         self.root = kb.root
-        self.pages = Pages(gather, self.env, kb.root)
-        self.policy = gather.policy
-        self.secrets = None if options.include_private else secrets(kb, gather.hidden_urls)
-        self.key = _site_key(kb.root, gather.policy)
+        self.shape = shape or shape_key(kb.root)
         self._inline: dict[tuple[str, str], Markup] = {}  # an insight's HTML, rendered once
+
+    @cached_property
+    def inputs(self) -> str:
+        """A hash of everything the site is made of (see inputs.inputs_key)."""
+        return inputs_key(self.kb, self.options, self.shape)
+
+    @cached_property
+    def gather(self) -> Gatherer:
+        return Gatherer(self.kb, self.options)
+
+    @cached_property
+    def env(self) -> SandboxedEnvironment:
+        return make_env(self.root)
+
+    @cached_property
+    def pages(self) -> Pages:
+        return Pages(self.gather, self.env, self.root)
+
+    @property
+    def policy(self) -> markdown.Policy:
+        return self.gather.policy
+
+    @cached_property
+    def secrets(self) -> list[Secret] | None:
+        """What the scan looks for; None for a private edition (nothing is scanned)."""
+        if self.options.include_private:
+            return None
+        return secrets(self.kb, self.gather.hidden_urls)
+
+    @cached_property
+    def key(self) -> str:
+        """What shapes every page: the code, the templates, and the private values hidden."""
+        policy = self.policy
+        hidden = (policy.include_private, policy.private_names, policy.private_phones)
+        found = hashlib.blake2b(self.shape.encode(), digest_size=16)
+        found.update(repr(hidden).encode("utf-8", "surrogatepass"))
+        return found.hexdigest()
 
     def count(self) -> int:
         """How many files `all()` yields."""
@@ -701,27 +723,6 @@ class Plan:
         if key not in self._inline:
             self._inline[key] = markdown.render_inline(fragment.text, policy)
         return self._inline[key]
-
-
-def _site_key(root: Path, policy: markdown.Policy) -> str:
-    """What shapes every page: the code, the templates, and the private values hidden."""
-    found = hashlib.blake2b(digest_size=16)
-    found.update(code_fingerprint().encode())
-    secret = (policy.include_private, policy.private_names, policy.private_phones)
-    found.update(repr(secret).encode("utf-8", "surrogatepass"))
-    for folder in (root / "templates" / "digest", THEME):
-        found.update(b"\0folder\0")
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            found.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
-            try:
-                # A link is hashed by where it points and what it holds there.
-                where = os.readlink(path) if path.is_symlink() else ""
-                data = path.read_bytes() if path.is_file() else b"\0folder"
-            except OSError as exc:
-                where, data = f"unreadable: {exc.errno}", b""
-            found.update(f"\0{where}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
-            found.update(data)
-    return found.hexdigest()
 
 
 Progress = Callable[[Iterable[Page], int], Iterable[Page]]

@@ -12,12 +12,16 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tool.digest.privacy import Secret
 from tool.store.cache import cache_dir
+
+if TYPE_CHECKING:
+    from tool.digest.privacy import Secret
 
 FORMAT = 1
 
@@ -44,6 +48,7 @@ class Manifest:
 
     files: dict[str, Entry] = field(default_factory=dict)
     secrets: frozenset[str] | None = None
+    inputs: str = ""  # the hash of everything the site was made of (build.Plan.inputs)
 
 
 def secret_key(secret: Secret) -> str:
@@ -72,7 +77,8 @@ def load(output: Path) -> Manifest:
             return Manifest()
         files = {url: Entry(str(f), int(s), int(m)) for url, (f, s, m) in data["files"].items()}
         found = data["secrets"]
-        return Manifest(files, None if found is None else frozenset(map(str, found)))
+        inputs = str(data["inputs"])
+        return Manifest(files, None if found is None else frozenset(map(str, found)), inputs)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return Manifest()
 
@@ -89,6 +95,7 @@ def save(output: Path, manifest: Manifest) -> None:
             url: [e.fingerprint, e.size, e.mtime_ns] for url, e in sorted(manifest.files.items())
         },
         "secrets": None if manifest.secrets is None else sorted(manifest.secrets),
+        "inputs": manifest.inputs,
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     with contextlib.suppress(OSError):
@@ -109,3 +116,35 @@ def forget(output: Path) -> None:
     if path is not None:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def up_to_date(output: Path, inputs: str) -> int | None:
+    """The number of pages of `output` if it is the site of `inputs`, untouched; else None."""
+    built = load(output)
+    if not built.inputs or built.inputs != inputs or not intact(output, built):
+        return None
+    return sum(url.endswith(".html") for url in built.files)
+
+
+def intact(output: Path, built: Manifest) -> bool:
+    """Whether `output` holds exactly the files of the manifest, untouched since."""
+    try:
+        base = os.fspath(output)
+        return files_in(output) == built.files.keys() and all(
+            stat.S_ISREG((info := os.lstat(os.path.join(base, url))).st_mode)
+            and entry.matches(info)
+            for url, entry in built.files.items()
+        )
+    except OSError:
+        return False
+
+
+def files_in(output: Path) -> set[str]:
+    """The files in a built site, by their path in it."""
+    found = set()
+    base = os.fspath(output)
+    for folder, _, names in os.walk(base):
+        rel = os.path.relpath(folder, base).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found.update(prefix + name for name in names)
+    return found

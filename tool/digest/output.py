@@ -14,17 +14,13 @@ import errno
 import os
 import re
 import shutil
-import stat
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from tool.digest import manifest
-from tool.digest.build import MARKER, Plan, Progress
-from tool.digest.privacy import Leak, Scanner
+from tool.digest.inputs import MARKER
 from tool.errors import ToolError
 from tool.store.files import process_alive, resolve_path
 from tool.store.outputs import KB_ITSELF, TEMP_KINDS, ignore_lines, protected_place
@@ -34,7 +30,6 @@ try:
 except ImportError:  # Windows: no locks, so only a leftover's process id tells if it is in use
     fcntl = None  # type: ignore[assignment]
 
-SHOWN_LEAKS = 10
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 # The errors of renameat2 where this system or file system cannot exchange: rename instead.
@@ -122,108 +117,6 @@ def _git(
     )
 
 
-@dataclass(frozen=True)
-class Written:
-    """What a build did: the leftover folders it removed, its pages, how many it rendered."""
-
-    removed: list[Path]
-    pages: int  # HTML pages in the site
-    rendered: int  # files rendered and written; the others are the last build's, kept
-    replaced: bool  # False when nothing changed, so the site was left as it was
-
-
-def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Written:
-    """Write the site beside `output`, scanning each file, then swap it into place.
-
-    A page whose fingerprint is the one recorded for the file of the last build, and
-    whose file is untouched since, is not rendered: the file is linked (or copied with
-    its time) into the new site, so it keeps its bytes and its modification time. It was
-    scanned when written; it is scanned again only for private values new since then.
-    """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    removed = remove_leftovers(output)
-    old = manifest.load(output) if output.is_dir() else manifest.Manifest()
-    keys = None if plan.secrets is None else {manifest.secret_key(s): s for s in plan.secrets}
-    scanner = None if plan.secrets is None else Scanner(plan.secrets)
-    rescan = None
-    if keys is not None:
-        if old.secrets is None:  # never scanned: nothing of it can be kept
-            old = manifest.Manifest()
-        else:
-            new = [secret for key, secret in keys.items() if key not in old.secrets]
-            rescan = Scanner(new) if new else None
-    entries: dict[str, manifest.Entry] = {}
-    leaks: list[Leak] = []
-    rendered = 0
-    with _temp_folder(output, "new") as fresh:
-        folders = {fresh}
-        pages = plan.all() if progress is None else progress(plan.all(), plan.count())
-        for page in pages:
-            target = fresh / page.url
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            fingerprint = plan.fingerprint(page)
-            before = old.files.get(page.url)
-            if before and before.fingerprint == fingerprint and _keep(output, page.url, before, target):
-                if rescan is not None:
-                    leaks += rescan.known(page.url, _text(target.read_bytes()))
-            else:
-                data = plan.render(page)
-                with open(target, "xb") as out:
-                    out.write(data)
-                rendered += 1
-                if scanner is not None:
-                    leaks += scanner.file(page.url, _text(data))
-            info = target.stat()
-            entries[page.url] = manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
-        if leaks:
-            leaks = sorted(dict.fromkeys(leaks), key=lambda leak: leak.file.split("/"))
-            shown = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
-            more = len(leaks) - SHOWN_LEAKS
-            shown += f"\n  ... and {more} more" if more > 0 else ""
-            raise ToolError(f"private values found in the digest; nothing was written:\n  {shown}")
-        same = rendered == 0 and entries.keys() == old.files.keys() and _files(output) == entries.keys()
-        if not same:
-            os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
-            _swap_in(fresh, output)
-    manifest.save(output, manifest.Manifest(entries, None if keys is None else frozenset(keys)))
-    pages_count = sum(url.endswith(".html") for url in entries)
-    return Written(removed, pages_count, rendered, not same)
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
-
-
-def _keep(output: Path, url: str, before: manifest.Entry, target: Path) -> bool:
-    """Put the last build's file for `url` at `target`, if it is untouched; else False."""
-    old = output / url
-    try:
-        info = old.lstat()
-        if not stat.S_ISREG(info.st_mode) or not before.matches(info):
-            return False
-        try:
-            os.link(old, target)
-        except OSError:  # a file system without hard links: a copy with the same time
-            shutil.copy2(old, target)
-    except OSError:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        return False
-    return True
-
-
-def _files(output: Path) -> set[str]:
-    """The files in a built site, by their path in it."""
-    found = set()
-    for folder, _, names in os.walk(output):
-        rel = Path(folder).relative_to(output).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        found.update(prefix + name for name in names)
-    return found
-
-
 def _temp_name(output: Path, kind: str) -> Path:
     """A new folder beside `output`, named as this process's (see remove_leftovers)."""
     prefix = f".{output.name}.{kind}-{os.getpid()}-"
@@ -231,7 +124,7 @@ def _temp_name(output: Path, kind: str) -> Path:
 
 
 @contextlib.contextmanager
-def _temp_folder(output: Path, kind: str) -> Iterator[Path]:
+def temp_folder(output: Path, kind: str) -> Iterator[Path]:
     """A new folder beside `output`, locked while in use, and removed after."""
     folder = _temp_name(output, kind)
     handle = os.open(folder, os.O_RDONLY) if fcntl is not None else None
@@ -247,7 +140,7 @@ def _temp_folder(output: Path, kind: str) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _swap_in(fresh: Path, output: Path) -> None:
+def swap_in(fresh: Path, output: Path) -> None:
     """Put `fresh` at `output`; on any failure the old site is left there, whole."""
     if not output.exists():
         os.replace(fresh, output)
