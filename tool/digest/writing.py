@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import shutil
 import stat
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from tool.digest import manifest
-from tool.digest.build import Plan, Progress
+from tool.digest.build import Page, Plan, Progress
 from tool.digest.output import remove_leftovers, swap_in, temp_folder
 from tool.digest.privacy import Leak, Scanner
 from tool.errors import ToolError
 
 SHOWN_LEAKS = 10
+WORKERS = 2  # processes that render at once, at most; each holds the site's model
+# Pages rendered before workers are started: a build that renders fewer is not worth one.
+PARALLEL_FROM = 200
+WINDOW = 16  # pages in flight per worker
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
     entries: dict[str, manifest.Entry] = {}
     leaks: list[Leak] = []
     rendered = 0
-    with temp_folder(output, "new") as fresh:
+    with temp_folder(output, "new") as fresh, _Renderer(plan, scanner) as renderer:
         folders = {fresh}
         pages = plan.all() if progress is None else progress(plan.all(), plan.count())
         for page in pages:
@@ -68,15 +75,17 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
             if kept and _keep(output, page.url, before, target):
                 if rescan is not None:
                     leaks += rescan.known(page.url, _text(target.read_bytes()))
+                info = target.stat()
+                entries[page.url] = manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
             else:
-                data = plan.render(page)
-                with open(target, "xb") as out:
-                    out.write(data)
                 rendered += 1
-                if scanner is not None:
-                    leaks += scanner.file(page.url, _text(data))
-            info = target.stat()
-            entries[page.url] = manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
+                renderer.submit(page, target, fingerprint)
+            for (url, entry), found in renderer.finished():
+                leaks += found
+                entries[url] = entry
+        for (url, entry), found in renderer.finished(everything=True):
+            leaks += found
+            entries[url] = entry
         if leaks:
             leaks = sorted(dict.fromkeys(leaks), key=lambda leak: leak.file.split("/"))
             shown = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
@@ -92,6 +101,104 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
     manifest.save(output, manifest.Manifest(entries, found, plan.inputs))
     pages_count = sum(url.endswith(".html") for url in entries)
     return Written(removed, pages_count, rendered, replaced)
+
+
+def _render(plan: Plan, scanner: Scanner | None, page: Page, target: Path) -> list[Leak]:
+    """Render one page, write it, and scan it."""
+    data = plan.render(page)
+    with open(target, "xb") as out:
+        out.write(data)
+    return [] if scanner is None else scanner.file(page.url, _text(data))
+
+
+_Done = tuple[str, manifest.Entry]
+_worker: tuple[Plan, Scanner | None] | None = None  # a worker's build, inherited by fork
+
+
+def _start_worker(plan: Plan, scanner: Scanner | None) -> None:
+    global _worker
+    _worker = (plan, scanner)
+
+
+def _work(page: Page, target: Path) -> list[Leak] | None:
+    """`_render` in a worker; None on any failure, which the build then meets itself."""
+    assert _worker is not None
+    try:
+        return _render(*_worker, page, target)
+    except Exception:  # its exception may not survive pickling: the parent renders again
+        with contextlib.suppress(OSError):
+            target.unlink()
+        return None
+
+
+class _Renderer:
+    """Renders, writes and scans pages: here, or in forked workers when it pays.
+
+    Each page is independent of the others and rendering plus scanning is most of a cold
+    build, so where the system can fork and has cores to spare, workers share the work.
+    At most WINDOW pages per worker are in flight, so that memory stays flat; a page
+    whose worker failed is rendered here again, to fail (or not) as it would have.
+    """
+
+    def __init__(self, plan: Plan, scanner: Scanner | None):
+        self.plan = plan
+        self.scanner = scanner
+        self.pending: dict[Future[list[Leak] | None], tuple[Page, Path, str]] = {}
+        self.ready: list[tuple[_Done, list[Leak]]] = []
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = min(WORKERS, os.cpu_count() or 1)
+        self.parallel = self.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.submitted = 0
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, page: Page, target: Path, fingerprint: str) -> None:
+        self.submitted += 1
+        if not self.parallel or self.submitted < PARALLEL_FROM:
+            found = _render(self.plan, self.scanner, page, target)
+            self.ready.append((_done(page, target, fingerprint), found))
+            return
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(
+                self.workers, context, initializer=_start_worker, initargs=(self.plan, self.scanner)
+            )
+        try:
+            future = self.pool.submit(_work, page, target)
+        except BrokenProcessPool:
+            self.parallel = False
+            self.submit(page, target, fingerprint)
+            return
+        self.pending[future] = (page, target, fingerprint)
+
+    def finished(self, everything: bool = False) -> list[tuple[_Done, list[Leak]]]:
+        """The pages written since last asked; waits while too many are in flight."""
+        while self.pending and (everything or len(self.pending) >= WINDOW * self.workers):
+            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                page, target, fingerprint = self.pending.pop(future)
+                try:
+                    found = future.result()
+                except BrokenProcessPool:
+                    found = None
+                if found is None:
+                    with contextlib.suppress(OSError):
+                        target.unlink()
+                    found = _render(self.plan, self.scanner, page, target)
+                self.ready.append((_done(page, target, fingerprint), found))
+        ready, self.ready = self.ready, []
+        return ready
+
+
+def _done(page: Page, target: Path, fingerprint: str) -> _Done:
+    """A page written: its URL and its manifest entry."""
+    info = target.stat()
+    return page.url, manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
 
 
 def _text(data: bytes) -> str:
