@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import run, write
 
-from tool.digest import build
+from tool.digest import build, writing
 
 INTERVIEW = "interviews/2026-03-10-ann-lee.md"
 # The pages that show an insight of Ann's interview, and the two that show every insight.
@@ -210,3 +210,26 @@ def test_without_a_cache_every_build_is_whole(make_kb, monkeypatch):
     os.utime(out / "index.html", ns=(0, 0))
     digest(root)
     assert (out / "index.html").stat().st_mtime_ns != 0
+
+
+def test_workers_build_the_same_site(make_kb, monkeypatch):
+    root = make_kb("digest")
+    alone = contents(snapshot(digest(root, "alone")))
+    monkeypatch.setattr(writing, "PARALLEL_FROM", 0)  # every page to the workers
+    monkeypatch.setattr(writing, "WORKERS", 2)
+    monkeypatch.setattr(writing.os, "cpu_count", lambda: 2)
+    assert contents(snapshot(digest(root, "shared"))) == alone
+
+
+def test_a_template_failing_in_a_worker_fails_the_build_as_usual(make_kb, monkeypatch):
+    root = make_kb("digest")
+    write(root / "templates/digest/person.html", "{{ person.name.nope() }}\n")
+    alone = run("digest", "--root", root, "--output", root / "alone")
+    assert alone.exit_code == 1
+    assert alone.stderr.startswith("Error: templates/digest/person.html:1: ")
+    monkeypatch.setattr(writing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(writing, "WORKERS", 2)
+    monkeypatch.setattr(writing.os, "cpu_count", lambda: 2)
+    shared = run("digest", "--root", root, "--output", root / "shared")
+    assert (shared.exit_code, shared.stderr) == (1, alone.stderr)
+    assert not (root / "shared").exists()
