@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import run, write
 
@@ -43,14 +45,14 @@ def test_every_draft_renders_for_people_with_and_without_details(root, args):
 
 
 def test_outreach_through_an_introducer(root):
-    assert draft(root, "outreach", "ann-lee").stdout == (
+    assert draft(root, "outreach", "ed-intro").stdout == (
         "Subject: Kim Park suggested I get in touch\n"
         "\n"
-        "Hi Ann,\n"
+        "Hi Ed,\n"
         "\n"
-        "Kim Park suggested I reach out to you. I'm exploring a move into Data science and would "
-        "be grateful for 20 minutes to hear how you got into your role as Head of Data and what "
-        "it is really like.\n"
+        "Kim Park suggested I reach out to you. I'm exploring a move into your field and would "
+        "be grateful for 20 minutes to hear how you got into your work and what it is really "
+        "like.\n"
         "\n"
         "I'm not asking about jobs, only hoping to learn from your experience. Would a short "
         "call or coffee in the next two weeks work? I'm happy to fit around your schedule.\n"
@@ -58,6 +60,110 @@ def test_outreach_through_an_introducer(root):
         "Thank you,\n"
         "Pat Example\n"
     )
+
+
+def test_outreach_to_someone_already_met_thanks_them_for_it(root):
+    assert draft(root, "outreach", "ann-lee").stdout == (
+        "Subject: Could we talk again?\n"
+        "\n"
+        "Hi Ann,\n"
+        "\n"
+        "Thank you again for our conversation on 10 March. I'm still exploring a move into Data "
+        "science, and new questions have come up since: could you spare another 20 minutes?\n"
+        "\n"
+        "I'm not asking about jobs, only hoping to learn from your experience. Would a short "
+        "call or coffee in the next two weeks work? I'm happy to fit around your schedule.\n"
+        "\n"
+        "Thank you,\n"
+        "Pat Example\n"
+    )
+
+
+OPENINGS = {
+    "alumni": (
+        "From a fellow alum: 20 minutes of your advice?",
+        "I'm writing as a fellow alum, and hope you don't mind me using the connection.",
+    ),
+    "colleague": (
+        "A small favour: 20 minutes of your advice?",
+        "It has been a while since we last caught up: I hope all is well at Duolingo.",
+    ),
+    "friend": (
+        "A small favour: 20 minutes of your advice?",
+        "I hope you're well! I have a small favour to ask.",
+    ),
+    "referral": (
+        "Your name came up: a short conversation?",
+        "Your name came up as someone I should talk to about Duolingo.",
+    ),
+    "cold": (
+        "A short conversation about your work?",
+        "I came across your work at Duolingo and hope you don't mind a message out of the blue.",
+    ),
+    "other": (
+        "A short conversation about your work?",
+        "I hope you don't mind me getting in touch about your work at Duolingo.",
+    ),
+    None: (
+        "A short conversation about your work?",
+        "I came across your work at Duolingo and hope you don't mind a message out of the blue.",
+    ),
+}
+
+
+def sam(tmp_path, relationship: str | None, met: bool = False, referred: bool = False):
+    """A KB with Sam Okoro of the given relationship; met: a conversation took place."""
+    root = tmp_path / "kb"
+    write(root / "tool.toml", '[me]\nname = "Pat Example"\n')
+    line = f"relationship: {relationship}\n" if relationship else ""
+    write(root / "people/sam-okoro.md", f"---\nname: Sam Okoro\ncompany: Duolingo\n{line}---\n")
+    if met:
+        write(
+            root / "interviews/2026-03-02-sam-okoro.md",
+            "---\nperson: sam-okoro\ndate: 2026-03-02\nstatus: done\n---\n",
+        )
+    if referred:
+        write(root / "people/kim-park.md", "---\nname: Kim Park\n---\n")
+        write(
+            root / "interviews/2026-03-01-kim-park.md",
+            "---\nperson: kim-park\ndate: 2026-03-01\nstatus: done\n"
+            'referrals: ["Sam  OKORO"]\n---\n',
+        )
+    return root
+
+
+def test_every_relationship_has_its_own_opening():
+    from tool.model import RELATIONSHIPS
+
+    assert set(OPENINGS) == {*RELATIONSHIPS, None}
+
+
+@pytest.mark.parametrize("relationship", list(OPENINGS), ids=str)
+def test_outreach_reads_right_for_each_relationship(tmp_path, relationship):
+    result = draft(sam(tmp_path, relationship), "outreach", "sam-okoro")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    subject, opening = OPENINGS[relationship]
+    assert lines[0] == f"Subject: {subject}"
+    assert lines[4].startswith(f"{opening} I'm exploring a move into your field ")
+    assert len(result.stdout.split()) < 120
+
+
+@pytest.mark.parametrize("relationship", list(OPENINGS), ids=str)
+def test_outreach_after_a_conversation_is_never_out_of_the_blue(tmp_path, relationship):
+    result = draft(sam(tmp_path, relationship, met=True), "outreach", "sam-okoro")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Subject: Could we talk again?"
+    assert result.stdout.splitlines()[4].startswith(
+        "Thank you again for our conversation on 2 March. "
+    )
+    assert "out of the blue" not in result.stdout
+
+
+def test_outreach_names_who_referred_them_by_name(tmp_path):
+    result = draft(sam(tmp_path, "cold", referred=True), "outreach", "sam-okoro")
+    assert result.stdout.splitlines()[0] == "Subject: Kim Park suggested I get in touch"
+    assert result.stdout.splitlines()[4].startswith("Kim Park suggested I reach out to you. ")
 
 
 def test_thank_you_cites_the_first_insight_and_the_referrals(root):
@@ -277,3 +383,10 @@ def test_drafts_without_my_name_are_signed_with_a_visible_placeholder(root, conf
 def test_drafts_signed_with_my_name_print_no_note(root):
     result = draft(root, "outreach", "bo")
     assert (result.stdout.endswith("\nPat Example\n"), result.stderr) == (True, "")
+
+
+def test_the_example_knowledge_base_has_the_packaged_message_templates():
+    repo = Path(__file__).resolve().parents[1]
+    packaged = repo / "tool" / "data" / "templates" / "messages"
+    for path in sorted(packaged.glob("*.md")):
+        assert (repo / "templates" / "messages" / path.name).read_text() == path.read_text()

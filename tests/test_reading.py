@@ -124,7 +124,10 @@ def problems_for(files: dict[str, str | bytes], name: str) -> list[str]:
             "3:7: error: 'tags' must be a list, like [a, b] [type]",
         ),
         ("---\nname: [Ann]\n---\n", "2:7: error: 'name' must be text, not a list [type]"),
-        ("---\nrole: PM\n---\n", "2:1: error: missing required field 'name' [required]"),
+        (
+            "---\nrole: PM\n---\n",
+            "2:1: error: missing required field 'name'; see docs/format.md#name [required]",
+        ),
     ],
 )
 def test_broken_person_file_is_reported_and_others_still_read(text, expected):
@@ -374,9 +377,18 @@ def test_yaml11_surprises_in_list_items_are_warned():
 @pytest.mark.parametrize(
     ("front", "expected"),
     [
-        ("person:\ndate: 2026-01-01", "2:1: error: 'person' must not be empty [required]"),
-        ("person: '  '\ndate: 2026-01-01", "2:1: error: 'person' must not be empty [required]"),
-        ("person: ann\ndate:", "3:1: error: 'date' must not be empty [required]"),
+        (
+            "person:\ndate: 2026-01-01",
+            "2:1: error: 'person' must not be empty; see docs/format.md#person [required]",
+        ),
+        (
+            "person: '  '\ndate: 2026-01-01",
+            "2:1: error: 'person' must not be empty; see docs/format.md#person [required]",
+        ),
+        (
+            "person: ann\ndate:",
+            "3:1: error: 'date' must not be empty; see docs/format.md#date [required]",
+        ),
         ("person: ann\ndate: soon", "3:7: error: 'date' must be a date written YYYY-MM-DD"),
     ],
 )

@@ -49,7 +49,7 @@ RECORD_RULES = [
         {"people/dan-eno.md": "---\nname: Dan Eno\nrelationship: buddy\n---\n"},
         [
             "people/dan-eno.md:3:1: error: relationship must be one of alumni, colleague, "
-            "friend, referral, cold, other, not 'buddy' [value]"
+            "friend, referral, cold, other, not 'buddy'; see docs/format.md#relationship [value]"
         ],
         id="value: relationship",
     ),
@@ -62,7 +62,7 @@ RECORD_RULES = [
         {ANN: TALK.format("status: finished\n")},
         [
             f"{ANN}:4:1: error: status must be one of idea, requested, scheduled, done, declined, "
-            "cancelled, not 'finished' [value]"
+            "cancelled, not 'finished'; see docs/format.md#status [value]"
         ],
         id="value: status",
     ),
@@ -70,9 +70,10 @@ RECORD_RULES = [
         {ANN: TALK.format("format: zoom\npurpose: carer\n")},
         [
             f"{ANN}:4:1: error: format must be one of coffee, video, phone, in-person, email, "
-            "not 'zoom' [value]",
+            "not 'zoom'; see docs/format.md#format [value]",
             f"{ANN}:5:1: error: purpose must be one of career, company, job, industry, "
-            "certification, other, not 'carer' (did you mean career?) [value]",
+            "certification, other, not 'carer' (did you mean career?); see docs/format.md#purpose "
+            "[value]",
         ],
         id="value: format and purpose",
     ),
@@ -160,7 +161,7 @@ RECORD_RULES = [
     # required: reading an interview without a date
     pytest.param(
         {ANN: "---\nperson: ann-lee\n---\n"},
-        [f"{ANN}:2:1: error: missing required field 'date' [required]"],
+        [f"{ANN}:2:1: error: missing required field 'date'; see docs/format.md#date [required]"],
         id="required: date",
     ),
     # file-name: ids are hyphenated, follow the name (or date and person), work on Windows

@@ -31,8 +31,9 @@ def test_terms(query: str, expected: list[str]):
 
 def hits(root: Path, *args: str) -> list[str]:
     result = run("search", *args, "--root", root, "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    return [f"{h['path']}:{h['line']}" for h in json.loads(result.stdout)]
+    found = [f"{h['path']}:{h['line']}" for h in json.loads(result.stdout)]
+    assert result.exit_code == (0 if found else 1), result.stderr  # 1: no match, as grep
+    return found
 
 
 @pytest.mark.parametrize(
@@ -85,9 +86,18 @@ def test_text_output(make_kb):
     )
 
 
-def test_no_match(make_kb):
-    result = run("search", "zeppelin", "--root", make_kb("due"))
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No matches.\n")
+def test_no_match_exits_1_as_grep_does(make_kb):
+    root = make_kb("due")
+    result = run("search", "zeppelin", "--root", root)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "No matches.\n")
+    result = run("search", "zeppelin", "--root", root, "--format", "json")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "[]\n", "")
+
+
+def test_the_help_says_when_search_exits_1():
+    result = run("search", "--help")
+    help_text = " ".join(result.stdout.split())
+    assert "Exits with status 1 when nothing matches, as grep does." in help_text
 
 
 def test_matches_are_highlighted_with_their_original_letters(make_kb):

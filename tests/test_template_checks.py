@@ -142,8 +142,8 @@ def test_the_example_knowledge_base_passes_validate():
             "---\nnme: {{ name | yaml }}\n---\n",
             [
                 "templates/person.md:1:1: error: makes an invalid person file (for a sample "
-                "person with every field and history): line 2: missing required field 'name' "
-                "[template]"
+                "person with every field and history): line 2: missing required field 'name'; "
+                "see docs/format.md#name [template]"
             ],
         ),
         (

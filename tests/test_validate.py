@@ -25,7 +25,7 @@ def test_output_is_sorted_by_path_and_line_with_summary(kb_root):
     assert result.stdout.splitlines() == [
         "people/aa.md:3:16: error: 'stay_in_touch' must be a whole number, not 'often' [type]",
         "people/zz.md:3:1: error: relationship must be one of alumni, colleague, friend, "
-        "referral, cold, other, not 'x' [value]",
+        "referral, cold, other, not 'x'; see docs/format.md#relationship [value]",
         "people/zz.md:4:10: error: 'private' must be true or false, not 'maybe' [type]",
         "3 errors, 0 warnings in 8 files",
     ]
@@ -52,7 +52,7 @@ def test_github_format(kb_root):
     result = run("validate", "--root", kb_root, "--format", "github")
     assert result.stdout.splitlines()[-1] == (
         "::error file=people/a%2Cb.md,line=3,col=1::relationship must be one of alumni, colleague,"
-        " friend, referral, cold, other, not 'x' [value]"
+        " friend, referral, cold, other, not 'x'; see docs/format.md#relationship [value]"
     )
 
 

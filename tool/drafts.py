@@ -10,7 +10,7 @@ from jinja2 import Environment
 
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
-from tool.people import resolve_person
+from tool.people import name_key, resolve_person
 from tool.store import files
 from tool.store.outputs import KB_ITSELF, protected_place
 from tool.templating.context import template_context, template_env
@@ -83,11 +83,7 @@ def find_introducer(
     kb: KnowledgeBase, person: Person, via: str | None
 ) -> tuple[Person, Interview | None]:
     """Who can introduce you: --via, else introduced_by, else whoever referred them."""
-    referred_in = [
-        iv
-        for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id))
-        if person.id in iv.referrals or person.name.casefold() in map(str.casefold, iv.referrals)
-    ]
+    referred_in = _referred_in(kb, person)
     if via is not None:
         introducer = resolve_person(kb.people, via)
     elif person.introduced_by in kb.people:
@@ -105,6 +101,26 @@ def find_introducer(
     return introducer, by_them[-1] if by_them else None
 
 
+def _referred_in(kb: KnowledgeBase, person: Person) -> list[Interview]:
+    """The conversations whose referrals name `person`, by id or by name, oldest first."""
+    key = name_key(person.name)
+    return [
+        iv
+        for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id))
+        if person.id in iv.referrals or key in map(name_key, iv.referrals)
+    ]
+
+
+def _referrer(kb: KnowledgeBase, person: Person) -> tuple[Person | None, Interview | None]:
+    """Who suggested `person` in a conversation (the latest), for an outreach to say so."""
+    if person.introduced_by in kb.people:
+        return None, None  # introduced_by says who, and template_context uses it
+    found = [iv for iv in _referred_in(kb, person) if iv.person in kb.people]
+    if not found or found[-1].person == person.id:
+        return None, None
+    return kb.people[found[-1].person], found[-1]
+
+
 def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | None = None) -> str:
     """The text of a draft of `kind` for a person or interview."""
     if kind not in DRAFT_KINDS:
@@ -112,9 +128,11 @@ def draft(kb: KnowledgeBase, kind: str, target: str, today: date, via: str | Non
     if via is not None and kind != "intro-request":
         raise ToolError("--via is only for intro-request drafts")
     person, interview = resolve_target(kb, target, kind)
-    introducer, referred_in = (
-        find_introducer(kb, person, via) if kind == "intro-request" else (None, None)
-    )
+    introducer, referred_in = None, None
+    if kind == "intro-request":
+        introducer, referred_in = find_introducer(kb, person, via)
+    elif kind == "outreach":
+        introducer, referred_in = _referrer(kb, person)
     context = draft_context(kb, kind, person, today, interview, introducer, referred_in)
     requested = kind == "follow-up" and interview is not None and interview.status == "requested"
     return render_draft(template_env(kb.root), kb.root, NUDGE if requested else kind, context)

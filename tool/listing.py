@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from tool.model import CONTACT_FIELDS, STATUSES, Interview, KnowledgeBase, Person
-from tool.text import fold_case_and_accents
+from tool.text import comparable, fold_case_and_accents
 
 PEOPLE_SORTS = ("name", "company", "career", "interviews", "conversations", "last_conversation")
 INTERVIEW_SORTS = ("date", "name", "status", "company", "career", "purpose")
@@ -142,9 +142,7 @@ def rows(
 
 
 def _contains(value: str | None, wanted: str | None) -> bool:
-    return wanted is None or (
-        value is not None and fold_case_and_accents(wanted) in fold_case_and_accents(value)
-    )
+    return wanted is None or (value is not None and comparable(wanted) in comparable(value))
 
 
 def _has_tags(tags: tuple[str, ...], wanted: tuple[str, ...]) -> bool:

@@ -7,17 +7,18 @@ from collections.abc import Collection
 from tool.errors import ToolError
 from tool.ids import slugify
 from tool.model import Person
-from tool.text import suggest
+from tool.text import comparable, suggest
 
 
 def resolve_person(
     people: dict[str, Person], wanted: str, unreadable: Collection[str] = ()
 ) -> Person:
-    """A person by id, or by exact name; unknown or ambiguous ones are errors with hints."""
+    """A person by id, or by name (case, accents and punctuation ignored); else an error."""
     if wanted in people:
         return people[wanted]
+    key = name_key(wanted)
     by_name = sorted(
-        (p for p in people.values() if p.name.casefold() == wanted.strip().casefold()),
+        (p for p in people.values() if name_key(p.name) == key),
         key=lambda p: p.id,
     )
     if len(by_name) == 1:
@@ -35,3 +36,8 @@ def resolve_person(
             )
     hint = suggest(wanted, people) or suggest(slug, people)
     raise ToolError(f"no person {wanted!r} in people/{hint}")
+
+
+def name_key(name: str) -> str:
+    """The key two spellings of one name share: "Zoe Muller Lukasz" is "Zoë Müller-Łukasz"."""
+    return "".join(c for c in comparable(name) if c.isalnum())

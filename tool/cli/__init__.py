@@ -160,8 +160,16 @@ class ToolGroup(click.Group):
     default=None,
     help="Knowledge base folder, for every command (same as a command's own --root).",
 )
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the output: auto colours a terminal only, and not when NO_COLOR is set "
+    "or TERM=dumb. Example: tool --color never due",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
+def cli(ctx: click.Context, debug: bool, root: Path | None, color: str) -> None:
     """Keep informational interviews in plain Markdown files, and never drop a ball.
 
     \b
@@ -171,7 +179,7 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
       tool new interview jane-doe --date 2026-03-14
       tool validate
     """
-    ctx.obj = {"root": root}
+    ctx.obj = {"root": root, "color": color}
 
 
 def main() -> None:

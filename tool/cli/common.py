@@ -7,6 +7,7 @@ not at the top: a command's --help imports this module and should not pay for th
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -147,17 +148,36 @@ def style(text: str, **styles: Any) -> Styled:
     return Styled(text, tuple(styles.items()))
 
 
+def colour() -> bool | None:
+    """Whether to colour: True, False, or None for "on a terminal only" (click decides).
+
+    `tool --color always|never` wins; else NO_COLOR (any non-empty value) or TERM=dumb
+    turn colour off, as https://no-color.org asks.
+    """
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx else None
+    choice = obj.get("color") if isinstance(obj, dict) else None
+    if choice in ("always", "never"):
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return None
+
+
 def echo(*parts: str | Styled, err: bool = False, nl: bool = True) -> None:
     """Print to the terminal: every command's output and messages go through here.
 
     Notes are untrusted, so control characters in the text are made visible (see
     tool.printable) before the tool's own colours are added around it.
     """
+    coloured = colour()
     text = "".join(
-        click.style(visible(p.text), **dict(p.styles)) if isinstance(p, Styled) else visible(p)
+        click.style(visible(p.text), **dict(p.styles))
+        if isinstance(p, Styled) and coloured is not False
+        else visible(p.text if isinstance(p, Styled) else p)
         for p in parts
     )
-    _write(text, err, nl)
+    _write(text, err, nl, color=coloured)
 
 
 def echo_data(text: str, as_bytes: bool = False) -> None:

@@ -10,7 +10,10 @@ from typing import TypeVar
 import click
 
 from tool.cli.common import echo, is_terminal, load_kb, root_option
-from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER
+
+# tool.store.outputs' folder names, not imported: it reads files, which --help should not
+# pay for (tests/test_startup.py keeps the two in step).
+SHARED_FOLDER, PRIVATE_FOLDER = "site", "site-private"
 
 T = TypeVar("T")
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import click
 
-from tool import drafts
 from tool.cli.common import echo, load_kb, on_option, root_option
-from tool.templating.context import my_name
-from tool.templating.engine import time_limited
+
+# tool.drafts.DRAFT_KINDS, not imported: it needs Jinja2, which --help should not load
+# (tests/test_startup.py keeps the two in step).
+DRAFT_KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 
 
 @click.command("draft")
-@click.argument("kind", type=click.Choice(drafts.DRAFT_KINDS), metavar="KIND")
+@click.argument("kind", type=click.Choice(DRAFT_KINDS), metavar="KIND")
 @click.argument("target")
 @click.option(
     "--via", metavar="PERSON", help="intro-request: who introduces you (default: introduced_by)."
@@ -46,6 +47,10 @@ def draft_command(
       tool draft intro-request omar-haddad --via jane-doe
       tool draft thank-you 2026-03-14-jane-doe --output thanks.txt
     """
+    from tool import drafts
+    from tool.templating.context import my_name
+    from tool.templating.engine import time_limited
+
     kb = load_kb(root)
     with time_limited():
         text = drafts.draft(kb, kind, target, on or date.today(), via)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from tool import questions as questions_mod
 from tool.cli.common import dump_json, echo, format_option, load_kb, on_option, root_option
 from tool.model import PURPOSES
-from tool.people import resolve_person
-from tool.templating.engine import time_limited
+
+# tool.questions.DEFAULT_COUNT, not imported: it needs Jinja2, which --help should not load
+# (tests/test_startup.py keeps the two in step).
+DEFAULT_COUNT = 5
 
 
 @click.command("questions")
@@ -21,7 +22,7 @@ from tool.templating.engine import time_limited
 @click.option(
     "--count",
     type=click.IntRange(1, 1000),
-    default=questions_mod.DEFAULT_COUNT,
+    default=DEFAULT_COUNT,
     show_default=True,
     help="How many questions.",
 )
@@ -53,6 +54,10 @@ def questions_command(
       tool questions jane-doe --purpose career
       tool questions "Jane Doe" --template company --count 8
     """
+    from tool import questions as questions_mod
+    from tool.people import resolve_person
+    from tool.templating.engine import time_limited
+
     if purpose and template:
         raise click.UsageError("give --purpose or --template, not both")
     kb = load_kb(root)

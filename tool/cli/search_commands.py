@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tool import search as searchmod
 from tool.cli.common import (
     Styled,
     dump_json,
@@ -19,13 +19,20 @@ from tool.cli.common import (
     style,
 )
 
+if TYPE_CHECKING:
+    from tool.search import Hit
+
+# tool.search.PLACES, not imported: it reads YAML, which --help should not load
+# (tests/test_startup.py keeps the two in step).
+PLACES = ("people", "interviews")
+
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
 @click.option(
     "--in",
     "places",
-    type=click.Choice(searchmod.PLACES),
+    type=click.Choice(PLACES),
     multiple=True,
     help="Only search people/ or interviews/ [default: both].",
 )
@@ -37,26 +44,36 @@ def search_command(
     """Find QUERY in names, front-matter values and notes.
 
     Case, accents and punctuation inside words are ignored (zoe finds Zoë,
-    obrien finds O'Brien, email finds e-mail). Several words find files that
-    hold all of them; a "quoted phrase" must appear as written. Prints
-    path:line and the matching line, with the matches highlighted on a terminal.
+    lodz finds Łódź, obrien finds O'Brien, email finds e-mail). Several words
+    find files that hold all of them; a "quoted phrase" must appear as written.
+    Prints path:line and the matching line, with the matches highlighted on a
+    terminal.
+    Exits with status 1 when nothing matches, as grep does.
 
     \b
     Example:
       tool search sql pandas
       tool search '"hiring manager"' --in people
     """
+    from tool import search as searchmod
+
     if not searchmod.terms(" ".join(query)):
         raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
     loaded = searchmod.LoadedTexts(" ".join(query))  # files the load reads are not read again
     kb = load_kb(root, keep=loaded.keep)
-    hits = searchmod.search(kb, " ".join(query), places or searchmod.PLACES, loaded)
+    hits = searchmod.search(kb, " ".join(query), places or PLACES, loaded)
     if fmt == "json":
         dump_json([h.as_dict() for h in hits])
-        return
-    if not hits:
+    elif hits:
+        _print(hits)
+    else:
         echo("No matches.", err=True)
-        return
+    if not hits:
+        raise click.exceptions.Exit(1)  # as grep does: a script can test for a match
+
+
+def _print(hits: list[Hit]) -> None:
+    """Each hit as path:line: text, then how many lines in how many files."""
     # On a terminal, long lines (a paragraph of notes) are cut to fit around the match.
     width = shutil.get_terminal_size().columns if is_terminal() else None
     for hit in hits:
@@ -72,7 +89,7 @@ def search_command(
     echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
 
 
-def _snippet(hit: searchmod.Hit, width: int | None) -> list[str | Styled]:
+def _snippet(hit: Hit, width: int | None) -> list[str | Styled]:
     """The matching line, cut to `width` around its first match, the matches highlighted."""
     text = hit.text
     start, end = (0, len(text)) if width is None else _window(text, hit.spans[0], width)

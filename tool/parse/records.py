@@ -12,6 +12,7 @@ from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
+from tool.text import see_format
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -192,13 +193,15 @@ def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
     for key in REQUIRED[kind]:
         value = reader.values.get(key)
         if key not in reader.lines:
-            out.append(Issue(meta.line, 1, f"missing required field {key!r}", "required"))
+            message = f"missing required field {key!r}{see_format(key)}"
+            out.append(Issue(meta.line, 1, message, "required"))
         else:
             # A value that failed to parse already has its own issue; only report emptiness.
             reported = any(i.line == reader.lines[key] for i in reader.issues)
             blank = value is None or (isinstance(value, str) and not value.strip())
             if blank and not (value is None and reported):
-                out.append(Issue(reader.lines[key], 1, f"{key!r} must not be empty", "required"))
+                message = f"{key!r} must not be empty{see_format(key)}"
+                out.append(Issue(reader.lines[key], 1, message, "required"))
     return out
 
 

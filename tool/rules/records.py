@@ -16,7 +16,7 @@ from tool.model import (
     Problem,
     Severity,
 )
-from tool.text import suggest
+from tool.text import see_format, suggest
 
 
 def _problem(
@@ -33,7 +33,9 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
         _problem(
             record,
             key,
-            f"{key} must be one of {', '.join(allowed)}, not {value!r}" + suggest(value, allowed),
+            f"{key} must be one of {', '.join(allowed)}, not {value!r}"
+            + suggest(value, allowed)
+            + see_format(key),
             "value",
         )
     ]
