@@ -2,7 +2,7 @@
 
 A page is first a `Page`: its template and a context whose Markdown is still source text
 (`Fragment`). Its fingerprint hashes that context with everything else that shapes its
-bytes (templates, code, the private values hidden), so output.py renders only the pages
+bytes (templates, code, the private values hidden), so writing.py renders only the pages
 whose fingerprint changed and keeps the files of the others.
 """
 
