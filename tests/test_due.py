@@ -16,7 +16,7 @@ from kb_builder import kb_of, texts_of
 
 from tool.cli import due_commands
 from tool.parse.settings import parse_settings
-from tool.rules.due import add_business_days, due, relative
+from tool.rules.due import WEEKDAYS, add_business_days, due, relative
 
 GOLDEN = Path(__file__).parent / "golden" / "due"
 DUE = texts_of(FIXTURES / "due")  # the `due` fixture: five people, five interviews
@@ -122,8 +122,9 @@ DUE_RULES = [
         "2026-03-10",
         7,
         [
-            "interviews/2026-03-10-eva-lind.md:4: thank-you soon 2026-03-11: Thank Eva Lind for "
-            "the conversation on 2026-03-10 (due 2026-03-11, tomorrow)",
+            "interviews/2026-03-10-eva-lind.md:4: thank-you soon 2026-03-11: Thank "
+            "Eva Lind for the conversation on Tue 2026-03-10 (due Wed 2026-03-11, "
+            "tomorrow)",
         ],
         id="thank-you: soon",
     ),
@@ -133,8 +134,9 @@ DUE_RULES = [
         "2026-03-11",
         0,
         [
-            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-11: Thank Eva Lind for "
-            "the conversation on 2026-03-10 (due 2026-03-11, today)",
+            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-11: Thank "
+            "Eva Lind for the conversation on Tue 2026-03-10 (due Wed 2026-03-11, "
+            "today)",
         ],
         id="thank-you: today",
     ),
@@ -143,8 +145,9 @@ DUE_RULES = [
         "2026-03-12",
         0,
         [
-            "interviews/2026-03-10-eva-lind.md:4: thank-you overdue 2026-03-11: Thank Eva Lind "
-            "for the conversation on 2026-03-10 (due 2026-03-11, yesterday)",
+            "interviews/2026-03-10-eva-lind.md:4: thank-you overdue 2026-03-11: Thank"
+            " Eva Lind for the conversation on Tue 2026-03-10 (due Wed 2026-03-11, "
+            "yesterday)",
         ],
         id="thank-you: overdue",
     ),
@@ -156,9 +159,9 @@ DUE_RULES = [
         "2026-03-12",
         0,
         [
-            "interviews/2026-03-10-eva-lind.md:4: upcoming overdue 2026-03-10: Conversation with "
-            "Eva Lind was scheduled for 2026-03-10: set its status to done (or cancelled), or "
-            "move the date",
+            "interviews/2026-03-10-eva-lind.md:4: upcoming overdue 2026-03-10: "
+            "Conversation with Eva Lind was scheduled for Tue 2026-03-10 (2 days "
+            "ago): set its status to done (or cancelled), or move the date",
         ],
         id="thank-you: not held, upcoming",
     ),
@@ -170,8 +173,9 @@ DUE_RULES = [
         "2026-03-12",
         0,
         [
-            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-12: Thank Eva Lind for "
-            "the conversation on 2026-03-10 (due 2026-03-12, today)",
+            "interviews/2026-03-10-eva-lind.md:4: thank-you today 2026-03-12: Thank "
+            "Eva Lind for the conversation on Tue 2026-03-10 (due Thu 2026-03-12, "
+            "today)",
         ],
         id="thank-you: the window comes from the config",
     ),
@@ -183,9 +187,10 @@ DUE_RULES = [
         "2026-11-24",
         1,
         [
-            "interviews/2026-12-10-ben-ode.md:5: no-reply soon 2026-11-25: Try a second person "
-            "at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business days "
-            "since your request of 2026-11-20; nudge them on 2026-12-02",
+            "interviews/2026-12-10-ben-ode.md:5: no-reply soon 2026-11-25: On Wed "
+            "2026-11-25 (tomorrow), if Ben Odé has still not replied to your request "
+            "of Fri 2026-11-20: try a second person at acme robotics (you know Ada "
+            "Park); nudge them on Wed 2026-12-02",
         ],
         id="no-reply: try another tomorrow",
     ),
@@ -194,9 +199,10 @@ DUE_RULES = [
         "2026-11-25",
         0,
         [
-            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-11-25: Try a second person "
-            "at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business days "
-            "since your request of 2026-11-20; nudge them on 2026-12-02",
+            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-11-25: Try a "
+            "second person at acme robotics (you know Ada Park): no reply from Ben "
+            "Odé in 3 business days since your request of Fri 2026-11-20 (due Wed "
+            "2026-11-25, today); nudge them on Wed 2026-12-02",
         ],
         id="no-reply: try another today",
     ),
@@ -205,9 +211,10 @@ DUE_RULES = [
         "2026-12-01",
         0,
         [
-            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-11-25: Try a second "
-            "person at acme robotics (you know Ada Park): no reply from Ben Odé in 3 business "
-            "days since your request of 2026-11-20; nudge them on 2026-12-02",
+            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-11-25: Try a "
+            "second person at acme robotics (you know Ada Park): no reply from Ben "
+            "Odé in 3 business days since your request of Fri 2026-11-20 (due Wed "
+            "2026-11-25, 6 days ago); nudge them on Wed 2026-12-02",
         ],
         id="no-reply: 6 business days, a holiday",
     ),
@@ -216,8 +223,9 @@ DUE_RULES = [
         "2026-12-02",
         0,
         [
-            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-12-02: Nudge Ben Odé: no "
-            "reply in 7 business days since your request of 2026-11-20 (due 2026-12-02, today)",
+            "interviews/2026-12-10-ben-ode.md:5: no-reply today 2026-12-02: Nudge Ben"
+            " Odé: no reply in 7 business days since your request of Fri 2026-11-20 "
+            "(due Wed 2026-12-02, today)",
         ],
         id="no-reply: nudge today",
     ),
@@ -226,9 +234,9 @@ DUE_RULES = [
         "2026-12-20",
         0,
         [
-            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-12-02: Nudge Ben Odé: no "
-            "reply in 7 business days since your request of 2026-11-20 (due 2026-12-02, 18 days "
-            "ago)",
+            "interviews/2026-12-10-ben-ode.md:5: no-reply overdue 2026-12-02: Nudge "
+            "Ben Odé: no reply in 7 business days since your request of Fri "
+            "2026-11-20 (due Wed 2026-12-02, 18 days ago)",
         ],
         id="no-reply: nudge overdue",
     ),
@@ -237,9 +245,10 @@ DUE_RULES = [
         "2026-11-25",
         0,
         [
-            "interviews/2026-12-10-eva-lind.md:5: no-reply today 2026-11-25: Try a second person "
-            "at Initech (nobody else there in your notes yet): no reply from Eva Lind in 3 "
-            "business days since your request of 2026-11-20; nudge them on 2026-12-02",
+            "interviews/2026-12-10-eva-lind.md:5: no-reply today 2026-11-25: Try a "
+            "second person at Initech (nobody else there in your notes yet): no reply"
+            " from Eva Lind in 3 business days since your request of Fri 2026-11-20 "
+            "(due Wed 2026-11-25, today); nudge them on Wed 2026-12-02",
         ],
         id="no-reply: nobody else at the company",
     ),
@@ -248,9 +257,10 @@ DUE_RULES = [
         "2026-11-25",
         0,
         [
-            "interviews/2026-12-10-zed.md:5: no-reply today 2026-11-25: Try a second person in "
-            "the same line of work: no reply from Zed in 3 business days since your request of "
-            "2026-11-20; nudge them on 2026-12-01",
+            "interviews/2026-12-10-zed.md:5: no-reply today 2026-11-25: Try a second "
+            "person in the same line of work: no reply from Zed in 3 business days "
+            "since your request of Fri 2026-11-20 (due Wed 2026-11-25, today); nudge "
+            "them on Tue 2026-12-01",
         ],
         id="no-reply: no company",
     ),
@@ -268,8 +278,8 @@ DUE_RULES = [
         "2026-11-22",
         1,
         [
-            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up soon 2026-11-23: Follow up with "
-            "Cléo Ruiz (planned for 2026-11-23, tomorrow)",
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up soon 2026-11-23: Follow "
+            "up with Cléo Ruiz (planned for Mon 2026-11-23, tomorrow)",
         ],
         id="follow-up: soon",
     ),
@@ -278,8 +288,8 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up today 2026-11-23: Follow up with "
-            "Cléo Ruiz (planned for 2026-11-23, today)",
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up today 2026-11-23: Follow"
+            " up with Cléo Ruiz (planned for Mon 2026-11-23, today)",
         ],
         id="follow-up: today",
     ),
@@ -288,8 +298,8 @@ DUE_RULES = [
         "2026-11-30",
         0,
         [
-            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: Follow up with "
-            "Cléo Ruiz (planned for 2026-11-23, 7 days ago)",
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: "
+            "Follow up with Cléo Ruiz (planned for Mon 2026-11-23, 7 days ago)",
         ],
         id="follow-up: overdue",
     ),
@@ -301,9 +311,9 @@ DUE_RULES = [
         "2026-11-18",
         7,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
-            "Lind in 7 days (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
-            "eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video "
+            "call with Eva Lind in 7 days (Wed 2026-11-25 at 16:30, 45 min); no "
+            "questions yet: run `tool questions eva-lind`",
         ],
         id="upcoming: 7 days ahead",
     ),
@@ -313,8 +323,9 @@ DUE_RULES = [
         "2026-11-25",
         0,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming today 2026-11-25: Video call with Eva "
-            "Lind today (Wed 2026-11-25, 45 min); no questions yet: run `tool questions eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming today 2026-11-25: Video "
+            "call with Eva Lind today (Wed 2026-11-25 at 16:30, 45 min); no questions"
+            " yet: run `tool questions eva-lind`",
         ],
         id="upcoming: today",
     ),
@@ -323,9 +334,9 @@ DUE_RULES = [
         "2026-11-26",
         0,
         [
-            "interviews/2026-11-25-eva-lind.md:4: upcoming overdue 2026-11-25: Conversation with "
-            "Eva Lind was scheduled for 2026-11-25: set its status to done (or cancelled), or "
-            "move the date",
+            "interviews/2026-11-25-eva-lind.md:4: upcoming overdue 2026-11-25: "
+            "Conversation with Eva Lind was scheduled for Wed 2026-11-25 at 16:30 "
+            "(yesterday): set its status to done (or cancelled), or move the date",
         ],
         id="upcoming: still scheduled after the day",
     ),
@@ -366,8 +377,9 @@ DUE_RULES = [
         "2026-10-01",
         0,
         [
-            "people/ada-park.md:9: gone-quiet today 2026-10-01: Get in touch with Ada Park: last "
-            "contact 2026-09-01, every 30 days (due 2026-10-01, today)",
+            "people/ada-park.md:9: gone-quiet today 2026-10-01: Get in touch with Ada"
+            " Park: last contact Tue 2026-09-01, every 30 days (due Thu 2026-10-01, "
+            "today)",
         ],
         id="gone-quiet: own cadence, today",
     ),
@@ -376,8 +388,9 @@ DUE_RULES = [
         "2026-10-02",
         0,
         [
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, yesterday)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, yesterday)",
         ],
         id="gone-quiet: own cadence, overdue",
     ),
@@ -387,8 +400,9 @@ DUE_RULES = [
         "2027-01-19",
         0,
         [
-            "people/ben-ode.md:2: gone-quiet today 2027-01-19: Get in touch with Ben Odé: last "
-            "contact 2026-11-20, every 60 days (due 2027-01-19, today)",
+            "people/ben-ode.md:2: gone-quiet today 2027-01-19: Get in touch with Ben "
+            "Odé: last contact Fri 2026-11-20, every 60 days (due Tue 2027-01-19, "
+            "today)",
         ],
         id="gone-quiet: config cadence, today",
     ),
@@ -397,9 +411,9 @@ DUE_RULES = [
         "2027-06-01",
         0,
         [
-            "interviews/2026-12-10-cleo-ruiz.md:5: no-reply overdue 2026-11-25: Nudge Cléo Ruiz: "
-            "no reply in 7 business days since your request of 2026-11-16 (due 2026-11-25, 188 "
-            "days ago)",
+            "interviews/2026-12-10-cleo-ruiz.md:5: no-reply overdue 2026-11-25: Nudge"
+            " Cléo Ruiz: no reply in 7 business days since your request of Mon "
+            "2026-11-16 (due Wed 2026-11-25, 188 days ago)",
         ],
         id="gone-quiet: not while a request is out",
     ),
@@ -416,10 +430,11 @@ DUE_RULES = [
         "2026-10-25",
         0,
         [
-            "interviews/2026-09-01-ada-park.md:6: follow-up overdue 2026-09-20: Follow up with "
-            "Ada Park (planned for 2026-09-20, 35 days ago)",
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-03: Get in touch with Ada Park: "
-            "last contact 2026-09-03, every 30 days (due 2026-10-03, 22 days ago)",
+            "interviews/2026-09-01-ada-park.md:6: follow-up overdue 2026-09-20: "
+            "Follow up with Ada Park (planned for Sun 2026-09-20, 35 days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-03: Get in touch with "
+            "Ada Park: last contact Thu 2026-09-03, every 30 days (due Sat "
+            "2026-10-03, 22 days ago)",
         ],
         id="gone-quiet: from the thank-you",
     ),
@@ -428,12 +443,14 @@ DUE_RULES = [
         "2026-10-25",
         0,
         [
-            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank Ada Park "
-            "for the conversation on 2026-09-01 (due 2026-09-02, 53 days ago)",
-            "interviews/2026-09-01-ada-park.md:5: follow-up overdue 2026-09-20: Follow up with "
-            "Ada Park (planned for 2026-09-20, 35 days ago)",
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, 24 days ago)",
+            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank"
+            " Ada Park for the conversation on Tue 2026-09-01 (due Wed 2026-09-02, 53"
+            " days ago)",
+            "interviews/2026-09-01-ada-park.md:5: follow-up overdue 2026-09-20: "
+            "Follow up with Ada Park (planned for Sun 2026-09-20, 35 days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, 24 days ago)",
         ],
         id="gone-quiet: from the conversation",
     ),
@@ -451,10 +468,12 @@ DUE_RULES = [
         "2026-10-25",
         0,
         [
-            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank Ada Park "
-            "for the conversation on 2026-09-01 (due 2026-09-02, 53 days ago)",
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-22: Get in touch with Ada Park: "
-            "last contact 2026-09-22, every 30 days (due 2026-10-22, 3 days ago)",
+            "interviews/2026-09-01-ada-park.md:4: thank-you overdue 2026-09-02: Thank"
+            " Ada Park for the conversation on Tue 2026-09-01 (due Wed 2026-09-02, 53"
+            " days ago)",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-22: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-22, every 30 days (due Thu "
+            "2026-10-22, 3 days ago)",
         ],
         id="gone-quiet: from the settling conversation",
     ),
@@ -464,14 +483,17 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
-            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
-            "referral from Ada Park: tool new interview dan-wu --status requested",
-            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
-            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
-            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
-            "the article on fleet dashboards",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, 53 days ago)",
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact "
+            "Dan Wu, a referral from Ada Park on Tue 2026-09-01: tool new interview "
+            "dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
+            ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
+            "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
         id="referral: to contact and to add",
     ),
@@ -480,14 +502,17 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
-            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
-            "referral from Ada Park: tool new interview dan-wu --status requested",
-            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
-            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
-            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
-            "the article on fleet dashboards",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, 53 days ago)",
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact "
+            "Dan Wu, a referral from Ada Park on Tue 2026-09-01: tool new interview "
+            "dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
+            ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
+            "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
         id="referral: only an idea",
     ),
@@ -496,12 +521,14 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
-            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
-            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
-            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
-            "the article on fleet dashboards",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, 53 days ago)",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
+            ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
+            "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
         id="referral: requested",
     ),
@@ -510,12 +537,14 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with Ada Park: "
-            "last contact 2026-09-01, every 30 days (due 2026-10-01, 53 days ago)",
-            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
-            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
-            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
-            "the article on fleet dashboards",
+            "people/ada-park.md:9: gone-quiet overdue 2026-10-01: Get in touch with "
+            "Ada Park: last contact Tue 2026-09-01, every 30 days (due Thu "
+            "2026-10-01, 53 days ago)",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
+            ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
+            "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
         id="referral: declined",
     ),
@@ -525,12 +554,13 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "interviews/2026-11-20-ben-ode.md:4: thank-you overdue 2026-11-21: Thank Ben Odé for "
-            "the conversation on 2026-11-20 (due 2026-11-21, 2 days ago)",
-            "interviews/2026-11-20-ben-ode.md:11: insights open 2026-11-20: Write down what you "
-            "learned from Ben Odé under ## Insights",
-            "interviews/2026-11-20-ben-ode.md:14: action open 2026-11-20: Ben Odé: Send "
-            "thank-you note",
+            "interviews/2026-11-20-ben-ode.md:4: thank-you overdue 2026-11-21: Thank "
+            "Ben Odé for the conversation on Fri 2026-11-20 (due Sat 2026-11-21, 2 "
+            "days ago)",
+            "interviews/2026-11-20-ben-ode.md:11: insights open 2026-11-20: Write "
+            "down what you learned from Ben Odé on Fri 2026-11-20 under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:14: action open 2026-11-20: Ben Odé "
+            "(Fri 2026-11-20): Send thank-you note",
         ],
         id="action: open",
     ),
@@ -552,8 +582,8 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "interviews/2026-11-02-eva-lind.md:10: insights open 2026-11-02: Write down what you "
-            "learned from Eva Lind under ## Insights",
+            "interviews/2026-11-02-eva-lind.md:10: insights open 2026-11-02: Write "
+            "down what you learned from Eva Lind on Mon 2026-11-02 under ## Insights",
         ],
         id="insights: empty heading",
     ),
@@ -562,8 +592,8 @@ DUE_RULES = [
         "2026-11-23",
         0,
         [
-            "interviews/2026-11-02-eva-lind.md:7: insights open 2026-11-02: Write down what you "
-            "learned from Eva Lind under ## Insights",
+            "interviews/2026-11-02-eva-lind.md:7: insights open 2026-11-02: Write "
+            "down what you learned from Eva Lind on Mon 2026-11-02 under ## Insights",
         ],
         id="insights: no heading",
     ),
@@ -593,12 +623,14 @@ DUE_RULES = [
         "2026-09-01",
         0,
         [
-            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact Dan Wu, a "
-            "referral from Ada Park: tool new interview dan-wu --status requested",
-            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay from '
-            'finance", a referral from Ada Park, to your notes: tool new person "NAME"',
-            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park: Send Ada "
-            "the article on fleet dashboards",
+            "interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Contact "
+            "Dan Wu, a referral from Ada Park on Tue 2026-09-01: tool new interview "
+            "dan-wu --status requested",
+            'interviews/2026-09-01-ada-park.md:10: referral open 2026-09-01: Add "Fay'
+            ' from finance", a referral from Ada Park on Tue 2026-09-01, to your '
+            'notes: tool new person "NAME" --referred-by 2026-09-01-ada-park',
+            "interviews/2026-09-01-ada-park.md:21: action open 2026-09-01: Ada Park "
+            "(Tue 2026-09-01): Send Ada the article on fleet dashboards",
         ],
         id="as of: the day of the conversation",
     ),
@@ -608,12 +640,13 @@ DUE_RULES = [
         "2026-11-21",
         0,
         [
-            "interviews/2026-11-20-ben-ode.md:4: thank-you today 2026-11-21: Thank Ben Odé for "
-            "the conversation on 2026-11-20 (due 2026-11-21, today)",
-            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write down what you "
-            "learned from Ben Odé under ## Insights",
-            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé: Send "
-            "thank-you note",
+            "interviews/2026-11-20-ben-ode.md:4: thank-you today 2026-11-21: Thank "
+            "Ben Odé for the conversation on Fri 2026-11-20 (due Sat 2026-11-21, "
+            "today)",
+            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write "
+            "down what you learned from Ben Odé on Fri 2026-11-20 under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé "
+            "(Fri 2026-11-20): Send thank-you note",
         ],
         id="as of: before the thank-you",
     ),
@@ -622,10 +655,10 @@ DUE_RULES = [
         "2026-11-22",
         0,
         [
-            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write down what you "
-            "learned from Ben Odé under ## Insights",
-            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé: Send "
-            "thank-you note",
+            "interviews/2026-11-20-ben-ode.md:12: insights open 2026-11-20: Write "
+            "down what you learned from Ben Odé on Fri 2026-11-20 under ## Insights",
+            "interviews/2026-11-20-ben-ode.md:15: action open 2026-11-20: Ben Odé "
+            "(Fri 2026-11-20): Send thank-you note",
         ],
         id="as of: the day of the thank-you",
     ),
@@ -636,9 +669,9 @@ DUE_RULES = [
         "2026-11-24",
         7,
         [
-            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video call with Eva "
-            "Lind tomorrow (Wed 2026-11-25, 45 min); no questions yet: run `tool questions "
-            "eva-lind`",
+            "interviews/2026-11-25-eva-lind.md:3: upcoming soon 2026-11-25: Video "
+            "call with Eva Lind tomorrow (Wed 2026-11-25 at 16:30, 45 min); no "
+            "questions yet: run `tool questions eva-lind`",
         ],
         id="as of: the day of the request",
     ),
@@ -648,8 +681,8 @@ DUE_RULES = [
         "2026-11-30",
         0,
         [
-            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: Follow up with "
-            "Cléo Ruiz (planned for 2026-11-23, 7 days ago)",
+            "interviews/2026-10-01-cleo-ruiz.md:8: follow-up overdue 2026-11-23: "
+            "Follow up with Cléo Ruiz (planned for Mon 2026-11-23, 7 days ago)",
         ],
         id="as of: before the settling conversation",
     ),
@@ -709,8 +742,8 @@ def test_due_json_output(make_kb):
         "date": "2026-10-01",
         "path": "people/ada-park.md",
         "line": 9,
-        "reason": "Get in touch with Ada Park: last contact 2026-09-01, every 30 days "
-        "(due 2026-10-01, 53 days ago)",
+        "reason": "Get in touch with Ada Park: last contact Tue 2026-09-01, every 30 days "
+        "(due Thu 2026-10-01, 53 days ago)",
         "person": "ada-park",
     }
     assert [(i["urgency"], i["kind"]) for i in data["items"]] == [
@@ -765,10 +798,31 @@ def test_long_reasons_wrap_under_themselves_on_a_terminal(make_kb, monkeypatch):
     monkeypatch.setattr(due_commands, "is_terminal", lambda: True)
     monkeypatch.setenv("COLUMNS", "72")
     result = run("due", "--root", make_kb("due"), "--on", "2026-11-23")
-    assert result.stdout.splitlines()[6:10] == [
+    assert result.stdout.splitlines()[6:11] == [
         "  no reply    Try a second person at Globex (you know Dan Wu): no reply",
         "              from Cléo Ruiz in 3 business days since your request of",
-        "              2026-11-16; nudge them on 2026-11-25",
+        "              Mon 2026-11-16 (due Thu 2026-11-19, 4 days ago); nudge",
+        "              them on Wed 2026-11-25",
         "              interviews/2026-12-10-cleo-ruiz.md:5",
     ]
     assert max(len(line) for line in result.stdout.splitlines()) <= 72
+
+
+def test_every_item_says_its_date():
+    """Each item of the rule table names the day it is due (or, when open, its conversation)."""
+    for param in DUE_RULES:
+        files, on, within, _ = param.values
+        for d in due(kb_of(files), date.fromisoformat(on), within):
+            assert f"{WEEKDAYS[d.date.weekday()]} {d.date}" in d.reason, param.id
+
+
+def test_a_request_made_yesterday_says_when_to_try_someone_else(make_kb):
+    # Cléo was asked on Mon 2026-11-16: nothing has happened yet on the Tuesday.
+    result = run("due", "--root", make_kb("due"), "--on", "2026-11-17")
+    assert result.stdout.splitlines()[6:9] == [
+        "Coming up (2)",
+        "  no reply    On Thu 2026-11-19 (in 2 days), if Cléo Ruiz has still not replied to "
+        "your request of Mon 2026-11-16: try a second person at Globex (you know Dan Wu); "
+        "nudge them on Wed 2026-11-25",
+        "              interviews/2026-12-10-cleo-ruiz.md:5",
+    ]

@@ -256,12 +256,37 @@ CALENDAR_RULES = [
     pytest.param(
         {ANN: TALK.format("time: '25:99'\n")},
         [
-            f"{ANN}:4:1: error: 'time' must be a 24-hour time of day like \"14:30\", not '25:99' "
+            f"{ANN}:4:7: error: 'time' must be a 24-hour time of day like \"14:30\", not '25:99' "
             "[time]"
         ],
         id="time: out of range",
     ),
     pytest.param({ANN: TALK.format("time: '09:30'\n")}, [], id="time: ok"),
+    pytest.param({ANN: TALK.format('time: "9:30"\n')}, [], id="time: one-digit hour"),
+    pytest.param(
+        {ANN: TALK.format("time: 14:30\n")},
+        [
+            f"{ANN}:4:7: warning: 'time' is read as the text '14:30', but other YAML tools "
+            "would read the number 870 (base 60); quote it [yaml-1.1]"
+        ],
+        id="time: unquoted",
+    ),
+    pytest.param(
+        {ANN: TALK.format("time: [14, 30]\n")},
+        [
+            f"{ANN}:4:7: error: 'time' must be a 24-hour time of day like \"14:30\", not "
+            "'a collection' [time]"
+        ],
+        id="time: a list",
+    ),
+    pytest.param(
+        {ANN: TALK.format("time: '2:30 pm'\n")},
+        [
+            f"{ANN}:4:7: error: 'time' must be a 24-hour time of day like \"14:30\", not "
+            "'2:30 pm' [time]"
+        ],
+        id="time: 12-hour",
+    ),
     # uid and duplicate-uid: a calendar event's identity
     pytest.param(
         {ANN: TALK.format("uid: 'a b'\n")},

@@ -83,7 +83,7 @@ def test_tool_colours_are_kept_and_data_escapes_are_not(make_kb):
     due = CliRunner().invoke(cli, ["due", "--on", "2026-02-01", "--root", str(root)], color=True)
     assert (
         "  \x1b[31mthank-you \x1b[0m  Thank Eve␛]52;c;SGVsbG8=␇ for the conversation on "
-        "2026-01-05 (due 2026-01-06, 26 days ago)"
+        "Mon 2026-01-05 (due Tue 2026-01-06, 26 days ago)"
     ) in due.stdout.splitlines()
     search = CliRunner().invoke(cli, ["search", "Eve", "--root", str(root)], color=True)
     assert (

@@ -9,13 +9,13 @@ from datetime import date
 from typing import Any
 
 from tool.model import ActionItem, Interview, KnowledgeBase, Person
+from tool.parse.hints import without_hints
 from tool.questions import Suggestion, suggest_questions
+from tool.rules.referrals import Referrals
 from tool.templating.context import untag
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
 NOTES_LINES = 6  # of notes about the person, so the brief stays one screen
-# The body `tool new person` writes: a prompt for notes, not notes.
-SCAFFOLD_NOTE = "How we met, what they work on, what to ask next time."
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class Brief:
 
 
 def paragraphs(body: str) -> list[str]:
-    """The paragraphs of a person's notes, each on one line, without the scaffold's prompt."""
-    found = (" ".join(x.split()) for x in re.split(r"\n\s*\n", body))
-    return [x for x in (x.replace(SCAFFOLD_NOTE, "").strip() for x in found) if x]
+    """The paragraphs of a person's notes, each on one line, without the scaffold's hint."""
+    found = (" ".join(x.split()) for x in re.split(r"\n\s*\n", without_hints(body)))
+    return [x for x in found if x]
 
 
 def notes_lines(person: Person, width: int) -> list[str]:
@@ -66,11 +66,12 @@ def notes_lines(person: Person, width: int) -> list[str]:
 def build(kb: KnowledgeBase, person: Person, today: date) -> Brief:
     """Gather the brief for a person."""
     conversations = kb.interviews_with(person.id)
-    names = {p.name.casefold(): p.id for p in kb.people.values()}
+    matcher = Referrals(kb.people)
     referrals = []
     for interview in conversations:
         for name in interview.referrals:
-            ident = name if name in kb.people else names.get(name.casefold())
+            found = matcher.find(name)
+            ident = found.id if found else None
             talked = ident is not None and any(
                 i.status == "done" for i in kb.interviews_with(ident)
             )
@@ -109,11 +110,12 @@ def to_text(brief: Brief, width: int = 80) -> str:
     lines += notes_lines(p, width)
     count = len(brief.conversations)
     lines += ["", f"Conversations ({count})" if count else "Conversations: none yet"]
+    # A time column only when some conversation has a time, blank for the others.
+    timed = any(iv.time for iv in brief.conversations)
     for iv in brief.conversations:
         how = ", ".join(x for x in (iv.format, f"{iv.duration} min" if iv.duration else "") if x)
-        lines.append(
-            f"  {iv.date.isoformat()}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}"
-        )
+        when = f"{iv.date.isoformat()} {iv.time or '':<5}" if timed else iv.date.isoformat()
+        lines.append(f"  {when}  {iv.status:<9}  {iv.purpose or '-':<13}  {how or '-'}")
         for insight in iv.insights[:INSIGHTS_SHOWN]:
             lines.append(f"    - {untag(insight)}")
         if len(iv.insights) > INSIGHTS_SHOWN:
@@ -141,6 +143,7 @@ def _interview(iv: Interview) -> dict[str, Any]:
         "id": iv.id,
         "path": str(iv.path),
         "date": iv.date.isoformat(),
+        "time": iv.time,
         "status": iv.status,
         "purpose": iv.purpose,
         "format": iv.format,

@@ -10,7 +10,8 @@ from jinja2 import Environment
 
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person
-from tool.people import name_key, resolve_person
+from tool.people import resolve_person
+from tool.rules.referrals import names
 from tool.store import files
 from tool.store.outputs import KB_ITSELF, protected_place
 from tool.templating.context import template_context, template_env
@@ -103,11 +104,10 @@ def find_introducer(
 
 def _referred_in(kb: KnowledgeBase, person: Person) -> list[Interview]:
     """The conversations whose referrals name `person`, by id or by name, oldest first."""
-    key = name_key(person.name)
     return [
         iv
         for iv in sorted(kb.interviews.values(), key=lambda i: (i.date, i.id))
-        if person.id in iv.referrals or key in map(name_key, iv.referrals)
+        if any(names(ref, person) for ref in iv.referrals)
     ]
 
 

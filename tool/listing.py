@@ -35,6 +35,7 @@ _CONTACT_HEADINGS = {
 PRIVATE_COLUMNS: tuple[Column, ...] = tuple((k, *_CONTACT_HEADINGS[k]) for k in CONTACT_FIELDS)
 INTERVIEW_COLUMNS: tuple[Column, ...] = (
     ("date", "Date", False),
+    ("time", "Time", False),
     ("name", "Person", False),
     ("status", "Status", False),
     ("company", "Company", True),
@@ -67,6 +68,7 @@ PEOPLE_FIELDS: tuple[str, ...] = (
 INTERVIEW_FIELDS: tuple[str, ...] = (
     "id",
     "date",
+    "time",
     "person",
     "name",
     "status",
@@ -113,11 +115,17 @@ class ListFilters:
         return any(v is not None for v in (self.status, self.purpose, self.since, self.until))
 
 
-def columns(what: str, private: bool = False) -> list[Column]:
-    """The table columns of people or interviews: people's contact details only if `private`."""
+def columns(
+    what: str, private: bool = False, rows: list[dict[str, Any]] | None = None
+) -> list[Column]:
+    """The table columns of people or interviews: people's contact details only if `private`.
+
+    Given the `rows`, the Time column is left out when none of them has a time.
+    """
     if what == "people":
         return [*PEOPLE_COLUMNS, *(PRIVATE_COLUMNS if private else ())]
-    return list(INTERVIEW_COLUMNS)
+    timed = rows is None or any(r.get("time") for r in rows)
+    return [c for c in INTERVIEW_COLUMNS if timed or c[0] != "time"]
 
 
 def fields(what: str, private: bool = False) -> list[str]:
@@ -235,6 +243,7 @@ def _interview_row(
     return {
         "id": iv.id,
         "date": iv.date.isoformat(),
+        "time": iv.time,
         "person": iv.person,
         "name": kb.name_of(iv.person),
         "status": iv.status,
@@ -265,6 +274,8 @@ def _sorted(rows: list[dict[str, Any]], key: str, reverse: bool) -> list[dict[st
         v = row[key]
         if key == "status" and v in STATUSES:
             return STATUSES.index(v)  # the order a conversation goes through
+        if key == "date" and "time" in row:
+            return (v, row["time"] or "")  # the same day: untimed first, then by time
         return fold_case_and_accents(v) if isinstance(v, str) else v
 
     return sorted(present, key=value, reverse=reverse) + missing

@@ -114,6 +114,7 @@ class Interview:
     path: PurePosixPath
     person: str
     date: dt.date
+    time: str | None = None  # when it starts, 24-hour "HH:MM"
     status: str = "idea"
     requested: dt.date | None = None
     format: str | None = None
@@ -175,6 +176,18 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise NoSuchDay(f"{text!r} is not a real date") from None
+
+
+# A time of day as the `time` field and `--time` take it: 24-hour, the hour maybe one digit.
+_TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_time(text: str) -> str:
+    """A 24-hour time of day written H:MM or HH:MM, as `HH:MM`; ValueError if it is not one."""
+    match = _TIME_OF_DAY.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f'{text.strip()!r} is not a 24-hour time of day like "14:30"')
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def nfc(text: str) -> str:

@@ -11,17 +11,19 @@ from typing import Any
 
 from tool import model
 from tool.errors import ToolError
-from tool.ids import slugify, unique_id
-from tool.model import KnowledgeBase, Person
+from tool.ids import id_key, slugify, unique_id
+from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.people import resolve_person
+from tool.people import find_person, name_key
 from tool.questions import Suggestion, suggest_questions
+from tool.rules import referrals
 from tool.store import files
 from tool.store import root as roots
 from tool.store.outputs import PRIVATE_FOLDER, SHARED_FOLDER, ignore_lines
 from tool.templating.engine import render
 from tool.templating.loader import package_data, templates_env
+from tool.text import suggest
 
 MAX_ATTEMPTS = 1000
 GITIGNORE = ".gitignore"
@@ -44,7 +46,7 @@ PERSON_OPTIONS = (
     "relationship",
     "tags",
 )
-INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose")
+INTERVIEW_OPTIONS = ("status", "requested", "format", "duration", "purpose", "time")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def new_person(
         raise ToolError("the name must not be empty")
     if any(c in name for c in "\n\r\t\v\f\x85\u2028\u2029"):
         raise ToolError("the name must be one line of text")
+    if not any(c.isalnum() for c in name):
+        raise ToolError(f"the name {name!r} has no letters or digits: give the person's name")
     env = templates_env(root)
     context = {"name": name, **fields, "today": today, "me": me or {}}
     return _create(
@@ -111,13 +115,70 @@ def new_person(
     )
 
 
-def add_person(kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date) -> Created:
-    """Create a person in the KB; `introduced_by` may name someone, and is written as their id."""
+def namesakes(kb: KnowledgeBase, name: str) -> list[str]:
+    """The person files whose name is `name` folded, or whose file name is its id."""
+    key, ident = name_key(name), id_key(slugify(name))
+    found = {str(p.path) for p in kb.people.values() if name_key(p.name) == key}
+    found |= {str(path) for path in kb.people_paths if id_key(path.stem) == ident}
+    return sorted(found)
+
+
+def add_person(
+    kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date, namesake: bool = False
+) -> Created:
+    """Create a person in the KB; `introduced_by` may name someone, and is written as their id.
+
+    A name someone in the KB already has is refused, unless `namesake` says it is another
+    person of the same name (who gets the next free id: jane-doe-2).
+    """
+    if not namesake and name.strip():
+        taken = namesakes(kb, name)
+        if taken:
+            raise ToolError(
+                f"{name.strip()!r} is already in {', '.join(taken)}; nothing was created "
+                "(to add a different person of the same name, give --namesake)"
+            )
     fields = {**dict.fromkeys(PERSON_OPTIONS), **fields, "tags": list(fields.get("tags") or ())}
     introducer = fields["introduced_by"]
     if introducer and introducer not in kb.people:
-        fields["introduced_by"] = resolve_person(kb.people, introducer, kb.unreadable_people).id
+        fields["introduced_by"] = find_person(kb, introducer).id
     return new_person(kb.root, name, fields, today, kb.config.me)
+
+
+def referring_interview(kb: KnowledgeBase, ident: str) -> Interview:
+    """The interview named by `--referred-by`: its id, or its path."""
+    key = PurePosixPath(ident.strip()).stem if ident.strip().endswith(".md") else ident.strip()
+    if key in kb.interviews:
+        return kb.interviews[key]
+    if f"interviews/{key}.md" in kb.files:
+        raise ToolError(f"interviews/{key}.md cannot be read: see `tool validate interviews/`")
+    raise ToolError(f"no interview {ident!r} in interviews/" + suggest(key, kb.interviews))
+
+
+def record_referral(
+    kb: KnowledgeBase, interview: Interview, person: Person, write: bool = True
+) -> bool:
+    """Write `person.id` into the interview's referrals in place; False if it was there.
+
+    The entry naming them is replaced, or the id added; nothing else in the file changes
+    (see referrals.with_referral), and the file is replaced atomically. With `write` False,
+    only check that the edit can be made.
+    """
+    path = files.check_inside(kb.root, kb.root / interview.path)
+    data = path.read_bytes()
+    try:
+        old = data.decode("utf-8")
+        new = referrals.with_referral(old, person)
+    except (UnicodeDecodeError, referrals.CannotEdit) as exc:
+        raise ToolError(
+            f"{interview.path}:{interview.line_of('referrals')}: cannot add {person.id} to the "
+            f"referrals ({exc}); add it by hand"
+        ) from None
+    if new == old:
+        return False
+    if write:
+        files.write_atomic(path, new)
+    return True
 
 
 def default_status(when: date, today: date) -> str:
@@ -172,7 +233,10 @@ def new_interview(
         root,
         "interviews",
         f"{when.isoformat()}-{person.id}",
-        lambda ident: with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+        lambda ident: with_time(
+            with_uid(render(env, "interview.md", {**context, "id": ident}, root), uid),
+            fields.get("time"),
+        ),
         lambda text, rel: _check("interview", text, rel),
     )
 
@@ -188,6 +252,22 @@ def with_uid(text: str, uid: str) -> str:
     meta = split(added).meta
     # A front matter written in flow style ({...}) has no last line to add to: leave it.
     return added if meta is not None and any(k.text == "uid" for k, _ in meta.items) else text
+
+
+def with_time(text: str, time: str | None) -> str:
+    """Add `time: "HH:MM"` under `date:` when one is given and the template has no `time`.
+
+    Always quoted: unquoted, other YAML readers take 14:30 for a number of minutes.
+    """
+    doc = split(text)
+    if time is None or doc.meta is None or any(k.text == "time" for k, _ in doc.meta.items):
+        return text
+    lines = text.split("\n")
+    after = next((k.line for k, _ in doc.meta.items if k.text == "date"), doc.body_line - 2)
+    lines.insert(after, f'time: "{time}"')
+    added = "\n".join(lines)
+    meta = split(added).meta
+    return added if meta is not None and any(k.text == "time" for k, _ in meta.items) else text
 
 
 def init(target: Path) -> list[Path]:

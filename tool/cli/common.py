@@ -20,7 +20,7 @@ import click
 
 from tool import model
 from tool.errors import ToolError
-from tool.model import Problem, parse_date
+from tool.model import Problem, parse_date, parse_time
 from tool.printable import json_escaped, visible
 from tool.store import root as roots
 
@@ -67,6 +67,21 @@ class DateParam(click.ParamType):  # type: ignore[type-arg, unused-ignore]
 
 
 DATE = DateParam()
+
+
+class TimeParam(click.ParamType):  # type: ignore[type-arg, unused-ignore]
+    """A 24-hour HH:MM time of day, given back as `HH:MM`."""
+
+    name = "HH:MM"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        try:
+            return parse_time(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+TIME = TimeParam()
 on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 
 
@@ -158,7 +173,7 @@ def colour() -> bool | None:
     obj = ctx.find_root().obj if ctx else None
     choice = obj.get("color") if isinstance(obj, dict) else None
     if choice in ("always", "never"):
-        return choice == "always"
+        return bool(choice == "always")
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return None

@@ -66,9 +66,11 @@ def due_command(
                   person at the company, after 7 follow up (weekends and
                   tool.toml `holidays` are skipped)
       follow-up   `follow_up` date reached, and no conversation since
-      upcoming    scheduled conversations in the next --within days
+      upcoming    scheduled conversations in the next --within days, with their
+                  day and `time`
       gone quiet  no contact for longer than `stay_in_touch` days
-      referral    referrals with no person file, or never contacted
+      referral    referrals not in people/ (by id, or by name and company), or
+                  never contacted
       action      unchecked `- [ ]` items
       insights    done conversations with no insights written down
 

@@ -75,7 +75,7 @@ def list_command(
         echo_data(listing.csv_text(rows, listing.fields(what, include_private)))
     elif rows:
         width = shutil.get_terminal_size().columns
-        text, hidden = listing.table(rows, listing.columns(what, include_private), width)
+        text, hidden = listing.table(rows, listing.columns(what, include_private, rows), width)
         echo(text)
         if hidden:
             n = len(hidden)

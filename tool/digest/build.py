@@ -27,7 +27,9 @@ from tool.digest.inputs import MARKER, MARKER_TEXT, THEME, Options, inputs_key, 
 from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
+from tool.parse.hints import without_hints
 from tool.rules import insights
+from tool.rules.referrals import Referrals
 from tool.templating import engine as render
 
 ASSETS = ("style.css", "search.js")
@@ -242,10 +244,15 @@ class Gatherer:
             f"{self.person_name(interview)}, {interview.date.isoformat()}", self.urls[interview.id]
         )
 
+    @cached_property
+    def named(self) -> Referrals:
+        return Referrals(self.kb.people)
+
     def referral(self, ref: str) -> Link | str | None:
         """A referral: a link to a shown person, a name not yet added, or None if private."""
-        if ref in self.kb.people:
-            return self.person_link(ref)
+        person = self.named.find(ref)  # an id, or the name of someone in people/
+        if person is not None:
+            return self.person_link(person.id)
         if ref in self.kb.unreadable_people and not self.options.include_private:
             return None  # the unreadable file may say private: true
         return self.policy.redact(ref)
@@ -287,6 +294,7 @@ class Pages:
             "link": self.g.interview_link(interview),
             "person_name": self.g.person_name(interview),
             "date": interview.date.isoformat(),
+            "time": interview.time,
             "status": interview.status,
             "company": self.g.group_link("company", self.g.kb.company_of(interview)),
             "insights": len(interview.insights),
@@ -437,7 +445,7 @@ class Pages:
             introduced=introduced,
             referred=list(dict.fromkeys(referred)),
             interviews=[self.summary(i) for i in talks],
-            notes=self.md(person.body, url),
+            notes=self.md(without_hints(person.body), url),
             insights=[self.insight(e, url) for e in g.by_person.get(person.id, [])],
             contact=contact,
         )
@@ -457,7 +465,7 @@ class Pages:
             career=g.group_link("career", g.kb.career_of(interview)),
             referrals=referrals,
             topics=[g.group_link("topic", t) for t in topics],
-            body=self.md(interview.body, url),
+            body=self.md(without_hints(interview.body), url),
         )
 
     def _group(self, kind: str, key: str) -> tuple[list[Person], list[Interview], list[Any]]:

@@ -20,7 +20,6 @@ from tool.rules.due import MEETINGS, contacted_since
 PRODID = "-//tool//informational interviews//EN"
 DEFAULT_MINUTES = 30
 UID_DOMAIN = "tool.invalid"
-_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 # Safe in a UID line without escaping, and room left for the kind and the domain.
 _UID = re.compile(r"[^\W_][\w.-]{0,199}")
 
@@ -100,30 +99,11 @@ def calendar_key(iv: Interview) -> str:
 
 def _start(iv: Interview) -> tuple[date | datetime, int | None]:
     """A timed start when the interview has a valid `time: HH:MM` field, else the whole day."""
-    match = _TIME.fullmatch(str(iv.extra.get("time", "")).strip())
-    if not match:
+    if iv.time is None:
         return iv.date, None
-    start = datetime(iv.date.year, iv.date.month, iv.date.day, int(match[1]), int(match[2]))
+    hour, minute = map(int, iv.time.split(":"))
+    start = datetime(iv.date.year, iv.date.month, iv.date.day, hour, minute)
     return start, iv.duration or DEFAULT_MINUTES
-
-
-def time_problems(kb: KnowledgeBase) -> list[Problem]:
-    """Interviews whose optional `time` field is not a 24-hour HH:MM time of day."""
-    problems = []
-    for iv in sorted(kb.interviews.values(), key=lambda i: i.id):
-        value = iv.extra.get("time")
-        if value is not None and not _TIME.fullmatch(str(value).strip()):
-            problems.append(
-                Problem(
-                    str(iv.path),
-                    iv.line_of("time"),
-                    1,
-                    "error",
-                    f"'time' must be a 24-hour time of day like \"14:30\", not {str(value)!r}",
-                    "time",
-                )
-            )
-    return problems
 
 
 def uid_problems(kb: KnowledgeBase) -> list[Problem]:
@@ -158,8 +138,11 @@ def uid_problems(kb: KnowledgeBase) -> list[Problem]:
 
 
 def problems(kb: KnowledgeBase) -> list[Problem]:
-    """What makes the calendar differ from the notes: bad times, bad or shared uids."""
-    return sorted(time_problems(kb) + uid_problems(kb), key=lambda p: (p.path, p.line))
+    """What makes the calendar differ from the notes: bad or shared uids.
+
+    A bad `time` is an error of its record (an all-day event here), reported with the rest.
+    """
+    return sorted(uid_problems(kb), key=lambda p: (p.path, p.line))
 
 
 def _questions(kb: KnowledgeBase, iv: Interview) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date
+from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date, parse_time
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
 from tool.printable import controls, is_bidi
@@ -16,7 +16,7 @@ from tool.text import see_format
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
-TEXT, DATE, INT, BOOL, LIST = "text", "date", "int", "bool", "list"
+TEXT, DATE, TIME, INT, BOOL, LIST = "text", "date", "time", "int", "bool", "list"
 
 PERSON_FIELDS: dict[str, str] = {
     "name": TEXT,
@@ -36,6 +36,7 @@ PERSON_FIELDS: dict[str, str] = {
 INTERVIEW_FIELDS: dict[str, str] = {
     "person": TEXT,
     "date": DATE,
+    "time": TIME,
     "status": TEXT,
     "requested": DATE,
     "format": TEXT,
@@ -67,6 +68,10 @@ class _Reader:
             kind = schema.get(key.text)
             if kind is None:
                 self.extra[key.text] = to_python(node)
+                # The user's own fields may hold numbers and booleans as they like; a clock
+                # time that other YAML tools read as a number (14:30 -> 870) is never meant.
+                if isinstance(node, Scalar) and ":" in node.text:
+                    self._warn_yaml11(key.text, node)
                 continue
             if _is_null(node):
                 continue
@@ -81,6 +86,8 @@ class _Reader:
 
     def _warn_yaml11(self, key: str, node: Scalar) -> None:
         meaning = node.yaml11_meaning()
+        if meaning == "a number" and ":" in node.text:
+            meaning = _sexagesimal(node.text) or meaning
         if meaning:
             message = (
                 f"{key!r} is read as the text {node.text!r}, but other YAML tools "
@@ -108,6 +115,19 @@ class _Reader:
             self.problem(node, f"{key!r} must be a date written YYYY-MM-DD, not {raw!r}", "date")
         except NoSuchDay:
             self.problem(node, f"{key!r} is not a real date: {raw}", "date")
+        return None
+
+    def time(self, key: str, node: Node) -> str | None:
+        if isinstance(node, Scalar):
+            self._warn_yaml11(key, node)  # an unquoted 14:30 is a number to YAML 1.1 readers
+            try:
+                return parse_time(node.text)
+            except ValueError:
+                pass
+        shown = node.text.strip() if isinstance(node, Scalar) else "a collection"
+        self.problem(
+            node, f'{key!r} must be a 24-hour time of day like "14:30", not {shown!r}', "time"
+        )
         return None
 
     def int(self, key: str, node: Node) -> int | None:
@@ -142,9 +162,22 @@ class _Reader:
         return tuple(out)
 
 
+def _sexagesimal(text: str) -> str | None:
+    """What YAML 1.1 makes of `14:30`: a number in base 60, in words for a message."""
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text.lstrip("+"))
+    parts = digits.replace("_", "").split(":")
+    if not all(p.isdigit() for p in parts):
+        return None
+    value = 0
+    for part in parts:
+        value = value * 60 + int(part)
+    return f"the number {sign * value} (base 60)"
+
+
 _READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {
     TEXT: _Reader.text,
     DATE: _Reader.date,
+    TIME: _Reader.time,
     INT: _Reader.int,
     BOOL: _Reader.bool,
     LIST: _Reader.list,

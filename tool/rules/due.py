@@ -11,6 +11,7 @@ from typing import Any
 
 from tool.model import Interview, KnowledgeBase, Person, group_key
 from tool.parse.body import DEFAULT_HEADINGS
+from tool.rules.referrals import Referrals
 
 # What an item is due for, in the order items of the same day are listed.
 DUE_KINDS = (
@@ -101,6 +102,16 @@ def relative(when: date, on: date) -> str:
     return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
+def day(when: date) -> str:
+    """`Wed 2026-11-25`: a date as items say it."""
+    return f"{WEEKDAYS[when.weekday()]} {when}"
+
+
+def starts(iv: Interview) -> str:
+    """`Wed 2026-11-25 at 14:30`, or the day alone when the interview has no time."""
+    return f"{day(iv.date)} at {iv.time}" if iv.time else day(iv.date)
+
+
 def due(kb: KnowledgeBase, on: date, within: int = 7) -> list[Due]:
     """Everything that needs doing as of `on`, looking `within` days ahead, most urgent first."""
     c = _Context(kb, on, on + timedelta(days=within), kb.interviews_by_person)
@@ -122,6 +133,13 @@ class _Context:
     horizon: date
     talks: dict[str, list[Interview]]
     _companies: dict[str, list[Person]] | None = None
+    _referrals: Referrals | None = None
+
+    @property
+    def referrals(self) -> Referrals:
+        if self._referrals is None:
+            self._referrals = Referrals(self.kb.people)
+        return self._referrals
 
     def name(self, person_id: str) -> str:
         return self.kb.name_of(person_id)
@@ -164,8 +182,8 @@ def _thank_you(c: _Context, iv: Interview) -> list[Due]:
         return []
     deadline = iv.date + timedelta(days=c.kb.config.thank_you_within)
     reason = (
-        f"Thank {c.name(iv.person)} for the conversation on {iv.date} "
-        f"(due {deadline}, {relative(deadline, c.on)})"
+        f"Thank {c.name(iv.person)} for the conversation on {day(iv.date)} "
+        f"(due {day(deadline)}, {relative(deadline, c.on)})"
     )
     return [c.dated("thank-you", deadline, iv, "status", reason)]
 
@@ -177,16 +195,27 @@ def _no_reply(c: _Context, iv: Interview) -> list[Due]:
     try_another = add_business_days(iv.requested, TRY_ANOTHER_AFTER, holidays)
     follow_up = add_business_days(iv.requested, FOLLOW_UP_AFTER, holidays)
     name = c.name(iv.person)
+    asked = day(iv.requested)
     if c.on >= follow_up:
         reason = (
             f"Nudge {name}: no reply in {FOLLOW_UP_AFTER} business days since your request of "
-            f"{iv.requested} (due {follow_up}, {relative(follow_up, c.on)})"
+            f"{asked} (due {day(follow_up)}, {relative(follow_up, c.on)})"
         )
         return [c.dated("no-reply", follow_up, iv, "requested", reason)]
-    reason = (
-        f"{_someone_else(c, iv)}: no reply from {name} in {TRY_ANOTHER_AFTER} business days "
-        f"since your request of {iv.requested}; nudge them on {follow_up}"
-    )
+    someone = _someone_else(c, iv)
+    if try_another > c.on:
+        # Not happened yet: say when, and that it holds only if the silence lasts.
+        reason = (
+            f"On {day(try_another)} ({relative(try_another, c.on)}), if {name} has still not "
+            f"replied to your request of {asked}: {someone[0].lower()}{someone[1:]}; "
+            f"nudge them on {day(follow_up)}"
+        )
+    else:
+        reason = (
+            f"{someone}: no reply from {name} in {TRY_ANOTHER_AFTER} business days since your "
+            f"request of {asked} (due {day(try_another)}, {relative(try_another, c.on)}); "
+            f"nudge them on {day(follow_up)}"
+        )
     return [c.dated("no-reply", try_another, iv, "requested", reason)]
 
 
@@ -221,7 +250,8 @@ def _follow_up(c: _Context, iv: Interview) -> list[Due]:
         or contacted_since(c.talks.get(iv.person, []), when, c.on)
     ):
         return []
-    reason = f"Follow up with {c.name(iv.person)} (planned for {when}, {relative(when, c.on)})"
+    name = c.name(iv.person)
+    reason = f"Follow up with {name} (planned for {day(when)}, {relative(when, c.on)})"
     return [c.dated("follow-up", when, iv, "follow_up", reason)]
 
 
@@ -231,14 +261,13 @@ def _upcoming(c: _Context, iv: Interview) -> list[Due]:
     name = c.name(iv.person)
     if iv.date < c.on:
         reason = (
-            f"Conversation with {name} was scheduled for {iv.date}: "
-            "set its status to done (or cancelled), or move the date"
+            f"Conversation with {name} was scheduled for {starts(iv)} "
+            f"({relative(iv.date, c.on)}): set its status to done (or cancelled), or move the date"
         )
         return [c.dated("upcoming", iv.date, iv, "status", reason)]
     what = MEETINGS.get(iv.format or "", "Conversation")
     minutes = f", {iv.duration} min" if iv.duration else ""
-    day = f"{WEEKDAYS[iv.date.weekday()]} {iv.date}"
-    reason = f"{what} with {name} {relative(iv.date, c.on)} ({day}{minutes})"
+    reason = f"{what} with {name} {relative(iv.date, c.on)} ({starts(iv)}{minutes})"
     questions = iv.section(c.kb.config.headings.get("questions", DEFAULT_HEADINGS["questions"]))
     if questions is None or not questions.text.strip():
         reason += f"; no questions yet: run `tool questions {iv.person}`"
@@ -249,12 +278,15 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
     if not held_by(iv, c.on):
         return []
     out: list[Due] = []
-    source = c.name(iv.person)
+    source = f"{c.name(iv.person)} on {day(iv.date)}"
     for ref in iv.referrals:
-        person = c.kb.people.get(ref)
+        person = c.referrals.find(ref)  # an id, or the name of someone added since
         if person is None:
-            reason = f'Add "{ref}", a referral from {source}, to your notes: tool new person "NAME"'
-        elif any(i.status != "idea" and arranged_by(i, c.on) for i in c.talks.get(ref, [])):
+            reason = (
+                f'Add "{ref}", a referral from {source}, to your notes: '
+                f'tool new person "NAME" --referred-by {iv.id}'
+            )
+        elif any(i.status != "idea" and arranged_by(i, c.on) for i in c.talks.get(person.id, [])):
             continue
         else:
             reason = (
@@ -270,7 +302,7 @@ def _referrals(c: _Context, iv: Interview) -> list[Due]:
 def _actions(c: _Context, iv: Interview) -> list[Due]:
     if iv.date > c.on:
         return []
-    name = c.name(iv.person)
+    name = f"{c.name(iv.person)} ({day(iv.date)})"
     return [
         Due("action", "open", iv.date, iv.path, a.line, f"{name}: {a.text}", iv.person)
         for a in iv.actions
@@ -284,7 +316,8 @@ def _insights(c: _Context, iv: Interview) -> list[Due]:
     title = c.kb.config.headings.get("insights", DEFAULT_HEADINGS["insights"])
     section = iv.section(title)
     line = section.line if section else iv.body_line
-    reason = f"Write down what you learned from {c.name(iv.person)} under ## {title}"
+    talk = f"{c.name(iv.person)} on {day(iv.date)}"
+    reason = f"Write down what you learned from {talk} under ## {title}"
     return [Due("insights", "open", iv.date, iv.path, line, reason, iv.person)]
 
 
@@ -311,8 +344,8 @@ def _gone_quiet(c: _Context, person: Person) -> list[Due]:
     cadence = c.kb.config.stay_in_touch if own is None else own
     when = last + timedelta(days=cadence)
     reason = (
-        f"Get in touch with {person.name}: last contact {last}, "
-        f"every {cadence} days (due {when}, {relative(when, c.on)})"
+        f"Get in touch with {person.name}: last contact {day(last)}, "
+        f"every {cadence} days (due {day(when)}, {relative(when, c.on)})"
     )
     line = person.line_of("name" if own is None else "stay_in_touch")
     return [Due("gone-quiet", urgency(when, c.on), when, person.path, line, reason, person.id)]
