@@ -86,7 +86,8 @@ def test_nothing_changed_rewrites_nothing(make_kb):
     before = snapshot(out)
     result = run("digest", "--root", root, "--output", out)
     assert result.stdout == (
-        f"Wrote 20 pages to {out} (contact details and private records left out)\n"
+        f"Nothing changed since the last build: 20 pages in {out} "
+        "(contact details and private records left out)\n"
     )
     assert snapshot(out) == before
     assert out.stat().st_ino == folder  # not even swapped

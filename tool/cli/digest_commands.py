@@ -81,6 +81,7 @@ def digest(
     options = Options(include_private, title, stamp)
     shape = shape_key(kb.root)
     pages = up_to_date(target, inputs_key(kb, options, shape))
+    changed = pages is None
     if pages is not None:  # nothing changed since the last build: no need to build
         removed = remove_leftovers(target)
     else:
@@ -88,7 +89,7 @@ def digest(
         from tool.digest.writing import write_site
 
         written = write_site(Plan(kb, options, shape), target, _progress if is_terminal() else None)
-        removed, pages = written.removed, written.pages
+        removed, pages, changed = written.removed, written.pages, written.replaced
     if removed:
         count = f"{len(removed)} folder{'s' * (len(removed) != 1)}"
         echo(f"note: removed {count} left by an interrupted `tool digest`", err=True)
@@ -97,7 +98,10 @@ def digest(
         if include_private
         else "contact details and private records left out"
     )
-    echo(f"Wrote {pages} pages to {target} ({edition})")
+    if changed:
+        echo(f"Wrote {pages} pages to {target} ({edition})")
+    else:
+        echo(f"Nothing changed since the last build: {pages} pages in {target} ({edition})")
 
 
 def _progress(pages: Iterable[T], count: int) -> Iterator[T]:

@@ -141,7 +141,7 @@ def intact(output: Path, built: Manifest) -> bool:
 
 def files_in(output: Path) -> set[str]:
     """The files in a built site, by their path in it."""
-    found = set()
+    found: set[str] = set()
     base = os.fspath(output)
     for folder, _, names in os.walk(base):
         rel = os.path.relpath(folder, base).replace(os.sep, "/")

@@ -38,7 +38,7 @@ def _quiet_markdown_it() -> None:
     """
     for name, module in list(sys.modules.items()):
         if name.startswith(markdown_it.rules_block.__name__ + ".") and hasattr(module, "LOGGER"):
-            module.LOGGER = _Quiet()
+            setattr(module, "LOGGER", _Quiet())  # noqa: B010  # not every module declares it
 
 
 _quiet_markdown_it()

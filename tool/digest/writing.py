@@ -63,16 +63,16 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
     rendered = 0
     with temp_folder(output, "new") as fresh, _Renderer(plan, scanner) as renderer:
         folders = {fresh}
-        pages = plan.all() if progress is None else progress(plan.all(), plan.count())
-        for page in pages:
+        todo = plan.all() if progress is None else progress(plan.all(), plan.count())
+        for page in todo:
             target = fresh / page.url
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             fingerprint = plan.fingerprint(page)
             before = old.files.get(page.url)
-            kept = before and before.fingerprint == fingerprint
-            if kept and _keep(output, page.url, before, target):
+            kept = before is not None and before.fingerprint == fingerprint
+            if kept and before is not None and _keep(output, page.url, before, target):
                 if rescan is not None:
                     leaks += rescan.known(page.url, _text(target.read_bytes()))
                 info = target.stat()
@@ -80,11 +80,11 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
             else:
                 rendered += 1
                 renderer.submit(page, target, fingerprint)
-            for (url, entry), found in renderer.finished():
-                leaks += found
+            for (url, entry), seen in renderer.finished():
+                leaks += seen
                 entries[url] = entry
-        for (url, entry), found in renderer.finished(everything=True):
-            leaks += found
+        for (url, entry), seen in renderer.finished(everything=True):
+            leaks += seen
             entries[url] = entry
         if leaks:
             leaks = sorted(dict.fromkeys(leaks), key=lambda leak: leak.file.split("/"))
@@ -97,8 +97,8 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
         if replaced:
             os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
             swap_in(fresh, output)
-    found = None if keys is None else frozenset(keys)
-    manifest.save(output, manifest.Manifest(entries, found, plan.inputs))
+    secrets = None if keys is None else frozenset(keys)
+    manifest.save(output, manifest.Manifest(entries, secrets, plan.inputs))
     pages_count = sum(url.endswith(".html") for url in entries)
     return Written(removed, pages_count, rendered, replaced)
 
