@@ -6,9 +6,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run, write
 
 from tool.digest import build, writing
+from tool.store import cache
 
 INTERVIEW = "interviews/2026-03-10-ann-lee.md"
 # The pages that show an insight of Ann's interview, and the two that show every insight.
@@ -234,3 +236,15 @@ def test_a_template_failing_in_a_worker_fails_the_build_as_usual(make_kb, monkey
     shared = run("digest", "--root", root, "--output", root / "shared")
     assert (shared.exit_code, shared.stderr) == (1, alone.stderr)
     assert not (root / "shared").exists()
+
+
+def test_a_build_after_a_cold_one_stops_early_with_records_from_the_store(make_kb, monkeypatch):
+    root = make_kb("digest")
+    old = 1_700_000_000 * 1_000_000_000
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(old, old))  # settled files: the next run takes them from the store
+    monkeypatch.setattr(cache, "time_ns", lambda: old + 100 * 1_000_000_000)
+    out = digest(root)  # parses every file, and stores it
+    monkeypatch.setattr(writing, "write_site", lambda *a: pytest.fail("built again"))
+    result = run("digest", "--root", root, "--output", out)
+    assert result.stdout.startswith("Nothing changed since the last build: 20 pages")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path, PurePath
 
 from tool.model import KnowledgeBase
@@ -56,8 +56,13 @@ def inputs_key(kb: KnowledgeBase, options: Options, shape: str) -> str:
     The records as text: equal text means equal records (the converse may fail, say for
     a YAML set, which only costs a build).
     """
+    # By the records' declared fields, not their __dict__: a record read from the store keeps
+    # its body aside until asked, and must hash as the same record parsed from its file.
     rows = [
-        [str(v) if isinstance(v, PurePath) else v for k, v in vars(r).items() if k not in _DERIVED]
+        [
+            str(v) if isinstance(v, PurePath) else v
+            for v in (getattr(r, f.name) for f in fields(r) if f.name not in _DERIVED)
+        ]
         for records in (kb.people, kb.interviews)
         for r in records.values()
     ]
