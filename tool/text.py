@@ -11,6 +11,8 @@ from functools import lru_cache
 # Punctuation inside a word is ignored when matching: obrien finds O'Brien (with either
 # apostrophe), email finds e-mail. Between two digits it stays: "2\u20133" is not "23" or 2023.
 _INNER = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
+# The same runs, less those with a digit on both sides, in one expression (\d is isdecimal).
+_INNER_NOT_BETWEEN_DIGITS = re.compile(r"(?<=[^\W\d])[^\w\s]+(?=\w)|(?<=\w)[^\w\s]+(?=[^\W\d])")
 # Letters of these scripts fold to their ASCII transliteration, as ids do: Ł is l, ø is o,
 # ß is ss, Ж is zh. Other scripts (Chinese, Arabic...) keep their own letters.
 _TRANSLITERATED = re.compile(r"(LATIN|GREEK|CYRILLIC) ")
@@ -45,11 +47,22 @@ def fold_lowered(char: str) -> str:
     return char.casefold()
 
 
+class _Folded(dict[int, str]):
+    """`fold_char` as a table for str.translate: each character is worked out once."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def fold_case_and_accents(text: str) -> str:
     """Text for comparing: no case, no accents (Zoë, ZOE and zoe are the same; Łódź is lodz)."""
     if text.isascii():
         return text.lower()
-    return "".join(fold_char(c) for c in text)
+    return text.translate(_FOLDED)  # the same as folding each character, at C speed
 
 
 def _inner_punctuation(text: str) -> Iterable[re.Match[str]]:
@@ -60,12 +73,7 @@ def _inner_punctuation(text: str) -> Iterable[re.Match[str]]:
 
 
 def _drop_inner(text: str) -> str:
-    pieces, pos = [], 0
-    for m in _inner_punctuation(text):
-        pieces.append(text[pos : m.start()])
-        pos = m.end()
-    pieces.append(text[pos:])
-    return "".join(pieces)
+    return _INNER_NOT_BETWEEN_DIGITS.sub("", text)
 
 
 def comparable(text: str) -> str:

@@ -12,6 +12,7 @@ import click
 
 from tool.cli.common import (
     DATE,
+    Styled,
     dump_json,
     echo,
     format_option,
@@ -99,7 +100,8 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
     counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
     day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
-    echo(style(f"As of {day}: ", bold=True), summary or "nothing due")
+    # One write for the whole list: thousands of items print in one go, not line by line.
+    out: list[str | Styled] = [style(f"As of {day}: ", bold=True), summary or "nothing due", "\n"]
     width = max(len(label) for label in DUE_LABELS.values())
     indent = " " * (width + 4)
     # On a terminal, long reasons wrap under themselves instead of under the labels.
@@ -109,16 +111,16 @@ def _print_due(items: list[duemod.Due], on: date) -> None:
         if not group:
             continue
         title, colour = HEADINGS[level]
-        echo()
-        echo(style(f"{title} ({len(group)})", fg=colour, bold=True))
+        out += ["\n", style(f"{title} ({len(group)})", fg=colour, bold=True), "\n"]
         for d in group:
             label = DUE_LABELS[d.kind].ljust(width)
             reason = d.reason
             if columns > len(indent) + 30:
                 lines = textwrap.wrap(reason, columns - len(indent), break_on_hyphens=False)
                 reason = f"\n{indent}".join(lines)
-            echo("  ", style(label, fg=colour), "  ", reason)
-            echo(indent, style(f"{d.path}:{d.line}", dim=True))
+            out += ["  ", style(label, fg=colour), "  ", reason, "\n"]
+            out += [indent, style(f"{d.path}:{d.line}", dim=True), "\n"]
+    echo(*out, nl=False)
 
 
 COMMANDS = [due_command]

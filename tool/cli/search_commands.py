@@ -76,6 +76,7 @@ def _print(hits: list[Hit]) -> None:
     """Each hit as path:line: text, then how many lines in how many files."""
     # On a terminal, long lines (a paragraph of notes) are cut to fit around the match.
     width = shutil.get_terminal_size().columns if is_terminal() else None
+    out: list[str | Styled] = []  # one write for every hit, not one per line
     for hit in hits:
         where = f"{hit.path}:{hit.line}: "
         room = None
@@ -84,9 +85,10 @@ def _print(hits: list[Hit]) -> None:
             if room < 30:
                 # Too narrow to share a line with the path: the text goes below it, indented.
                 where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
-        echo(style(where, fg="magenta"), *_snippet(hit, room))
+        out += [style(where, fg="magenta"), *_snippet(hit, room), "\n"]
     files = len({h.path for h in hits})
-    echo(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
+    out.append(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
+    echo(*out)
 
 
 def _snippet(hit: Hit, width: int | None) -> list[str | Styled]:
