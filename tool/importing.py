@@ -87,7 +87,9 @@ class _Index:
     by_email: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (company, who)
 
-    def add(self, who: str, name: str, company: str | None, email: str | None, url: str | None):
+    def add(
+        self, who: str, name: str, company: str | None, email: str | None, url: str | None
+    ) -> None:
         if url:
             self.by_url.setdefault(linkedin_key(url), who)
         if email:

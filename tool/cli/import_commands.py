@@ -98,7 +98,9 @@ _DONE = {"create": "created", "update": "updated", "skip": "skipped"}
 _PLANNED = {"create": "would create", "update": "would update", "skip": "would skip"}
 
 
-def _import(kind: str, file: Path, update: bool, dry_run: bool, fmt: str, root: Path | None):
+def _import(
+    kind: str, file: Path, update: bool, dry_run: bool, fmt: str, root: Path | None
+) -> None:
     from tool import importing
     from tool.errors import ToolError
     from tool.formats import linkedin, vcard
