@@ -143,7 +143,7 @@ def test_broken_person_file_is_reported_and_others_still_read(text, expected):
         ("no", "true/false"),
         ("off", "true/false"),
         ("01234", "a number"),
-        ("1:30", "a number"),
+        ("1:30", "the number 90 (base 60)"),
         ("3.10", "a number"),
         ("2024-02-30", "a date"),
         ("~", None),

@@ -267,7 +267,7 @@ CALENDAR_RULES = [
         {ANN: TALK.format("time: 14:30\n")},
         [
             f"{ANN}:4:7: warning: 'time' is read as the text '14:30', but other YAML tools "
-            "would read a number; quote it [yaml-1.1]"
+            "would read the number 870 (base 60); quote it [yaml-1.1]"
         ],
         id="time: unquoted",
     ),

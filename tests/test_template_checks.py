@@ -202,7 +202,8 @@ def test_scaffolds_are_checked_with_the_values_tool_new_gives(root, monkeypatch)
     real = scaffold.render
     monkeypatch.setattr(scaffold, "render", capture)
     options = [f"--{o.replace('_', '-')}=x" for o in ("company", "role", "career", "location")]
-    assert run("new", "person", "Ann Lee", *options, "--tag", "t", "--root", root).exit_code == 0
+    made = run("new", "person", "Ann Lee", *options, "--tag", "t", "--namesake", "--root", root)
+    assert made.exit_code == 0
     assert run("new", "interview", "bo", "--date", "2026-03-01", "--root", root).exit_code == 0
     kb = sample_kb(root, load(root).config)
     for name, kind in (("person.md", "person"), ("interview.md", "interview")):

@@ -9,14 +9,13 @@ from datetime import date
 from typing import Any
 
 from tool.model import ActionItem, Interview, KnowledgeBase, Person
+from tool.parse.hints import without_hints
 from tool.questions import Suggestion, suggest_questions
 from tool.rules.referrals import Referrals
 from tool.templating.context import untag
 
 INSIGHTS_SHOWN = 3  # per conversation in the text brief; JSON has them all
 NOTES_LINES = 6  # of notes about the person, so the brief stays one screen
-# The body `tool new person` writes: a prompt for notes, not notes.
-SCAFFOLD_NOTE = "How we met, what they work on, what to ask next time."
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,9 @@ class Brief:
 
 
 def paragraphs(body: str) -> list[str]:
-    """The paragraphs of a person's notes, each on one line, without the scaffold's prompt."""
-    found = (" ".join(x.split()) for x in re.split(r"\n\s*\n", body))
-    return [x for x in (x.replace(SCAFFOLD_NOTE, "").strip() for x in found) if x]
+    """The paragraphs of a person's notes, each on one line, without the scaffold's hint."""
+    found = (" ".join(x.split()) for x in re.split(r"\n\s*\n", without_hints(body)))
+    return [x for x in found if x]
 
 
 def notes_lines(person: Person, width: int) -> list[str]:

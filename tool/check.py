@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from tool.formats.ics import problems as calendar_problems
 from tool.model import KnowledgeBase, Problem
@@ -11,10 +12,13 @@ from tool.rules.records import record_problems
 from tool.template_checks import check_templates
 
 
-def check(kb: KnowledgeBase) -> list[Problem]:
-    """Every problem in the KB: reading problems plus cross-file rules, sorted."""
+def check(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+    """Every problem in the KB: reading problems plus cross-file rules, sorted.
+
+    Without `today`, the rules about the calendar are left out.
+    """
     problems = list(kb.problems)
-    problems += record_problems(kb)
+    problems += record_problems(kb, today)
     problems += check_templates(kb)
     problems += topic_problems(kb)
     problems += calendar_problems(kb)

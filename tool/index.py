@@ -12,7 +12,7 @@ from urllib.parse import quote
 from tool import links
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, display_names, group_key
-from tool.people import resolve_person
+from tool.people import find_person
 from tool.rules.insights import Entry, Group, entries, nest, spellings
 from tool.text import suggest
 
@@ -111,7 +111,7 @@ def select(kb: KnowledgeBase, filters: IndexFilters) -> tuple[list[Interview], l
         _check_names("company", filters.companies, names["company"])
         _check_names("career", filters.careers, names["career"])
         _check_names("topic", topics, names["topic"])
-    people = {resolve_person(kb.people, p).id for p in filters.people}
+    people = {find_person(kb, p).id for p in filters.people}
 
     def matches(value: str | None, wanted: tuple[str, ...]) -> bool:
         return not wanted or (value is not None and group_key(value) in map(group_key, wanted))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from tool.errors import ToolError
 from tool.ids import slugify
-from tool.model import Person
+from tool.model import KnowledgeBase, Person
 from tool.text import comparable, suggest
 
 
@@ -31,11 +31,29 @@ def resolve_person(
         return people[slug]
     for ident in (wanted, slug):
         if ident in unreadable:
+            why = unreadable.get(ident) if isinstance(unreadable, Mapping) else None
+            if why:
+                raise ToolError(f"{why} (the file exists, but cannot be used until this is fixed)")
             raise ToolError(
                 f"people/{ident}.md could not be read; `tool validate` shows what to fix"
             )
     hint = suggest(wanted, people) or suggest(slug, people)
     raise ToolError(f"no person {wanted!r} in people/{hint}")
+
+
+def unusable_people(kb: KnowledgeBase) -> dict[str, str]:
+    """Person files that exist but gave no record: id -> their first error, `path:line: ...`."""
+    found = {ident: "" for ident in kb.unreadable_people}
+    for problem in sorted(kb.errors, key=lambda p: (p.path, p.line, p.col)):
+        ident = problem.path.removeprefix("people/").removesuffix(".md")
+        if found.get(ident) == "" and problem.path == f"people/{ident}.md":
+            found[ident] = f"{problem.path}:{problem.line}: {problem.message}"
+    return found
+
+
+def find_person(kb: KnowledgeBase, wanted: str) -> Person:
+    """A person of the KB by id or name; a file that exists but cannot be used says why."""
+    return resolve_person(kb.people, wanted, unusable_people(kb))
 
 
 def name_key(name: str) -> str:

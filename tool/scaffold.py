@@ -11,11 +11,11 @@ from typing import Any
 
 from tool import model
 from tool.errors import ToolError
-from tool.ids import slugify, unique_id
+from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
-from tool.people import resolve_person
+from tool.people import find_person, name_key
 from tool.questions import Suggestion, suggest_questions
 from tool.rules import referrals
 from tool.store import files
@@ -102,6 +102,8 @@ def new_person(
         raise ToolError("the name must not be empty")
     if any(c in name for c in "\n\r\t\v\f\x85\u2028\u2029"):
         raise ToolError("the name must be one line of text")
+    if not any(c.isalnum() for c in name):
+        raise ToolError(f"the name {name!r} has no letters or digits: give the person's name")
     env = templates_env(root)
     context = {"name": name, **fields, "today": today, "me": me or {}}
     return _create(
@@ -113,12 +115,33 @@ def new_person(
     )
 
 
-def add_person(kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date) -> Created:
-    """Create a person in the KB; `introduced_by` may name someone, and is written as their id."""
+def namesakes(kb: KnowledgeBase, name: str) -> list[str]:
+    """The person files whose name is `name` folded, or whose file name is its id."""
+    key, ident = name_key(name), id_key(slugify(name))
+    found = {str(p.path) for p in kb.people.values() if name_key(p.name) == key}
+    found |= {str(path) for path in kb.people_paths if id_key(path.stem) == ident}
+    return sorted(found)
+
+
+def add_person(
+    kb: KnowledgeBase, name: str, fields: dict[str, Any], today: date, namesake: bool = False
+) -> Created:
+    """Create a person in the KB; `introduced_by` may name someone, and is written as their id.
+
+    A name someone in the KB already has is refused, unless `namesake` says it is another
+    person of the same name (who gets the next free id: jane-doe-2).
+    """
+    if not namesake and name.strip():
+        taken = namesakes(kb, name)
+        if taken:
+            raise ToolError(
+                f"{name.strip()!r} is already in {', '.join(taken)}; nothing was created "
+                "(to add a different person of the same name, give --namesake)"
+            )
     fields = {**dict.fromkeys(PERSON_OPTIONS), **fields, "tags": list(fields.get("tags") or ())}
     introducer = fields["introduced_by"]
     if introducer and introducer not in kb.people:
-        fields["introduced_by"] = resolve_person(kb.people, introducer, kb.unreadable_people).id
+        fields["introduced_by"] = find_person(kb, introducer).id
     return new_person(kb.root, name, fields, today, kb.config.me)
 
 

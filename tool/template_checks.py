@@ -89,6 +89,8 @@ def check_me(kb: KnowledgeBase) -> list[Problem]:
     """A warning while `[me] name`, which signs the drafts, is missing or init's placeholder."""
     if my_name(kb.config) is not None:
         return []
+    if any(p.path == CONFIG_NAME and p.severity == "error" for p in kb.problems):
+        return []  # the settings could not be read: their error says so, not that [me] is empty
     text, _ = read_text_file(kb.root, kb.root / CONFIG_NAME)
     line = config_line(text or "", "me", "name")
     if kb.config.me.get("name") == PLACEHOLDER_NAME:

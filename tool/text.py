@@ -39,7 +39,7 @@ def fold_lowered(char: str) -> str:
     if char.isalpha() and _TRANSLITERATED.match(unicodedata.name(char, "")):
         from text_unidecode import unidecode  # only for text that is not ASCII: help stays light
 
-        ascii_ = unidecode(char).lower()
+        ascii_: str = unidecode(char).lower()
         if ascii_.isascii() and ascii_.isalnum():
             return ascii_
     return char.casefold()

@@ -45,6 +45,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "digest_commands",
         "Build a static HTML site of the knowledge base, to read or share.",
     ),
+    "edit": ("edit_commands", "Open a person's or an interview's file in $VISUAL or $EDITOR."),
+    "done": (
+        "edit_commands",
+        "Mark INTERVIEW as held: `status: done`, changing nothing else in the file.",
+    ),
+    "thanked": (
+        "edit_commands",
+        "Record that the thank-you for INTERVIEW went out: `thanked: DATE`.",
+    ),
+    "schedule": ("edit_commands", "Set INTERVIEW's date (and time), and its status to scheduled."),
+    "check": (
+        "edit_commands",
+        "Tick the open task item of INTERVIEW whose text is (or contains) ITEM.",
+    ),
 }
 
 

@@ -37,12 +37,12 @@ def brief_command(person: str, on: date | None, fmt: str, root: Path | None) -> 
       tool brief jane-doe --format json
     """
     from tool import brief as brief_mod
-    from tool.people import resolve_person
+    from tool.people import find_person
     from tool.templating.engine import time_limited
 
     kb = load_kb(root)
     with time_limited():
-        found = brief_mod.build(kb, resolve_person(kb.people, person), on or date.today())
+        found = brief_mod.build(kb, find_person(kb, person), on or date.today())
     if fmt == "json":
         dump_json(brief_mod.to_json(found))
     else:

@@ -173,7 +173,7 @@ def colour() -> bool | None:
     obj = ctx.find_root().obj if ctx else None
     choice = obj.get("color") if isinstance(obj, dict) else None
     if choice in ("always", "never"):
-        return choice == "always"
+        return bool(choice == "always")
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return None

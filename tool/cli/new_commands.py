@@ -22,10 +22,19 @@ def new() -> None:
     """
 
 
-def _maybe_edit(path: Path, edit: bool) -> None:
-    echo(str(path))
+def _maybe_edit(path: Path, edit: bool, shown: bool = False) -> None:
+    if not shown:
+        echo(str(path))
     if edit:
-        click.edit(filename=str(path))
+        from tool.cli.edit_commands import open_in_editor
+        from tool.errors import ToolError
+
+        try:
+            open_in_editor(path)
+        except ToolError as exc:
+            raise ToolError(
+                f"{exc}; the file was created and is kept: `tool edit {path.stem}` opens it"
+            ) from None
 
 
 @new.command("person")
@@ -45,20 +54,27 @@ def _maybe_edit(path: Path, edit: bool) -> None:
     metavar="INTERVIEW",
     help="Id of the interview where they were suggested to you: links both ways.",
 )
-@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option("--edit", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
+@click.option(
+    "--namesake",
+    is_flag=True,
+    help="Add another person with the name of one already in people/ (id jane-doe-2...).",
+)
 @root_option
 def new_person(
     name: str,
     tags: tuple[str, ...],
     referred_by: str | None,
     edit: bool,
+    namesake: bool,
     root: Path | None,
     **fields: str | None,
 ) -> None:
     """Create people/<id>.md for NAME and print its path.
 
-    The id is a slug of the name (jane-doe); a taken id gets -2, -3...
-    Nothing is ever overwritten.
+    The id is a slug of the name (jane-doe). A name already in people/ is
+    refused with the file that has it; --namesake adds a different person of
+    the same name as jane-doe-2, -3... Nothing is ever overwritten.
 
     \b
     --referred-by INTERVIEW records a referral both ways: the new person's
@@ -70,6 +86,7 @@ def new_person(
     \b
     Example:
       tool new person "Jane Doe" --company "Acme Robotics" --role "Product Manager"
+      tool new person "Jane Doe" --company Globex --namesake
       tool new person "Sam Okoro" --company Duolingo --referred-by 2026-03-14-jane-doe
     """
     from tool import scaffold
@@ -87,15 +104,15 @@ def new_person(
         maybe = Person(slugify(name), PurePosixPath(), name.strip(), company=fields["company"])
         scaffold.record_referral(kb, interview, maybe, write=False)
     with time_limited():
-        created = scaffold.add_person(kb, name, {**fields, "tags": list(tags)}, date.today())
+        given = {**fields, "tags": list(tags)}
+        created = scaffold.add_person(kb, name, given, date.today(), namesake)
     echo(str(created.path))
     if interview is not None:
         rel = PurePosixPath("people", f"{created.id}.md")
         person = Person(created.id, rel, name.strip(), company=fields["company"])
         if scaffold.record_referral(kb, interview, person):
             echo(f"Added {created.id} to the referrals of {interview.path}", err=True)
-    if edit:
-        click.edit(filename=str(created.path))
+    _maybe_edit(created.path, edit, shown=True)
 
 
 @new.command("interview")
@@ -111,7 +128,7 @@ def new_person(
 @click.option("--format", "format_", type=click.Choice(FORMATS))
 @click.option("--duration", type=click.IntRange(1, 600), help="Minutes.")
 @click.option("--purpose", type=click.Choice(PURPOSES))
-@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@click.option("--edit", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
 @root_option
 def new_interview(
     person: str,
@@ -135,11 +152,11 @@ def new_interview(
       tool new interview jane-doe --date 2026-03-20 --time 14:30 --duration 25
     """
     from tool import scaffold
-    from tool.people import resolve_person
+    from tool.people import find_person
     from tool.templating.engine import time_limited
 
     kb = load_kb(root, quiet=True)
-    record = resolve_person(kb.people, person, kb.unreadable_people)
+    record = find_person(kb, person)
     given = {**fields, "status": status, "format": format_}
     with time_limited():
         created, found = scaffold.add_interview(kb, record, given, date.today(), when)

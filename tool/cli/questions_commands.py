@@ -55,13 +55,13 @@ def questions_command(
       tool questions "Jane Doe" --template company --count 8
     """
     from tool import questions as questions_mod
-    from tool.people import resolve_person
+    from tool.people import find_person
     from tool.templating.engine import time_limited
 
     if purpose and template:
         raise click.UsageError("give --purpose or --template, not both")
     kb = load_kb(root)
-    record = resolve_person(kb.people, person)
+    record = find_person(kb, person)
     with time_limited():
         found = questions_mod.suggest_questions(
             kb, record, on or date.today(), purpose, template, count, include_asked

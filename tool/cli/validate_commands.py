@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import click
 
-from tool.cli.common import echo, format_option, load_kb, print_problems, root_option
+from tool.cli.common import echo, format_option, load_kb, on_option, print_problems, root_option
+from tool.model import CONFIG_NAME
 
 
 def _existing(
@@ -20,12 +22,18 @@ def _existing(
     return paths
 
 
+CHECKED = "tool.toml, people/*.md, interviews/*.md and templates/"
+
+
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing)
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@on_option
 @root_option
-def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None) -> None:
+def validate_command(
+    paths: tuple[Path, ...], fmt: str, strict: bool, on: date | None, root: Path | None
+) -> None:
     """Check every file of the knowledge base (or only PATHS).
 
     One line per problem: path:line:col: error|warning: message [rule].
@@ -39,13 +47,28 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
     from tool.check import check, select, within
 
     kb = load_kb(root, quiet=True)
-    problems = check(kb)
+    problems = check(kb, on or date.today())
+    checked = _checked(kb.root, kb.files)
     files = len(kb.files)
+    unchecked: list[str] = []  # PATHS holding no file that validate reads
     if paths:
         wanted = [_relative(kb.root, p) for p in paths]
         problems = select(problems, wanted)
-        files = sum(within(f, wanted) for f in kb.files) or len({p.path for p in problems})
+        files = len({f for f in checked if within(f, wanted)} | {p.path for p in problems})
+        seen = [*checked, *(p.path for p in problems)]
+        unchecked = [
+            str(path)
+            for path, rel in zip(paths, wanted, strict=True)
+            if not any(within(f, [rel]) for f in seen)
+        ]
     print_problems(problems, fmt)
+    if unchecked:
+        what = f"{', '.join(unchecked)}: validate reads {CHECKED}"
+        if files == 0:
+            if fmt == "text":
+                echo(f"Nothing checked in {what}")
+            return
+        echo(f"note: nothing checked in {what}", err=True)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "text":
@@ -54,6 +77,15 @@ def validate_command(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path
         echo(f"{summary} {where}" if problems else f"No problems {where}")
     if errors or (strict and warnings):
         raise click.exceptions.Exit(1)
+
+
+def _checked(root: Path, records: list[str]) -> list[str]:
+    """The files validate reads, relative to the root: records, tool.toml, templates."""
+    found = [*records, *([CONFIG_NAME] if (root / CONFIG_NAME).is_file() else [])]
+    templates = root / "templates"
+    if templates.is_dir():
+        found += [p.relative_to(root).as_posix() for p in sorted(templates.rglob("*.md"))]
+    return found
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -18,6 +18,7 @@ from tool.digest import markdown
 from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
+from tool.parse.hints import without_hints
 from tool.rules import insights
 from tool.rules.referrals import Referrals
 from tool.templating import engine as render
@@ -391,7 +392,7 @@ class Pages:
             introduced=introduced,
             referred=list(dict.fromkeys(referred)),
             interviews=[self.summary(i) for i in talks],
-            notes=self.md(person.body, url),
+            notes=self.md(without_hints(person.body), url),
             insights=[self.insight(e, url) for e in g.by_person.get(person.id, [])],
             contact=contact,
         )
@@ -411,7 +412,7 @@ class Pages:
             career=g.group_link("career", g.kb.career_of(interview)),
             referrals=referrals,
             topics=[g.group_link("topic", t) for t in topics],
-            body=self.md(interview.body, url),
+            body=self.md(without_hints(interview.body), url),
         )
 
     def groups(self, kind: str) -> Iterable[tuple[str, bytes]]:

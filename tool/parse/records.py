@@ -69,6 +69,10 @@ class _Reader:
             kind = schema.get(key.text)
             if kind is None:
                 self.extra[key.text] = to_python(node)
+                # The user's own fields may hold numbers and booleans as they like; a clock
+                # time that other YAML tools read as a number (14:30 -> 870) is never meant.
+                if isinstance(node, Scalar) and ":" in node.text:
+                    self._warn_yaml11(key.text, node)
                 continue
             if _is_null(node):
                 continue
@@ -83,6 +87,8 @@ class _Reader:
 
     def _warn_yaml11(self, key: str, node: Scalar) -> None:
         meaning = node.yaml11_meaning()
+        if meaning == "a number" and ":" in node.text:
+            meaning = _sexagesimal(node.text) or meaning
         if meaning:
             message = (
                 f"{key!r} is read as the text {node.text!r}, but other YAML tools "
@@ -155,6 +161,18 @@ class _Reader:
                 self._warn_yaml11(key, item)
                 out.append(item.text)
         return tuple(out)
+
+
+def _sexagesimal(text: str) -> str | None:
+    """What YAML 1.1 makes of `14:30`: a number in base 60, in words for a message."""
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text.lstrip("+"))
+    parts = digits.replace("_", "").split(":")
+    if not all(p.isdigit() for p in parts):
+        return None
+    value = 0
+    for part in parts:
+        value = value * 60 + int(part)
+    return f"the number {sign * value} (base 60)"
 
 
 _READERS: dict[str, Callable[[_Reader, str, Node], Any]] = {

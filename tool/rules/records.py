@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
@@ -15,7 +16,10 @@ from tool.model import (
     Person,
     Problem,
     Severity,
+    heading_matches,
 )
+from tool.parse.body import DEFAULT_HEADINGS
+from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
 from tool.rules.referrals import Referrals
 from tool.text import see_format, suggest
 
@@ -52,6 +56,8 @@ def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
                     person, "introduced_by", "a person cannot introduce themselves", "reference"
                 )
             )
+        elif person.introduced_by in kb.unreadable_people:
+            out.append(_unusable(person, "introduced_by", person.introduced_by, kb, "error"))
         elif person.introduced_by not in kb.people:
             out.append(
                 _problem(
@@ -63,6 +69,18 @@ def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
                 )
             )
     return out
+
+
+def _unusable(
+    record: Person | Interview, key: str, ident: str, kb: KnowledgeBase, severity: Severity
+) -> Problem:
+    """A reference to a person file that exists but gave no record: say so, and where it fails."""
+    path = f"people/{ident}.md"
+    first = min((p for p in kb.errors if p.path == path), key=lambda p: p.line, default=None)
+    why = f": {path}:{first.line}: {first.message}" if first else ""
+    what = "referral" if key == "referrals" else key
+    message = f"{what} {ident!r}: {path} exists but cannot be used{why}"
+    return _problem(record, key, message, "reference", severity)
 
 
 def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
@@ -92,7 +110,9 @@ def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
     for name in interview.referrals:
         # A free-text name ("Lena from the data team") is a lead `tool due` reminds about;
         # an id-like value that matches nobody is more likely a typo.
-        if name not in kb.people and not id_problem(name):
+        if name in kb.unreadable_people:
+            out.append(_unusable(interview, "referrals", name, kb, "warning"))
+        elif name not in kb.people and not id_problem(name):
             out.append(
                 _problem(
                     interview,
@@ -183,6 +203,45 @@ def _unportable_names(files: list[str]) -> list[Problem]:
     return out
 
 
+def _field_typos(record: Person | Interview, fields: dict[str, str]) -> list[Problem]:
+    """A warning for each unknown key close to a known one: its value is silently unused.
+
+    Keys of the user's own, not close to any field, stay allowed and unremarked.
+    """
+    out = []
+    for key in record.extra:
+        close = suggest(key, fields)
+        if close:
+            message = f"unknown field {key!r} is ignored{close}"
+            out.append(_problem(record, key, message, "unknown-field", "warning"))
+    return out
+
+
+def _heading_typos(interview: Interview, headings: dict[str, str]) -> list[Problem]:
+    """A warning for each `##` heading close to one the tool reads (`## Insight`), but not it."""
+    names = {**DEFAULT_HEADINGS, **{k: v for k, v in headings.items() if v.strip()}}
+    out = []
+    for section in interview.sections:
+        if any(heading_matches(section.title, name) for name in names.values()):
+            continue
+        close = suggest(section.title, names.values())
+        if close:
+            message = f"heading {section.title!r} is read as plain notes{close}"
+            out.append(Problem(str(interview.path), section.line, 1, "warning", message, "heading"))
+    return out
+
+
+def _done_in_future(interview: Interview, today: date) -> list[Problem]:
+    """A warning for a conversation marked done on a date still to come."""
+    if interview.status != "done" or interview.date <= today:
+        return []
+    message = (
+        f"status is done, but the date {interview.date.isoformat()} is after today "
+        f"({today.isoformat()}): set the status to scheduled, or correct the date"
+    )
+    return [_problem(interview, "status", message, "done-in-future", "warning")]
+
+
 def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
     """A warning for each free-text referral that names a person: their id says it for sure."""
     matcher = Referrals(kb.people)
@@ -199,13 +258,21 @@ def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def record_problems(kb: KnowledgeBase) -> list[Problem]:
-    """Problems of the records and their references to each other, unsorted."""
+def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+    """Problems of the records and their references to each other, unsorted.
+
+    Rules about the calendar (a conversation done in the future) need `today`.
+    """
     problems = _duplicate_ids(kb.people_paths)
     problems += _unportable_names(kb.files)
     for person in kb.people.values():
         problems += _person_rules(person, kb)
+        problems += _field_typos(person, PERSON_FIELDS)
     for interview in kb.interviews.values():
         problems += _interview_rules(interview, kb)
+        problems += _field_typos(interview, INTERVIEW_FIELDS)
+        problems += _heading_typos(interview, kb.config.headings)
+        if today is not None:
+            problems += _done_in_future(interview, today)
     problems += referral_name_problems(kb)
     return problems
