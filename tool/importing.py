@@ -136,7 +136,9 @@ def plan(
     for contact in contacts:
         found = index.match(contact)
         step = Step("create", contact.line, contact.name, contact=contact)
-        if found is None:
+        if not any(c.isalnum() for c in contact.name):
+            step.action, step.reason = "fail", "the name has no letters or digits"
+        elif found is None:
             ident = broken.get(id_key(slugify(contact.name)))
             if ident is not None:
                 step.action, step.path = "fail", f"people/{ident}.md"
