@@ -16,6 +16,9 @@ _END = re.compile(r"end[ \t]*:[ \t]*vcard[ \t]*", re.IGNORECASE)
 _QP = re.compile(r";[ \t]*encoding[ \t]*=[ \t]*quoted-printable", re.IGNORECASE)
 _CHARSET = re.compile(r";[ \t]*charset[ \t]*=[ \t]*([\w.:-]+)", re.IGNORECASE)
 _SKIPPED = ("photo", "logo", "sound", "key")  # binary data: never read, never kept
+_STRUCTURED = ("n", "org", "adr")  # values whose parts `;` separates
+_READ = ("fn", "n", "org", "title", "note", "email", "tel", "url")
+_BARE_COMMA = re.compile(r"(?<!\\)((?:\\\\)*),")
 
 
 def read(text: str) -> tuple[list[Contact], list[Rejected]]:
@@ -79,21 +82,30 @@ def _is_qp(line: str) -> bool:
 
 
 def _decoded(line: str) -> str | None:
-    """A content line as vobject reads it: quoted-printable decoded, binary ones dropped."""
+    """A content line as vobject should read it; None for binary data, never read.
+
+    Quoted-printable (vCard 2.1) is decoded here, since vobject reads it as it is. A bare
+    comma is escaped in the fields read: 2.1 allows one, some 3.0 writers leave one, and
+    vobject would otherwise keep only the text before it.
+    """
     head, colon, value = line.partition(":")
     name = head.split(";", 1)[0].split(".")[-1].strip().casefold()
     if not colon or name in _SKIPPED:
         return None
-    if not _is_qp(line):
-        return line
-    charset = _CHARSET.search(head)
-    raw = quopri.decodestring(value.encode("latin-1", "replace"))
-    try:
-        text = raw.decode(charset[1] if charset else "utf-8", "replace")
-    except LookupError:
-        text = raw.decode("utf-8", "replace")
-    escaped = text.replace("\\", "\\\\").replace("\r\n", "\\n").replace("\n", "\\n")
-    return _CHARSET.sub("", _QP.sub("", head)) + ":" + escaped
+    if _is_qp(line):
+        charset = _CHARSET.search(head)
+        raw = quopri.decodestring(value.encode("latin-1", "replace"))
+        try:
+            text = raw.decode(charset[1] if charset else "utf-8", "replace")
+        except LookupError:
+            text = raw.decode("utf-8", "replace")
+        value = text.replace("\\", "\\\\").replace("\r\n", "\\n").replace("\n", "\\n")
+        if name not in _STRUCTURED:
+            value = value.replace(";", "\\;")
+        head = _CHARSET.sub("", _QP.sub("", head))
+    if name in _READ:
+        value = _BARE_COMMA.sub(r"\1\\,", value)
+    return f"{head}:{value}"
 
 
 def _contact(line: int, lines: list[str]) -> Contact:
