@@ -12,17 +12,6 @@ import click
 
 from tool.cli.common import dump_json, echo, format_option, load_kb, root_option
 
-_MATCHING = """\
-A contact already in people/ (same LinkedIn URL, else same email in any
-case, else same name, accents and punctuation aside, with the same
-company or one side without one) is never overwritten: it is skipped, or
-with --update only its empty fields are filled in place, every other byte
-of its file kept. The same person twice in FILE is created once. Running
-the same import again creates nothing. A row or card that cannot be read
-is reported as FILE:LINE: message and skipped; the rest is imported (exit
-status 1 then). The last line sums up: created, updated, skipped, failed.
-"""
-
 
 @click.group("import")
 def import_() -> None:
@@ -62,6 +51,16 @@ def import_linkedin(file: Path, update: bool, dry_run: bool, fmt: str, root: Pat
     LinkedIn puts above the header row are skipped. Files are made from
     templates/person.md, as `tool new person` makes them.
 
+    Someone already in people/ (same LinkedIn URL, else same email in any
+    case, else same name, accents and punctuation aside, with the same
+    company or one side without one) is never overwritten: they are skipped,
+    or with --update only their empty fields are filled in place, every
+    other byte of the file kept. The same person twice in FILE is created
+    once, and running the same import again creates nothing. A row that
+    cannot be read is reported as FILE:LINE: message and skipped, the rest
+    is imported, and the command then exits with status 1. The last line
+    sums up: created, updated, skipped, failed.
+
     \b
     Example:
       tool import linkedin ~/Downloads/Connections.csv --dry-run
@@ -81,6 +80,16 @@ def import_vcf(file: Path, update: bool, dry_run: bool, fmt: str, root: Path | N
     the linkedin field; NOTE and other URLs go in the notes. Photos are
     ignored.
 
+    Someone already in people/ (same LinkedIn URL, else same email in any
+    case, else same name, accents and punctuation aside, with the same
+    company or one side without one) is never overwritten: they are skipped,
+    or with --update only their empty fields are filled in place, every
+    other byte of the file kept. The same person twice in FILE is created
+    once, and running the same import again creates nothing. A card that
+    cannot be read is reported as FILE:LINE: message and skipped, the rest
+    is imported, and the command then exits with status 1. The last line
+    sums up: created, updated, skipped, failed.
+
     \b
     Example:
       tool import vcf contacts.vcf --dry-run
@@ -88,11 +97,6 @@ def import_vcf(file: Path, update: bool, dry_run: bool, fmt: str, root: Path | N
     """
     _import("vcf", file, update, dry_run, fmt, root)
 
-
-for _command in (import_linkedin, import_vcf):
-    _command.help = (_command.help or "").replace(
-        "\n\n\b\nExample:", "\n\n" + _MATCHING.strip() + "\n\n\b\nExample:", 1
-    )
 
 _DONE = {"create": "created", "update": "updated", "skip": "skipped"}
 _PLANNED = {"create": "would create", "update": "would update", "skip": "would skip"}
