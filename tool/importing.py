@@ -281,19 +281,33 @@ def person_text(
         "me": me,
         "id": ident,
     }
-    text = _tidy(render(env, "person.md", context, root))
+    text = _with_keys(_tidy(render(env, "person.md", context, root)), _values(contact))
     record, issues = person_from(split(text), PurePosixPath("people", f"{ident}.md"))
     errors = [i for i in issues if i.severity == "error"]
     if record is None or errors:
         detail = f"line {errors[0].line}: {errors[0].message}" if errors else "no name"
         raise CannotFill(f"templates/person.md gives an invalid file for it ({detail})")
-    try:
+    try:  # a key the template writes but leaves empty (it may not use every value)
         text = fill_fields(text, _missing(record, contact), errors_before=0)
     except CannotFill as exc:
         raise CannotFill(f"templates/person.md leaves no place for its fields ({exc})") from None
     if contact.note:
         text = text.rstrip("\n") + "\n\n" + contact.note + "\n"
     return text
+
+
+def _with_keys(text: str, values: dict[str, Any]) -> str:
+    """A rendered file with a line above its closing `---` for each key it has no line for.
+
+    Textual, so that a new file is parsed once, by the check that follows (which sees
+    whatever this adds); fill_fields is the careful way, for files that exist.
+    """
+    head, sep, body = text.partition("\n---\n")
+    if not sep or not head.startswith("---\n"):
+        return text  # not the usual shape: the check and fill_fields deal with it
+    present = {line.partition(":")[0].strip() for line in head.split("\n")}
+    added = [f"{k}: {yaml_scalar(v)}" for k, v in values.items() if k not in present]
+    return "\n".join([head, *added]) + sep + body
 
 
 def _tidy(text: str) -> str:
