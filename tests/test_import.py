@@ -338,3 +338,9 @@ def test_the_vcard_library_reads_the_fixture():
     cards = VCF.read_text(encoding="utf-8").split("BEGIN:VCARD")[1:3]
     names = [vobject.readOne("BEGIN:VCARD" + card).fn.value for card in cards]
     assert names == ["Zoë Müller-Łukasz", "Иван Петров"]
+
+
+def test_a_linkedin_home_page_names_no_one():
+    home = "https://www.linkedin.com/"
+    steps = plan([], [Contact(2, "Ann Lee", linkedin=home), Contact(3, "Bo Chen", linkedin=home)])
+    assert [s.action for s in steps] == ["create", "create"]

@@ -63,7 +63,10 @@ class Step:
 
 
 def linkedin_key(url: str) -> str:
-    """A LinkedIn profile URL as one key: any scheme, host, case, query or trailing slash."""
+    """A LinkedIn profile URL as one key: any scheme, host, case, query or trailing slash.
+
+    A URL without a path (a home page) gives no `/`: it names no one in particular.
+    """
     text = url.strip()
     if "://" not in text:
         text = "https://" + text
@@ -90,7 +93,7 @@ class _Index:
     def add(
         self, who: str, name: str, company: str | None, email: str | None, url: str | None
     ) -> None:
-        if url:
+        if url and "/" in linkedin_key(url):
             self.by_url.setdefault(linkedin_key(url), who)
         if email:
             self.by_email.setdefault(email.strip().casefold(), who)
@@ -98,8 +101,9 @@ class _Index:
 
     def match(self, contact: Contact) -> tuple[str, str] | None:
         """(who, how) for the first key of `contact` that someone known has."""
-        if contact.linkedin and linkedin_key(contact.linkedin) in self.by_url:
-            return self.by_url[linkedin_key(contact.linkedin)], "LinkedIn URL"
+        url = linkedin_key(contact.linkedin) if contact.linkedin else ""
+        if "/" in url and url in self.by_url:
+            return self.by_url[url], "LinkedIn URL"
         if contact.email and contact.email.strip().casefold() in self.by_email:
             return self.by_email[contact.email.strip().casefold()], "email"
         company = _company_key(contact.company)
