@@ -15,6 +15,7 @@ from tool.formats import linkedin, vcard
 from tool.formats.contacts import Contact, NotReadable, Rejected
 from tool.importing import CannotFill, fill_fields, linkedin_key, plan
 from tool.model import Person
+from tool.store.loading import load
 
 CSV = FIXTURES / "import" / "Connections.csv"
 VCF = FIXTURES / "import" / "contacts.vcf"
@@ -344,3 +345,64 @@ def test_a_linkedin_home_page_names_no_one():
     home = "https://www.linkedin.com/"
     steps = plan([], [Contact(2, "Ann Lee", linkedin=home), Contact(3, "Bo Chen", linkedin=home)])
     assert [s.action for s in steps] == ["create", "create"]
+
+
+EXAMPLE = Path(__file__).resolve().parents[1]  # the repository is an example knowledge base
+
+
+def test_export_vcf_round_trips_through_import_and_the_library(tmp_path: Path):
+    out = tmp_path / "people.vcf"
+    assert run("export", "vcf", "--root", EXAMPLE, "--output", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    people = sorted(kb_people(EXAMPLE), key=lambda p: p.id)
+    assert [c.fn.value for c in vobject.readComponents(text)] == [p.name for p in people]
+    empty = tmp_path / "kb"
+    (empty / "people").mkdir(parents=True)
+    result = run("import", "vcf", out, "--root", empty)
+    assert result.exit_code == 0
+    fields = ("name", "company", "role", "email", "phone")
+    assert table(kb_people(empty), fields) == table(kb_people(EXAMPLE), fields)
+    # Unchanged people, unchanged bytes: writing again reports it and keeps the file.
+    again = run("export", "vcf", "--root", EXAMPLE, "--output", out)
+    assert again.stdout == f"Unchanged: {out}\n"
+
+
+def kb_people(root: Path) -> list[Person]:
+    return list(load(root).people.values())
+
+
+def table(people: list[Person], fields: tuple[str, ...]) -> list[tuple[object, ...]]:
+    return sorted(tuple(getattr(p, f) for f in fields) for p in people)
+
+
+def test_export_vcf_escapes_and_folds(tmp_path: Path):
+    root = tmp_path / "kb"
+    role = "Director of Product Management for Autonomous Warehouse Systems, EMEA"
+    write(
+        root / "people" / "zoe.md",
+        f'---\nname: Zoë Müller-Łukasz\ncompany: "Acme; Robotics, Inc."\nrole: {role}\n---\n',
+    )
+    out = tmp_path / "zoe.vcf"
+    run("export", "vcf", "--root", root, "--output", out)
+    assert (
+        out.read_bytes()
+        == (
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//tool//informational interviews//EN\r\n"
+            "FN:Zoë Müller-Łukasz\r\nORG:Acme\\; Robotics\\, Inc.\r\n"
+            "TITLE:Director of Product Management for Autonomous Warehouse Systems\\, EME\r\n"
+            " A\r\nEND:VCARD\r\n"
+        ).encode()
+    )
+    other = tmp_path / "other"
+    (other / "people").mkdir(parents=True)
+    run("import", "vcf", out, "--root", other)
+    (person,) = kb_people(other)
+    assert (person.name, person.company, person.role) == (
+        "Zoë Müller-Łukasz",
+        "Acme; Robotics, Inc.",
+        role,
+    )
+    write(tmp_path / "mine.vcf", "my own notes\n")
+    refused = run("export", "vcf", "--root", root, "--output", tmp_path / "mine.vcf")
+    assert refused.exit_code == 1
+    assert (tmp_path / "mine.vcf").read_text() == "my own notes\n"

@@ -1,15 +1,17 @@
-"""vCard files (3.0 and 4.0, and the quoted-printable of 2.1) as contacts, card by card."""
+"""vCard files (3.0 and 4.0, and the quoted-printable of 2.1) as contacts, and people as vCards."""
 
 from __future__ import annotations
 
 import quopri
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import vobject
 
 from tool.formats.contacts import BadValue, Contact, NotReadable, Rejected, note_text, one_line
+from tool.formats.ics import escape, fold_line
+from tool.model import Person
 
 _BEGIN = re.compile(r"begin[ \t]*:[ \t]*vcard[ \t]*", re.IGNORECASE)
 _END = re.compile(r"end[ \t]*:[ \t]*vcard[ \t]*", re.IGNORECASE)
@@ -180,3 +182,37 @@ def _from_n(value: Any) -> str | None:
     parts = [value.prefix, value.given, value.additional, value.family, value.suffix]
     words = [" ".join(p) if isinstance(p, list) else str(p or "") for p in parts]
     return one_line(" ".join(w for w in words if w.strip()), "name")
+
+
+PRODID = "-//tool//informational interviews//EN"
+
+
+def write(people: Iterable[Person]) -> str:
+    """People as vCard 4.0, sorted by id, with CRLF line ends and lines folded at 75 octets.
+
+    Written by hand, as the calendar is (see tool.formats.ics), so that the bytes stay the
+    same across library versions: name, company, role, email, phone and LinkedIn URL.
+    """
+    cards = []
+    for person in sorted(people, key=lambda p: p.id):
+        lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}", f"FN:{escape(person.name)}"]
+        if person.company:
+            lines.append(f"ORG:{escape(person.company)}")
+        if person.role:
+            lines.append(f"TITLE:{escape(person.role)}")
+        if person.email:
+            lines.append(f"EMAIL:{escape(person.email)}")
+        if person.phone:
+            lines.append(f"TEL;VALUE=text:{escape(person.phone)}")
+        if person.linkedin:
+            lines.append(f"URL:{' '.join(person.linkedin.split())}")
+        lines.append("END:VCARD")
+        cards.append("".join(fold_line(line) + "\r\n" for line in lines))
+    return "".join(cards)
+
+
+def is_generated(text: str) -> bool:
+    """True if a file holds vCards written by `write` (safe to replace), or nothing."""
+    return text == "" or (
+        text.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n") and f"\r\nPRODID:{PRODID}\r\n" in text
+    )
