@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from tool.formats.ics import problems as calendar_problems
 from tool.model import KnowledgeBase, Problem
 from tool.rules.insights import topic_problems
 from tool.rules.records import record_problems
+from tool.store.loading import Computed, computed
 from tool.template_checks import check_templates
 
 
@@ -23,6 +25,12 @@ def check(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
     problems += topic_problems(kb)
     problems += calendar_problems(kb)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.rule, p.message))
+
+
+def check_root(root: Path, today: date | None = None) -> Computed:
+    """`check` of the KB at `root`, kept from the last run while no file or template changed."""
+    name = f"validate {today.isoformat() if today else ''}"  # the calendar rules' day
+    return computed(root, name, lambda kb: check(kb, today), watch=("templates",))
 
 
 def within(path: str, selection: Iterable[str]) -> bool:

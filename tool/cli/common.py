@@ -25,6 +25,7 @@ from tool.printable import json_escaped, visible
 from tool.store import root as roots
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def root_option(func: F) -> F:
@@ -106,9 +107,28 @@ def load_kb(
     return kb
 
 
+def load_computed(
+    root: Path | None, name: str, compute: Callable[[model.KnowledgeBase], T]
+) -> tuple[Path, T]:
+    """The KB's root and `compute(kb)`, kept from an earlier run while no input changed.
+
+    `name` must say everything else the result depends on (the command and its options);
+    the store adds every file's stamp, the settings and the code.
+    """
+    from tool.store import loading
+
+    found = loading.computed(find_root(root), name, lambda kb: (compute(kb), sorted(kb.errors)))
+    value, errors = found.value
+    _report_errors(errors)
+    return found.root, value
+
+
 def report_skipped(kb: model.KnowledgeBase) -> None:
     """Tell the user on stderr which files had errors (the command still runs on the rest)."""
-    errors = sorted(kb.errors)
+    _report_errors(sorted(kb.errors))
+
+
+def _report_errors(errors: list[Problem]) -> None:
     if not errors:
         return
     # A few lines, not a flood before the command's own output: validate has the rest.

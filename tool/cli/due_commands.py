@@ -16,7 +16,7 @@ from tool.cli.common import (
     echo,
     format_option,
     is_terminal,
-    load_kb,
+    load_computed,
     root_option,
     style,
 )
@@ -82,9 +82,9 @@ def due_command(
     """
     from tool.rules import due as duemod
 
-    kb = load_kb(root)
     on = on or date.today()
-    items = duemod.due(kb, on, within)
+    # Kept from an earlier run for the same day while no file changed: `due` is run often.
+    _, items = load_computed(root, f"due {on} {within}", lambda kb: duemod.due(kb, on, within))
     if fmt == "json":
         dump_json({"on": on.isoformat(), "within": within, "items": [d.as_dict() for d in items]})
     else:

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import click
 
-from tool.cli.common import DATE, echo, format_option, generated_output, load_kb, root_option
-from tool.model import STATUSES
+from tool.cli.common import (
+    DATE,
+    echo,
+    find_root,
+    format_option,
+    generated_output,
+    load_computed,
+    root_option,
+)
+from tool.model import STATUSES, KnowledgeBase
 from tool.rules.insights import GROUPINGS
 
 
@@ -73,19 +81,25 @@ def index_command(
         raise click.BadParameter("each grouping can only be given once", param_hint="--by")
     if coverage and by:
         raise click.UsageError("--coverage shows the targets only; leave out --by")
-    kb = load_kb(root)
+    where = find_root(root).resolve()
     chosen = indexmod.IndexFilters(since=since, **filters)
-    if coverage:
-        index = indexmod.coverage_index(kb, chosen)
-    else:
-        index = indexmod.build(kb, by or ("career",), chosen)
     target = (
-        generated_output(kb.root, output, "the index", "tool index", indexmod.is_generated)
+        generated_output(where, output, "the index", "tool index", indexmod.is_generated)
         if output
         else None
     )
-    to_root = Path(os.path.relpath(kb.root, target.parent)).as_posix() if target else "."
-    text = indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
+    to_root = Path(os.path.relpath(where, target.parent)).as_posix() if target else "."
+
+    def render(kb: KnowledgeBase) -> str:
+        if coverage:
+            index = indexmod.coverage_index(kb, chosen)
+        else:
+            index = indexmod.build(kb, by or ("career",), chosen)
+        return indexmod.to_json(index) if fmt == "json" else indexmod.to_markdown(index, to_root)
+
+    # Pure in the KB and these options: kept until a file, the settings or the code change.
+    options = (by, fmt, coverage, chosen, to_root)
+    _, text = load_computed(where, f"index {options!r}", render)
     if target is None:
         echo(text, nl=False)
         return

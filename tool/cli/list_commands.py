@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from tool import listing
-from tool.cli.common import DATE, dump_json, echo, echo_data, format_option, load_kb, root_option
+from tool.cli.common import (
+    DATE,
+    dump_json,
+    echo,
+    echo_data,
+    format_option,
+    load_computed,
+    root_option,
+)
 from tool.model import PURPOSES, STATUSES
 
 
@@ -66,9 +74,13 @@ def list_command(
         raise click.BadParameter(
             f"{sort!r} is not one of {', '.join(sorts)}", param_hint="'--sort'"
         )
-    kb = load_kb(root)
     filters = listing.ListFilters(company, career, status, tags, purpose, since, until)
-    rows = listing.rows(kb, what, filters, sort, reverse, include_private)
+    # Kept from an earlier run with the same options while no file changed.
+    _, rows = load_computed(
+        root,
+        f"list {what} {filters!r} {sort!r} {reverse} {include_private}",
+        lambda kb: listing.rows(kb, what, filters, sort, reverse, include_private),
+    )
     if fmt == "json":
         dump_json(rows)
     elif fmt == "csv":

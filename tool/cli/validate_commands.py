@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tool.cli.common import echo, format_option, load_kb, on_option, print_problems, root_option
+from tool.cli.common import echo, find_root, format_option, on_option, print_problems, root_option
 from tool.model import CONFIG_NAME
 
 
@@ -44,10 +44,10 @@ def validate_command(
       tool validate
       tool validate people/jane-doe.md --format github
     """
-    from tool.check import check, select, within
+    from tool.check import check_root, select, within
 
-    kb = load_kb(root, quiet=True)
-    problems = check(kb, on or date.today())
+    kb = check_root(find_root(root), on or date.today())
+    problems = kb.value
     checked = _checked(kb.root, kb.files)
     files = len(kb.files)
     unchecked: list[str] = []  # PATHS holding no file that validate reads

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol, Union
 
 import yaml
 from yaml.events import (
     AliasEvent,
-    CollectionStartEvent,
     DocumentStartEvent,
     MappingEndEvent,
+    MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -42,6 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _STR_TAG = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = frozenset({None, "!", _STR_TAG})  # `!` is a quoted or non-specific scalar
 # Signs that a front matter runs on into the notes because its closing '---' is missing.
 _HEADING = re.compile(r"#{1,6}[ \t]+\S")
 _FIELD_OFF = re.compile(r"#+[ \t]*[\w-]+:(?:[ \t]|$)")  # `# private: true`: a field turned off
@@ -58,7 +60,7 @@ _MEANINGS = {
 _YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scalar:
     """A YAML scalar as typed, with its position in the file."""
 
@@ -74,21 +76,24 @@ class Scalar:
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
-        if not self.plain:
-            return None
-        # types-PyYAML leaves Resolver.resolve untyped; it returns the tag, a str.
-        tag: str = _YAML11.resolve(ScalarNode, self.text, (True, False))  # type: ignore[no-untyped-call]
-        return None if tag == _STR_TAG else tag.rsplit(":", 1)[-1]
+        return _yaml11_type(self.text) if self.plain else None
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=4096)  # keys and common values recur in every file
+def _yaml11_type(text: str) -> str | None:
+    # types-PyYAML leaves Resolver.resolve untyped; it returns the tag, a str.
+    tag: str = _YAML11.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return None if tag == _STR_TAG else tag.rsplit(":", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
 class Seq:
     items: tuple[Node, ...]
     line: int
     col: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Map:
     items: tuple[tuple[Scalar, Node], ...]
     line: int
@@ -98,7 +103,7 @@ class Map:
 Node = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias used in annotations above
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A problem found while reading a file: line/col are 1-based file positions."""
 
@@ -109,7 +114,7 @@ class Issue:
     severity: Severity = "error"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A file split into front matter (None when unreadable) and body."""
 
@@ -191,7 +196,7 @@ def split(text: str) -> Document:
             len(lines) + 1,
             (Issue(1, 1, "front matter is not closed: add a '---' line after it", "front-matter"),),
         )
-    body = "\n".join(lines[close + 1 :])
+    body = text[sum(map(len, lines[: close + 1])) + close + 1 :]  # the lines after `close`
     body_line = close + 2
     source = "\n".join(lines[1:close])
     if not source.strip() or all(
@@ -227,7 +232,8 @@ def split(text: str) -> Document:
                 ),
             ),
         )
-    issues = [*unclosed, *_check_keys(root), *_hash_values(root, lines)]
+    hashes = _hash_values(root, lines) if "#" in source else []  # no '#', no comment
+    issues = [*unclosed, *_check_keys(root), *hashes]
     return Document(root, body, body_line, tuple(issues))
 
 
@@ -267,8 +273,10 @@ def _hash_values(node: Node, lines: list[str], key: str = "", in_list: bool = Fa
         return [i for k, v in node.items for i in _hash_values(v, lines, k.text)]
     if isinstance(node, Seq):
         return [i for item in node.items for i in _hash_values(item, lines, key, True)]
+    if node.text or not node.plain:
+        return []
     found = _HASH_VALUE.match(lines[node.line - 1], node.col - 1)
-    if found is None or node.text or not node.plain:
+    if found is None:
         return []
     comment = found.group(1).rstrip()
     quoted = "'" + comment.replace("'", "''") + "'"
@@ -329,13 +337,40 @@ def _compose(source: str) -> Node | None:
 def _compose_with(loader_class: Any, source: str) -> Node | None:
     """Build nodes from the parser's events, iteratively, refusing what notes must not use."""
     loader = loader_class(source)
+    get_event = loader.get_event  # None after the last event, in both parsers
     stack: list[tuple[Any, list[Node]]] = []  # (start event, children) of open collections
+    children: list[Node] = []  # those of the innermost open collection
     root: Node | None = None
     documents = 0
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, DocumentStartEvent):
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag not in _PLAIN_TAGS:
+                    _refuse_anchor_and_tag(event)
+                mark = event.start_mark
+                node: Node = Scalar(event.value, mark.line + 2, mark.column + 1, not event.style)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                start, done = stack.pop()
+                node = _collection(start, done)
+                children = stack[-1][1] if stack else []
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag not in _PLAIN_TAGS:
+                    _refuse_anchor_and_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(
+                        f"front matter is nested more than {MAX_DEPTH} levels deep",
+                        event.start_mark,
+                        "yaml-depth",
+                    )
+                children = []
+                stack.append((event, children))
+                continue
+            elif kind is AliasEvent:
+                raise _Refused(
+                    "YAML aliases (*name) are not allowed", event.start_mark, "yaml-alias"
+                )
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _Refused(
@@ -344,31 +379,10 @@ def _compose_with(loader_class: Any, source: str) -> Node | None:
                         "yaml-syntax",
                     )
                 continue
-            if isinstance(event, AliasEvent):
-                raise _Refused(
-                    "YAML aliases (*name) are not allowed", event.start_mark, "yaml-alias"
-                )
-            if isinstance(event, (ScalarEvent, CollectionStartEvent)):
-                _refuse_anchor_and_tag(event)
-            if isinstance(event, CollectionStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise _Refused(
-                        f"front matter is nested more than {MAX_DEPTH} levels deep",
-                        event.start_mark,
-                        "yaml-depth",
-                    )
-                stack.append((event, []))
-                continue
-            if isinstance(event, ScalarEvent):
-                line, col = _position(event.start_mark)
-                node: Node = Scalar(event.value, line, col, plain=not event.style)
-            elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
-                start, children = stack.pop()
-                node = _collection(start, children)
             else:
                 continue
             if stack:
-                stack[-1][1].append(node)
+                children.append(node)
             else:
                 root = node
     finally:
@@ -379,7 +393,7 @@ def _compose_with(loader_class: Any, source: str) -> Node | None:
 def _refuse_anchor_and_tag(event: Any) -> None:
     if event.anchor:
         raise _Refused("YAML anchors (&name) are not allowed", event.start_mark, "yaml-alias")
-    if event.tag not in (None, "!", _STR_TAG):
+    if event.tag not in _PLAIN_TAGS:
         shown = event.tag.replace("tag:yaml.org,2002:", "!!")
         raise _Refused(f"YAML tag {shown} is not allowed", event.start_mark, "yaml-tag")
 
@@ -398,20 +412,20 @@ def _position(mark: _Mark | None) -> tuple[int, int]:
 
 
 def _collection(start: Any, children: list[Node]) -> Node:
-    line, col = _position(start.start_mark)
-    if isinstance(start, SequenceStartEvent):
+    mark = start.start_mark
+    line, col = mark.line + 2, mark.column + 1
+    if type(start) is SequenceStartEvent:
         return Seq(tuple(children), line, col)
-    items: list[tuple[Scalar, Node]] = []
-    for key, value in zip(children[::2], children[1::2], strict=True):
-        if not isinstance(key, Scalar):
+    keys = children[::2]
+    for key in keys:
+        if type(key) is not Scalar:
             raise _Refused(
                 "keys must be plain text, not lists or mappings",
                 None,
                 "yaml-key",
                 (key.line, key.col),
             )
-        items.append((key, value))
-    return Map(tuple(items), line, col)
+    return Map(tuple(zip(keys, children[1::2], strict=True)), line, col)  # type: ignore[arg-type]
 
 
 def _check_keys(root: Map) -> list[Issue]:

@@ -9,13 +9,17 @@ alone only when the file was last modified well before it was read; a file chang
 same clock tick as the read keeps its stamp, so such an entry is checked against a hash of
 the file's bytes instead (git's "racy clean" rule).
 
-Each knowledge base has one SQLite database with a row per file. A run reads every row's
-stamp in one snapshot and unpickles only the values it uses; it then writes, in one
-transaction, the rows of files that changed and deletes those of files that are gone, so
-one edited file costs one row. Readers never wait for a writer (write-ahead log); a writer
-waits a bounded time, then leaves the saving to the next run. A damaged or foreign database
-is silently rebuilt, and one that cannot be opened or written means a run without the
-cache: never an error, never a hang.
+Each knowledge base has one SQLite database with a row per file. A row keeps a file's
+record without its body (the front matter, insights, action items and the file's own
+problems) apart from the body and sections, which are unpickled only by a command that
+uses them. A run reads every row's stamp in one snapshot and unpickles only the values it
+uses; it then writes, in one transaction, the rows of files that changed and deletes those
+of files that are gone, so one edited file costs one row. Results that depend on every
+file (what `validate` finds) are kept as well, under a fingerprint of every file's stamp,
+and used only while no file has changed since. Readers never wait for a writer (write-ahead
+log); a writer waits a bounded time, then leaves the saving to the next run. A damaged or
+foreign database is silently rebuilt, and one that cannot be opened or written means a run
+without the cache: never an error, never a hang.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from typing import Any
 
 from tool import __version__
 
-FORMAT = 3
+FORMAT = 4
 Stamp = tuple[int, int, int, int]
 # A row as read: the file's stamp, when it was taken, the hash of its bytes, the row's id.
 Known = tuple[str, int, bytes, int]
@@ -50,6 +54,11 @@ PARSERS = ("yaml", "markdown_it")
 APPLICATION_ID = 0x746F6F6C  # "tool" in the database header: this file is our cache
 # How long a save waits for another run's write to finish before giving up on saving.
 BUSY_SECONDS = 3.0
+# From this many rows to read, one query for all of them beats a query for each.
+PREFETCH_FROM = 500
+# Rows kept in memory before they are written (within the run's one write transaction):
+# a first run on many files never holds all their parsed values at once.
+FLUSH_ROWS = 1000
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS files (
@@ -57,14 +66,20 @@ SCHEMA = (
         stamp TEXT NOT NULL,       -- size, modification time, inode, change time
         taken_ns INTEGER NOT NULL, -- when the stamp was taken: a file changed since is racy
         hash BLOB NOT NULL,        -- of the file's bytes
-        value BLOB NOT NULL        -- the parsed result, pickled
+        value BLOB NOT NULL,       -- the parsed result without its body, pickled
+        body BLOB                  -- the body's text and sections, pickled; NULL: none
+    )""",
+    """CREATE TABLE IF NOT EXISTS memo (
+        name TEXT PRIMARY KEY,     -- what was computed: a command's result over every file
+        fingerprint BLOB NOT NULL, -- of every input's stamp, the settings and the code
+        value BLOB NOT NULL        -- the result, pickled
     )""",
 )
 UPSERT = """
-INSERT INTO files (rel, stamp, taken_ns, hash, value) VALUES (?, ?, ?, ?, ?)
+INSERT INTO files (rel, stamp, taken_ns, hash, value, body) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (rel) DO UPDATE SET
     stamp = excluded.stamp, taken_ns = excluded.taken_ns, hash = excluded.hash,
-    value = excluded.value
+    value = excluded.value, body = excluded.body
 """
 # What a database that is not ours, or is damaged, fails with: it is removed and rebuilt.
 # Anything else (busy, read-only, out of space, cannot open) only means no cache this run.
@@ -133,14 +148,21 @@ class FileCache:
         self.accept = accept  # a value that fails this is treated as missing and replaced
         # Taken before any file is looked at: a file modified since is judged against it.
         self.started = time_ns()
-        self.old: dict[str, Known] = {}
+        self._old: dict[str, Known] | None = None  # read when first needed: see `old`
+        self.current = False  # whether the rows were written under this key
         self.seen: set[str] = set()  # files of this run whose rows are kept
-        self.changed: dict[str, tuple[str, bytes, Any]] = {}  # rows to write: stamp, hash, value
+        # Rows to write: stamp, hash, value and body (pickled in the worker that parsed it).
+        self.changed: dict[str, tuple[str, bytes, Any, bytes | None]] = {}
+        self.fresh: dict[str, Known | None] = {}  # rows judged by `prefetch`, for `get`
+        self.fetched: dict[int, bytes] = {}  # values read ahead by `prefetch`, by row id
+        self.writing = False  # in the run's write transaction: rows go out as they come
+        self.unflushable = False  # the write transaction could not be had: all rows at the end
+        self.touched: dict[str, str] = {}  # rows whose file has new stamps, the same bytes
         self.classes: dict[tuple[str, str], Any] = {}  # looked up once a run, not once a row
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
-        """Connect and read every row's stamp; None when the cache cannot be used this run."""
+        """Connect and check the tables; None when the cache cannot be used this run."""
         if self.path is None:
             return None
         for _ in range(2):
@@ -149,12 +171,12 @@ class FileCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = _connect(self.path)
                 db.execute("BEGIN")  # one snapshot for the run: stamps and values agree
-                self.old = self._read(db)
+                self.current = _key(db) == self.key
+                db.execute("SELECT rel, stamp, taken_ns, hash, value, body FROM files LIMIT 1")
                 return db
             except sqlite3.Error as exc:
                 if db is not None:
                     db.close()
-                self.old = {}
                 if not (_damaged(exc) and _remove(self.path)):
                     return None
             except OSError:
@@ -163,27 +185,60 @@ class FileCache:
                 return None
         return None
 
+    @property
+    def old(self) -> dict[str, Known]:
+        """Every row's stamp and hash, read once, when first needed (a kept result needs none)."""
+        if self._old is None:
+            self._old = {}
+            if self.db is not None and self.current:  # other code's rows are never unpickled
+                try:
+                    self._old = self._read(self.db)
+                except sqlite3.Error as exc:
+                    self.db.close()
+                    self.db = None
+                    if self.path is not None and _damaged(exc) and _remove(self.path):
+                        self.db = self._open()  # a new, empty one, to save this run's rows
+        return self._old
+
     def _read(self, db: sqlite3.Connection) -> dict[str, Known]:
-        if _key(db) != self.key:
-            return {}  # rows made by other code or settings are never unpickled
         rows = db.execute("SELECT rel, stamp, taken_ns, hash, rowid FROM files")
         return {
             rel if type(rel) is str else rel.decode(errors="surrogateescape"): (text, t, h, rowid)
             for rel, text, t, h, rowid in rows
         }
 
+    def prefetch(self, files: list[tuple[str, os.stat_result | None]]) -> None:
+        """Read in one query the values `get` will be asked for, when they are many."""
+        self.fresh = {rel: self._fresh(rel, info) for rel, info in files}
+        wanted = {entry[3] for entry in self.fresh.values() if entry is not None}
+        if self.db is None or len(wanted) < PREFETCH_FROM:
+            return
+        try:
+            for rowid, value in self.db.execute("SELECT rowid, value FROM files"):
+                if rowid in wanted:
+                    self.fetched[rowid] = value
+        except sqlite3.Error:  # read row by row instead
+            self.fetched.clear()
+
     def get(self, rel: str, current: os.stat_result) -> Any | None:
         """The value for a file whose stamp is unchanged and was safely old when taken."""
-        entry = self.old.get(rel)
+        entry = self.fresh.pop(rel) if rel in self.fresh else self._fresh(rel, current)
         if entry is None:
-            return None
-        found = stamp(current)
-        if entry[0] != _text(found) or _racy(found, entry[1]):
             return None
         value = self._value(rel, entry)
         if value is not None:
             self.seen.add(rel)
         return value
+
+    def _fresh(self, rel: str, current: os.stat_result | None) -> Known | None:
+        """The row of a file whose stamp is unchanged and was safely old when taken."""
+        entry = self.old.get(rel)
+        if entry is None or current is None:
+            return None
+        found = stamp(current)
+        if entry[0] != _text(found) or racy(found, entry[1]):
+            return None
+        return entry
 
     def get_same(self, rel: str, content: bytes) -> Any | None:
         """The value for a file whose bytes hash the same as when it was parsed."""
@@ -195,8 +250,11 @@ class FileCache:
         value = None
         if self.db is not None:
             try:
-                row = self.db.execute("SELECT value FROM files WHERE rowid = ?", (entry[3],))
-                value = _Unpickler(io.BytesIO(row.fetchone()[0]), self.classes).load()
+                data = self.fetched.pop(entry[3], None)
+                if data is None:
+                    row = self.db.execute("SELECT value FROM files WHERE rowid = ?", (entry[3],))
+                    data = row.fetchone()[0]
+                value = _Unpickler(io.BytesIO(data), self.classes).load()
             except Exception:  # a damaged row, a class since renamed: parsed again
                 value = None
         if value is None or not self.accept(value):
@@ -204,35 +262,114 @@ class FileCache:
             return None
         return value
 
-    def put(self, rel: str, read: os.stat_result, content: bytes, value: Any) -> None:
-        """Remember a value, with the file's status from before its bytes were read."""
+    def put(
+        self, rel: str, read: os.stat_result, content: bytes, value: Any, body: bytes | None = None
+    ) -> None:
+        """Remember a value and its pickled body, with the file's status from before the read."""
         found = stamp(read)
         text = _text(found)
         old = self.old.get(rel)
         self.seen.add(rel)
         # Saving an unchanged entry helps only once it can be trusted on its stamp: a file
         # dated in the future must not make every run write its row.
-        if old is None or (old[0], old[2]) != (text, content) or not _racy(found, self.started):
-            self.changed[rel] = (text, content, value)
+        if old is None or (old[0], old[2]) != (text, content) or not racy(found, self.started):
+            self.changed[rel] = (text, content, value, body)
+            if len(self.changed) >= FLUSH_ROWS:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Write the rows gathered so far, in the write transaction, begun if need be."""
+        db = self.db
+        if db is None or self.unflushable:
+            return
+        try:
+            self._begin_writing(db)
+            db.executemany(UPSERT, self._rows())
+            self.changed.clear()
+        except sqlite3.Error:  # busy, full: the rows wait for `save`, which tries again
+            self.unflushable = True
+
+    def _begin_writing(self, db: sqlite3.Connection) -> None:
+        """End the reading snapshot and take the write lock; start over under a new key."""
+        if self.writing:
+            return
+        self.old  # noqa: B018  # every row's stamp, read from the snapshot before it ends
+        if db.in_transaction:
+            db.execute("COMMIT")  # the snapshot read at the start
+        if self.path is not None:
+            _remove_leftovers(self.path.parent, self.old_path)
+        db.execute("BEGIN IMMEDIATE")  # waits at most BUSY_SECONDS for another writer
+        self.writing = True
+        if _key(db) != self.key:  # new code or settings, or a new database: start over
+            db.execute("DELETE FROM files")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+
+    def touch(self, rel: str, read: os.stat_result, content: bytes) -> None:
+        """Note the new stamp of a file whose bytes are those of its row (`get_same`)."""
+        found = stamp(read)
+        text = _text(found)
+        self.seen.add(rel)
+        old = self.old.get(rel)
+        if old is not None and (old[0] != text or not racy(found, self.started)):
+            self.touched[rel] = text
+
+    def memo(self, name: str, fingerprint: bytes) -> Any | None:
+        """A result over every file kept under this fingerprint, or None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute(
+                "SELECT value FROM memo WHERE name = ? AND fingerprint = ?",
+                (name, self._salted(fingerprint)),
+            ).fetchone()
+            return None if row is None else _Unpickler(io.BytesIO(row[0]), self.classes).load()
+        except Exception:  # damaged: computed again and replaced
+            return None
+
+    def store_memo(self, name: str, fingerprint: bytes, value: Any) -> None:
+        """Keep a result over every file, after `save`; a busy or broken cache keeps none."""
+        if self.path is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with contextlib.closing(_connect(self.path)) as db:
+                db.execute("BEGIN IMMEDIATE")
+                if _key(db) == self.key:  # rows of other code: the memo would not match them
+                    db.execute(
+                        "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                        (name, self._salted(fingerprint), data),
+                    )
+                db.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # the next run computes it again
+
+    def _salted(self, fingerprint: bytes) -> bytes:
+        """A fingerprint that also names this code, these settings and this root."""
+        return hashlib.blake2b(self.key.encode() + fingerprint, digest_size=16).digest()
+
+    def body(self, rel: str, content: bytes) -> Any | None:
+        """The body kept for a file whose bytes hashed to `content`, or None."""
+        return read_body(self.path, rel, content) if self.path is not None else None
 
     def save(self) -> None:
         """Write changed rows and delete the rows of files gone, in one transaction."""
         db = self.db
         if db is None or self.path is None:
             return
-        self.db = None
         gone = self.old.keys() - self.seen
+        self.db = None
         damaged = False
         try:
-            db.execute("COMMIT")  # the snapshot read at the start
-            if self.changed or gone:
-                _remove_leftovers(self.path.parent, self.old_path)
-                db.execute("BEGIN IMMEDIATE")  # waits at most BUSY_SECONDS for another writer
-                if _key(db) != self.key:  # new code or settings, or a new database: start over
-                    db.execute("DELETE FROM files")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+            if self.changed or gone or self.touched or self.writing:
+                self._begin_writing(db)
                 db.executemany("DELETE FROM files WHERE rel = ?", [(_rel(rel),) for rel in gone])
                 db.executemany(UPSERT, self._rows())
+                db.executemany(
+                    "UPDATE files SET stamp = ?, taken_ns = ? WHERE rel = ?",
+                    [(text, self.started, _rel(rel)) for rel, text in self.touched.items()],
+                )
+                db.execute("DELETE FROM memo")  # results over files that have changed since
+            if db.in_transaction:
                 db.execute("COMMIT")
         except sqlite3.Error as exc:  # busy, read-only, full: the next run saves
             damaged = _damaged(exc)
@@ -241,16 +378,38 @@ class FileCache:
         if damaged:
             _remove(self.path)  # the next run starts a new one
 
-    def _rows(self) -> Iterator[tuple[str | bytes, str, int, bytes, bytes]]:
-        for rel, (text, content, value) in self.changed.items():
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            yield _rel(rel), text, self.started, content, data
+    def _rows(self) -> Iterator[tuple[str | bytes, str, int, bytes, bytes, bytes | None]]:
+        for rel, (text, content, value, body) in self.changed.items():
+            data = (
+                value if isinstance(value, bytes) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            )
+            yield _rel(rel), text, self.started, content, data, body
 
     def close(self) -> None:
         """Let go of the database without saving (a run that stopped half way)."""
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+# One read-only connection per database and process, for bodies asked for after the load.
+_readers: dict[Path, sqlite3.Connection] = {}
+
+
+def read_body(path: Path, rel: str, content: bytes) -> Any | None:
+    """The body kept for a file whose bytes hashed to `content`; None when it is not kept."""
+    try:
+        db = _readers.get(path)
+        if db is None:
+            db = _readers[path] = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS, isolation_level=None
+            )
+        row = db.execute(
+            "SELECT body FROM files WHERE rel = ? AND hash = ?", (_rel(rel), content)
+        ).fetchone()
+        return None if row is None or row[0] is None else pickle.loads(row[0])
+    except Exception:  # gone, damaged, rewritten by another run: the caller parses again
+        return None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -286,7 +445,7 @@ def _text(found: Stamp) -> str:
     return " ".join(map(str, found))
 
 
-def _racy(found: Stamp, taken_ns: int) -> bool:
+def racy(found: Stamp, taken_ns: int) -> bool:
     """Whether the file may have changed within the same timestamp tick as it was read."""
     return found[1] >= taken_ns - RACY_NS
 

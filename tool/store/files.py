@@ -12,6 +12,7 @@ import socket
 import stat
 import tempfile
 import time
+from operator import attrgetter
 from pathlib import Path
 
 from tool.errors import ToolError
@@ -129,7 +130,7 @@ def markdown_files(root: Path, folder: str) -> list[os.DirEntry[str]]:
             entries = [e for e in found if e.name.endswith(".md") and not e.name.startswith(".")]
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(entries, key=lambda e: e.name)
+    return sorted(entries, key=attrgetter("name"))
 
 
 def _umask() -> int:

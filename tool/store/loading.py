@@ -1,24 +1,51 @@
-"""Load a whole knowledge base: settings, then every record, through the cache."""
+"""Load a whole knowledge base: settings, then every record, through the cache.
+
+A record comes from the cache without its body: the body's text and sections are read
+from the store the first time a command uses them (`list people` never does), and the
+rest (front matter, insights, action items, the file's own problems) is all the rules
+and most commands need. A result over every file (what `validate` finds) is kept under a
+fingerprint of every file's stamp, so a run where nothing changed stats the files and
+reads nothing else.
+"""
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import dataclasses
+import functools
 import gc
+import hashlib
+import multiprocessing
 import os
+import pickle
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeGuard, TypeVar
 
 from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
-from tool.store.cache import FileCache, digest
+from tool.store.cache import FileCache, Stamp, digest, racy, read_body, stamp
 from tool.store.files import markdown_files, read_file, read_text_file
 
-# A file's record, if it makes one, and the problems found reading it: what the cache keeps.
+# A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
+# What the cache keeps of a file besides its body: the kind of record, the record's fields
+# but the lazy ones (None: the file makes no record) and the problems found reading it.
+Head = tuple[str, dict[str, Any] | None, list[Issue]]
 # Given the path and bytes of each record file the load had to read (not taken from the cache).
 Keep = Callable[[str, bytes], None]
+T = TypeVar("T")
+
+# Fields kept apart from the rest of a record, read only when a command uses them.
+LAZY = {"people": ("body",), "interviews": ("body", "sections")}
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+BATCH = 64  # files per task sent to a worker: few enough messages, an even spread
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -40,6 +67,132 @@ def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
     """
     root = root.resolve()
     config, problems = load_config(root)
+    cache = _cache(root, config)
+    try:
+        kb = _load(root, config, problems, cache, scan(root, cache.started), keep)
+        cache.save()
+    finally:
+        cache.close()
+    return kb
+
+
+@dataclass
+class Computed:
+    """A result over the whole KB, with the root and the record files it covers."""
+
+    root: Path
+    value: Any
+    files: list[str]
+
+
+def computed(
+    root: Path, name: str, compute: Callable[[KnowledgeBase], T], watch: tuple[str, ...] = ()
+) -> Computed:
+    """`compute(kb)`, or its result kept from an earlier run when no input changed since.
+
+    The inputs are every record file, the settings, the files under the `watch` folders
+    (by stamp) and the code. A result is kept only when every stamp is old enough to be
+    trusted (see `cache`), so an edit made while it was computed is never hidden.
+    """
+    root = root.resolve()
+    config, problems = load_config(root)
+    cache = _cache(root, config)
+    try:
+        found = scan(root, cache.started)
+        watched = [_watched(root, folder, cache.started) for folder in watch]
+        settled = found.settled and all(w is not None for w in watched)
+        key = hashlib.blake2b(found.fingerprint, digest_size=16)
+        key.update(repr((config, problems, watched)).encode(errors="surrogateescape"))
+        fingerprint = key.digest()
+        kept = cache.memo(name, fingerprint) if settled else None
+        if _is_computed(kept):
+            return Computed(root, kept[0], kept[1])
+        kb = _load(root, config, problems, cache, found, None)
+        cache.save()  # first: the bodies `compute` asks for come from the saved rows
+    finally:
+        cache.close()
+    value = compute(kb)
+    if settled:
+        cache.store_memo(name, fingerprint, (value, kb.files))
+    return Computed(kb.root, value, kb.files)
+
+
+def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
+    """Whether a kept value has the shape `computed` stores: (result, problems)."""
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)
+
+
+def _cache(root: Path, config: Config) -> FileCache:
+    return FileCache(root, repr(sorted(config.headings.items())), _is_head)
+
+
+@dataclass
+class Scan:
+    """Every record file's directory entry and status, and a fingerprint of them all."""
+
+    files: list[tuple[str, os.DirEntry[str], os.stat_result | None]]
+    fingerprint: bytes
+    settled: bool  # every file is regular and was last changed well before the scan
+
+
+def scan(root: Path, started: int) -> Scan:
+    """Stat every file of people/ and interviews/ (no file is opened)."""
+    found: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
+    stamps: list[str] = []
+    settled = True
+    for kind in ("people", "interviews"):
+        for entry in markdown_files(root, kind):
+            rel = f"{kind}/{entry.name}"
+            try:
+                info = entry.stat(follow_symlinks=False)
+                listed = info if stat.S_ISREG(info.st_mode) else None  # a link is followed anew
+            except OSError:
+                listed = None
+            found.append((rel, entry, listed))
+            if listed is None:
+                settled = False
+            else:
+                now = stamp(listed)
+                settled = settled and not racy(now, started)
+                stamps.append(f"{rel}\0{now}")
+    text = "\0".join(stamps).encode(errors="surrogateescape")
+    return Scan(found, hashlib.blake2b(text, digest_size=16).digest(), settled)
+
+
+def _watched(root: Path, folder: str, started: int) -> list[tuple[str, Stamp]] | None:
+    """The stamp of every file under a folder, or None when one cannot be trusted on it."""
+    place = root / folder
+    try:
+        info = os.lstat(place)
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None  # a link or a file where a folder should be: never kept
+    out = []
+    for top, dirs, names in os.walk(place):
+        dirs.sort()
+        for name in sorted(dirs + names):
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                return None
+            if stat.S_ISLNK(info.st_mode) or racy(stamp(info), started):
+                return None
+            out.append((os.path.relpath(path, root), stamp(info)))
+    return out
+
+
+def _load(
+    root: Path,
+    config: Config,
+    problems: list[Problem],
+    cache: FileCache,
+    found: Scan,
+    keep: Keep | None,
+) -> KnowledgeBase:
     people: dict[str, Person] = {}
     interviews: dict[str, Interview] = {}
     people_paths: list[PurePosixPath] = []
@@ -47,24 +200,19 @@ def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
     # Loading makes many objects and frees almost none: the collector would run for nothing.
     collecting = gc.isenabled()
     gc.disable()
-    cache = FileCache(root, repr(sorted(config.headings.items())), _is_parsed)
     try:
-        for kind in ("people", "interviews"):
-            for entry in markdown_files(root, kind):
-                rel = f"{kind}/{entry.name}"
-                files.append(rel)
-                record, issues = _read_record(root, entry, rel, config, cache, keep)
-                if kind == "people":  # a person's own path, not another one just like it
-                    people_paths.append(record.path if record else PurePosixPath(rel))
-                if issues:
-                    problems += [_problem(rel, i) for i in issues]
-                if isinstance(record, Person):
-                    people[record.id] = record
-                elif isinstance(record, Interview):
-                    interviews[record.id] = record
-        cache.save()
+        source = _Source(str(cache.path) if cache.path else None, str(root), config.headings)
+        for rel, record, issues in _records(root, found, config, cache, source, keep):
+            files.append(rel)
+            if rel.startswith("people/"):  # a person's own path, not another one just like it
+                people_paths.append(record.path if record else PurePosixPath(rel))
+            if issues:
+                problems += [_problem(rel, i) for i in issues]
+            if isinstance(record, Person):
+                people[record.id] = record
+            elif isinstance(record, Interview):
+                interviews[record.id] = record
     finally:
-        cache.close()
         if collecting:
             gc.enable()
     # The records live as long as the run: no later collection needs to walk them again (each
@@ -73,43 +221,256 @@ def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
     return KnowledgeBase(root, config, people, interviews, problems, people_paths, files)
 
 
-def _read_record(
+def _records(
     root: Path,
-    entry: os.DirEntry[str],
-    rel: str,
+    found: Scan,
     config: Config,
     cache: FileCache,
-    keep: Keep | None = None,
-) -> Parsed:
-    """Parse one file, or take it from the cache when it has not changed since."""
-    try:
-        info = entry.stat(follow_symlinks=False)
-        listed = info if stat.S_ISREG(info.st_mode) else None  # a link is followed anew
-    except OSError:
-        listed = None
-    if listed is not None:
-        hit: Parsed | None = cache.get(rel, listed)
-        if hit is not None:
-            return hit
-    data, read, issues = read_file(root, Path(entry.path))
-    if data is None or read is None:
-        return None, issues
-    if keep is not None:
-        keep(rel, data)
-    content = digest(data)
-    found: Parsed | None = cache.get_same(rel, content) if listed is not None else None
-    if found is None:
-        found = parse_record(data, rel, config.headings)
-    if listed is not None:
-        cache.put(rel, read, content, found)
-    return found
+    source: _Source,
+    keep: Keep | None,
+) -> Iterator[tuple[str, Person | Interview | None, list[Issue]]]:
+    """Each file's record and problems, in the scan's order: from the cache, or parsed."""
+    done: dict[str, Head] = {}
+    hashes: dict[str, bytes] = {}
+    missing: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
+    cache.prefetch([(rel, listed) for rel, _, listed in found.files])
+    for rel, entry, listed in found.files:
+        hit = cache.get(rel, listed) if listed is not None else None
+        if hit is None:
+            missing.append((rel, entry, listed))
+        else:
+            done[rel], hashes[rel] = hit, cache.old[rel][2]
+    sent: list[tuple[str, os.stat_result | None]] = []  # files given to the parser, in order
+
+    def to_parse() -> Iterator[list[tuple[str, bytes]]]:
+        """The files to parse, read a batch at a time: never all their bytes at once."""
+        batch: list[tuple[str, bytes]] = []
+        for rel, entry, listed in missing:
+            data, read, issues = read_file(root, Path(entry.path))
+            if data is None or read is None:
+                done[rel] = (rel.split("/")[0], None, issues)
+                continue
+            if keep is not None:
+                keep(rel, data)
+            content = hashes[rel] = digest(data)
+            same = cache.get_same(rel, content) if listed is not None else None
+            if same is not None:
+                done[rel] = same
+                cache.touch(rel, read, content)
+                continue
+            sent.append((rel, read if listed is not None else None))
+            batch.append((rel, data))
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    parsed = _parse_all(to_parse(), config.headings, len(missing) >= PARALLEL_FROM)
+    for position, (head, body) in enumerate(parsed):
+        rel, read = sent[position]  # filled in by `to_parse` before it gave the file out
+        done[rel] = pickle.loads(head)
+        if read is not None:
+            cache.put(rel, read, hashes[rel], head, body)
+        if cache.path is None or read is None:  # no store to read the body from later
+            done[rel] = _with_body(done[rel], body)
+    for rel, _, _ in found.files:
+        kind, fields, issues = done.pop(rel)
+        record = None
+        if fields is not None:
+            record = _stored(kind, fields, source, rel, hashes[rel])
+        yield rel, record, issues
 
 
-def _is_parsed(value: object) -> bool:
-    """Whether a value from the cache has the shape parse_record gives."""
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)):
+def _parse_all(
+    batches: Iterator[list[tuple[str, bytes]]], headings: dict[str, str], many: bool
+) -> Iterator[Blobs]:
+    """Parse files into pickled heads and bodies, in order; on every core when there are many.
+
+    A few batches at a time are in the workers' hands, so that memory does not grow with
+    the number of files; workers that cannot be started or that die leave the rest to this
+    process.
+    """
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    pending: collections.deque[tuple[list[tuple[str, bytes]], Any]] = collections.deque()
+    if many and workers > 1:
+        try:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            with concurrent.futures.ProcessPoolExecutor(min(workers, 8), context) as pool:
+                for batch in batches:
+                    pending.append((batch, pool.submit(_parse_batch, batch, headings)))
+                    while len(pending) > 2 * workers or (pending and pending[0][1].done()):
+                        yield from _first(pending)
+                while pending:
+                    yield from _first(pending)
+        except (OSError, concurrent.futures.BrokenExecutor):
+            pass  # what the workers did not give back is parsed here, in the same order
+    for batch, _ in pending:
+        yield from _parse_batch(batch, headings)
+    for batch in batches:
+        yield from _parse_batch(batch, headings)
+
+
+def _first(pending: collections.deque[tuple[list[tuple[str, bytes]], Any]]) -> list[Blobs]:
+    """The results of the oldest batch, which leaves the queue only once they are in."""
+    results: list[Blobs] = pending[0][1].result()
+    pending.popleft()
+    return results
+
+
+Blobs = tuple[bytes, bytes | None]  # a pickled head, and the pickled body if there is one
+
+
+def _parse_batch(items: list[tuple[str, bytes]], headings: dict[str, str]) -> list[Blobs]:
+    return [_blobs(parse_record(data, rel, headings), rel) for rel, data in items]
+
+
+def _blobs(parsed: Parsed, rel: str) -> Blobs:
+    """A parsed file as the cache keeps it: the head, and the lazy fields apart."""
+    record, issues = parsed
+    kind = rel.split("/")[0]
+    if record is None:
+        return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
+    fields = dict(record.__dict__)
+    fields.pop("path", None)  # rebuilt from the file's name: the same for every load
+    body = {name: fields.pop(name) for name in LAZY[kind]}
+    protocol = pickle.HIGHEST_PROTOCOL
+    return pickle.dumps((kind, fields, issues), protocol), pickle.dumps(body, protocol)
+
+
+def _with_body(head: Head, body: bytes | None) -> Head:
+    kind, fields, issues = head
+    if fields is None or body is None:
+        return head
+    return kind, {**fields, **pickle.loads(body)}, issues
+
+
+def _is_head(value: object) -> bool:
+    """Whether a value from the cache has the shape `_blobs` gives."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], list)):
         return False
-    return value[0] is None or isinstance(value[0], Person | Interview)
+    kind, fields = value[0], value[1]
+    if kind not in LAZY:
+        return False
+    if fields is None:
+        return True
+    return isinstance(fields, dict) and _head_fields(kind) <= fields.keys()
+
+
+@functools.cache
+def _head_fields(kind: str) -> frozenset[str]:
+    """The fields a head of this kind holds: all the record's but the lazy ones."""
+    record = Person if kind == "people" else Interview
+    return frozenset(f.name for f in dataclasses.fields(record)) - {"path", *LAZY[kind]}
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a stored record's lazy fields come from: the store, else the file itself."""
+
+    store: str | None
+    root: str
+    headings: dict[str, str]
+
+
+class _Lazy:
+    """A field of a stored record, read from the store on first use."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        if self.name == "path":
+            record.path = PurePosixPath(record._rel)
+        else:
+            record.__dict__.update(_body(record))
+        return record.__dict__[self.name]
+
+
+def _body(record: StoredPerson | StoredInterview) -> dict[str, Any]:
+    """The lazy fields of a stored record: from the store, else by reading its file again."""
+    source: _Source = record._source
+    kind = record._rel.split("/")[0]
+    names = LAZY[kind]
+    found = read_body(Path(source.store), record._rel, record._hash) if source.store else None
+    if isinstance(found, dict) and found.keys() == set(names):
+        return found
+    # The row was replaced or damaged since the load: the file is what the user has now.
+    data, _, _ = read_file(Path(source.root), Path(source.root, record._rel))
+    again = parse_record(data, record._rel, source.headings)[0] if data is not None else None
+    if isinstance(again, Person | Interview) and again.path.parts[0] == kind:
+        return {name: getattr(again, name) for name in names}
+    return {"body": "", "sections": ()} if kind == "interviews" else {"body": ""}
+
+
+class _Stored:
+    """What a record read from the store adds: where its lazy fields come from."""
+
+    _source: _Source
+    _rel: str
+    _hash: bytes
+
+    def __eq__(self, other: object) -> bool:
+        base = Person if isinstance(self, Person) else Interview
+        if not isinstance(other, base):
+            return NotImplemented
+        return all(
+            getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(base)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # as a dataclass with eq: not hashable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kind = "people" if isinstance(self, Person) else "interviews"
+        return _restore, (kind, dict(self.__dict__))
+
+
+def _restore(kind: str, fields: dict[str, Any]) -> Person | Interview:
+    """A stored record again, from a copy or another process: lazy fields still lazy."""
+    record = _STORED[kind].__new__(_STORED[kind])
+    record.__dict__ = fields
+    return record
+
+
+class StoredPerson(_Stored, Person):
+    """A person read from the store: the body is read when first used."""
+
+    body = _Lazy("body")
+    path = _Lazy("path")
+
+
+class StoredInterview(_Stored, Interview):
+    """An interview read from the store: the body and sections are read when first used."""
+
+    body = _Lazy("body")
+    sections = _Lazy("sections")
+    path = _Lazy("path")
+
+
+# Named as the records they stand for: messages and templates see a Person, an Interview.
+for _class, _base in ((StoredPerson, Person), (StoredInterview, Interview)):
+    _class.__name__ = _class.__qualname__ = _base.__name__
+    _class.__module__ = _base.__module__  # pickled by `_restore`, never found by this name
+_STORED: dict[str, type[StoredPerson | StoredInterview]] = {
+    "people": StoredPerson,
+    "interviews": StoredInterview,
+}
+
+
+def _stored(
+    kind: str, fields: dict[str, Any], source: _Source, rel: str, content: bytes
+) -> Person | Interview:
+    """A record from its head, its lazy fields left to be read when used."""
+    record = _STORED[kind].__new__(_STORED[kind])
+    fields.update(_source=source, _rel=rel, _hash=content)
+    record.__dict__ = fields
+    if not any(name in fields for name in LAZY[kind]):
+        return record
+    record.__dict__["path"] = PurePosixPath(rel)  # a record parsed whole this run
+    return record
 
 
 def parse_record(data: bytes, rel: str, headings: dict[str, str]) -> Parsed:
