@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import vobject
-from conftest import FIXTURES, run, write
+from conftest import run, write
 
 from tool.formats import linkedin, vcard
 from tool.formats.contacts import Contact, NotReadable, Rejected
@@ -17,10 +17,15 @@ from tool.importing import CannotFill, fill_fields, linkedin_key, plan
 from tool.model import Person
 from tool.store.loading import load
 
-CSV = FIXTURES / "import" / "Connections.csv"
-VCF = FIXTURES / "import" / "contacts.vcf"
+# Files as LinkedIn and address books write them (not a knowledge base, so not in fixtures/).
+IMPORTS = Path(__file__).parent / "imports"
+CSV = IMPORTS / "Connections.csv"
+VCF = IMPORTS / "contacts.vcf"
 # A person already there with an empty `role:` (and a comment), written with CRLF line ends.
-DEE = b"---\r\nname: Dee Park\r\ncompany: Hooli\r\nrole:   # fill me\r\n---\r\nMet at a fair.\r\n"
+DEE = (
+    b'---\r\nname: Dee Park\r\ncompany: Hooli\r\nrole:   # fill me\r\nlinkedin: ""\r\n'
+    b"---\r\nMet at a fair.\r\n"
+)
 
 
 def person_file(name: str, rest: str, body: str = "") -> str:

@@ -184,8 +184,12 @@ def _values(contact: Contact) -> dict[str, Any]:
 
 
 def _missing(person: Person, contact: Contact) -> dict[str, Any]:
-    """The contact's values for the fields the person's file leaves empty."""
-    return {k: v for k, v in _values(contact).items() if getattr(person, k) is None}
+    """The contact's values for the fields the person's file leaves empty (or blank)."""
+    return {k: v for k, v in _values(contact).items() if _blank(getattr(person, k))}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class CannotFill(ValueError):
