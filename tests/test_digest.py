@@ -576,17 +576,35 @@ def test_network_survives_cycles_and_long_chains(tmp_path):
     assert text.count("P1499") == 1
 
 
-def test_a_large_company_page_is_built(tmp_path):
+def test_a_large_note_page_is_built(tmp_path):
     """Digest pages are not held to the 200,000-character limit of questions and drafts."""
     root = tmp_path / "kb"
+    body = "Engineer on the platform team, with a long story.\n\n" * 5_000
+    write(root / "people/ann.md", f"---\nname: Ann\n---\n{body}")
+    page = (build(root) / "people/ann.html").read_text(encoding="utf-8")
+    assert len(page) > 200_000
+    assert page.count("Engineer on the platform team") == 5_000
+
+
+def test_a_large_company_is_paged(tmp_path):
+    """A company's people come 100 to a page, each page linking to its neighbours."""
+    root = tmp_path / "kb"
     role = "Engineer on the " + "platform " * 50
-    for n in range(400):
+    for n in range(250):
         write(
             root / f"people/p{n:03d}.md", f"---\nname: P{n:03d}\ncompany: Acme\nrole: {role}\n---\n"
         )
-    page = (build(root) / "companies/acme.html").read_text(encoding="utf-8")
-    assert len(page) > 200_000
-    assert page.count(role.strip()) == 400
+    out = build(root)
+    urls = ["companies/acme.html", "companies/p2/acme.html", "companies/p3/acme.html"]
+    pages = [(out / url).read_text(encoding="utf-8") for url in urls]
+    assert not (out / "companies/p4").exists()
+    assert [page.count(role.strip()) for page in pages] == [100, 100, 50]
+    assert [re.findall(r"P\d{3}", page)[0] for page in pages] == ["P000", "P100", "P200"]
+    assert links_of(out / urls[0])[-1:] == ["../companies/p2/acme.html"]
+    assert "../../companies/acme.html" in links_of(out / urls[1])
+    assert "../../companies/p3/acme.html" in links_of(out / urls[1])
+    assert "Page 3 of 3" in pages[2]
+    assert 'rel="next"' not in pages[2]
 
 
 SCAN_SECRETS = [

@@ -61,3 +61,18 @@ def test_notes_written_around_the_hint_are_shown(tmp_path):
     assert "Met at UXDay." in person and "what to ask next time" not in person
     brief = run("brief", "jo-lin", "--on", DAY, "--root", root).stdout
     assert "Notes: Met at UXDay.\n" in brief
+
+
+def test_an_insight_typed_right_above_the_hint_does_not_take_it_in(tmp_path):
+    root = new_kb(tmp_path)
+    path = root / "interviews/2026-11-01-jo-lin.md"
+    insight = "- Start with a portfolio of two case studies. #portfolio\n"
+    text = path.read_text(encoding="utf-8").replace("## Insights\n", "## Insights\n" + insight)
+    path.write_text(text, encoding="utf-8")
+    assert f"{insight}{INSIGHTS_HINT}\n" in text  # glued: Markdown reads one paragraph
+    found = json.loads(run("index", "--format", "json", "--root", root).stdout)
+    assert "Start with a portfolio of two case studies." in json.dumps(found)
+    assert "career-paths" not in json.dumps(found) and "One insight" not in json.dumps(found)
+    brief = run("brief", "jo-lin", "--on", DAY, "--root", root).stdout
+    assert "    - Start with a portfolio of two case studies.\n" in brief
+    assert "One insight per list item" not in brief

@@ -68,8 +68,9 @@ def digest(
       tool digest --include-private --output ~/private-site
       tool digest --include-private --output private --force
     """
-    from tool.digest.build import Options, render_site
-    from tool.digest.output import check_output, check_unpublished, write_site
+    from tool.digest.inputs import Options, inputs_key, shape_key
+    from tool.digest.manifest import up_to_date
+    from tool.digest.output import check_output, check_unpublished, remove_leftovers
 
     kb = load_kb(root)
     default = kb.root / (PRIVATE_FOLDER if include_private else SHARED_FOLDER)
@@ -77,20 +78,30 @@ def digest(
     if include_private and not force:
         check_unpublished(target)
     stamp = datetime.now().astimezone().isoformat(timespec="minutes") if timestamp else None
-    site = render_site(
-        kb, Options(include_private, title, stamp), _progress if is_terminal() else None
-    )
-    removed = write_site(site, target)
+    options = Options(include_private, title, stamp)
+    shape = shape_key(kb.root)
+    pages = up_to_date(target, inputs_key(kb, options, shape))
+    changed = pages is None
+    if pages is not None:  # nothing changed since the last build: no need to build
+        removed = remove_leftovers(target)
+    else:
+        from tool.digest.build import Plan
+        from tool.digest.writing import write_site
+
+        written = write_site(Plan(kb, options, shape), target, _progress if is_terminal() else None)
+        removed, pages, changed = written.removed, written.pages, written.replaced
     if removed:
         count = f"{len(removed)} folder{'s' * (len(removed) != 1)}"
         echo(f"note: removed {count} left by an interrupted `tool digest`", err=True)
-    pages = sum(name.endswith(".html") for name in site.files)
     edition = (
         "private edition: do not share it"
         if include_private
         else "contact details and private records left out"
     )
-    echo(f"Wrote {pages} pages to {target} ({edition})")
+    if changed:
+        echo(f"Wrote {pages} pages to {target} ({edition})")
+    else:
+        echo(f"Nothing changed since the last build: {pages} pages in {target} ({edition})")
 
 
 def _progress(pages: Iterable[T], count: int) -> Iterator[T]:

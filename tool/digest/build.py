@@ -1,10 +1,18 @@
-"""Build the digest: gather and render every page in memory (output.py writes it)."""
+"""Build the digest: gather the site, then specify, fingerprint and render one page at a time.
+
+A page is first a `Page`: its template and a context whose Markdown is still source text
+(`Fragment`). Its fingerprint hashes that context with everything else that shapes its
+bytes (templates, code, the private values hidden), so writing.py renders only the pages
+whose fingerprint changed and keeps the files of the others.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from tool.digest import markdown
+from tool.digest.inputs import MARKER, MARKER_TEXT, THEME, Options, inputs_key, shape_key
 from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
@@ -23,8 +32,6 @@ from tool.rules import insights
 from tool.rules.referrals import Referrals
 from tool.templating import engine as render
 
-MARKER = ".tool-digest"
-THEME = Path(__file__).parent / "theme"
 ASSETS = ("style.css", "search.js")
 # The groupings with pages of their own, and the folder of those pages.
 GROUP_FOLDERS = {"company": "companies", "career": "careers", "topic": "topics"}
@@ -37,15 +44,11 @@ TOP_TOPICS = 12
 # A page lists up to every record of the KB: far above the limits of a question or draft.
 PAGE_OUTPUT = 50_000_000  # characters
 PAGE_STEPS = 5_000_000  # loop turns and calls: the largest page of 40,000 files takes ~40,000
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to build: private records and contact details, the title, a build time."""
-
-    include_private: bool = False
-    title: str | None = None
-    timestamp: str | None = None
+# Items of each list on one page of a company, career, topic or of a list of everything:
+# no page grows with the knowledge base.
+PAGE_SIZE = 100
+# Text that may link to another note (`x.md`, possibly escaped): its HTML depends on the URLs.
+_MAY_LINK = re.compile(r"\.md|%|&", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,15 +59,28 @@ class Link:
     url: str
 
 
-@dataclass
-class Site:
-    """Every output file in memory, and the values the privacy scan looks for.
+@dataclass(frozen=True)
+class Fragment:
+    """Markdown from a note, rendered only when a page showing it is rendered.
 
-    `secrets` is None for a private edition (--include-private): nothing is scanned.
+    `links` identifies the page URLs its note links resolve against ("" if it has none),
+    so that a fingerprint holding the fragment changes when they do.
     """
 
-    files: dict[str, bytes]
-    secrets: list[Secret] | None = None
+    text: str
+    root: str
+    inline: bool = False
+    links: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: a template and its context, or an asset's bytes."""
+
+    url: str
+    template: str = ""
+    context: dict[str, Any] | None = None
+    data: bytes | None = None
 
 
 def make_env(root: Path) -> SandboxedEnvironment:
@@ -99,6 +115,29 @@ def _page_urls(names: dict[str, str], folder: str) -> dict[str, str]:
         taken.add(id_key(slug))
         urls[key] = f"{folder}/{quote(slug)}.html"
     return urls
+
+
+def _paged(url: str, total: int) -> list[str]:
+    """The URLs of a list's pages: the first is `url`, page n is `p<n>/` beside it.
+
+    A folder cannot clash with a page: every page's name ends in `.html`.
+    """
+    head, _, name = url.rpartition("/")
+    folder = f"{head}/" if head else ""
+    count = max(1, math.ceil(total / PAGE_SIZE))
+    return [url] + [f"{folder}p{n}/{name}" for n in range(2, count + 1)]
+
+
+def _pager(urls: list[str], number: int) -> dict[str, Any] | None:
+    """Page `number` (from 1) of `urls`, and its neighbours; None for a list of one page."""
+    if len(urls) == 1:
+        return None
+    return {
+        "number": number,
+        "count": len(urls),
+        "previous": urls[number - 2] if number > 1 else None,
+        "next": urls[number] if number < len(urls) else None,
+    }
 
 
 def _root_of(url: str) -> str:
@@ -151,6 +190,10 @@ class Gatherer:
         for kind, folder in GROUP_FOLDERS.items():
             self.names[kind] = display_names(self._names(kind))
             self.group_urls[kind] = _page_urls(self.names[kind], folder)
+
+        # What the HTML of a note's links depends on: the pages of all shown records.
+        shown = repr(sorted(self.urls.items())).encode("utf-8", "surrogatepass")
+        self.links_key = hashlib.blake2b(shown, digest_size=16).hexdigest()
 
     def _names(self, kind: str) -> list[str]:
         if kind == "topic":
@@ -228,21 +271,19 @@ class Pages:
             "include_private": gather.options.include_private,
             "timestamp": gather.options.timestamp,
         }
+        self._by_key: dict[str, dict[str, insights.Group]] = {}
 
-    def page(self, template: str, url: str, title: str, **context: Any) -> tuple[str, bytes]:
+    def page(self, template: str, url: str, title: str, **context: Any) -> Page:
         context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
-        html = render.render(
-            self.env, template, context, self.root, max_output=PAGE_OUTPUT, max_steps=PAGE_STEPS
-        )
-        return url, html.encode("utf-8")
+        return Page(url, template, context)
 
-    def md(self, text: str, url: str) -> Markup:
-        return markdown.render(text, self.g.policy.with_root(_root_of(url)))
+    def md(self, text: str, url: str, inline: bool = False) -> Fragment:
+        links = self.g.links_key if _MAY_LINK.search(text) else ""
+        return Fragment(text, _root_of(url), inline, links)
 
     def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
-        policy = self.g.policy.with_root(_root_of(url))
         return {
-            "html": markdown.render_inline(TRAILING_TOPICS.sub("", entry.insight.text), policy),
+            "html": self.md(TRAILING_TOPICS.sub("", entry.insight.text), url, inline=True),
             "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
             "interview": self.g.interview_link(entry.interview),
             "date": entry.interview.date.isoformat(),
@@ -262,11 +303,17 @@ class Pages:
     def count(self) -> int:
         """How many pages `all()` yields, for a progress bar."""
         g = self.g
-        groups = sum(len(urls) for urls in g.group_urls.values())
-        # Plus home, network, search, the people and conversation lists, one list per kind.
-        return len(g.people) + len(g.interviews) + groups + 5 + len(GROUP_FOLDERS)
+        groups = sum(
+            len(_paged("x", self._group_size(kind, key)))
+            for kind, urls in g.group_urls.items()
+            for key in urls
+        )
+        lists = len(_paged("x", len(g.people))) + len(_paged("x", len(g.interviews)))
+        lists += sum(len(_paged("x", len(urls))) for urls in g.group_urls.values())
+        # Plus home, network and search.
+        return len(g.people) + len(g.interviews) + groups + lists + 3
 
-    def all(self) -> Iterable[tuple[str, bytes]]:
+    def all(self) -> Iterable[Page]:
         g = self.g
         yield self.home()
         for person in g.people.values():
@@ -277,7 +324,7 @@ class Pages:
             yield from self.groups(kind)
         yield self.network()
         yield self.search()
-        yield self.listing(
+        yield from self.listing(
             "people.html",
             "People",
             sorted(
@@ -286,20 +333,27 @@ class Pages:
             ),
         )
         interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
-        yield self.page(
-            "conversations.html",
-            "interviews.html",
-            "Conversations",
-            interviews=[self.summary(i) for i in interviews],
-        )
+        urls = _paged("interviews.html", len(interviews))
+        for number, url in enumerate(urls, 1):
+            shown = interviews[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            yield self.page(
+                "conversations.html",
+                url,
+                "Conversations",
+                interviews=[self.summary(i) for i in shown],
+                pager=_pager(urls, number),
+            )
         for kind, folder in GROUP_FOLDERS.items():
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
-            yield self.listing(f"{folder}.html", folder.capitalize(), links)
+            yield from self.listing(f"{folder}.html", folder.capitalize(), links)
 
-    def listing(self, url: str, title: str, links: list[Link]) -> tuple[str, bytes]:
-        return self.page("list.html", url, title, links=links)
+    def listing(self, url: str, title: str, links: list[Link]) -> Iterable[Page]:
+        urls = _paged(url, len(links))
+        for number, page_url in enumerate(urls, 1):
+            shown = links[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+            yield self.page("list.html", page_url, title, links=shown, pager=_pager(urls, number))
 
-    def home(self) -> tuple[str, bytes]:
+    def home(self) -> Page:
         g, url = self.g, "index.html"
         done = sorted(
             (i for i in g.interviews.values() if i.status == "done"),
@@ -346,21 +400,20 @@ class Pages:
 
     def due(self) -> dict[str, Any]:
         g = self.g
-        policy = g.policy.with_root("")
         ordered = sorted(g.interviews.values(), key=lambda i: (i.date, i.id))
         return {
             "thanks": [self.summary(i) for i in ordered if i.status == "done" and not i.thanked],
             "actions": [
                 {
                     "interview": g.interview_link(i),
-                    "items": [markdown.render_inline(a.text, policy) for a in open_items],
+                    "items": [self.md(a.text, "index.html", inline=True) for a in open_items],
                 }
                 for i in ordered
                 if (open_items := [a for a in i.actions if not a.done])
             ],
         }
 
-    def person(self, person: Person) -> tuple[str, bytes]:
+    def person(self, person: Person) -> Page:
         g, url = self.g, self.g.urls[person.id]
         introduced = [g.person_link(k) for k in g.children.get(person.id, [])]
         talks = g.talks.get(person.id, [])
@@ -397,7 +450,7 @@ class Pages:
             contact=contact,
         )
 
-    def interview(self, interview: Interview) -> tuple[str, bytes]:
+    def interview(self, interview: Interview) -> Page:
         g, url = self.g, self.g.urls[interview.id]
         referrals = [r for r in map(g.referral, interview.referrals) if r is not None]
         topics = {t: None for i in interview.insights for t in i.topics}
@@ -415,27 +468,44 @@ class Pages:
             body=self.md(without_hints(interview.body), url),
         )
 
-    def groups(self, kind: str) -> Iterable[tuple[str, bytes]]:
+    def _group(self, kind: str, key: str) -> tuple[list[Person], list[Interview], list[Any]]:
+        """The people, interviews and insights shown on a company, career or topic's pages."""
         g = self.g
-        by_key = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
-        for key, url in g.group_urls[kind].items():
-            group = by_key.get(key)
-            if kind == "topic":
-                members: list[Person] = []
-                talks = {e.interview.id: e.interview for e in group.entries} if group else {}
-                interviews = sorted(talks.values(), key=lambda i: (i.date, i.id))
-            else:
-                members, interviews = g.members(kind, key)
-            people = [{"link": g.person_link(p.id), "detail": self.role(p, kind)} for p in members]
-            yield self.page(
-                "group.html",
-                url,
-                g.names[kind][key],
-                kind=kind,
-                people=people,
-                interviews=[self.summary(i) for i in interviews],
-                insights=[self.insight(e, url) for e in (group.entries if group else [])],
-            )
+        if kind not in self._by_key:
+            self._by_key[kind] = {grp.key: grp for grp in insights.group_by(kind, g.entries)}
+        group = self._by_key[kind].get(key)
+        entries = group.entries if group else []
+        if kind == "topic":
+            talks = {e.interview.id: e.interview for e in entries}
+            return [], sorted(talks.values(), key=lambda i: (i.date, i.id)), entries
+        members, interviews = g.members(kind, key)
+        return members, interviews, entries
+
+    def _group_size(self, kind: str, key: str) -> int:
+        return max(len(part) for part in self._group(kind, key))
+
+    def groups(self, kind: str) -> Iterable[Page]:
+        g = self.g
+        for key, first in g.group_urls[kind].items():
+            members, interviews, entries = self._group(kind, key)
+            urls = _paged(first, max(len(members), len(interviews), len(entries)))
+            for number, url in enumerate(urls, 1):
+                part = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+                people = [
+                    {"link": g.person_link(p.id), "detail": self.role(p, kind)}
+                    for p in members[part]
+                ]
+                yield self.page(
+                    "group.html",
+                    url,
+                    g.names[kind][key],
+                    kind=kind,
+                    people=people,
+                    interviews=[self.summary(i) for i in interviews[part]],
+                    insights=[self.insight(e, url) for e in entries[part]],
+                    insight_count=len(entries),
+                    pager=_pager(urls, number),
+                )
 
     def role(self, person: Person, kind: str) -> str:
         """What a person does, leaving out what the page is about (its company or career)."""
@@ -443,7 +513,7 @@ class Pages:
             return person.role or ""
         return f"{person.role} at {person.company}" if person.role else person.company
 
-    def network(self) -> tuple[str, bytes]:
+    def network(self) -> Page:
         g = self.g
         children = g.children
         introduced = {k for kids in children.values() for k in kids}
@@ -464,7 +534,7 @@ class Pages:
             alone=sorted(alone, key=lambda link: link.name.casefold()),
         )
 
-    def search(self) -> tuple[str, bytes]:
+    def search(self) -> Page:
         g = self.g
         items = [
             {
@@ -552,19 +622,115 @@ def _walk(
     return steps
 
 
-Progress = Callable[[Iterable[tuple[str, bytes]], int], Iterable[tuple[str, bytes]]]
+class Plan:
+    """The digest to build: its pages one at a time, and how to fingerprint and render each.
+
+    Its parts are made when first asked for: a build where nothing changed needs none.
+    """
+
+    def __init__(self, kb: KnowledgeBase, options: Options, shape: str | None = None):
+        self.kb = kb
+        self.options = options
+        self.root = kb.root
+        self.shape = shape or shape_key(kb.root)
+        self._inline: dict[tuple[str, str], Markup] = {}  # an insight's HTML, rendered once
+
+    @cached_property
+    def inputs(self) -> str:
+        """A hash of everything the site is made of (see inputs.inputs_key)."""
+        return inputs_key(self.kb, self.options, self.shape)
+
+    @cached_property
+    def gather(self) -> Gatherer:
+        return Gatherer(self.kb, self.options)
+
+    @cached_property
+    def env(self) -> SandboxedEnvironment:
+        return make_env(self.root)
+
+    @cached_property
+    def pages(self) -> Pages:
+        return Pages(self.gather, self.env, self.root)
+
+    @property
+    def policy(self) -> markdown.Policy:
+        return self.gather.policy
+
+    @cached_property
+    def secrets(self) -> list[Secret] | None:
+        """What the scan looks for; None for a private edition (nothing is scanned)."""
+        if self.options.include_private:
+            return None
+        return secrets(self.kb, self.gather.hidden_urls)
+
+    @cached_property
+    def key(self) -> str:
+        """What shapes every page: the code, the templates, and the private values hidden."""
+        policy = self.policy
+        hidden = (policy.include_private, policy.private_names, policy.private_phones)
+        found = hashlib.blake2b(self.shape.encode(), digest_size=16)
+        found.update(repr(hidden).encode("utf-8", "surrogatepass"))
+        return found.hexdigest()
+
+    def count(self) -> int:
+        """How many files `all()` yields."""
+        return self.pages.count() + len(ASSETS) + 1
+
+    def all(self) -> Iterator[Page]:
+        """Every page and asset, one at a time."""
+        yield from self.pages.all()
+        for name in ASSETS:
+            # jinja2 types an environment's loader as optional; make_env always gives one.
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            yield Page(name, data=source.encode("utf-8"))
+        yield Page(MARKER, data=MARKER_TEXT)
+
+    def fingerprint(self, page: Page) -> str:
+        """A hash of everything that shapes the page's bytes: same hash, same bytes."""
+        found = hashlib.blake2b(self.key.encode(), digest_size=16)
+        found.update(page.url.encode("utf-8", "surrogatepass") + b"\0")
+        if page.data is not None:
+            found.update(page.data)
+        else:
+            # Contexts hold strings, numbers, dates, lists, dicts and frozen records, in a
+            # fixed order: their repr is the same text for the same values.
+            shown = repr((page.template, page.context))
+            found.update(shown.encode("utf-8", "surrogatepass"))
+        return found.hexdigest()
+
+    def render(self, page: Page) -> bytes:
+        """The page's bytes."""
+        if page.data is not None:
+            return page.data
+        context = self._resolved(page.context or {})
+        html = render.render(
+            self.env,
+            page.template,
+            context,
+            self.root,
+            max_output=PAGE_OUTPUT,
+            max_steps=PAGE_STEPS,
+        )
+        return html.encode("utf-8")
+
+    def _resolved(self, value: Any) -> Any:
+        """The context with each Fragment as its HTML."""
+        if isinstance(value, Fragment):
+            return self._html(value)
+        if isinstance(value, dict):
+            return {k: self._resolved(v) for k, v in value.items()}
+        if type(value) in (list, tuple):
+            return type(value)(self._resolved(v) for v in value)
+        return value
+
+    def _html(self, fragment: Fragment) -> Markup:
+        policy = self.policy.with_root(fragment.root)
+        if not fragment.inline:
+            return markdown.render(fragment.text, policy)
+        key = (fragment.text, fragment.root)
+        if key not in self._inline:
+            self._inline[key] = markdown.render_inline(fragment.text, policy)
+        return self._inline[key]
 
 
-def render_site(kb: KnowledgeBase, options: Options, progress: Progress | None = None) -> Site:
-    """Every page and asset of the digest, in memory; `progress` wraps the page renderer."""
-    gather = Gatherer(kb, options)
-    env = make_env(kb.root)
-    pages = Pages(gather, env, kb.root)
-    files = dict(progress(pages.all(), pages.count()) if progress else pages.all())
-    for name in ASSETS:
-        # jinja2 types an environment's loader as optional; make_env always gives one.
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        files[name] = source.encode("utf-8")
-    files[MARKER] = b"This folder was written by `tool digest` and is replaced on every build.\n"
-    found = None if options.include_private else secrets(kb, gather.hidden_urls)
-    return Site(dict(sorted(files.items())), found)
+Progress = Callable[[Iterable[Page], int], Iterable[Page]]

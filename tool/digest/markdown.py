@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import markdown_it.rules_block
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -20,6 +22,26 @@ EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 LINKEDIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*linkedin\.com\S*", re.IGNORECASE)
 PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+class _Quiet:
+    """A logger that drops debug messages without a Python call of its own."""
+
+    debug = "".format  # takes any arguments, does nothing with them
+
+
+def _quiet_markdown_it() -> None:
+    """Silence markdown-it's block rules: a debug call on every rule tried for every line.
+
+    They log through their modules' LOGGER; a Logger filters below its level only after
+    two Python calls, about a million of them for a digest of 4,000 notes.
+    """
+    for name, module in list(sys.modules.items()):
+        if name.startswith(markdown_it.rules_block.__name__ + ".") and hasattr(module, "LOGGER"):
+            setattr(module, "LOGGER", _Quiet())  # noqa: B010  # not every module declares it
+
+
+_quiet_markdown_it()
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from tool.digest.build import MARKER, Site
-from tool.digest.privacy import scan
+from tool.digest.inputs import MARKER
 from tool.errors import ToolError
 from tool.store.files import process_alive, resolve_path
 from tool.store.outputs import KB_ITSELF, TEMP_KINDS, ignore_lines, protected_place
@@ -31,7 +30,6 @@ try:
 except ImportError:  # Windows: no locks, so only a leftover's process id tells if it is in use
     fcntl = None  # type: ignore[assignment]
 
-SHOWN_LEAKS = 10
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 # The errors of renameat2 where this system or file system cannot exchange: rename instead.
@@ -119,29 +117,6 @@ def _git(
     )
 
 
-def write_site(site: Site, output: Path) -> list[Path]:
-    """Write the site beside `output`, scan it, then swap it into place.
-
-    Returns the folders of killed builds that were removed first.
-    """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    removed = remove_leftovers(output)
-    with _temp_folder(output, "new") as fresh:
-        for name in site.files:
-            path = fresh / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(site.files[name])
-        leaks = [] if site.secrets is None else scan(fresh, site.secrets)
-        if leaks:
-            shown = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
-            more = len(leaks) - SHOWN_LEAKS
-            shown += f"\n  ... and {more} more" if more > 0 else ""
-            raise ToolError(f"private values found in the digest; nothing was written:\n  {shown}")
-        os.chmod(fresh, 0o755)  # mkdtemp makes it private to the owner
-        _swap_in(fresh, output)
-    return removed
-
-
 def _temp_name(output: Path, kind: str) -> Path:
     """A new folder beside `output`, named as this process's (see remove_leftovers)."""
     prefix = f".{output.name}.{kind}-{os.getpid()}-"
@@ -149,7 +124,7 @@ def _temp_name(output: Path, kind: str) -> Path:
 
 
 @contextlib.contextmanager
-def _temp_folder(output: Path, kind: str) -> Iterator[Path]:
+def temp_folder(output: Path, kind: str) -> Iterator[Path]:
     """A new folder beside `output`, locked while in use, and removed after."""
     folder = _temp_name(output, kind)
     handle = os.open(folder, os.O_RDONLY) if fcntl is not None else None
@@ -165,7 +140,7 @@ def _temp_folder(output: Path, kind: str) -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _swap_in(fresh: Path, output: Path) -> None:
+def swap_in(fresh: Path, output: Path) -> None:
     """Put `fresh` at `output`; on any failure the old site is left there, whole."""
     if not output.exists():
         os.replace(fresh, output)

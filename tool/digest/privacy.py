@@ -266,18 +266,32 @@ class _Index:
         return hits
 
 
+class Scanner:
+    """Looks for secrets, and any email address, phone number or LinkedIn URL, in files."""
+
+    def __init__(self, found: list[Secret]):
+        self.index = _Index(found)
+
+    def file(self, rel: str, data: str) -> list[Leak]:
+        """The leaks in one output file, `rel` its path in the site."""
+        text = readable(data)
+        known = [Leak(rel, secret) for secret in self.index.find(text.words)]
+        if known:
+            return known  # one file's known leaks are enough; skip the general patterns
+        return [Leak(rel, Secret(kind, value, "")) for kind, value in _contacts(text)]
+
+    def known(self, rel: str, data: str) -> list[Leak]:
+        """Only the secrets in one output file (its other patterns were scanned before)."""
+        return [Leak(rel, secret) for secret in self.index.find(readable(data).words)]
+
+
 def scan(folder: Path, found: list[Secret]) -> list[Leak]:
     """Every secret, and any email address, phone number or LinkedIn URL, under `folder`."""
-    index = _Index(found)
+    scanner = Scanner(found)
     leaks: list[Leak] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
-        text = readable(path.read_text(encoding="utf-8", errors="replace"))
-        known = [Leak(rel, secret) for secret in index.find(text.words)]
-        leaks += known
-        if known:
-            continue  # one file's known leaks are enough; skip the general patterns
-        leaks += [Leak(rel, Secret(kind, value, "")) for kind, value in _contacts(text)]
+        leaks += scanner.file(rel, path.read_text(encoding="utf-8", errors="replace"))
     return list(dict.fromkeys(leaks))
 
 

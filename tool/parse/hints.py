@@ -32,8 +32,16 @@ def is_hint(paragraph: str) -> bool:
 
 
 def without_hints(body: str) -> str:
-    """The body with each untouched hint paragraph blanked; line numbers stay the same."""
-    lines = body.split("\n")
+    """The body with each untouched hint blanked; line numbers stay the same.
+
+    A hint is blanked as a whole paragraph, and also as a line of its own glued to the
+    user's text: an insight typed right above the hint would otherwise take it in as the
+    continuation of its paragraph.
+    """
+    lines = [
+        "" if _words(line) in _HINT_WORDS and not _HEADING.match(line) else line
+        for line in body.split("\n")
+    ]
     start = 0
     for end in range(len(lines) + 1):
         if end < len(lines) and lines[end].strip() and not _HEADING.match(lines[end]):

@@ -11,6 +11,7 @@ from typing import Any
 from tool.model import Interview, NoSuchDay, NotADate, Person, parse_date, parse_time
 from tool.parse.body import extract
 from tool.parse.frontmatter import Document, Issue, Map, Node, Scalar, Seq, to_python
+from tool.parse.hints import without_hints
 from tool.printable import controls, is_bidi
 from tool.text import see_format
 
@@ -274,7 +275,8 @@ def interview_from(
     v = reader.values
     if not str(v.get("person", "")).strip() or "date" not in v:
         return None, issues
-    insights, actions, sections = extract(doc.body, doc.body_line, headings)
+    # The scaffold's hints are prompts, not notes: never an insight, never a section's text.
+    insights, actions, sections = extract(without_hints(doc.body), doc.body_line, headings)
     interview = Interview(
         id=path.stem,
         path=path,
