@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.template_checks",
             "tool.check",
             "tool.edits",
+            "tool.importing",
         ),
     ),
     ("digest", ("tool.digest",)),

@@ -97,6 +97,7 @@ class Person:
     tags: tuple[str, ...] = ()
     stay_in_touch: int | None = None
     private: bool = False
+    connected: date | None = None  # when you connected (LinkedIn's "Connected On")
     body: str = ""
     body_line: int = 1
     extra: dict[str, Any] = field(default_factory=dict)

@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("list_commands", "List people or interviews, filtered and sorted."),
     "search": ("search_commands", "Find QUERY in names, front-matter values and notes."),
     "export": ("export_commands", "Write the knowledge base in formats other programs read."),
+    "import": (
+        "import_commands",
+        "Add people from LinkedIn's export or a vCard file, without duplicates.",
+    ),
     "digest": (
         "digest_commands",
         "Build a static HTML site of the knowledge base, to read or share.",

@@ -1,4 +1,4 @@
-"""`tool export ics`: the knowledge base in formats other programs read."""
+"""`tool export ics|vcf`: the knowledge base in formats other programs read."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def export() -> None:
     \b
     Example:
       tool export ics --output interviews.ics
+      tool export vcf --output contacts.vcf
     """
 
 
@@ -62,6 +63,38 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
         echo_data(text, as_bytes=True)
         return
     target = generated_output(kb.root, output, "a calendar", "tool export ics", ics.is_generated)
+    changed = write_atomic(target, text)
+    echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+
+
+@export.command("vcf")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: standard output].",
+)
+@root_option
+def export_vcf(output: Path | None, root: Path | None) -> None:
+    """Write every person as a vCard 4.0, for an address book.
+
+    One card per person, sorted by id: name, company, role, email, phone
+    and LinkedIn URL, private records included (it is your own export).
+    `tool import vcf` reads it back. --output is only rewritten when its
+    content changes, and never when it is a file this command did not write.
+
+    \b
+    Example:
+      tool export vcf --output contacts.vcf
+    """
+    from tool.formats import vcard
+    from tool.store.files import write_atomic
+
+    kb = load_kb(root)
+    text = vcard.write(kb.people.values())
+    if output is None:
+        echo_data(text, as_bytes=True)
+        return
+    target = generated_output(kb.root, output, "vCards", "tool export vcf", vcard.is_generated)
     changed = write_atomic(target, text)
     echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
 

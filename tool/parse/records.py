@@ -33,6 +33,7 @@ PERSON_FIELDS: dict[str, str] = {
     "tags": LIST,
     "stay_in_touch": INT,
     "private": BOOL,
+    "connected": DATE,
 }
 INTERVIEW_FIELDS: dict[str, str] = {
     "person": TEXT,
