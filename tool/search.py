@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from tool.model import KnowledgeBase
+from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import decode
-from tool.store.files import read_text_file
+from tool.store.cache import digest
+from tool.store.files import read_file, read_text_file
+from tool.store.loading import content_hash
+from tool.store.text_index import TextIndex
 from tool.text import comparable, comparable_with_origin
 
 PLACES = ("people", "interviews")
@@ -100,20 +103,34 @@ class LoadedTexts:
     """What the load read, sorted for a search: texts that may match, files that cannot.
 
     Give `keep` to `store.loading.load`: a file it reads is then not read again, and only
-    the texts that hold every term are kept, so memory does not grow with the KB.
+    the texts that hold every term are kept, so memory does not grow with the KB. Given the
+    KB's root, each text read is also kept, folded, in the store's index (`TextIndex`), so
+    that a later search reads only the files that may match.
     """
 
-    def __init__(self, query: str):
+    def __init__(self, query: str, root: Path | None = None):
         self.terms = terms(query)
         self.may_match: dict[str, str] = {}
         self.cannot_match: set[str] = set()
+        self.index = TextIndex(root) if root is not None else None
 
     def keep(self, rel: str, data: bytes) -> None:
         text, _ = decode(data)
-        if text is not None and all(term in comparable(text) for term in self.terms):
+        if text is None:
+            self.cannot_match.add(rel)
+            return
+        folded = comparable(text)
+        if self.index is not None:
+            self.index.put(rel, digest(data), folded)
+        if all(term in folded for term in self.terms):
             self.may_match[rel] = text
         else:
             self.cannot_match.add(rel)
+
+    def close(self) -> None:
+        """Save what the index learnt this run."""
+        if self.index is not None:
+            self.index.close()
 
 
 def search(
@@ -124,23 +141,48 @@ def search(
 ) -> list[Hit]:
     """Search the files of the KB that loaded, in the given folders.
 
-    Files the load read (`loaded`) are not read again; the others (taken from the cache)
-    are read here, once each.
+    Files the load read (`loaded`) are not read again; of the others (taken from the cache),
+    only those the index says may match are read, or all of them without an index.
     """
     wanted = terms(query)
     if not wanted:
         return []
-    return search_texts(_texts(kb, places, loaded or LoadedTexts(query)), wanted)
-
-
-def _texts(
-    kb: KnowledgeBase, places: Iterable[str], loaded: LoadedTexts
-) -> Iterator[tuple[PurePosixPath, str, int]]:
-    """The text of each record's file that may match, with the line its body starts on."""
+    loaded = loaded or LoadedTexts(query)
     records = [
         *(kb.people.values() if "people" in places else ()),
         *(kb.interviews.values() if "interviews" in places else ()),
     ]
+    index = loaded.index
+    if index is not None and index.usable:
+        _bring_up_to_date(kb, index, loaded)
+    holding = index.holding(wanted) if index is not None else None
+    if holding is not None:  # the files the load did not read, and that cannot match, go
+        records = [r for r in records if _loaded(loaded, r) or str(r.path) in holding]
+    return search_texts(_texts(kb, records, loaded), wanted)
+
+
+def _loaded(loaded: LoadedTexts, record: Person | Interview) -> bool:
+    rel = str(record.path)
+    return rel in loaded.may_match or rel in loaded.cannot_match
+
+
+def _bring_up_to_date(kb: KnowledgeBase, index: TextIndex, loaded: LoadedTexts) -> None:
+    """Give the index the text of every record file it lacks, or has for other bytes."""
+    index.keep_only(kb.files)
+    everyone: list[Person | Interview] = [*kb.people.values(), *kb.interviews.values()]
+    for record in everyone:
+        rel = str(record.path)
+        if _loaded(loaded, record) or index.current(rel, content_hash(record)):
+            continue
+        data, _, _ = read_file(kb.root, kb.root / record.path)
+        if data is not None:
+            loaded.keep(rel, data)  # read once: kept for the scan if it may match
+
+
+def _texts(
+    kb: KnowledgeBase, records: list[Person | Interview], loaded: LoadedTexts
+) -> Iterator[tuple[PurePosixPath, str, int]]:
+    """The text of each record's file that may match, with the line its body starts on."""
     for record in records:
         rel = str(record.path)
         if rel in loaded.cannot_match:

@@ -12,6 +12,7 @@ from tool.cli.common import (
     Styled,
     dump_json,
     echo,
+    find_root,
     format_option,
     is_terminal,
     load_kb,
@@ -59,9 +60,14 @@ def search_command(
 
     if not searchmod.terms(" ".join(query)):
         raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
-    loaded = searchmod.LoadedTexts(" ".join(query))  # files the load reads are not read again
-    kb = load_kb(root, keep=loaded.keep)
-    hits = searchmod.search(kb, " ".join(query), places or PLACES, loaded)
+    found = find_root(root)
+    # Files the load reads are not read again; the index in the store spares reading the rest.
+    loaded = searchmod.LoadedTexts(" ".join(query), found)
+    try:
+        kb = load_kb(found, keep=loaded.keep)
+        hits = searchmod.search(kb, " ".join(query), places or PLACES, loaded)
+    finally:
+        loaded.close()
     if fmt == "json":
         dump_json([h.as_dict() for h in hits])
     elif hits:

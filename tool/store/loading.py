@@ -473,6 +473,12 @@ def _stored(
     return record
 
 
+def content_hash(record: Person | Interview) -> bytes | None:
+    """The hash of the bytes a loaded record was read from (None: not known)."""
+    found = record.__dict__.get("_hash")
+    return found if isinstance(found, bytes) else None
+
+
 def parse_record(data: bytes, rel: str, headings: dict[str, str]) -> Parsed:
     """A person or interview from a file's bytes, with the problems found on the way."""
     text, issues = decode(data)
