@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from tool.store import cache
 from tool.store.cache import (
     APPLICATION_ID,
     BUSY_SECONDS,
@@ -27,7 +28,6 @@ from tool.store.cache import (
     _name,
     _remove,
     cache_dir,
-    code_fingerprint,
 )
 
 FORMAT = 1
@@ -50,7 +50,7 @@ class TextIndex:
     def __init__(self, root: Path):
         folder = cache_dir()
         self.path = folder / f"{_name(root, FORMAT)}.search.sqlite3" if folder else None
-        key = f"{root}\0{code_fingerprint()}".encode(errors="surrogateescape")
+        key = f"{root}\0{cache.code_fingerprint()}".encode(errors="surrogateescape")
         self.key = hashlib.blake2b(key, digest_size=16).hexdigest()
         self.fts = False
         self.rows: dict[str, tuple[int, bytes]] = {}  # path: row id and hash, as read
