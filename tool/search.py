@@ -133,62 +133,86 @@ class LoadedTexts:
             self.index.close()
 
 
+# A record's file as a search needs it: its path, the line its body starts on, the hash of
+# its bytes (None: not known). Small, so a run where nothing changed keeps them all.
+Searchable = tuple[str, int, bytes | None]
+
+
+def searchable(kb: KnowledgeBase) -> tuple[list[Searchable], list[str]]:
+    """Every record's file as a search needs it, and every file of people/ and interviews/."""
+    everyone: list[Person | Interview] = [*kb.people.values(), *kb.interviews.values()]
+    found = [(str(r.path), r.body_line, content_hash(r)) for r in everyone]
+    return found, list(kb.files)
+
+
 def search(
     kb: KnowledgeBase,
     query: str,
     places: Iterable[str] = PLACES,
     loaded: LoadedTexts | None = None,
 ) -> list[Hit]:
-    """Search the files of the KB that loaded, in the given folders.
+    """Search the files of the KB that loaded, in the given folders."""
+    records, files = searchable(kb)
+    return search_files(kb.root, records, files, query, places, loaded)
 
-    Files the load read (`loaded`) are not read again; of the others (taken from the cache),
-    only those the index says may match are read, or all of them without an index.
+
+def search_files(
+    root: Path,
+    records: list[Searchable],
+    files: list[str],
+    query: str,
+    places: Iterable[str] = PLACES,
+    loaded: LoadedTexts | None = None,
+) -> list[Hit]:
+    """Search the record files of a KB (`files`: all of its files), in the given folders.
+
+    Files the load read (`loaded`) are not read again; of the others, only those the index
+    says may match are read, or all of them without an index.
     """
     wanted = terms(query)
     if not wanted:
         return []
     loaded = loaded or LoadedTexts(query)
-    records = [
-        *(kb.people.values() if "people" in places else ()),
-        *(kb.interviews.values() if "interviews" in places else ()),
-    ]
     index = loaded.index
     if index is not None and index.usable:
-        _bring_up_to_date(kb, index, loaded)
+        _bring_up_to_date(root, records, files, index, loaded)
     holding = index.holding(wanted) if index is not None else None
-    if holding is not None:  # the files the load did not read, and that cannot match, go
-        records = [r for r in records if _loaded(loaded, r) or str(r.path) in holding]
-    return search_texts(_texts(kb, records, loaded), wanted)
+    kinds = set(places)
+    chosen = [
+        (rel, line)
+        for rel, line, _ in records
+        if rel.split("/")[0] in kinds
+        and (holding is None or rel in holding or _loaded(loaded, rel))
+    ]
+    return search_texts(_texts(root, chosen, loaded), wanted)
 
 
-def _loaded(loaded: LoadedTexts, record: Person | Interview) -> bool:
-    rel = str(record.path)
+def _loaded(loaded: LoadedTexts, rel: str) -> bool:
     return rel in loaded.may_match or rel in loaded.cannot_match
 
 
-def _bring_up_to_date(kb: KnowledgeBase, index: TextIndex, loaded: LoadedTexts) -> None:
+def _bring_up_to_date(
+    root: Path, records: list[Searchable], files: list[str], index: TextIndex, loaded: LoadedTexts
+) -> None:
     """Give the index the text of every record file it lacks, or has for other bytes."""
-    index.keep_only(kb.files)
-    everyone: list[Person | Interview] = [*kb.people.values(), *kb.interviews.values()]
-    for record in everyone:
-        rel = str(record.path)
-        if _loaded(loaded, record) or index.current(rel, content_hash(record)):
+    index.keep_only(files)
+    for rel, _, content in records:
+        if _loaded(loaded, rel) or index.current(rel, content):
             continue
-        data, _, _ = read_file(kb.root, kb.root / record.path)
+        data, _, _ = read_file(root, root / rel)
         if data is not None:
             loaded.keep(rel, data)  # read once: kept for the scan if it may match
 
 
 def _texts(
-    kb: KnowledgeBase, records: list[Person | Interview], loaded: LoadedTexts
+    root: Path, chosen: list[tuple[str, int]], loaded: LoadedTexts
 ) -> Iterator[tuple[PurePosixPath, str, int]]:
-    """The text of each record's file that may match, with the line its body starts on."""
-    for record in records:
-        rel = str(record.path)
+    """The text of each file that may match, with the line its body starts on."""
+    for rel, body_line in chosen:
         if rel in loaded.cannot_match:
             continue
         text = loaded.may_match.get(rel)
         if text is None:
-            text, _ = read_text_file(kb.root, kb.root / record.path)
+            text, _ = read_text_file(root, root / rel)
         if text is not None:
-            yield record.path, text, record.body_line
+            yield PurePosixPath(rel), text, body_line

@@ -15,7 +15,7 @@ from tool.cli.common import (
     find_root,
     format_option,
     is_terminal,
-    load_kb,
+    load_computed,
     root_option,
     style,
 )
@@ -64,8 +64,11 @@ def search_command(
     # Files the load reads are not read again; the index in the store spares reading the rest.
     loaded = searchmod.LoadedTexts(" ".join(query), found)
     try:
-        kb = load_kb(found, keep=loaded.keep)
-        hits = searchmod.search(kb, " ".join(query), places or PLACES, loaded)
+        # What a search needs of the KB is kept while no file changes: nothing is loaded then.
+        found, (records, files) = load_computed(found, "search", searchmod.searchable, loaded.keep)
+        hits = searchmod.search_files(
+            found, records, files, " ".join(query), places or PLACES, loaded
+        )
     finally:
         loaded.close()
     if fmt == "json":

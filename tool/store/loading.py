@@ -86,13 +86,18 @@ class Computed:
 
 
 def computed(
-    root: Path, name: str, compute: Callable[[KnowledgeBase], T], watch: tuple[str, ...] = ()
+    root: Path,
+    name: str,
+    compute: Callable[[KnowledgeBase], T],
+    watch: tuple[str, ...] = (),
+    keep: Keep | None = None,
 ) -> Computed:
     """`compute(kb)`, or its result kept from an earlier run when no input changed since.
 
     The inputs are every record file, the settings, the files under the `watch` folders
     (by stamp) and the code. A result is kept only when every stamp is old enough to be
-    trusted (see `cache`), so an edit made while it was computed is never hidden.
+    trusted (see `cache`), so an edit made while it was computed is never hidden. `keep`
+    is as for `load`, called only when the KB is loaded.
     """
     root = root.resolve()
     config, problems = load_config(root)
@@ -107,7 +112,7 @@ def computed(
         kept = cache.memo(name, fingerprint) if settled else None
         if _is_computed(kept):
             return Computed(root, kept[0], kept[1])
-        kb = _load(root, config, problems, cache, found, None)
+        kb = _load(root, config, problems, cache, found, keep)
         cache.save()  # first: the bodies `compute` asks for come from the saved rows
     finally:
         cache.close()
