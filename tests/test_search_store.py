@@ -238,3 +238,30 @@ def test_an_index_that_cannot_be_used_still_gives_every_match(root, monkeypatch,
     assert found == scanned(root, monkeypatch, "acme")
     assert found[0] == 0 and "lines in" in found[1]
     assert search(root, "acme") == found  # and the next run has it right as well
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Plain words, O'Brien's e-mail.", "2-3 weeks; a--b a.b.c 1.5 x-2 2-x", "", "--", "A'", "'A"],
+)
+def test_ascii_lines_fold_with_their_origins_as_any_line_does(line):
+    from tool.text import comparable, comparable_with_origin, fold_char
+
+    folded, origin = comparable_with_origin(line)
+    assert folded == comparable(line)
+    # The same positions as the character-by-character way (which non-ASCII lines take).
+    slow, slow_origin = comparable_with_origin(line + " \u00e9")
+    assert (slow[:-2], slow_origin[:-2]) == (folded, origin)
+    assert all(fold_char(line[i]) == folded[n] for n, i in enumerate(origin))
+
+
+def test_lines_are_folded_one_by_one_or_as_a_whole_alike(root):
+    from tool.search import search_texts
+
+    text = "---\nname: Ann-Marie O'Neil\ne-mail: a@b.co\n---\nAnn-\nMarie met O'\nNeil.\nß\u0301x\n"
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["annmarie"])
+    assert [(h.line, h.text[slice(*h.spans[0])]) for h in hits] == [(2, "Ann-Marie")]
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["mail"])
+    assert hits == []  # a key, and a word cut by a line break, never match
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["ssx"])
+    assert [(h.line, h.spans) for h in hits] == [(8, ((0, 3),))]

@@ -58,17 +58,27 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
         whole = comparable(text)
         if not all(term in whole for term in query):
             continue
+        lines = text.split("\n")
+        # Folding keeps lines apart (no character folds to a line break, and punctuation
+        # is dropped only inside a word), so the whole text's folded lines are each line's.
+        folded_lines = whole.split("\n")
+        same_lines = len(folded_lines) == len(lines)
         found: list[Hit] = []
         seen: set[str] = set()
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(lines, start=1):
             start = 0
             if number < body_line:
                 key = _KEY.match(line)
                 start = key.end() if key else 0
+            if start == 0 and same_lines:
+                folded = folded_lines[number - 1]
+            else:
+                folded = comparable(line[start:])
+            if not any(term in folded for term in query):
+                continue
             spans = _spans(line, start, query)
             if spans:
                 found.append(Hit(path, number, line, spans))
-                folded = comparable(line[start:])
                 seen.update(t for t in query if t in folded)
         # Several terms mean all of them, anywhere in the same file.
         if found and seen.issuperset(query):
@@ -77,8 +87,6 @@ def search_texts(files: Iterable[tuple[PurePosixPath, str, int]], query: list[st
 
 
 def _spans(line: str, start: int, query: list[str]) -> tuple[tuple[int, int], ...]:
-    if not any(term in comparable(line[start:]) for term in query):
-        return ()
     folded, origin = comparable_with_origin(line[start:])
     spans: list[tuple[int, int]] = []
     for term in query:
