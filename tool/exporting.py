@@ -11,7 +11,7 @@ import math
 from datetime import date
 from typing import Any
 
-from tool.digest import privacy
+from tool.digest import markdown, privacy
 from tool.errors import ToolError
 from tool.listing import csv_text
 from tool.model import CONTACT_FIELDS, Interview, KnowledgeBase, Person
@@ -63,6 +63,11 @@ INTERVIEW_FIELDS = (
     "path",
 )
 SHOWN_LEAKS = 10
+# Values a shareable export keeps as they are: ids, paths and dates, never free text.
+_STRUCTURAL = frozenset(
+    {"id", "path", "person", "introduced_by_id", "uid", "date", "time", "requested"}
+    | {"thanked", "follow_up", "connected", "format", "status", "shareable"}
+)
 
 
 class Export:
@@ -72,6 +77,15 @@ class Export:
         self.kb = kb
         self.shareable = shareable
         self.referrals = Referrals(kb.people)
+        # The shared digest's hiding of contact details and private names in text.
+        self.redact = markdown.Policy(
+            # A link to a private person's file names them by id: `people/dee-secretson.md`.
+            private_names=privacy.secret_names(kb)
+            + tuple(sorted(p.id for p in kb.people.values() if privacy.secret_name(p))),
+            private_phones=tuple(
+                sorted({d for p in kb.people.values() if (d := privacy.phone_digits(p.phone))})
+            ),
+        ).redact
 
     def people(self) -> list[Person]:
         """The people exported, sorted by id."""
@@ -97,6 +111,18 @@ class Export:
         person = self.referrals.find(ref)
         return self.shareable and person is not None and person.private
 
+    def shown(self, value: Any, key: str = "") -> Any:
+        """A record as exported: in a shareable export, its text as the shared digest shows it."""
+        if not self.shareable or key in _STRUCTURAL:
+            return value
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, list):
+            return [self.shown(v, key) for v in value]
+        if isinstance(value, dict):
+            return {k: self.shown(v, k) for k, v in value.items()}
+        return value
+
     def fields(self, names: tuple[str, ...]) -> list[str]:
         return [f for f in names if not (self.shareable and f in CONTACT_FIELDS)]
 
@@ -119,10 +145,10 @@ def csv_document(kb: KnowledgeBase, what: str, shareable: bool = False) -> str:
     export = Export(kb, shareable)
     if what == "people":
         fields = export.fields(PEOPLE_FIELDS)
-        rows = [_person(export, p) for p in export.people()]
+        rows = [export.shown(_person(export, p)) for p in export.people()]
     else:
         fields = export.fields(INTERVIEW_FIELDS)
-        rows = [_interview_row(export, i) for i in export.interviews()]
+        rows = [export.shown(_interview_row(export, i)) for i in export.interviews()]
     text = BOM + csv_text([{k: row[k] for k in fields} for row in rows], fields)
     return export.checked(text, f"the {what} CSV")
 
@@ -143,8 +169,8 @@ def json_document(kb: KnowledgeBase, shareable: bool = False) -> str:
         "format": FORMAT,
         "version": VERSION,
         "shareable": shareable,
-        "people": [_person(export, p) for p in export.people()],
-        "interviews": [_interview(export, i) for i in export.interviews()],
+        "people": [export.shown(_person(export, p)) for p in export.people()],
+        "interviews": [export.shown(_interview(export, i)) for i in export.interviews()],
     }
     text = json_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     return export.checked(text, "the JSON export")
