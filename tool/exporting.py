@@ -149,7 +149,9 @@ def csv_document(kb: KnowledgeBase, what: str, shareable: bool = False) -> str:
     else:
         fields = export.fields(INTERVIEW_FIELDS)
         rows = [export.shown(_interview_row(export, i)) for i in export.interviews()]
-    text = BOM + csv_text([{k: row[k] for k in fields} for row in rows], fields)
+    # CRLF as RFC 4180 and Excel write it; it also makes the csv module quote a cell with a
+    # carriage return in it, which it leaves bare with "\n" line ends.
+    text = BOM + csv_text([{k: row[k] for k in fields} for row in rows], fields, "\r\n")
     return export.checked(text, f"the {what} CSV")
 
 
@@ -189,7 +191,7 @@ def is_json_export(text: str) -> bool:
 
 def is_csv_export(text: str) -> bool:
     """True if a file holds a CSV export (safe to replace), or nothing."""
-    header = text.partition("\n")[0]
+    header = text.partition("\r\n")[0]
     return text == "" or header in {
         BOM + ",".join(fields)
         for names in (PEOPLE_FIELDS, INTERVIEW_FIELDS)
