@@ -105,8 +105,9 @@ def export_vcf(output: Path | None, root: Path | None) -> None:
 _SHAREABLE = click.option(
     "--shareable",
     is_flag=True,
-    help="Leave out email, phone, LinkedIn and private records; refuse if a private value "
-    "is still found.",
+    help="Leave out email, phone, LinkedIn and private records, and hide contact details "
+    "and private names in text, as the shared digest does; refuse if the digest's leak scan "
+    "still finds one.",
 )
 
 
@@ -135,8 +136,9 @@ def export_csv(what: str, output: Path | None, shareable: bool, root: Path | Non
     UTF-8 with a byte-order mark, without which Excel shows accented names
     garbled. A cell that a spreadsheet would run as a formula (starting
     with = + - @, a tab or a carriage return, and not a number) gets a
-    leading apostrophe. --output is only rewritten when its content
-    changes, and never when it is a file this command did not write.
+    leading apostrophe. docs/json.md lists the columns. --output is only
+    rewritten when its content changes, and never when it is a file this
+    command did not write.
 
     \b
     Example:
