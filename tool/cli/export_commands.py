@@ -133,8 +133,8 @@ def export_csv(what: str, output: Path | None, shareable: bool, root: Path | Non
     person's email, phone and LinkedIn included: it is your own export);
     interview rows add the person's name and count insights and open action
     items. Lists are joined with `; `, booleans are true/false. The file is
-    UTF-8 with a byte-order mark, without which Excel shows accented names
-    garbled. A cell that a spreadsheet would run as a formula (starting
+    UTF-8 with a byte-order mark (without it, Excel shows accented names
+    garbled) and CRLF line ends. A cell that a spreadsheet would run as a formula (starting
     with = + - @, a tab or a carriage return, and not a number) gets a
     leading apostrophe. docs/json.md lists the columns. --output is only
     rewritten when its content changes, and never when it is a file this
