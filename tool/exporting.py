@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from tool.digest import markdown, privacy
@@ -77,13 +79,17 @@ class Export:
         self.kb = kb
         self.shareable = shareable
         self.referrals = Referrals(kb.people)
-        # The shared digest's hiding of contact details and private names in text.
-        self.redact = markdown.Policy(
+
+    @cached_property
+    def redact(self) -> Callable[[str], str]:
+        """The shared digest's hiding of contact details and private names in text."""
+        people = self.kb.people.values()
+        return markdown.Policy(
             # A link to a private person's file names them by id: `people/dee-secretson.md`.
-            private_names=privacy.secret_names(kb)
-            + tuple(sorted(p.id for p in kb.people.values() if privacy.secret_name(p))),
+            private_names=privacy.secret_names(self.kb)
+            + tuple(sorted(p.id for p in people if privacy.secret_name(p))),
             private_phones=tuple(
-                sorted({d for p in kb.people.values() if (d := privacy.phone_digits(p.phone))})
+                sorted({d for p in people if (d := privacy.phone_digits(p.phone))})
             ),
         ).redact
 
@@ -133,10 +139,10 @@ class Export:
         scanner = privacy.Scanner(privacy.secrets(self.kb, {}))
         leaks = list(dict.fromkeys(scanner.file(name, text)))
         if leaks:
-            shown = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
+            listed = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
             more = len(leaks) - SHOWN_LEAKS
-            shown += f"\n  ... and {more} more" if more > 0 else ""
-            raise ToolError(f"private values found in the export; nothing was written:\n  {shown}")
+            listed += f"\n  ... and {more} more" if more > 0 else ""
+            raise ToolError(f"private values found in the export; nothing was written:\n  {listed}")
         return text
 
 
