@@ -63,7 +63,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     for _ in range(MAX_ATTEMPTS):
         taken = [p.stem for p in target_dir.glob("*.md")]
         ident = unique_id(base, taken)
-        text = _tidy(text_for(ident))
+        text = tidy(text_for(ident))
         check(text, PurePosixPath(folder, f"{ident}.md"))
         path = target_dir / f"{ident}.md"
         try:
@@ -74,7 +74,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     raise ToolError(f"could not find a free file name for {base!r} in {folder}/")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Drop the trailing spaces that empty values leave in front matter lines."""
     head, sep, body = text.partition("\n---\n")
     return "\n".join(line.rstrip() for line in head.split("\n")) + sep + body
