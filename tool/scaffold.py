@@ -191,12 +191,17 @@ def add_interview(
 ) -> tuple[Created, Suggestion]:
     """Create a conversation with `person` on `when` (default: today).
 
-    Without a `status` in `fields` it gets `default_status`; the Questions section holds the
+    Without a `status` in `fields` it gets `default_status`, and a request without its
+    `requested` day is taken to go out today; the Questions section holds the
     questions suggested for its `purpose` (see tool.questions), which are returned too.
     """
     when = when or today
     fields = {**dict.fromkeys(INTERVIEW_OPTIONS), **fields}
     fields["status"] = fields["status"] or default_status(when, today)
+    if fields["status"] == "requested" and not fields.get("requested"):
+        # The request is being recorded as it goes out: without its day, `due` would never
+        # say when to nudge them or try someone else.
+        fields["requested"] = today
     found = suggest_questions(kb, person, today, fields.get("purpose"))
     created = new_interview(kb.root, person, fields, when, today, kb.config.me, found.questions)
     return created, found
