@@ -242,8 +242,10 @@ def test_shareable_export_of_the_digest_fixture_has_no_private_value(make_kb, ar
     text = result.stdout_bytes.decode("utf-8").casefold()
     for value in ("@example.com", "555 0100", "5550100", "linkedin.com/in", "secretson"):
         assert value not in text
+    assert "salary band" not in text  # an aside in an HTML comment, which the digest drops too
     full = run("export", *args, "--root", root).stdout_bytes.decode("utf-8").casefold()
     assert "secretson" in full  # the same command without --shareable
+    assert ("salary band" in full) == (args == ["json"])  # notes are in the JSON export only
 
 
 def test_shareable_export_refuses_what_its_hiding_misses(small: Path):

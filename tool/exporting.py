@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
@@ -72,6 +73,10 @@ _STRUCTURAL = frozenset(
 )
 
 
+# An HTML comment in notes is an aside for the writer (`<!-- salary band: ... -->`).
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
 class Export:
     """What an export holds: every record, or for sharing the public ones without contacts."""
 
@@ -122,6 +127,8 @@ class Export:
         if not self.shareable or key in _STRUCTURAL:
             return value
         if isinstance(value, str):
+            if key == "notes":  # the digest never shows raw HTML, asides in comments included
+                value = _HTML_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), value)
             return self.redact(value)
         if isinstance(value, list):
             return [self.shown(v, key) for v in value]
