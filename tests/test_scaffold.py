@@ -43,6 +43,21 @@ def test_add_interview_status(kb_root, when, status, expected):
     assert (meta["date"], meta["status"]) == ((when or TODAY).isoformat(), expected)
 
 
+@pytest.mark.parametrize(
+    ("fields", "requested"),
+    [
+        ({"status": "requested"}, TODAY.isoformat()),  # going out as it is recorded
+        ({"status": "requested", "requested": date(2026, 3, 9)}, "2026-03-09"),
+        ({"status": "scheduled"}, None),
+        ({"status": None}, None),
+    ],
+)
+def test_a_request_gets_its_day_so_due_can_follow_it_up(kb_root, fields, requested):
+    kb = load(kb_root)
+    created, _ = scaffold.add_interview(kb, kb.people["bo-chen"], fields, TODAY, date(2026, 4, 1))
+    assert (meta_of(created.path).get("requested") or None) == requested
+
+
 def test_add_interview_fills_the_questions_of_its_purpose(kb_root):
     kb = load(kb_root)
     person = kb.people["bo-chen"]

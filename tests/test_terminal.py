@@ -3,6 +3,7 @@ that every system can check out."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import run, write
 
-from tool.cli import cli
+from tool.cli import COMMANDS, cli
 from tool.ids import is_reserved, portability_problem, slugify, unique_id
 from tool.printable import visible
 
@@ -60,7 +61,12 @@ def test_visible_shows_each_control_as_one_character(text, shown):
 )
 def test_no_control_character_from_a_note_reaches_the_terminal(make_kb, monkeypatch, args, shown):
     root = make_kb("controls")
-    monkeypatch.setattr("tool.cli.common.is_terminal", lambda: True)
+    # Every command module, imported now and patched where it looks the name up: a module
+    # first imported under the patch would keep the fake for the tests that follow.
+    modules = [importlib.import_module(f"tool.cli.{name}") for name, _ in COMMANDS.values()]
+    for module in [*modules, importlib.import_module("tool.cli.common")]:
+        if hasattr(module, "is_terminal"):
+            monkeypatch.setattr(module, "is_terminal", lambda: True)
     # color=True: the output is treated like a terminal's, nothing is stripped on the way.
     result = CliRunner().invoke(cli, [*args, "--root", str(root)], color=True)
     output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # the tool's colours
@@ -231,3 +237,15 @@ def test_new_person_named_con_gets_a_name_windows_allows(kb_root):
     result = run("new", "person", "Con", "--root", kb_root)
     assert result.stdout == f"{kb_root / 'people' / 'con-2.md'}\n"
     assert run("validate", "--root", kb_root).stdout == "No problems in 7 files\n"
+
+
+def test_every_control_character_is_shown_whatever_surrounds_it():
+    from tool import printable
+
+    clean = "notes " * 200
+    for code, shown in printable._SHOWN.items():
+        text = clean + chr(code) + clean
+        assert printable.visible(text) == clean + chr(shown) + clean, hex(code)
+        if code >= 0x7F:
+            assert printable.json_escaped(text) == f"{clean}\\u{code:04x}{clean}", hex(code)
+    assert printable.visible(clean) is clean and printable.json_escaped(clean) is clean

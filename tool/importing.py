@@ -28,6 +28,7 @@ from tool.model import Person, group_key
 from tool.parse.frontmatter import BOM, decode, split
 from tool.parse.records import person_from
 from tool.people import name_key
+from tool.scaffold import tidy
 from tool.store import files
 from tool.templating.engine import render, yaml_scalar
 from tool.templating.loader import templates_env
@@ -289,7 +290,7 @@ def person_text(
         "me": me,
         "id": ident,
     }
-    text = _with_keys(_tidy(render(env, "person.md", context, root)), _values(contact))
+    text = _with_keys(tidy(render(env, "person.md", context, root)), _values(contact))
     record, issues = person_from(split(text), PurePosixPath("people", f"{ident}.md"))
     errors = [i for i in issues if i.severity == "error"]
     if record is None or errors:
@@ -316,12 +317,6 @@ def _with_keys(text: str, values: dict[str, Any]) -> str:
     present = {line.partition(":")[0].strip() for line in head.split("\n")}
     added = [f"{k}: {yaml_scalar(v)}" for k, v in values.items() if k not in present]
     return "\n".join([head, *added]) + sep + body
-
-
-def _tidy(text: str) -> str:
-    """Drop the trailing spaces that empty values leave in front matter lines (as `tool new`)."""
-    head, sep, body = text.partition("\n---\n")
-    return "\n".join(line.rstrip() for line in head.split("\n")) + sep + body
 
 
 def apply(

@@ -292,11 +292,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
+def csv_text(rows: list[dict[str, Any]], fields: list[str], line_end: str = "\n") -> str:
     """CSV with a header of `fields`, even with no rows: lists joined with `; `, booleans
     true/false."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator=line_end)
     writer.writeheader()
     writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

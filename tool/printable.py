@@ -16,6 +16,8 @@ character, so tables and wrapped text keep their layout:
 
 from __future__ import annotations
 
+import re
+
 _C0 = [c for c in range(0x20) if chr(c) not in "\t\n"]
 _C1 = range(0x80, 0xA0)
 _BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -27,11 +29,15 @@ _SHOWN: dict[int, int] = {
 }
 # JSON escapes C0 itself; these pass json.dumps(ensure_ascii=False) untouched.
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _SHOWN if c >= 0x7F}
+# str.translate looks every character up in its table, about 0.3 s per megabyte; a search
+# for any of them runs in C, and almost every text has none.
+_ANY_SHOWN = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SHOWN)) + "]")
+_ANY_JSON = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_JSON_ESCAPES)) + "]")
 
 
 def visible(text: str) -> str:
     """Replace each control character by one visible character (`␛` for ESC, `�` for C1)."""
-    return text.translate(_SHOWN)
+    return text.translate(_SHOWN) if _ANY_SHOWN.search(text) else text
 
 
 def controls(text: str) -> list[str]:
@@ -49,4 +55,4 @@ def json_escaped(text: str) -> str:
 
     Only valid where those characters can only be inside strings, as in json.dumps output.
     """
-    return text.translate(_JSON_ESCAPES)
+    return text.translate(_JSON_ESCAPES) if _ANY_JSON.search(text) else text

@@ -63,7 +63,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     for _ in range(MAX_ATTEMPTS):
         taken = [p.stem for p in target_dir.glob("*.md")]
         ident = unique_id(base, taken)
-        text = _tidy(text_for(ident))
+        text = tidy(text_for(ident))
         check(text, PurePosixPath(folder, f"{ident}.md"))
         path = target_dir / f"{ident}.md"
         try:
@@ -74,7 +74,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     raise ToolError(f"could not find a free file name for {base!r} in {folder}/")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Drop the trailing spaces that empty values leave in front matter lines."""
     head, sep, body = text.partition("\n---\n")
     return "\n".join(line.rstrip() for line in head.split("\n")) + sep + body
@@ -191,12 +191,17 @@ def add_interview(
 ) -> tuple[Created, Suggestion]:
     """Create a conversation with `person` on `when` (default: today).
 
-    Without a `status` in `fields` it gets `default_status`; the Questions section holds the
+    Without a `status` in `fields` it gets `default_status`, and a request without its
+    `requested` day is taken to go out today; the Questions section holds the
     questions suggested for its `purpose` (see tool.questions), which are returned too.
     """
     when = when or today
     fields = {**dict.fromkeys(INTERVIEW_OPTIONS), **fields}
     fields["status"] = fields["status"] or default_status(when, today)
+    if fields["status"] == "requested" and not fields.get("requested"):
+        # The request is being recorded as it goes out: without its day, `due` would never
+        # say when to nudge them or try someone else.
+        fields["requested"] = today
     found = suggest_questions(kb, person, today, fields.get("purpose"))
     created = new_interview(kb.root, person, fields, when, today, kb.config.me, found.questions)
     return created, found

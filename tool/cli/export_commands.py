@@ -1,7 +1,8 @@
-"""`tool export ics|vcf`: the knowledge base in formats other programs read."""
+"""`tool export ics|vcf|csv|json`: the knowledge base in formats other programs read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -17,6 +18,8 @@ def export() -> None:
     Example:
       tool export ics --output interviews.ics
       tool export vcf --output contacts.vcf
+      tool export csv --what interviews --output interviews.csv
+      tool export json --output kb.json
     """
 
 
@@ -95,6 +98,106 @@ def export_vcf(output: Path | None, root: Path | None) -> None:
         echo_data(text, as_bytes=True)
         return
     target = generated_output(kb.root, output, "vCards", "tool export vcf", vcard.is_generated)
+    changed = write_atomic(target, text)
+    echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
+
+
+_SHAREABLE = click.option(
+    "--shareable",
+    is_flag=True,
+    help="Leave out email, phone, LinkedIn and private records, and hide contact details "
+    "and private names in text, as the shared digest does; refuse if the digest's leak scan "
+    "still finds one.",
+)
+
+
+@export.command("csv")
+@click.option(
+    "--what",
+    type=click.Choice(["people", "interviews"]),
+    default="people",
+    show_default=True,
+    help="Which records: one table per file, as a spreadsheet expects.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: standard output].",
+)
+@_SHAREABLE
+@root_option
+def export_csv(what: str, output: Path | None, shareable: bool, root: Path | None) -> None:
+    """Write people or interviews as CSV, for a spreadsheet.
+
+    One row per record, sorted by id, with every front matter field (a
+    person's email, phone and LinkedIn included: it is your own export);
+    interview rows add the person's name and count insights and open action
+    items. Lists are joined with `; `, booleans are true/false. The file is
+    UTF-8 with a byte-order mark (without it, Excel shows accented names
+    garbled) and CRLF line ends. A cell that a spreadsheet would run as a formula (starting
+    with = + - @, a tab or a carriage return, and not a number) gets a
+    leading apostrophe. docs/json.md lists the columns. --output is only
+    rewritten when its content changes, and never when it is a file this
+    command did not write.
+
+    \b
+    Example:
+      tool export csv --output people.csv
+      tool export csv --what interviews --shareable --output interviews.csv
+    """
+    from tool import exporting
+
+    kb = load_kb(root)
+    text = exporting.csv_document(kb, what, shareable)
+    _write(kb.root, output, text, "a CSV export", "tool export csv", exporting.is_csv_export)
+
+
+@export.command("json")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write [default: standard output].",
+)
+@_SHAREABLE
+@root_option
+def export_json(output: Path | None, shareable: bool, root: Path | None) -> None:
+    """Write the whole knowledge base as one JSON document.
+
+    Every field of every person and interview, sorted by id, with notes,
+    insights and action items with their lines, and each referral with the
+    id of the person it names. Contact details are included (it is your
+    own export). docs/json.md describes the fields; the JSON Schema is
+    tool/data/export.schema.json in the installed package. --output is only
+    rewritten when its content changes, and never when it is a file this
+    command did not write.
+
+    \b
+    Example:
+      tool export json --output kb.json
+      tool export json --shareable --output shared.json
+    """
+    from tool import exporting
+
+    kb = load_kb(root)
+    text = exporting.json_document(kb, shareable)
+    _write(kb.root, output, text, "a JSON export", "tool export json", exporting.is_json_export)
+
+
+def _write(
+    root: Path,
+    output: Path | None,
+    text: str,
+    what: str,
+    command: str,
+    is_ours: Callable[[str], bool],
+) -> None:
+    """Print `text`, or replace --output with it atomically."""
+    from tool.store.files import write_atomic
+
+    if output is None:
+        echo_data(text, as_bytes=True)
+        return
+    target = generated_output(root, output, what, command, is_ours)
     changed = write_atomic(target, text)
     echo(f"{'Wrote' if changed else 'Unchanged:'} {output}")
 

@@ -124,7 +124,11 @@ def new_person(
     type=click.Choice(STATUSES),
     help="[default: scheduled for today or later, done for a past date]",
 )
-@click.option("--requested", type=DATE, help="When the request went out.")
+@click.option(
+    "--requested",
+    type=DATE,
+    help="When the request went out [default: today with --status requested].",
+)
 @click.option("--format", "format_", type=click.Choice(FORMATS))
 @click.option("--duration", type=click.IntRange(1, 600), help="Minutes.")
 @click.option("--purpose", type=click.Choice(PURPOSES))

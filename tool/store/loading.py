@@ -10,6 +10,7 @@ reads nothing else.
 
 from __future__ import annotations
 
+import array
 import collections
 import concurrent.futures
 import dataclasses
@@ -143,7 +144,10 @@ class Scan:
 def scan(root: Path, started: int) -> Scan:
     """Stat every file of people/ and interviews/ (no file is opened)."""
     found: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
-    stamps: list[str] = []
+    # Names and stamps go into the fingerprint as two flat buffers: formatting a string per
+    # file took longer than the stat calls themselves on 40,000 files.
+    names: list[str] = []
+    numbers = array.array("q")
     settled = True
     for kind in ("people", "interviews"):
         for entry in markdown_files(root, kind):
@@ -158,10 +162,13 @@ def scan(root: Path, started: int) -> Scan:
                 settled = False
             else:
                 now = stamp(listed)
-                settled = settled and not racy(now, started)
-                stamps.append(f"{rel}\0{now}")
-    text = "\0".join(stamps).encode(errors="surrogateescape")
-    return Scan(found, hashlib.blake2b(text, digest_size=16).digest(), settled)
+                if settled and racy(now, started):
+                    settled = False
+                names.append(rel)
+                numbers.extend(now)
+    key = hashlib.blake2b("\0".join(names).encode(errors="surrogateescape"), digest_size=16)
+    key.update(numbers.tobytes())
+    return Scan(found, key.digest(), settled)
 
 
 def _watched(root: Path, folder: str, started: int) -> list[tuple[str, Stamp]] | None:
