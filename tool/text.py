@@ -83,6 +83,17 @@ def comparable(text: str) -> str:
 
 def comparable_with_origin(text: str) -> tuple[str, list[int]]:
     """`comparable(text)`, and for each of its characters the index in `text` it came from."""
+    if text.isascii():  # each character folds to one: only the dropped runs move the rest
+        parts: list[str] = []
+        kept: list[int] = []
+        at = 0
+        for m in _inner_punctuation(text):
+            parts.append(text[at : m.start()])
+            kept += range(at, m.start())
+            at = m.end()
+        parts.append(text[at:])
+        kept += range(at, len(text))
+        return "".join(parts).lower(), kept
     dropped = {i for m in _inner_punctuation(text) for i in range(m.start(), m.end())}
     out: list[str] = []
     origin: list[int] = []

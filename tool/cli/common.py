@@ -108,7 +108,10 @@ def load_kb(
 
 
 def load_computed(
-    root: Path | None, name: str, compute: Callable[[model.KnowledgeBase], T]
+    root: Path | None,
+    name: str,
+    compute: Callable[[model.KnowledgeBase], T],
+    keep: Callable[[str, bytes], None] | None = None,
 ) -> tuple[Path, T]:
     """The KB's root and `compute(kb)`, kept from an earlier run while no input changed.
 
@@ -117,7 +120,9 @@ def load_computed(
     """
     from tool.store import loading
 
-    found = loading.computed(find_root(root), name, lambda kb: (compute(kb), sorted(kb.errors)))
+    found = loading.computed(
+        find_root(root), name, lambda kb: (compute(kb), sorted(kb.errors)), keep=keep
+    )
     value, errors = found.value
     _report_errors(errors)
     return found.root, value

@@ -12,9 +12,10 @@ from tool.cli.common import (
     Styled,
     dump_json,
     echo,
+    find_root,
     format_option,
     is_terminal,
-    load_kb,
+    load_computed,
     root_option,
     style,
 )
@@ -59,9 +60,17 @@ def search_command(
 
     if not searchmod.terms(" ".join(query)):
         raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
-    loaded = searchmod.LoadedTexts(" ".join(query))  # files the load reads are not read again
-    kb = load_kb(root, keep=loaded.keep)
-    hits = searchmod.search(kb, " ".join(query), places or PLACES, loaded)
+    found = find_root(root)
+    # Files the load reads are not read again; the index in the store spares reading the rest.
+    loaded = searchmod.LoadedTexts(" ".join(query), found)
+    try:
+        # What a search needs of the KB is kept while no file changes: nothing is loaded then.
+        found, (records, files) = load_computed(found, "search", searchmod.searchable, loaded.keep)
+        hits = searchmod.search_files(
+            found, records, files, " ".join(query), places or PLACES, loaded
+        )
+    finally:
+        loaded.close()
     if fmt == "json":
         dump_json([h.as_dict() for h in hits])
     elif hits:

@@ -87,13 +87,18 @@ class Computed:
 
 
 def computed(
-    root: Path, name: str, compute: Callable[[KnowledgeBase], T], watch: tuple[str, ...] = ()
+    root: Path,
+    name: str,
+    compute: Callable[[KnowledgeBase], T],
+    watch: tuple[str, ...] = (),
+    keep: Keep | None = None,
 ) -> Computed:
     """`compute(kb)`, or its result kept from an earlier run when no input changed since.
 
     The inputs are every record file, the settings, the files under the `watch` folders
     (by stamp) and the code. A result is kept only when every stamp is old enough to be
-    trusted (see `cache`), so an edit made while it was computed is never hidden.
+    trusted (see `cache`), so an edit made while it was computed is never hidden. `keep`
+    is as for `load`, called only when the KB is loaded.
     """
     root = root.resolve()
     config, problems = load_config(root)
@@ -108,7 +113,7 @@ def computed(
         kept = cache.memo(name, fingerprint) if settled else None
         if _is_computed(kept):
             return Computed(root, kept[0], kept[1])
-        kb = _load(root, config, problems, cache, found, None)
+        kb = _load(root, config, problems, cache, found, keep)
         cache.save()  # first: the bodies `compute` asks for come from the saved rows
     finally:
         cache.close()
@@ -478,6 +483,12 @@ def _stored(
         return record
     record.__dict__["path"] = PurePosixPath(rel)  # a record parsed whole this run
     return record
+
+
+def content_hash(record: Person | Interview) -> bytes | None:
+    """The hash of the bytes a loaded record was read from (None: not known)."""
+    found = record.__dict__.get("_hash")
+    return found if isinstance(found, bytes) else None
 
 
 def parse_record(data: bytes, rel: str, headings: dict[str, str]) -> Parsed:

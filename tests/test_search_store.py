@@ -1,0 +1,267 @@
+"""`tool search` through the store's index: a warm search reads only files that may match."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import run, write
+
+from tool.store import cache, files, text_index
+
+WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
+SECOND = 1_000_000_000
+
+
+@pytest.fixture
+def root(make_kb, monkeypatch) -> Path:
+    """The `due` KB with accents, inner punctuation and short words, written long ago."""
+    root = make_kb("due")
+    write(
+        root / "people/sean.md",
+        "---\nname: Seán O'Brien\ncompany: Zoë & Co\n---\nO\u2019Brien prefers e-mail.\n"
+        "Ask about Łódź, 2\u20133 weeks, ab initio.\n",
+    )
+    settle(root)
+    monkeypatch.setattr(cache, "time_ns", lambda: WHEN + 100 * SECOND)
+    return root
+
+
+def settle(root: Path) -> None:
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(WHEN, WHEN))
+
+
+def search(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run("search", *args, "--root", root)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def scanned(root: Path, monkeypatch, *args: str) -> tuple[int, str, str]:
+    """What a search without any cache prints: every file read and scanned."""
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        return search(root, *args)
+
+
+def spy_reads(monkeypatch, root: Path) -> Counter[str]:
+    """How many times each file of the KB is read from now on."""
+    reads: Counter[str] = Counter()
+    real = files.read_regular
+
+    def counted(path, *args, **kwargs):
+        reads[Path(path).relative_to(root).as_posix()] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "read_regular", counted)
+    return reads
+
+
+def index_file() -> Path:
+    (found,) = cache.cache_dir().glob("*.search.sqlite3")
+    return found
+
+
+QUERIES = [
+    ("acme",),
+    ("ACME", "--in", "people"),
+    ("pricing", "--in", "interviews"),
+    ("odé",),
+    ("zoe",),
+    ("lodz",),
+    ("obrien",),
+    ("O'Brien", "e-mail"),
+    ('"brien prefers"',),
+    ('"brienprefers"',),
+    ("2-3",),
+    ("23",),
+    ("robotics", "mentor"),
+    ('"one-page brief"',),
+    ('"brief one-page"',),
+    ("email",),  # a front-matter key only: no match
+    ("company",),
+    ("example.com",),
+    ("ab",),  # shorter than a trigram
+    ("ab", "initio"),
+    ("o",),
+    ("&",),
+    ("zeppelin",),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=" ".join)
+def test_the_index_gives_what_a_scan_of_every_file_gives(root, monkeypatch, query):
+    expected = scanned(root, monkeypatch, *query)
+    assert search(root, *query) == expected  # the index filled
+    assert search(root, *query) == expected  # the index used
+
+
+def test_a_warm_search_reads_only_the_files_that_match(root, monkeypatch):
+    expected = scanned(root, monkeypatch, "acme")
+    search(root, "acme")
+    reads = spy_reads(monkeypatch, root)
+    found = search(root, "acme")
+    assert found == expected
+    assert found[1].endswith("3 lines in 3 files\n")
+    del reads["tool.toml"]
+    assert reads == {
+        "interviews/2026-09-01-ada-park.md": 1,
+        "people/ada-park.md": 1,
+        "people/ben-ode.md": 1,
+    }
+
+
+def test_a_warm_search_for_a_short_word_reads_only_the_files_that_hold_it(root, monkeypatch):
+    search(root, "acme")
+    reads = spy_reads(monkeypatch, root)
+    assert search(root, "ab", "--in", "people")[1] == (
+        "people/sean.md:6: Ask about Łódź, 2\u20133 weeks, ab initio.\n1 line in 1 file\n"
+    )
+    del reads["tool.toml"]
+    assert reads == {"people/sean.md": 1}
+
+
+def test_other_commands_neither_fill_nor_open_the_index(root):
+    run("validate", "--root", root)
+    run("list", "people", "--root", root)
+    assert list(cache.cache_dir().glob("*.search.*")) == []
+    search(root, "acme")
+    assert index_file().exists()
+
+
+def _edit(root: Path) -> None:
+    path = root / "people/dan-wu.md"
+    path.write_text(path.read_text() + "Knows someone at Acme.\n")
+
+
+def _rename(root: Path) -> None:
+    (root / "people/ada-park.md").rename(root / "people/ada-parker.md")
+
+
+def _delete(root: Path) -> None:
+    (root / "people/ben-ode.md").unlink()
+
+
+def _same_size(root: Path) -> None:
+    """Same size, inode and modification time: only the change time and the bytes tell."""
+    path = root / "people/ben-ode.md"
+    before = path.stat()
+    data = path.read_bytes()
+    assert b"acme" in data
+    path.write_bytes(data.replace(b"acme", b"acne"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _older_time(root: Path) -> None:
+    path = root / "people/cleo-ruiz.md"
+    path.write_text(path.read_text() + "Moved to Acme.\n")
+    os.utime(path, ns=(WHEN - 3600 * SECOND, WHEN - 3600 * SECOND))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit, _rename, _delete, _same_size, _older_time],
+    ids=["edit", "rename", "delete", "same-size", "older-time"],
+)
+def test_a_search_is_never_stale(root, monkeypatch, change: Callable[[Path], None]):
+    before = search(root, "acme")
+    assert search(root, "acme") == before
+    change(root)
+    after = search(root, "acme")
+    assert after == scanned(root, monkeypatch, "acme") != before
+    assert search(root, "acme") == after
+
+
+@pytest.mark.parametrize("query", [("acme",), ("ab",), ("obrien", "email")], ids=" ".join)
+def test_without_fts5_the_index_still_spares_the_reads(root, monkeypatch, query):
+    monkeypatch.setattr(text_index, "FTS", "CREATE VIRTUAL TABLE grams USING nothing(text)")
+    expected = scanned(root, monkeypatch, *query)
+    assert search(root, *query) == expected
+    with sqlite3.connect(index_file()) as db:
+        assert db.execute("SELECT value FROM meta WHERE name = 'fts'").fetchone() == ("0",)
+    reads = spy_reads(monkeypatch, root)
+    assert search(root, *query) == expected
+    matching = {line.split(":")[0] for line in expected[1].splitlines()[:-1]}
+    assert set(reads) - {"tool.toml"} == matching
+
+
+def _locked(root: Path, monkeypatch) -> tuple[int, str, str]:
+    """A search while another run holds the index's write lock, with a file to index."""
+    monkeypatch.setattr(text_index, "BUSY_SECONDS", 0.01)
+    _edit(root)
+    db = sqlite3.connect(index_file(), isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        return search(root, "acme")
+    finally:
+        db.close()
+
+
+def _damaged(root: Path, monkeypatch) -> tuple[int, str, str]:
+    index_file().write_bytes(b"not a database at all" * 500)
+    return search(root, "acme")
+
+
+def _foreign(root: Path, monkeypatch) -> tuple[int, str, str]:
+    path = index_file()
+    path.unlink()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE docs (x)")
+    return search(root, "acme")
+
+
+def _rows_of_other_code(root: Path, monkeypatch) -> tuple[int, str, str]:
+    with sqlite3.connect(index_file()) as db:  # texts folded another way: never trusted
+        db.execute("UPDATE grams SET text = 'nothing to find here'")
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version of the code")
+    return search(root, "acme")
+
+
+def _unwritable_folder(root: Path, monkeypatch) -> tuple[int, str, str]:
+    place = write(root.parent / "a-file", "not a folder")
+    monkeypatch.setenv("TOOL_CACHE_DIR", str(place))
+    return search(root, "acme")
+
+
+@pytest.mark.parametrize(
+    "trouble",
+    [_locked, _damaged, _foreign, _rows_of_other_code, _unwritable_folder],
+    ids=["locked", "damaged", "foreign", "other-code", "no-cache-folder"],
+)
+def test_an_index_that_cannot_be_used_still_gives_every_match(root, monkeypatch, trouble):
+    search(root, "acme")
+    found = trouble(root, monkeypatch)
+    assert found == scanned(root, monkeypatch, "acme")
+    assert found[0] == 0 and "lines in" in found[1]
+    assert search(root, "acme") == found  # and the next run has it right as well
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Plain words, O'Brien's e-mail.", "2-3 weeks; a--b a.b.c 1.5 x-2 2-x", "", "--", "A'", "'A"],
+)
+def test_ascii_lines_fold_with_their_origins_as_any_line_does(line):
+    from tool.text import comparable, comparable_with_origin, fold_char
+
+    folded, origin = comparable_with_origin(line)
+    assert folded == comparable(line)
+    # The same positions as the character-by-character way (which non-ASCII lines take).
+    slow, slow_origin = comparable_with_origin(line + " \u00e9")
+    assert (slow[:-2], slow_origin[:-2]) == (folded, origin)
+    assert all(fold_char(line[i]) == folded[n] for n, i in enumerate(origin))
+
+
+def test_lines_are_folded_one_by_one_or_as_a_whole_alike(root):
+    from tool.search import search_texts
+
+    text = "---\nname: Ann-Marie O'Neil\ne-mail: a@b.co\n---\nAnn-\nMarie met O'\nNeil.\nß\u0301x\n"
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["annmarie"])
+    assert [(h.line, h.text[slice(*h.spans[0])]) for h in hits] == [(2, "Ann-Marie")]
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["mail"])
+    assert hits == []  # a key, and a word cut by a line break, never match
+    hits = search_texts([(Path("people/x.md"), text, 5)], ["ssx"])
+    assert [(h.line, h.spans) for h in hits] == [(8, ((0, 3),))]
