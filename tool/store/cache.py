@@ -165,25 +165,13 @@ class FileCache:
         """Connect and check the tables; None when the cache cannot be used this run."""
         if self.path is None:
             return None
-        for _ in range(2):
-            db = None
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = _connect(self.path)
-                db.execute("BEGIN")  # one snapshot for the run: stamps and values agree
-                self.current = _key(db) == self.key
-                db.execute("SELECT rel, stamp, taken_ns, hash, value, body FROM files LIMIT 1")
-                return db
-            except sqlite3.Error as exc:
-                if db is not None:
-                    db.close()
-                if not (_damaged(exc) and _remove(self.path)):
-                    return None
-            except OSError:
-                if db is not None:
-                    db.close()
-                return None
-        return None
+
+        def ready(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN")  # one snapshot for the run: stamps and values agree
+            self.current = _key(db) == self.key
+            db.execute("SELECT rel, stamp, taken_ns, hash, value, body FROM files LIMIT 1")
+
+        return open_database(self.path, _connect, ready)
 
     @property
     def old(self) -> dict[str, Known]:
@@ -410,6 +398,35 @@ def read_body(path: Path, rel: str, content: bytes) -> Any | None:
         return None if row is None or row[0] is None else pickle.loads(row[0])
     except Exception:  # gone, damaged, rewritten by another run: the caller parses again
         return None
+
+
+def open_database(
+    path: Path,
+    connect: Callable[[Path], sqlite3.Connection],
+    ready: Callable[[sqlite3.Connection], None],
+) -> sqlite3.Connection | None:
+    """Connect to one of our databases and make it `ready`; None when it cannot serve this run.
+
+    A damaged file is removed and made again, once; a locked, foreign or unwritable one
+    leaves the run to work without it.
+    """
+    for _ in range(2):
+        db = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = connect(path)
+            ready(db)
+            return db
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            if not (_damaged(exc) and _remove(path)):
+                return None
+        except OSError:
+            if db is not None:
+                db.close()
+            return None
+    return None
 
 
 class _Unpickler(pickle.Unpickler):

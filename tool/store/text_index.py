@@ -28,6 +28,7 @@ from tool.store.cache import (
     _name,
     _remove,
     cache_dir,
+    open_database,
 )
 
 FORMAT = 1
@@ -63,35 +64,26 @@ class TextIndex:
     def _open(self) -> sqlite3.Connection | None:
         if self.path is None:
             return None
-        for _ in range(2):
-            db = None
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-                if _kind(db) != (APPLICATION_ID, VERSION):
-                    _create(db)
-                db.execute("PRAGMA synchronous = NORMAL")
-                db.execute("BEGIN")  # one snapshot, then one write, for the whole run
-                if _meta(db, "key") != self.key:  # other code folded these texts
-                    db.execute("DELETE FROM docs")
-                    db.execute("DELETE FROM grams")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
-                self.fts = _meta(db, "fts") == "1"
-                self.rows = {
-                    rel: (id_, hash_)
-                    for id_, rel, hash_ in db.execute("SELECT id, rel, hash FROM docs")
-                }
-                return db
-            except sqlite3.Error as exc:
-                if db is not None:
-                    db.close()
-                if not (_damaged(exc) and _remove(self.path)):
-                    return None
-            except OSError:
-                if db is not None:
-                    db.close()
-                return None
-        return None
+
+        def connect(path: Path) -> sqlite3.Connection:
+            return sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+
+        def ready(db: sqlite3.Connection) -> None:
+            if _kind(db) != (APPLICATION_ID, VERSION):
+                _create(db)
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("BEGIN")  # one snapshot, then one write, for the whole run
+            if _meta(db, "key") != self.key:  # other code folded these texts
+                db.execute("DELETE FROM docs")
+                db.execute("DELETE FROM grams")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
+            self.fts = _meta(db, "fts") == "1"
+            self.rows = {
+                rel: (id_, hash_)
+                for id_, rel, hash_ in db.execute("SELECT id, rel, hash FROM docs")
+            }
+
+        return open_database(self.path, connect, ready)
 
     def current(self, rel: str, content: bytes | None) -> bool:
         """Whether the row of a file holds the text of these bytes."""
