@@ -88,10 +88,14 @@ def test_thanked_on_a_date(root):
     assert result.stdout == f"{TALK}:6: thanked: -> thanked: 2026-04-03\n"
 
 
-def test_schedule_sets_date_status_and_a_quoted_time(root):
+def test_schedule_sets_date_status_and_a_quoted_time_and_renames_for_the_date(root):
+    before = (root / TALK).read_bytes()
     args = ("schedule", "cy-diaz", "--date", "2026-04-09", "--time", "14:30")
-    before, after, result = before_and_after(root, *args)
+    result = run(*args, "--root", root)
+    moved = "interviews/2026-04-09-cy-diaz.md"
     assert result.exit_code == 0, result.stderr
+    assert not (root / TALK).exists()
+    after = (root / moved).read_bytes()
     assert after == (
         before.replace(b"date: 2026-04-02", b"date: 2026-04-09")
         .replace(b"status: requested #", b"status: scheduled #")
@@ -101,10 +105,26 @@ def test_schedule_sets_date_status_and_a_quoted_time(root):
         f"{TALK}:3: date: 2026-04-02 -> date: 2026-04-09\n"
         f"{TALK}:4: status: requested # by email -> status: scheduled # by email\n"
         f'{TALK}:8: added   time: "14:30"\n'
+        f"renamed {TALK} -> {moved}\n"
     )
+    assert "file-name" not in run("validate", "--root", root).stdout
     bad = run("schedule", "cy-diaz", "--date", "2026-04-09", "--time", "2pm", "--root", root)
     assert bad.exit_code == 2
     assert "'2pm' is not a 24-hour time of day" in bad.stderr
+
+
+def test_schedule_keeps_a_name_that_is_taken_or_the_users_own(root):
+    taken = write(root / "interviews/2026-04-09-cy-diaz.md", "mine\n")
+    result = run("schedule", "cy-diaz", "--date", "2026-04-09", "--root", root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / TALK).exists() and taken.read_text() == "mine\n"
+    assert result.stderr == f"{TALK}: kept its name, as {taken.relative_to(root)} exists already\n"
+    own = root / "interviews/coffee-with-cy.md"
+    (root / TALK).rename(own)
+    taken.unlink()
+    again = run("schedule", "cy-diaz", "--date", "2026-04-10", "--root", root)
+    assert again.exit_code == 0, again.stderr
+    assert own.exists() and "renamed" not in again.stdout
 
 
 def test_check_ticks_the_matching_item(root):

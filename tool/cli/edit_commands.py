@@ -82,8 +82,11 @@ def edit_command(target: str, root: Path | None) -> None:
     open_in_editor(kb.root / edits.find_file(kb, target))
 
 
-def _change(root: Path | None, target: str, day: date | None, fields: dict[str, str]) -> None:
-    """Set front-matter fields of one interview in place, after checking it, and say what."""
+def _change(root: Path | None, target: str, day: date | None, fields: dict[str, str]) -> Any:
+    """Set front-matter fields of one interview in place, after checking it, and say what.
+
+    Returns the interview as it was read.
+    """
     from tool import edits
 
     kb = load_kb(root, quiet=True)
@@ -101,6 +104,28 @@ def _change(root: Path | None, target: str, day: date | None, fields: dict[str, 
         text, change = edits.set_field(text, key, value)
         changes.append(change)
     _write(kb, interview.path, path, text, changes)
+    return interview
+
+
+def _follow_the_date(root: Path, interview: Any, when: date) -> None:
+    """Give a rescheduled interview the name its new date gives it, if it had its date's name.
+
+    A name of the user's own is kept, and so is the old one when the new name is taken.
+    """
+    from tool.store import files
+
+    old = interview.path
+    new = old.with_name(f"{when.isoformat()}-{interview.person}.md")
+    if old.name != f"{interview.date.isoformat()}-{interview.person}.md" or new == old:
+        return
+    files.check_inside(root, root / new)
+    try:
+        os.link(root / old, root / new)  # never over another file: fails if `new` exists
+    except FileExistsError:
+        echo(f"{old}: kept its name, as {new} exists already", err=True)
+        return
+    os.unlink(root / old)
+    echo(f"renamed {old} -> {new}")
 
 
 def _read(root: Path, path: Path) -> str:
@@ -172,8 +197,8 @@ def thanked_command(interview: str, day: date | None, on: date | None, root: Pat
 def schedule_command(interview: str, when: date, at: str | None, root: Path | None) -> None:
     """Set INTERVIEW's date (and time), and its status to scheduled.
 
-    The file keeps its name: `tool validate` then says which name its new
-    date gives it, should you want to rename it.
+    A file named for its old date (<date>-<person>.md) is renamed for the
+    new one, unless that name is taken; a name of your own is kept.
 
     \b
     Example:
@@ -184,7 +209,8 @@ def schedule_command(interview: str, when: date, at: str | None, root: Path | No
     fields = {"date": when.isoformat(), "status": "scheduled"}
     if at is not None:
         fields["time"] = edits.clock_time(at)
-    _change(root, interview, None, fields)
+    found = _change(root, interview, None, fields)
+    _follow_the_date(find_root(root), found, when)
 
 
 @click.command("check")
