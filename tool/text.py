@@ -11,8 +11,6 @@ from functools import lru_cache
 # Punctuation inside a word is ignored when matching: obrien finds O'Brien (with either
 # apostrophe), email finds e-mail. Between two digits it stays: "2\u20133" is not "23" or 2023.
 _INNER = re.compile(r"(?<=\w)[^\w\s]+(?=\w)")
-# The same runs, less those with a digit on both sides, in one expression (\d is isdecimal).
-_INNER_NOT_BETWEEN_DIGITS = re.compile(r"(?<=[^\W\d])[^\w\s]+(?=\w)|(?<=\w)[^\w\s]+(?=[^\W\d])")
 # Letters of these scripts fold to their ASCII transliteration, as ids do: Ł is l, ø is o,
 # ß is ss, Ж is zh. Other scripts (Chinese, Arabic...) keep their own letters.
 _TRANSLITERATED = re.compile(r"(LATIN|GREEK|CYRILLIC) ")
@@ -73,7 +71,14 @@ def _inner_punctuation(text: str) -> Iterable[re.Match[str]]:
 
 
 def _drop_inner(text: str) -> str:
-    return _INNER_NOT_BETWEEN_DIGITS.sub("", text)
+    # A loop over the matches: one expression with the digit rule in look-behinds was half
+    # as fast on notes, as the engine tries a look-behind at every position.
+    pieces, pos = [], 0
+    for m in _inner_punctuation(text):
+        pieces.append(text[pos : m.start()])
+        pos = m.end()
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def comparable(text: str) -> str:
