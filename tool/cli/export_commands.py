@@ -23,12 +23,15 @@ def export() -> None:
     """
 
 
-@export.command("ics")
-@click.option(
+_OUTPUT = click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write [default: standard output].",
 )
+
+
+@export.command("ics")
+@_OUTPUT
 @click.option("--include-private", is_flag=True, help="Add email, phone and LinkedIn.")
 @root_option
 def export_ics(output: Path | None, include_private: bool, root: Path | None) -> None:
@@ -71,11 +74,7 @@ def export_ics(output: Path | None, include_private: bool, root: Path | None) ->
 
 
 @export.command("vcf")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write [default: standard output].",
-)
+@_OUTPUT
 @root_option
 def export_vcf(output: Path | None, root: Path | None) -> None:
     """Write every person as a vCard 4.0, for an address book.
@@ -119,11 +118,7 @@ _SHAREABLE = click.option(
     show_default=True,
     help="Which records: one table per file, as a spreadsheet expects.",
 )
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write [default: standard output].",
-)
+@_OUTPUT
 @_SHAREABLE
 @root_option
 def export_csv(what: str, output: Path | None, shareable: bool, root: Path | None) -> None:
@@ -153,11 +148,7 @@ def export_csv(what: str, output: Path | None, shareable: bool, root: Path | Non
 
 
 @export.command("json")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write [default: standard output].",
-)
+@_OUTPUT
 @_SHAREABLE
 @root_option
 def export_json(output: Path | None, shareable: bool, root: Path | None) -> None:
