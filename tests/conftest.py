@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tool.cli import cli
+from tool.store import cache, loading
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -65,3 +67,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addoption(
             "--update-golden", action="store_true", help="Rewrite golden files in tests/golden/."
         )
+
+
+def fat_like(monkeypatch) -> None:
+    """Stamps as a file system with no change time gives them (FAT, some network shares)."""
+    monkeypatch.setattr(cache, "stamp", lambda s: (s.st_size, s.st_mtime_ns, s.st_ino, 0))
+    monkeypatch.setattr(loading, "stamp", cache.stamp)
+
+
+def edit_in_place(path: Path, old: str, new: str) -> None:
+    """Same inode, same size, and the modification time put back as it was."""
+    assert len(old) == len(new)
+    before = path.stat()
+    with path.open("r+b") as handle:
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace(old.encode(), new.encode()))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.stamp(path.stat()) == cache.stamp(before)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import edit_in_place, fat_like, write
 
 import tool
 from tool.store import cache, files, loading
@@ -187,23 +187,6 @@ def test_loaded_records_are_not_walked_by_later_collections(kb_root):
 def test_problems_come_back_from_the_cache(kb_root):
     write(kb_root / "people/bad.md", "---\nname: [\n---\n")
     assert loading.load(kb_root).problems == loading.load(kb_root).problems != []
-
-
-def fat_like(monkeypatch) -> None:
-    """Stamps as a file system with no change time gives them (FAT, some network shares)."""
-    monkeypatch.setattr(cache, "stamp", lambda s: (s.st_size, s.st_mtime_ns, s.st_ino, 0))
-
-
-def edit_in_place(path: Path, old: str, new: str) -> None:
-    """Same inode, same size, and the modification time put back as it was."""
-    assert len(old) == len(new)
-    before = path.stat()
-    with path.open("r+b") as handle:
-        text = handle.read()
-        handle.seek(0)
-        handle.write(text.replace(old.encode(), new.encode()))
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert cache.stamp(path.stat()) == cache.stamp(before)
 
 
 def test_an_edit_in_the_same_clock_tick_as_the_last_read_is_seen(kb_root, monkeypatch):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run, write
+from conftest import edit_in_place, fat_like, run, write
 
 from tool import listing
 from tool.check import check, check_root
@@ -43,23 +43,6 @@ def database() -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
-
-
-def fat_like(monkeypatch) -> None:
-    """Stamps as a file system with no change time gives them (FAT, some network shares)."""
-    monkeypatch.setattr(cache, "stamp", lambda s: (s.st_size, s.st_mtime_ns, s.st_ino, 0))
-    monkeypatch.setattr(loading, "stamp", cache.stamp)
-
-
-def edit_in_place(path: Path, old: str, new: str) -> None:
-    """Same inode, same size, and the modification time put back as it was."""
-    assert len(old) == len(new)
-    before = path.stat()
-    with path.open("r+b") as handle:
-        text = handle.read()
-        handle.seek(0)
-        handle.write(text.replace(old.encode(), new.encode()))
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 @pytest.fixture

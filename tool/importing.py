@@ -9,11 +9,8 @@ fills fields in place, changing no other byte.
 
 from __future__ import annotations
 
-import errno
-import functools
 import os
 import re
-import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -335,6 +332,7 @@ def apply(
     if not dry_run:
         folder.mkdir(exist_ok=True)
         files.check_inside(root, folder)
+        files.remove_leftovers(folder)  # once, where a durable create would do it per file
     env = templates_env(root)
     ids = _taken(folder)
     created = False
@@ -373,7 +371,7 @@ def _create(
         if dry_run:
             return False
         try:
-            create_new(folder / f"{ident}.md", text)
+            files.create_exclusive(folder / f"{ident}.md", text, durable=False)
         except FileExistsError:
             continue  # made since the folder was listed: the next id
         return True
@@ -405,34 +403,3 @@ def _update(root: Path, step: Step, dry_run: bool) -> None:
     step.fields = tuple(missing)
     if not dry_run:
         files.write_atomic(files.check_inside(root, root / step.path), filled)
-
-
-def create_new(path: Path, text: str) -> None:
-    """Write a new file whole under its name, never over one (FileExistsError), unsynced.
-
-    As store.files.create_exclusive, minus its sync and its scan of the folder per file,
-    which a folder of thousands of people makes the cost of an import: the caller syncs once.
-    """
-    prefix = f".{path.name[:64]}.{files.HOST}-{os.getpid()}."  # as files names its temporaries
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o666 & ~_umask())
-            handle.write(text.encode("utf-8"))
-        os.link(tmp, path)
-    except OSError as exc:
-        if isinstance(exc, FileExistsError) or exc.errno not in _NO_LINKS:
-            raise
-        files.create_exclusive(path, text)  # a file system without hard links
-    finally:
-        os.unlink(tmp)
-
-
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}

@@ -150,15 +150,20 @@ _TEMP = re.compile(r"\..+\.(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]
 LEFTOVER_NS = 24 * 3600 * 1_000_000_000  # no write takes a day: older is left over anywhere
 
 
-def _temp_copy(path: Path, data: bytes) -> str:
-    """Write data to a synced temporary file beside `path`, with the mode a new file gets."""
+def _temp_copy(path: Path, data: bytes, durable: bool = True) -> str:
+    """Write data to a temporary file beside `path`, with the mode a new file gets.
+
+    `durable` syncs it and first clears the folder of killed runs' leftovers; a batch of
+    many files does both once for the whole batch instead.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(path.parent)
+    if durable:
+        remove_leftovers(path.parent)
     prefix = f".{path.name[:64]}.{HOST}-{os.getpid()}."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes files private; notes are not
-        _write_synced(fd, data)
+        _write_synced(fd, data, durable)
     except BaseException:
         os.unlink(tmp)
         raise
@@ -200,18 +205,23 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def _write_synced(fd: int, data: bytes) -> None:
+def _write_synced(fd: int, data: bytes, durable: bool = True) -> None:
     """Write all of `data` to an open descriptor, close it, and make it durable."""
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
-def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file atomically; never replace an existing one (FileExistsError)."""
+def create_exclusive(path: Path, text: str, durable: bool = True) -> None:
+    """Write a new file atomically; never replace an existing one (FileExistsError).
+
+    `durable=False` is for a batch (an import of thousands of people): no sync and no
+    leftover scan per file; the caller syncs once at the end.
+    """
     data = text.encode("utf-8")
-    tmp = _temp_copy(path, data)
+    tmp = _temp_copy(path, data, durable)
     try:
         # link() fails if the name exists, so two writers can never replace each other.
         os.link(tmp, path)
