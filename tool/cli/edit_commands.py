@@ -116,7 +116,13 @@ def _follow_the_date(root: Path, interview: Any, when: date) -> None:
 
     old = interview.path
     new = old.with_name(f"{when.isoformat()}-{interview.person}.md")
-    if old.name != f"{interview.date.isoformat()}-{interview.person}.md" or new == old:
+    if new == old:
+        return
+    if _same_file(root / old, root / new):  # a run killed between the link and the unlink
+        os.unlink(root / old)
+        echo(f"renamed {old} -> {new}")
+        return
+    if old.name != f"{interview.date.isoformat()}-{interview.person}.md":
         return
     files.check_inside(root, root / new)
     try:
@@ -126,6 +132,13 @@ def _follow_the_date(root: Path, interview: Any, when: date) -> None:
         return
     os.unlink(root / old)
     echo(f"renamed {old} -> {new}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _read(root: Path, path: Path) -> str:
