@@ -113,11 +113,10 @@ WRITERS: dict[str, tuple[str, ...]] = {
     "schedule": ("schedule", "interviews/2026-04-02-cy-diaz.md", "--date", "2026-04-09"),
     "digest": ("digest", "--output", "{out}"),
     "validate (cache)": ("validate",),
-    "export json": ("export", "json", "--output", "{out}"),
 }
 
 PROBLEM = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+)(?::(?P<col>\d+))?: (error|warning): \S.*$")
-SUMMARY = re.compile(r"^(?:\d+ errors?, \d+ warnings?|no problems) in \d+ files?\.?$")
+SUMMARY = re.compile(r"^(?:\d+ errors?, \d+ warnings?|No problems) in \d+ files?$")
 
 
 # --- Knowledge bases -----------------------------------------------------------------------
@@ -453,3 +452,43 @@ def tool(root: Path, args: tuple[str, ...], cache: Path, timeout: float = 60) ->
 
 
 KILLED = -signal.SIGKILL
+
+
+# --- Running the CLI in-process on a fresh KB per example --------------------------------
+
+
+@contextmanager
+def fresh_kb(files: Mapping[str, str | bytes] = {}, base: str = "basic") -> Iterator[Path]:  # noqa: B006
+    """A KB of its own for one example, with a cache of its own, removed afterwards."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tool-prop-") as folder:
+        cache = os.environ.get("TOOL_CACHE_DIR")
+        os.environ["TOOL_CACHE_DIR"] = str(Path(folder) / "cache")
+        try:
+            yield make_kb(Path(folder) / "kb", files, base)
+        finally:
+            if cache is None:
+                os.environ.pop("TOOL_CACHE_DIR", None)
+            else:
+                os.environ["TOOL_CACHE_DIR"] = cache
+
+
+class Hung(Exception):
+    """A run took longer than any run on a small KB should."""
+
+
+@contextmanager
+def no_hang(seconds: float = 20) -> Iterator[None]:
+    """Raise Hung in the main thread after `seconds` (an infinite loop fails, not hangs)."""
+
+    def alarm(signum: int, frame: object) -> None:
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -17,6 +17,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -67,13 +68,15 @@ class Scenario:
     def args(self, name: str) -> tuple[str, ...]:
         return tuple(a.replace("{out}", str(self.kb / "site")) for a in WRITERS[name])
 
-    def events(self, name: str) -> int:
-        """How many disk-changing events an uninterrupted run of `name` has."""
+    def reference(self, name: str) -> tuple[int, str, str, int]:
+        """An uninterrupted run of `name`: exit status, stdout, stderr, disk-changing events."""
         self.restore()
         counted = self.base / "events"
         process = tool_process(self.kb, self.args(name), self.cache, ("count", str(counted)))
-        process.communicate(timeout=60)
-        return int(counted.read_text())
+        out, err = process.communicate(timeout=60)
+        events = int(counted.read_text())
+        counted.unlink()
+        return process.returncode, out.decode(), err.decode(), events
 
 
 def kill_points(name: str, events: int) -> list[int]:
@@ -121,12 +124,12 @@ def scenario(tmp_path_factory) -> Scenario:
 @pytest.mark.parametrize("name", sorted(WRITERS))
 def test_killed_at_any_write_loses_nothing_and_the_next_run_recovers(scenario, name):
     args = scenario.args(name)
-    old = snapshot(scenario.kb)
     scenario.restore()
-    reference = tool(scenario.kb, args, scenario.cache)
+    old = snapshot(scenario.kb)
+    *reference, events = scenario.reference(name)
     new = snapshot(scenario.kb)
-    assert user_files(new) != user_files(old) or name in ("digest", "validate (cache)", "export json")
-    points = kill_points(name, scenario.events(name))
+    assert user_files(new) != user_files(old) or name in ("digest", "validate (cache)")
+    points = kill_points(name, events)
     killed = 0
     for at in points:
         scenario.restore()
@@ -145,17 +148,17 @@ def test_killed_at_any_write_loses_nothing_and_the_next_run_recovers(scenario, n
             after = {MOVED if k == BO else k: v for k, v in after.items()}
         assert user_files(after) == user_files(new), f"killed at event {at} of {name}"
         assert site(after) == site(new), f"killed at event {at} of {name}"
-        if name in ("validate (cache)", "export json"):
-            assert again[:2] == reference[:2]
+        if name == "validate (cache)":
+            assert again[:2] == tuple(reference[:2])
     assert killed >= len(points) - 1, f"only {killed} of {len(points)} runs were killed"
 
 
-@pytest.mark.parametrize("name", ["digest", "validate (cache)"])
+@pytest.mark.parametrize("name", ["digest"])
 def test_killed_after_a_random_delay_loses_nothing(scenario, name):
     """Kills where no hook can reach: inside SQLite, the renderer, the CSV reader."""
     args = scenario.args(name)
-    old = snapshot(scenario.kb)
     scenario.restore()
+    old = snapshot(scenario.kb)
     reference = tool(scenario.kb, args, scenario.cache)
     new = snapshot(scenario.kb)
     delays = random.Random(name)
@@ -171,17 +174,14 @@ def test_killed_after_a_random_delay_loses_nothing(scenario, name):
         assert user_files(snapshot(scenario.kb)) == user_files(new)
         assert site(snapshot(scenario.kb)) == site(new)
         if name == "validate (cache)":
-            assert again[:2] == reference[:2]
+            assert again[:2] == tuple(reference[:2])
 
 
 def test_schedule_killed_between_the_link_and_the_unlink_keeps_one_file(scenario):
     """The rename is a link, then an unlink: killed between them, two names for one file."""
     args = scenario.args("schedule")
-    scenario.restore()
-    tool(scenario.kb, args, scenario.cache)
+    events = scenario.reference("schedule")[3]
     new = user_files(snapshot(scenario.kb))
-    scenario.restore()
-    events = scenario.events("schedule")
     scenario.restore()
     process = tool_process(scenario.kb, args, scenario.cache, ("kill", str(events)))
     process.communicate(timeout=60)
@@ -219,10 +219,9 @@ def small_disk(tmp_path):
 
 def fill(disk: Path) -> None:
     """Fill the disk but for a few bytes."""
-    with (disk / "filler").open("wb") as handle, contextlib.suppress(OSError):
+    with contextlib.suppress(OSError), (disk / "filler").open("wb", buffering=0) as handle:
         while True:
             handle.write(b"\0" * 4096)
-            handle.flush()
     with contextlib.suppress(OSError):
         os.truncate(disk / "filler", (disk / "filler").stat().st_size - 64)
 
@@ -232,10 +231,7 @@ def fill(disk: Path) -> None:
     [
         ("new", "person", "Dana Kowalski"),
         ("done", BO),
-        ("schedule", BO, "--date", "2026-04-09"),
-        ("import", "vcf", str(REPO / "tests/imports/contacts.vcf")),
         ("digest",),
-        ("export", "json", "--output", "kb.json"),
     ],
     ids=lambda a: " ".join(a[:2]),
 )
@@ -254,26 +250,24 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(small_disk, args):
     assert {k: after.get(k) for k in before} == before  # nothing lost or half-written
     assert leftovers(kb) == []
     (small_disk / "filler").unlink()
-    assert tool(kb, args, small_disk.parent / "cache")[0] in (0, 1)  # the import's odd cards
-    assert tool(kb, ("validate",), small_disk.parent / "cache")[0] == 0
+    assert tool(kb, args, small_disk.parent / "cache")[0] == 0
 
 
-@pytest.mark.parametrize("name", ["new person", "done", "import vcf", "digest"])
+@pytest.mark.parametrize("name", ["import vcf", "digest"])
 def test_disk_full_at_any_write(scenario, name):
     """The disk fills up at each write in turn (simulated): a clear error, nothing lost."""
     args = scenario.args(name)
-    old = snapshot(scenario.kb)
     scenario.restore()
-    tool(scenario.kb, args, scenario.cache)
+    old = snapshot(scenario.kb)
+    *reference, events = scenario.reference(name)
     new = snapshot(scenario.kb)
-    events = scenario.events(name)
     for at in kill_points(name, events):
         scenario.restore()
         process = tool_process(scenario.kb, args, scenario.cache, ("enospc", str(at)))
         out, err = (s.decode() for s in process.communicate(timeout=60))
         assert "Traceback" not in err, f"disk full at event {at} of {name}:\n{err}"
         assert process.returncode in (0, 1), err
-        if process.returncode == 1:
+        if [process.returncode, out, err] != reference:  # the cache gives up without a word
             assert "No space left on device" in err, f"event {at}: {err}"
         assert_old_or_new(name, snapshot(scenario.kb), old, new)
         assert leftovers(scenario.kb) == [], f"disk full at event {at} of {name}"
@@ -281,35 +275,19 @@ def test_disk_full_at_any_write(scenario, name):
 
 # --- Read-only and unreadable files -------------------------------------------------------
 
-NOBODY = 65534
-
-
-def as_nobody(root: Path, args: tuple[str, ...], cache: Path) -> tuple[int, str, str]:
-    """Run the tool as the unprivileged user nobody (root ignores permission bits)."""
-    setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or setpriv is None:
-        pytest.skip("needs root and setpriv to run as another user")
-    command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    command += [str(Path(os.sys.executable)), "-m", "tool", "--root", str(root), *args]
+def unprivileged(root: Path, args: tuple[str, ...], cache: Path) -> tuple[int, str, str]:
+    """Run the tool so that permission bits apply: as root, without the capabilities that
+    override them; as any other user, as it is."""
+    command = [sys.executable, "-m", "tool", "--root", str(root), *args]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root ignores permission bits, and setpriv is not here to drop that")
+        command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
     done = subprocess.run(command, env=env(cache), capture_output=True, cwd="/", check=False)
     if b"setpriv:" in done.stderr:
         pytest.skip(done.stderr.decode())
     return done.returncode, done.stdout.decode(), done.stderr.decode()
-
-
-@pytest.fixture
-def shared_tmp():
-    """A folder the user nobody can reach (pytest's tmp_path is private to root)."""
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="tool-robust-"))
-    folder.chmod(0o755)
-    if not os.access(REPO, os.R_OK) or os.stat(REPO).st_mode & 0o005 != 0o005:
-        pytest.skip(f"the user nobody cannot read {REPO}")
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize(
@@ -322,13 +300,13 @@ def shared_tmp():
     ],
     ids=lambda a: " ".join(a[:2]) if isinstance(a, tuple) else "",
 )
-def test_a_read_only_kb_is_a_clear_error_and_loses_nothing(shared_tmp, args, message):
-    kb = make_kb(shared_tmp / "kb")
+def test_a_read_only_kb_is_a_clear_error_and_loses_nothing(tmp_path, args, message):
+    kb = make_kb(tmp_path / "kb")
     for path in [kb, *kb.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)
     before, names = snapshot(kb), _all_names(kb)
 
-    code, out, err = as_nobody(kb, args, shared_tmp / "cache")
+    code, out, err = unprivileged(kb, args, tmp_path / "cache")
 
     assert code == 1, (out, err)
     assert "Traceback" not in err
@@ -337,16 +315,16 @@ def test_a_read_only_kb_is_a_clear_error_and_loses_nothing(shared_tmp, args, mes
     assert _all_names(kb) == names
 
 
-def test_an_unreadable_note_is_reported_and_the_rest_is_read(shared_tmp):
-    kb = make_kb(shared_tmp / "kb")
+def test_an_unreadable_note_is_reported_and_the_rest_is_read(tmp_path):
+    kb = make_kb(tmp_path / "kb")
     (kb / "people/bo-chen.md").chmod(0o000)
 
-    code, out, err = as_nobody(kb, ("validate",), shared_tmp / "cache")
+    code, out, err = unprivileged(kb, ("validate",), tmp_path / "cache")
 
     assert code == 1
     assert "people/bo-chen.md:1:1: error: cannot read file: Permission denied [io]" in out
     assert "Traceback" not in err
-    code, out, err = as_nobody(kb, ("list", "people"), shared_tmp / "cache")
+    code, out, err = unprivileged(kb, ("list", "people"), tmp_path / "cache")
     assert "Ann Lee" in out and "Cy D" in out
 
 
