@@ -15,6 +15,7 @@ draws new ones each run and keeps the failures it finds in .hypothesis/ to repla
 from __future__ import annotations
 
 import html
+import json
 import os
 import random
 import re
@@ -358,8 +359,9 @@ class Elements(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_data(self, data: str) -> None:
-        if self.lasttag == "script" and self.tags and self.tags[-1][0] == "script":
-            self.scripts.append(data)
+        tag, attrs = self.tags[-1] if self.tags else ("", {})
+        if self.cdata_elem == "script" and attrs.get("type") == "application/json":
+            self.scripts.append(data)  # a data block's whole text, in one piece
 
 
 def unsafe_markup(page: str) -> list[str]:
@@ -380,10 +382,17 @@ def unsafe_markup(page: str) -> list[str]:
                 scheme = url_scheme(value)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
                     found.append(f"URL {value!r} in <{tag} {name}>")
-        if tag == "script" and attrs.get("type") not in (None, "application/json"):
-            found.append(f"script of type {attrs.get('type')!r}")
-        if tag == "script" and "src" in attrs and not (attrs["src"] or "").endswith("search.js"):
+        if tag == "script" and attrs.get("type") == "application/json":
+            continue  # data, checked below
+        if tag == "script" and "src" not in attrs:
+            found.append("inline script")
+        elif tag == "script" and not (attrs["src"] or "").endswith("search.js"):
             found.append(f"script from {attrs['src']!r}")
+    for data in parser.scripts:
+        try:
+            json.loads(data)
+        except ValueError:
+            found.append("script data that is not JSON")
     return found
 
 
