@@ -150,13 +150,13 @@ def listing_order(seed: int) -> Iterator[None]:
 
     class Shuffled:
         def __init__(self, entries: list[os.DirEntry[str]]):
-            self.entries = entries
+            self.entries = iter(entries)
 
         def __iter__(self) -> Iterator[os.DirEntry[str]]:
-            return iter(self.entries)
+            return self.entries
 
         def __next__(self) -> os.DirEntry[str]:
-            return self.entries.pop(0)
+            return next(self.entries)
 
         def __enter__(self) -> Shuffled:
             return self

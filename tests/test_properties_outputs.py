@@ -117,7 +117,8 @@ def mentions(draw: st.DrawFn) -> str:
     """A note mentioning private values as a note might: any case, spacing, encoding, markup."""
     pieces = []
     for _ in range(draw(st.integers(1, 4))):
-        secret = draw(st.sampled_from(SECRETS))
+        # A private note's words written in a public note too are that note's: not secret.
+        secret = draw(st.sampled_from([s for s in SECRETS if s != PRIVATE_NOTE]))
         writing = draw(st.sampled_from(WRITINGS))
         pieces.append(f"Ask about {writing(secret)} soon.")
     pieces += draw(st.lists(st.sampled_from(HOSTILE_MARKDOWN), max_size=2))
