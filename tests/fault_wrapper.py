@@ -4,6 +4,9 @@
     python tests/fault_wrapper.py kill N -- tool ARGS...       SIGKILL itself at event N
     python tests/fault_wrapper.py enospc N -- tool ARGS...     from event N, writes fail: disk full
     python tests/fault_wrapper.py eacces N -- tool ARGS...     from event N, writes are refused
+    python tests/fault_wrapper.py pause FILE -- tool ARGS...   at the first temporary file made
+                                                               (a write begins), make FILE and
+                                                               wait until FILE is removed
 
 An event is what the interpreter audits before it changes the disk: a file opened for
 writing, a rename or replace, a link, a removal, a folder made or removed, a temporary file
@@ -55,13 +58,20 @@ def main() -> None:
     mode, value = sys.argv[1], sys.argv[2]
     sys.argv = sys.argv[split + 1 :]
     count = 0
-    at = 0 if mode == "count" else int(value)
+    at = 0 if mode in ("count", "pause") else int(value)
 
     def hook(event: str, args: tuple[object, ...]) -> None:
         nonlocal count
         if not _writes(event, args):
             return
         count += 1
+        if mode == "pause" and event == "tempfile.mkstemp" and not os.path.exists(value + ".1"):
+            import time
+
+            open(value + ".1", "w").close()  # noqa: SIM115  # once only: this open is an event
+            open(value, "w").close()  # noqa: SIM115
+            while os.path.exists(value):
+                time.sleep(0.01)
         if mode == "kill" and count == at:
             os.kill(os.getpid(), signal.SIGKILL)
         if mode in ("enospc", "eacces") and count >= at and event in ADDS:
