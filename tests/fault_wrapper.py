@@ -68,8 +68,8 @@ def main() -> None:
         if mode == "pause" and event == "tempfile.mkstemp" and not os.path.exists(value + ".1"):
             import time
 
-            open(value + ".1", "w").close()  # noqa: SIM115  # once only: this open is an event
-            open(value, "w").close()  # noqa: SIM115
+            open(value + ".1", "w").close()  # once only: this open is an event
+            open(value, "w").close()
             while os.path.exists(value):
                 time.sleep(0.01)
         if mode == "kill" and count == at:

@@ -91,7 +91,7 @@ EDITS: dict[str, Callable[[str], tuple[str, ...]]] = {
 }
 
 
-def _DAY_OF(rel: str) -> str:  # noqa: N802  # keeps the file's name: nothing to rename
+def _DAY_OF(rel: str) -> str:  # keeps the file's name: nothing to rename
     return Path(rel).name[:10]
 
 
@@ -123,7 +123,7 @@ SUMMARY = re.compile(r"^(?:\d+ errors?, \d+ warnings?|No problems) in \d+ files?
 # --- Knowledge bases -----------------------------------------------------------------------
 
 
-def make_kb(root: Path, files: Mapping[str, str | bytes] = {}, base: str = "basic") -> Path:  # noqa: B006
+def make_kb(root: Path, files: Mapping[str, str | bytes] = {}, base: str = "basic") -> Path:
     """A copy of the fixture KB `base` with `files` written over it (relative paths)."""
     import shutil
 
@@ -309,12 +309,11 @@ def markdown_bodies() -> st.SearchStrategy[str]:
 # --- Checks on outputs ---------------------------------------------------------------------
 
 # What the digest may contain: the theme's elements and what notes' Markdown renders to.
-ALLOWED_TAGS = {
-    *"html head meta title link body header footer nav main section article aside".split(),
-    *"h1 h2 h3 h4 h5 h6 p div span a ul ol li dl dt dd em strong code pre blockquote".split(),
-    *"hr br table caption thead tbody tr th td time form label input noscript s del".split(),
-    *"script svg g rect line text title desc polyline path circle".split(),
-}
+_TAGS = """html head meta title link body header footer nav main section article aside
+    h1 h2 h3 h4 h5 h6 p div span a ul ol li dl dt dd em strong code pre blockquote
+    hr br table caption thead tbody tr th td time form label input noscript s del
+    script svg g rect line text desc polyline path circle"""
+ALLOWED_TAGS = set(_TAGS.split())
 GLOBAL_ATTRIBUTES = {"class", "id", "lang", "title", "role", "hidden"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "rel", "aria-current", "aria-label"},
@@ -359,7 +358,7 @@ class Elements(HTMLParser):
         self.handle_starttag(tag, attrs)
 
     def handle_data(self, data: str) -> None:
-        tag, attrs = self.tags[-1] if self.tags else ("", {})
+        _tag, attrs = self.tags[-1] if self.tags else ("", {})
         if self.cdata_elem == "script" and attrs.get("type") == "application/json":
             self.scripts.append(data)  # a data block's whole text, in one piece
 
@@ -416,11 +415,11 @@ def leaks(data: bytes, secrets: list[str]) -> list[str]:
         key = unicodedata.normalize("NFKC", secret).casefold()
         key_squeezed = re.sub(r"\s+", "", key)
         digits = re.sub(r"\D", "", key)
-        if any(key in f for f in forms) or any(key_squeezed in f for f in squeezed):
-            found.append(secret)
-        elif len(digits) >= 7 and any(
-            re.search(r"[^\w]{0,3}".join(digits), f) for f in forms
-        ):  # a phone number with other separators
+        if (
+            any(key in f for f in forms)
+            or any(key_squeezed in f for f in squeezed)
+            or (len(digits) >= 7 and any(re.search(r"[^\w]{0,3}".join(digits), f) for f in forms))
+        ):
             found.append(secret)
     return found
 
@@ -453,7 +452,9 @@ def tool_process(
     )
 
 
-def tool(root: Path, args: tuple[str, ...], cache: Path, timeout: float = 60) -> tuple[int, str, str]:
+def tool(
+    root: Path, args: tuple[str, ...], cache: Path, timeout: float = 60
+) -> tuple[int, str, str]:
     """Run `python -m tool` to the end: exit status, stdout, stderr."""
     process = tool_process(root, args, cache)
     out, err = process.communicate(timeout=timeout)
@@ -467,7 +468,7 @@ KILLED = -signal.SIGKILL
 
 
 @contextmanager
-def fresh_kb(files: Mapping[str, str | bytes] = {}, base: str = "basic") -> Iterator[Path]:  # noqa: B006
+def fresh_kb(files: Mapping[str, str | bytes] = {}, base: str = "basic") -> Iterator[Path]:
     """A KB of its own for one example, with a cache of its own, removed afterwards."""
     import tempfile
 

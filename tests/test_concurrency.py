@@ -62,8 +62,14 @@ def test_many_runs_at_once_create_and_change_distinct_files_and_lose_none(tmp_pa
     assert not [p for p in (kb / "people").iterdir() if p.name.startswith(".")]
     # Each interview has every change of the three runs that succeeded on it.
     for day in range(1, 7):
-        found = next(i for i in kb_read.interviews.values() if i.date.day == day and i.date.year == 2020)
-        edits = {a[0]: c for a, c, _ in results if len(a) > 1 and a[1].startswith(f"interviews/2020-01-{day:02d}")}
+        found = next(
+            i for i in kb_read.interviews.values() if i.date.day == day and i.date.year == 2020
+        )
+        edits = {
+            a[0]: c
+            for a, c, _ in results
+            if len(a) > 1 and a[1].startswith(f"interviews/2020-01-{day:02d}")
+        }
         if edits["done"] == 0:
             assert found.status == "done"
         if edits["thanked"] == 0:

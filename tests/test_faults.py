@@ -22,12 +22,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run, write
+from conftest import run
 from robustness import (
     KILLED,
     PROFILE,
     REPO,
-    WRAPPER,
     WRITERS,
     env,
     make_kb,
@@ -209,8 +208,10 @@ def small_disk(tmp_path):
         check=False,
     )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); "
-                    "test_disk_full_at_any_write covers a full disk by simulation")
+        pytest.skip(
+            f"cannot mount a tmpfs here ({done.stderr.decode().strip()}); "
+            "test_disk_full_at_any_write covers a full disk by simulation"
+        )
     try:
         yield mount
     finally:
@@ -274,6 +275,7 @@ def test_disk_full_at_any_write(scenario, name):
 
 
 # --- Read-only and unreadable files -------------------------------------------------------
+
 
 def unprivileged(root: Path, args: tuple[str, ...], cache: Path) -> tuple[int, str, str]:
     """Run the tool so that permission bits apply: as root, without the capabilities that

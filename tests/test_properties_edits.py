@@ -58,8 +58,14 @@ def interviews(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         lines.append("# a comment line: date: 2020-01-01")
     lines = draw(st.permutations(lines))
-    tasks = draw(st.lists(st.sampled_from(["- [ ] Read \"Inspired\"", "- [x] Send thanks",
-                                           "* [ ] Call Bo", "- [ ] Read more"]), max_size=3))
+    tasks = draw(
+        st.lists(
+            st.sampled_from(
+                ['- [ ] Read "Inspired"', "- [x] Send thanks", "* [ ] Call Bo", "- [ ] Read more"]
+            ),
+            max_size=3,
+        )
+    )
     notes = draw(plain)
     body = ["## Notes", notes.replace("---", "- - -"), "", "## Next steps", *tasks]
     end = draw(st.sampled_from(["\n", "\r\n"]))
@@ -129,7 +135,9 @@ def test_an_edit_is_idempotent_changes_only_its_lines_and_keeps_the_data(note, e
             added = len(new_lines) - len(old_lines)
             assert 1 <= added <= len(KEYS[edit])
             kept = [line for line in new_lines if line.split(b":", 1)[0].decode() not in KEYS[edit]]
-            dropped = [line for line in old_lines if line.split(b":", 1)[0].decode() not in KEYS[edit]]
+            dropped = [
+                line for line in old_lines if line.split(b":", 1)[0].decode() not in KEYS[edit]
+            ]
             assert kept == dropped
         ending = b"\r\n" if b"\r\n" in note else b"\n"
         assert all(line.endswith(ending) for line in new_lines[:-1])

@@ -21,14 +21,37 @@ from robustness import (
 
 from tool.store import loading
 
-VALID = [(FIXTURES / "basic" / rel).read_bytes() for rel in (
-    "people/ann-lee.md",
-    "interviews/2026-03-10-ann-lee.md",
-    "tool.toml",
-)]
+VALID = [
+    (FIXTURES / "basic" / rel).read_bytes()
+    for rel in (
+        "people/ann-lee.md",
+        "interviews/2026-03-10-ann-lee.md",
+        "tool.toml",
+    )
+]
 WHERE = ["people/zed.md", "interviews/2026-03-30-ann-lee.md", "tool.toml", "people/ann-lee.md"]
-YAMLISH = [b"---\n", b"\n", b": ", b"- ", b"[", b"{", b'"', b"'", b"&a ", b"*a", b"!!python/object", b"\t",
-           b"\r\n", b"\xef\xbb\xbf", b"\x00", b"\xff", b"#", b"|\n", b"<<: *a\n", b"%YAML 1.2\n"]
+YAMLISH = [
+    b"---\n",
+    b"\n",
+    b": ",
+    b"- ",
+    b"[",
+    b"{",
+    b'"',
+    b"'",
+    b"&a ",
+    b"*a",
+    b"!!python/object",
+    b"\t",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\x00",
+    b"\xff",
+    b"#",
+    b"|\n",
+    b"<<: *a\n",
+    b"%YAML 1.2\n",
+]
 
 
 @st.composite
@@ -51,29 +74,32 @@ def mutated(draw: st.DrawFn) -> bytes:
 note_bytes = st.one_of(
     st.binary(max_size=300),
     mutated(),
-    st.builds(lambda a, b: b"---\n" + a + b"\n---\n" + b, st.binary(max_size=80), st.binary(max_size=40)),
+    st.builds(
+        lambda a, b: b"---\n" + a + b"\n---\n" + b, st.binary(max_size=80), st.binary(max_size=40)
+    ),
 )
 
 
 @given(st.lists(st.tuples(st.sampled_from(WHERE), note_bytes), min_size=1, max_size=3))
 @examples(60)
 @example([("people/zed.md", b"---\na: &a [*a]\n---\n")])  # a YAML alias to itself
-@example([("people/zed.md", b"---\n" + b"[" * 5000 + b"\n---\n")])  # nesting deeper than YAML's stack
+@example(
+    [("people/zed.md", b"---\n" + b"[" * 5000 + b"\n---\n")]
+)  # nesting deeper than YAML's stack
 @example([("tool.toml", b"[[[\x00")])
 def test_any_bytes_as_a_note_give_problem_lines_never_an_exception(notes):
-    with fresh_kb(dict(notes)) as root:
-        with no_hang():
-            kb = loading.load(root)
-            assert "bo-chen" in kb.people and "2026-03-20-bo-chen" in kb.interviews  # untouched
-            for name, diagnose in DIAGNOSTICS.items():
-                code, lines = diagnose(root)
-                assert code in (0, 1), (name, lines)
-                assert lines, name
-                for line in lines:
-                    assert PROBLEM.match(line) or SUMMARY.match(line), f"{name}: {line!r}"
-            # The other readers of every file finish too, one bad file or not.
-            for args in (("index", "--format", "json"), ("list", "people"), ("due",)):
-                assert run("--root", root, *args).exit_code in (0, 1)
+    with fresh_kb(dict(notes)) as root, no_hang():
+        kb = loading.load(root)
+        assert "bo-chen" in kb.people and "2026-03-20-bo-chen" in kb.interviews  # untouched
+        for name, diagnose in DIAGNOSTICS.items():
+            code, lines = diagnose(root)
+            assert code in (0, 1), (name, lines)
+            assert lines, name
+            for line in lines:
+                assert PROBLEM.match(line) or SUMMARY.match(line), f"{name}: {line!r}"
+        # The other readers of every file finish too, one bad file or not.
+        for args in (("index", "--format", "json"), ("list", "people"), ("due",)):
+            assert run("--root", root, *args).exit_code in (0, 1)
 
 
 def test_problem_line_pattern_is_not_vacuous():
@@ -81,7 +107,9 @@ def test_problem_line_pattern_is_not_vacuous():
     assert PROBLEM.match("tool.toml:5: warning: [me] name is unset")
     assert not PROBLEM.match("Traceback (most recent call last):")
     assert not PROBLEM.match("people/zed.md: error without a line")
-    assert SUMMARY.match("2 errors, 1 warning in 5 files") and SUMMARY.match("No problems in 1 file")
+    assert SUMMARY.match("2 errors, 1 warning in 5 files") and SUMMARY.match(
+        "No problems in 1 file"
+    )
 
 
 def _created(root: Path, before: set[Path]) -> list[Path]:

@@ -133,9 +133,13 @@ def hostile_kb(root: Path, person_note: str, interview_note: str, value: str) ->
     )
     write(person, text + "\n" + person_note + "\n")
     interview = root / "interviews/2026-03-10-ann-lee.md"
-    text = interview.read_text(encoding="utf-8").replace(
-        "Ann leads the arm team.", interview_note
-    ).replace("- Shipping beats certificates. #skills", f"- {interview_note.splitlines()[0]} #skills")
+    text = (
+        interview.read_text(encoding="utf-8")
+        .replace("Ann leads the arm team.", interview_note)
+        .replace(
+            "- Shipping beats certificates. #skills", f"- {interview_note.splitlines()[0]} #skills"
+        )
+    )
     write(interview, text.replace("tags: [robotics]", f"tags: [{_yaml(value)}]"))
     return root
 
@@ -258,7 +262,9 @@ def test_outputs_are_the_same_bytes_whatever_the_listing_and_creation_order(file
         assert third == first
 
 
-CHANGES = st.sampled_from(["edit note", "add person", "remove interview", "rename company", "title"])
+CHANGES = st.sampled_from(
+    ["edit note", "add person", "remove interview", "rename company", "title"]
+)
 
 
 @given(knowledge_bases(), st.lists(CHANGES, min_size=1, max_size=3))
