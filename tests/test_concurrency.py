@@ -12,7 +12,7 @@ from robustness import REPO, make_kb, snapshot, tool, tool_process
 
 from tool.store import loading
 
-PEOPLE = [f"Person {chr(65 + i)}{chr(97 + i)}" for i in range(8)]
+PEOPLE = [f"Person {chr(65 + i)}{chr(97 + i)}" for i in range(5)]
 
 
 def _interview(day: int) -> str:
@@ -23,14 +23,14 @@ def _interview(day: int) -> str:
 
 
 def test_many_runs_at_once_create_and_change_distinct_files_and_lose_none(tmp_path):
-    extra = {f"interviews/2020-01-{d:02d}-ann-lee.md": _interview(d) for d in range(1, 7)}
+    extra = {f"interviews/2020-01-{d:02d}-ann-lee.md": _interview(d) for d in range(1, 4)}
     kb = make_kb(tmp_path / "kb", extra)
     cache = tmp_path / "cache"
     before = snapshot(kb)
     runs: list[tuple[str, ...]] = [("new", "person", name) for name in PEOPLE]
     runs.append(("new", "person", "Zoë Müller-Łukasz"))  # also in the vCard: one of them wins
     runs.append(("import", "vcf", str(REPO / "tests/imports/contacts.vcf")))
-    for day in range(1, 7):
+    for day in range(1, 4):
         rel = f"interviews/2020-01-{day:02d}-ann-lee.md"
         runs += [("done", rel), ("thanked", rel, "--on", "2020-01-20"), ("check", rel, "paper")]
     runs += [("validate",), ("digest",), ("index",)]
@@ -61,7 +61,7 @@ def test_many_runs_at_once_create_and_change_distinct_files_and_lose_none(tmp_pa
     assert (kb / "people/ivan-petrov.md").exists() and "Zoë Müller-Łukasz" in names
     assert not [p for p in (kb / "people").iterdir() if p.name.startswith(".")]
     # Each interview has every change of the three runs that succeeded on it.
-    for day in range(1, 7):
+    for day in range(1, 4):
         found = next(
             i for i in kb_read.interviews.values() if i.date.day == day and i.date.year == 2020
         )
@@ -90,7 +90,7 @@ def test_readers_and_writers_at_once_leave_a_cache_that_reads_like_a_cold_one(tm
     cache = tmp_path / "cache"
     note = kb / "people/ann-lee.md"
     processes: list[subprocess.Popen[bytes]] = []
-    for round_ in range(4):
+    for round_ in range(3):
         processes += [tool_process(kb, args, cache) for args in (("validate",), ("digest",))]
         note.write_text(note.read_text(encoding="utf-8") + f"\nRound {round_}.\n", encoding="utf-8")
         processes.append(tool_process(kb, ("new", "person", f"Round {round_}"), cache))
@@ -101,9 +101,9 @@ def test_readers_and_writers_at_once_leave_a_cache_that_reads_like_a_cold_one(tm
     assert tool(kb, ("validate",), cache) == tool(kb, ("validate",), tmp_path / "cold")
     listed = tool(kb, ("list", "people", "--format", "json"), cache)
     assert listed == tool(kb, ("list", "people", "--format", "json"), tmp_path / "cold")
-    assert all(f'"Round {i}"' in listed[1] for i in range(4))
+    assert all(f'"Round {i}"' in listed[1] for i in range(3))
     assert tool(kb, ("digest",), cache)[0] == 0
-    assert "Round 3." in (kb / "site/people/ann-lee.html").read_text(encoding="utf-8")
+    assert "Round 2." in (kb / "site/people/ann-lee.html").read_text(encoding="utf-8")
     assert not [p for p in Path(kb).rglob(".*") if p.name != ".tool-digest" and p.parent == kb]
 
 

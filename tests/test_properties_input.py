@@ -117,7 +117,7 @@ def _created(root: Path, before: set[Path]) -> list[Path]:
 
 
 @given(person_names())
-@examples(150)
+@examples(100)
 @example("CON")
 @example("con.txt")
 @example(".hidden")

@@ -151,7 +151,7 @@ def _yaml(value: str) -> str:
 
 
 @given(markdown_bodies(), markdown_bodies(), st.sampled_from(HOSTILE_MARKDOWN))
-@examples(12)
+@examples(10)
 def test_any_note_gives_a_digest_of_allowlisted_html(person_note, interview_note, value):
     with tempfile.TemporaryDirectory() as folder:
         root = hostile_kb(Path(folder) / "kb", person_note, interview_note or "x", value)
@@ -161,7 +161,7 @@ def test_any_note_gives_a_digest_of_allowlisted_html(person_note, interview_note
             result = run(*args, *(["--include-private"] if private else []))
             assert result.exit_code in (0, 1), result.output
             if result.exit_code == 1:  # refused: a leak it could not hide; nothing written
-                assert result.stderr.startswith("Error: ") and not site.exists()
+                assert "\nError: " in "\n" + result.stderr and not site.exists()
                 continue
             for rel, data in snapshot(site).items():
                 if rel.endswith(".html"):
@@ -180,16 +180,20 @@ def test_the_shared_digest_has_no_private_value_however_it_is_written(person_not
         result = run("--root", root, "digest", "--output", site)
         assert result.exit_code in (0, 1), result.output
         if result.exit_code == 1:  # refused rather than published
-            assert result.stderr.startswith("Error: ") and not site.exists(), result.stderr
+            assert "\nError: " in "\n" + result.stderr and not site.exists(), result.stderr
             assert "Traceback" not in result.stderr
             return
         found = {rel: leaks(data, SECRETS) for rel, data in snapshot(site).items()}
         assert {rel: found for rel, found in found.items() if found} == {}
-        # The private edition shows them: the check finds what it looks for.
-        private = Path(folder) / "private"
-        run("--root", root, "digest", "--output", private, "--include-private", "--force")
-        shown = set().union(*(leaks(d, SECRETS) for d in snapshot(private).values()))
-        assert {"ann@example.com", PRIVATE_NAME, "zeb.q@initech.example"} <= shown
+
+
+def test_the_leak_check_finds_the_values_the_private_edition_shows(tmp_path):
+    note = f"Ask {_split(PRIVATE_NAME)} or {_entities('zeb.q@initech.example')}."
+    root = hostile_kb(tmp_path / "kb", note, "x", "Product")
+    private = tmp_path / "private"
+    run("--root", root, "digest", "--output", private, "--include-private", "--force")
+    shown = set().union(*(leaks(data, SECRETS) for data in snapshot(private).values()))
+    assert {"ann@example.com", "+1 555 0100", PRIVATE_NAME, "zeb.q@initech.example"} <= shown
 
 
 # --- Any KB: the same bytes, whatever the listing order; incremental == cold ----------------
