@@ -1,0 +1,446 @@
+"""`tool lsp`, driven over stdio by a real LSP client: one server for the whole module."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import pytest
+import pytest_asyncio
+from conftest import write
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+REPO = Path(__file__).resolve().parents[1]
+TODAY = "2026-01-15"  # a Thursday: the next weekday is Friday the 16th
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+JANE = """\
+---
+name: Jane Doe
+company: Globex
+role: Data Analyst
+relationship: alumni
+---
+Met at the alumni meetup.
+"""
+KIM = """\
+---
+name: Kim Lee
+company: Initech
+introduced_by: jane-doe
+---
+"""
+HELD = """\
+---
+person: jane-doe
+date: 2026-01-10
+status: done
+format: coffee
+referrals: [kim-lee]
+---
+## Insights
+- Analysts spend half their time cleaning data #data-quality
+- Dashboards matter less than people think #data-quality #tools
+
+## Notes
+- [ ] send the article
+"""
+
+
+@dataclass
+class Session:
+    client: LanguageClient
+    root: Path
+
+    def uri(self, rel: str) -> str:
+        return (self.root / rel).as_uri()
+
+    async def open(self, rel: str, text: str) -> list[types.Diagnostic]:
+        """Open a document as typed and wait for its diagnostics."""
+        uri = self.uri(rel)
+        self.client.diagnostics.pop(uri, None)
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="markdown", version=1, text=text
+                )
+            )
+        )
+        return await self.diagnostics(uri)
+
+    async def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        for _ in range(200):
+            if uri in self.client.diagnostics:
+                return self.client.diagnostics.pop(uri)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no diagnostics for {uri}")
+
+    def close(self, rel: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=self.uri(rel))
+            )
+        )
+
+
+def at(line: int, character: int) -> types.Position:
+    return types.Position(line=line, character=character)
+
+
+def shown(diagnostics: list[types.Diagnostic]) -> list[str]:
+    """Diagnostics as `line:col-line:col severity message [rule]`, 1-based as validate."""
+    out = []
+    for d in diagnostics:
+        start, end = d.range.start, d.range.end
+        kind = "error" if d.severity == types.DiagnosticSeverity.Error else "warning"
+        where = f"{start.line + 1}:{start.character + 1}-{end.line + 1}:{end.character + 1}"
+        out.append(f"{where} {kind}: {d.message} [{d.code}] ({d.source})")
+    return out
+
+
+def applied(text: str, edits: list[types.TextEdit]) -> str:
+    """The text with the edits made (positions in ASCII text: units are characters)."""
+    lines = text.split("\n")
+
+    def offset(p: types.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: p.line]) + p.character
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def lsp(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session]:
+    root = tmp_path_factory.mktemp("lsp") / "kb"
+    write(root / "tool.toml", '[me]\nname = "Ana"\n[targets]\ncareers = ["Data science"]\n')
+    write(root / "people/jane-doe.md", JANE)
+    write(root / "people/kim-lee.md", KIM)
+    write(root / "interviews/2026-01-10-jane-doe.md", HELD)
+    env = {k: v for k, v in os.environ.items() if k != "TOOL_ROOT"}
+    env |= {"PYTHONPATH": str(REPO), "TOOL_CACHE_DIR": str(root.parent / "cache")}
+    config = ClientServerConfig(
+        server_command=[sys.executable, "-m", "tool", "lsp", "--on", TODAY], server_env=env
+    )
+    client = await config.start()
+    assert isinstance(client, LanguageClient)
+    # lsprotocol reads any code action with a `command` as a bare Command; a client reading
+    # the JSON tells them apart by the type of `command`, as the protocol does.
+    converter = client.protocol._converter
+    converter.register_structure_hook(
+        Union[types.Command, types.CodeAction],  # noqa: UP007 - the type lsprotocol registers
+        lambda data, _: converter.structure(
+            data, types.Command if isinstance(data.get("command"), str) else types.CodeAction
+        ),
+    )
+    watched = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watched)
+            ),
+            root_uri=root.as_uri(),
+        )
+    )
+    yield Session(client, root)
+    await client.shutdown_session()
+    await client.stop()
+
+
+TYPO = """\
+---
+person: jane-do
+date: 2026-01-12
+status: scheduld
+---
+"""
+
+
+async def test_a_buffer_as_typed_gets_validates_problems_with_rule_and_position(lsp):
+    found = await lsp.open("interviews/2026-01-12-jane-doe.md", TYPO)
+    assert shown(found) == [
+        "1:1-1:4 warning: file name does not follow its date and person: expected "
+        "2026-01-12-jane-do.md [file-name] (tool)",
+        "2:1-2:16 error: person 'jane-do' is not in people/ (did you mean jane-doe?) "
+        "[reference] (tool)",
+        "4:1-4:17 error: status must be one of idea, requested, scheduled, done, declined, "
+        "cancelled, not 'scheduld' (did you mean scheduled?); see docs/format.md#status "
+        "[value] (tool)",
+    ]
+    # The next keystroke fixes the id: the problems of the buffer as it is now.
+    lsp.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=lsp.uri("interviews/2026-01-12-jane-doe.md"), version=2
+            ),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=at(1, 15), end=at(1, 15)), text="e"
+                )
+            ],
+        )
+    )
+    found = await lsp.diagnostics(lsp.uri("interviews/2026-01-12-jane-doe.md"))
+    assert [d.code for d in found] == ["value"]
+    lsp.close("interviews/2026-01-12-jane-doe.md")
+
+
+# The values are empty but for the space typed after the colon.
+DRAFT = (
+    "---\nperson: \ndate: \nstatus: \nreferrals: [kim-lee, ]\n---\n"
+    "## Insights\n- Hiring is slow this year #da\n"
+)
+
+
+async def complete(lsp: Session, rel: str, line: int, character: int) -> list[types.CompletionItem]:
+    found = await lsp.client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)),
+            position=at(line, character),
+        )
+    )
+    assert isinstance(found, types.CompletionList)
+    return found.items
+
+
+async def test_completion_offers_people_values_dates_and_topics(lsp):
+    rel = "interviews/2026-01-20-jane-doe.md"
+    await lsp.open(rel, DRAFT)
+    people = await complete(lsp, rel, 1, 8)
+    assert [(i.label, i.detail) for i in people] == [
+        ("jane-doe", "Jane Doe — Data Analyst at Globex"),
+        ("kim-lee", "Kim Lee — Initech"),
+    ]
+    assert people[0].text_edit == types.TextEdit(
+        range=types.Range(start=at(1, 8), end=at(1, 8)), new_text="jane-doe"
+    )
+    assert [i.label for i in await complete(lsp, rel, 4, 20)] == ["jane-doe", "kim-lee"]
+    assert [i.label for i in await complete(lsp, rel, 3, 8)] == [
+        "idea",
+        "requested",
+        "scheduled",
+        "done",
+        "declined",
+        "cancelled",
+    ]
+    dates = await complete(lsp, rel, 2, 6)
+    assert [(i.label, i.detail) for i in dates] == [
+        ("2026-01-15", "today"),
+        ("2026-01-16", "next weekday (Friday)"),
+    ]
+    topics = await complete(lsp, rel, 7, 30)
+    assert [(i.label, i.detail) for i in topics] == [
+        ("#data-quality", "used 2 times"),
+        ("#tools", "used 1 time"),
+    ]
+    assert topics[0].text_edit == types.TextEdit(
+        range=types.Range(start=at(7, 28), end=at(7, 30)), new_text="data-quality"
+    )
+    assert list(await complete(lsp, rel, 0, 3)) == []  # on the `---` line: nothing
+    lsp.close(rel)
+
+
+async def test_hover_definition_and_references_of_a_person(lsp):
+    rel = "interviews/2026-01-10-jane-doe.md"
+    await lsp.open(rel, HELD)
+    document = types.TextDocumentIdentifier(uri=lsp.uri(rel))
+    hover = await lsp.client.text_document_hover_async(
+        types.HoverParams(text_document=document, position=at(1, 11))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.split("\n\n") == [
+        "**Jane Doe** — Data Analyst at Globex",
+        "How you met: alumni",
+        "Last conversation: 2026-01-10 (coffee) — interviews/2026-01-10-jane-doe.md",
+        "Due:\n"
+        "- overdue: Thank Jane Doe for the conversation on Sat 2026-01-10 "
+        "(due Sun 2026-01-11, 4 days ago)\n"
+        "- open: Contact Kim Lee, a referral from Jane Doe on Sat 2026-01-10: "
+        "tool new interview kim-lee --status requested\n"
+        "- open: Jane Doe (Sat 2026-01-10): send the article",
+    ]
+    target = await lsp.client.text_document_definition_async(
+        types.DefinitionParams(text_document=document, position=at(5, 14))
+    )
+    assert target == types.Location(
+        uri=lsp.uri("people/kim-lee.md"), range=types.Range(start=at(0, 0), end=at(0, 0))
+    )
+    nothing = await lsp.client.text_document_definition_async(
+        types.DefinitionParams(text_document=document, position=at(3, 9))
+    )
+    assert nothing is None  # `done` is nobody's id
+    lsp.close(rel)
+    found = await lsp.client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=lsp.uri("people/jane-doe.md")),
+            position=at(0, 0),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert [(loc.uri.rsplit("/", 2)[-2:], loc.range.start.line) for loc in found or []] == [
+        (["interviews", "2026-01-10-jane-doe.md"], 1),
+        (["people", "kim-lee.md"], 3),
+    ]
+
+
+async def actions(
+    lsp: Session, rel: str, diagnostics: list[types.Diagnostic]
+) -> list[types.CodeAction]:
+    found = await lsp.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)),
+            range=types.Range(start=at(0, 0), end=at(0, 0)),
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    return [a for a in found or [] if isinstance(a, types.CodeAction)]
+
+
+def edits_of(lsp: Session, rel: str, action: types.CodeAction) -> list[types.TextEdit]:
+    assert action.edit is not None and action.edit.changes is not None
+    assert list(action.edit.changes) == [lsp.uri(rel)]
+    return [e for e in action.edit.changes[lsp.uri(rel)] if isinstance(e, types.TextEdit)]
+
+
+MISREAD = """\
+---
+person: jane-doe
+date: 2026-01-11
+status: done
+company: yes
+referrals: [Kim Lee]
+thanked: 2026-01-12
+---
+"""
+
+
+async def test_code_actions_quote_a_value_and_write_a_referrals_id(lsp):
+    rel = "interviews/2026-01-11-jane-doe.md"
+    found = await lsp.open(rel, MISREAD)
+    assert [(d.range.start.line, d.code) for d in found] == [(4, "yaml-1.1"), (5, "referral-name")]
+    quote, referral = await actions(lsp, rel, found[:1]), await actions(lsp, rel, found[1:])
+    assert [a.title for a in quote] == ["Quote 'yes' as text"]
+    assert applied(MISREAD, edits_of(lsp, rel, quote[0])) == MISREAD.replace(
+        "company: yes", "company: 'yes'"
+    )
+    assert [a.title for a in referral] == ["Replace 'Kim Lee' with kim-lee"]
+    assert applied(MISREAD, edits_of(lsp, rel, referral[0])) == MISREAD.replace(
+        "[Kim Lee]", "[kim-lee]"
+    )
+    lsp.close(rel)
+
+
+async def test_code_action_fills_thanked_with_today(lsp):
+    rel = "interviews/2026-01-10-jane-doe.md"
+    await lsp.open(rel, HELD)
+    found = await actions(lsp, rel, [])
+    assert [a.title for a in found] == ["Set thanked: 2026-01-15 (today)"]
+    assert applied(HELD, edits_of(lsp, rel, found[0])) == HELD.replace(
+        "referrals: [kim-lee]\n", "referrals: [kim-lee]\nthanked: 2026-01-15\n"
+    )
+    lsp.close(rel)
+
+
+async def test_code_action_creates_the_missing_person_as_tool_new_does(lsp):
+    rel = "interviews/2026-01-13-sam-rivera.md"
+    text = "---\nperson: sam-rivera\ndate: 2026-01-13\nstatus: idea\n---\n"
+    found = await lsp.open(rel, text)
+    assert [d.code for d in found] == ["reference"]
+    create = await actions(lsp, rel, found)
+    assert [a.title for a in create] == ["Create people/sam-rivera.md"]
+    assert create[0].command is not None
+    await lsp.client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command=create[0].command.command, arguments=create[0].command.arguments
+        )
+    )
+    assert list(await lsp.diagnostics(lsp.uri(rel))) == []
+    made = (lsp.root / "people/sam-rivera.md").read_text(encoding="utf-8")
+    assert made.startswith("---\nname: Sam Rivera\n")
+    lsp.close(rel)
+
+
+async def test_symbols_of_a_document_and_the_workspace(lsp):
+    rel = "interviews/2026-01-10-jane-doe.md"
+    await lsp.open(rel, HELD)
+    found = await lsp.client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)))
+    )
+    assert [
+        (s.name, s.range.start.line, [(c.name, c.range.start.line) for c in s.children or []])
+        for s in found or []
+        if isinstance(s, types.DocumentSymbol)
+    ] == [
+        (
+            "Insights",
+            7,
+            [
+                ("Analysts spend half their time cleaning data #data-quality", 8),
+                ("Dashboards matter less than people think #data-quality #tools", 9),
+            ],
+        ),
+        ("Notes", 11, [("[ ] send the article", 12)]),
+    ]
+    lsp.close(rel)
+    people = await lsp.client.workspace_symbol_async(types.WorkspaceSymbolParams(query="jane"))
+    assert [(s.name, s.kind) for s in people or []] == [
+        ("Jane Doe", types.SymbolKind.Class),
+        ("2026-01-10 Jane Doe", types.SymbolKind.Event),
+    ]
+
+
+async def test_a_file_changed_on_disk_updates_the_open_documents(lsp):
+    rel = "interviews/2026-01-14-lena-ortiz.md"
+    text = "---\nperson: lena-ortiz\ndate: 2026-01-14\nstatus: idea\n---\n"
+    found = await lsp.open(rel, text)
+    assert [d.code for d in found] == ["reference"]
+    person = write(lsp.root / "people/lena-ortiz.md", "---\nname: Lena Ortiz\n---\n")
+    lsp.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=person.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert list(await lsp.diagnostics(lsp.uri(rel))) == []
+    person.unlink()
+    lsp.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=person.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
+    assert [d.code for d in await lsp.diagnostics(lsp.uri(rel))] == ["reference"]
+    lsp.close(rel)
+
+
+async def test_bad_files_outside_files_and_missing_files_answer_nothing(lsp, tmp_path):
+    broken = await lsp.open("people/broken.md", "---\nname: [Unclosed\n---\n")
+    assert [d.code for d in broken] == ["yaml-syntax"]
+    lsp.close("people/broken.md")
+    outside = tmp_path / "elsewhere.md"
+    lsp.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=outside.as_uri(), language_id="markdown", version=1, text="person: x\n"
+            )
+        )
+    )
+    assert list(await lsp.diagnostics(outside.as_uri())) == []
+    missing = types.TextDocumentIdentifier(uri=lsp.uri("people/nobody.md"))
+    for uri in (missing, types.TextDocumentIdentifier(uri=outside.as_uri())):
+        hover = await lsp.client.text_document_hover_async(
+            types.HoverParams(text_document=uri, position=at(0, 0))
+        )
+        assert hover is None
+        completion = await lsp.client.text_document_completion_async(
+            types.CompletionParams(text_document=uri, position=at(5, 5))
+        )
+        assert completion is None or list(completion.items) == []  # type: ignore[union-attr]
+    # The server still answers after all that.
+    assert [i.label for i in await complete(lsp, "interviews/2026-01-10-jane-doe.md", 1, 8)]
