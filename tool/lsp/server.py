@@ -82,8 +82,8 @@ class ToolServer(LanguageServer):
         source = found[0].text_of(found[1]) if found else None
         return Text(source or "", utf16)
 
-    def publish(self) -> None:
-        """Send each open document's problems, where they changed."""
+    def publish(self, typed: str | None = None) -> None:
+        """Send each open document's problems where they changed, and always the one typed in."""
         for uri in list(self.workspace.text_documents):
             found = self.locate(uri)
             diagnostics = []
@@ -91,7 +91,7 @@ class ToolServer(LanguageServer):
                 knowledge, rel = found
                 text = self.text(uri)
                 diagnostics = [features.diagnostic(text, p) for p in knowledge.problems(rel)]
-            if self.published.get(uri) != diagnostics or uri not in self.published:
+            if uri == typed or uri not in self.published or self.published[uri] != diagnostics:
                 self.published[uri] = diagnostics
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
@@ -275,7 +275,7 @@ def changed(ls: ToolServer, uri: str) -> None:
         knowledge, rel = found
         knowledge.today = ls.today()
         knowledge.edit(rel, ls.workspace.get_text_document(uri).source)
-    ls.publish()
+    ls.publish(typed=uri)
 
 
 def serve(root: Path | None = None, on: date | None = None) -> None:
