@@ -30,8 +30,11 @@ FILES = {
 STEPS: list[tuple[str, str | None]] = [
     # A referral's name becomes a person: the interview naming her gets `referral-name`.
     ("people/lena-ortiz.md", "---\nname: Lena Ortiz\n---\n"),
+    ("people/lena-ortiz.md", "---\nname: Lena Ortiz-Diaz\n---\n"),  # and no longer
+    ("people/lena-ortiz.md", "---\nname: Lena Ortiz\ncompany: Initech\n---\n"),
     # The introducer's file breaks: references to her become `unusable` ones, elsewhere.
     ("people/jane-doe.md", "---\nname: [Jane\n---\n"),
+    ("people/jane-doe.md", "---\nname: Jane\nname: Doe\n---\n"),  # broken another way
     ("people/jane-doe.md", "---\nname: Jane Doe\nrelationship: alumnus\n---\n"),
     # A topic spelled another way changes the counts behind `topic-spelling` in other files.
     (

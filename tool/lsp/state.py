@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from tool.formats.ics import calendar_key
 from tool.formats.ics import problems as calendar_problems
 from tool.model import CONFIG_NAME, Interview, KnowledgeBase, Person, Problem
 from tool.parse.settings import parse_settings
@@ -40,6 +41,34 @@ def record_path(rel: str) -> bool:
     )
 
 
+Record = Person | Interview | None
+
+
+def _by_path(problems: list[Problem]) -> dict[str, list[Problem]]:
+    found: dict[str, list[Problem]] = {}
+    for problem in problems:
+        found.setdefault(problem.path, []).append(problem)
+    return found
+
+
+def _same_insights(old: Record, new: Record) -> bool:
+    """Whether a change left an interview's insights, and the lines they are on, as they were.
+
+    Then no topic problem changes anywhere (they count topics, and point into those lines).
+    """
+    if not (isinstance(old, Interview) and isinstance(new, Interview)):
+        return False
+    if old.insights != new.insights:
+        return False
+    return all(_body_line(old, i.line) == _body_line(new, i.line) for i in new.insights)
+
+
+def _body_line(interview: Interview, line: int) -> str | None:
+    lines = interview.body.split("\n")
+    index = line - interview.body_line
+    return lines[index] if 0 <= index < len(lines) else None
+
+
 def _key(problem: Problem) -> tuple[str, int, int, str, str]:
     return (problem.path, problem.line, problem.col, problem.rule, problem.message)
 
@@ -62,7 +91,7 @@ class Knowledge:
         self.config_problems = [p for p in kb.problems if p.path == CONFIG_NAME]
         if CONFIG_NAME in self.buffers:  # the settings as typed (records keep the saved ones)
             self.config, self.config_problems = parse_settings(self.buffers[CONFIG_NAME])
-        self.records: dict[str, Person | Interview | None] = {}
+        self.records: dict[str, Record] = {}
         self.read: dict[str, list[Problem]] = {}
         for problem in kb.problems:
             if problem.path != CONFIG_NAME:
@@ -108,7 +137,7 @@ class Knowledge:
             self._parse(rel, None)
 
     def kb(self) -> KnowledgeBase:
-        """The KB as it stands now, as the rules take it."""
+        """The KB as it stands now, as the rules take it, built anew."""
         files = sorted(self.records, key=lambda rel: (KINDS.index(rel.split("/")[0]), rel))
         people: dict[str, Person] = {}
         interviews: dict[str, Interview] = {}
@@ -118,9 +147,32 @@ class Knowledge:
                 people[record.id] = record
             elif isinstance(record, Interview):
                 interviews[record.id] = record
-        problems = [*self.config_problems, *(p for rel in files for p in self.read.get(rel, ()))]
         paths = [PurePosixPath(rel) for rel in files if rel.startswith("people/")]
-        return KnowledgeBase(self.root, self.config, people, interviews, problems, paths, files)
+        return KnowledgeBase(
+            self.root, self.config, people, interviews, self._read_problems(), paths, files
+        )
+
+    def _read_problems(self) -> list[Problem]:
+        return [*self.config_problems, *(p for found in self.read.values() for p in found)]
+
+    def _swapped(self, old: Record, new: Record) -> KnowledgeBase | None:
+        """The current KB with one record changed in place; None when it must be built anew."""
+        kb = self._kb
+        if type(old) is not type(new):
+            return None  # a record appeared or went: the order of the tables would differ
+        if isinstance(new, Person):
+            kb.people[new.id] = new
+        elif isinstance(new, Interview):
+            kb.interviews[new.id] = new
+        return KnowledgeBase(
+            self.root,
+            self.config,
+            kb.people,
+            kb.interviews,
+            self._read_problems(),
+            kb.people_paths,
+            kb.files,
+        )
 
     # --- checking --------------------------------------------------------------------------
 
@@ -130,47 +182,68 @@ class Knowledge:
         self.ruled: dict[str, list[Problem]] = {}
         for problem in record_problems(kb, self.today):
             self.ruled.setdefault(problem.path, []).append(problem)
-        self._check_whole(kb)
-
-    def _check_whole(self, kb: KnowledgeBase) -> None:
-        """The rules over every interview at once: cheap, so always run again."""
-        self.whole: dict[str, list[Problem]] = {}
-        for problem in [*topic_problems(kb), *calendar_problems(kb), *self.templates]:
-            self.whole.setdefault(problem.path, []).append(problem)
+        self.calendar = _by_path(calendar_problems(kb))
+        self.topics = _by_path(topic_problems(kb))
 
     def problems(self, rel: str) -> list[Problem]:
         """A file's problems, sorted as validate sorts them."""
         found = [
             *self.read.get(rel, ()),
             *self.ruled.get(rel, ()),
-            *self.whole.get(rel, ()),
+            *self.calendar.get(rel, ()),
+            *self.topics.get(rel, ()),
+            *(p for p in self.templates if p.path == rel),
             *(self.config_problems if rel == CONFIG_NAME else ()),
         ]
         return sorted(set(found), key=_key)
 
     def every_problem(self) -> list[Problem]:
         """All the problems of the KB, as `tool validate` lists them."""
-        paths = {*self.read, *self.ruled, *self.whole, CONFIG_NAME}
+        paths = {*self.read, *self.ruled, *self.calendar, *self.topics, CONFIG_NAME}
+        paths |= {p.path for p in self.templates}
         return sorted({p for rel in paths for p in self.problems(rel)}, key=_key)
 
-    def _affected(self, rel: str, kb: KnowledgeBase) -> set[str]:
-        """The files whose record problems can change when `rel`'s content changed."""
+    def _affected(self, rel: str, old: Record, new: Record, kb: KnowledgeBase) -> set[str]:
+        """The files whose record problems can change when `rel` changed from `old` to `new`."""
         found = {rel}
         if not rel.startswith("people/"):
+            return found  # no rule reads one interview while checking another's record
+        came_or_went = (old is None) != (new is None)  # other unknown ids' suggestions change
+        renamed = came_or_went or (
+            isinstance(old, Person)
+            and isinstance(new, Person)
+            and (old.name, old.company) != (new.name, new.company)
+        )  # a free-text referral may name them now, or no longer
+        if new is not None and not renamed:
             return found
+        # Still unreadable: the references quote its first error, which may have changed.
         ident = PurePosixPath(rel).stem
         known = kb.people
         for iv in kb.interviews.values():
-            if iv.person == ident or iv.person not in known:
+            if (
+                iv.person == ident
+                or ident in iv.referrals
+                or (came_or_went and iv.person not in known)
+                or (renamed and any(ref not in known for ref in iv.referrals))
+            ):
                 found.add(str(iv.path))
-            elif any(ref == ident or ref not in known for ref in iv.referrals):
-                found.add(str(iv.path))  # a reference, or a free-text name it may now match
         for person in kb.people.values():
-            if person.introduced_by is not None and (
-                person.introduced_by == ident or person.introduced_by not in known
+            introducer = person.introduced_by
+            if introducer is not None and (
+                introducer == ident or (came_or_went and introducer not in known)
             ):
                 found.add(str(person.path))
         return found
+
+    def _recheck_calendar(self, rel: str, old: Record, new: Record, kb: KnowledgeBase) -> None:
+        """The uid problems of the interviews that share a calendar key with this one."""
+        keys = {calendar_key(r) for r in (old, new) if isinstance(r, Interview)}
+        group = {iv.id: iv for iv in kb.interviews.values() if calendar_key(iv) in keys}
+        for path in {rel, *(str(iv.path) for iv in group.values())}:
+            self.calendar.pop(path, None)
+        alone = KnowledgeBase(self.root, self.config, kb.people, group, [])
+        for problem in calendar_problems(alone):
+            self.calendar.setdefault(problem.path, []).append(problem)
 
     def update(self, rel: str, text: str | None = None) -> None:
         """Take the new content of one file (None: read it from disk) and check what changes."""
@@ -180,20 +253,26 @@ class Knowledge:
         if not record_path(rel):
             return
         before = set(self.records)
+        old = self.records.get(rel)
         if text is None:
             self._read_disk(rel)
         else:
             self._parse(rel, text.encode("utf-8", errors="replace"))
-        if set(self.records) != before:
-            self.check_all()  # a file came or went: ids, duplicates and references change
+        new = self.records.get(rel)
+        kb = self._swapped(old, new) if set(self.records) == before else None
+        if kb is None:
+            self.check_all()  # a file or record came or went: ids, duplicates, references
             return
-        kb = self._kb = self.kb()
-        affected = self._affected(rel, kb)
+        self._kb = kb
+        affected = self._affected(rel, old, new, kb)
         for path in affected:
             self.ruled.pop(path, None)
         for problem in record_problems(kb, self.today, only=affected):
             self.ruled.setdefault(problem.path, []).append(problem)
-        self._check_whole(kb)
+        if rel.startswith("interviews/"):  # the rules over all interviews: theirs alone
+            self._recheck_calendar(rel, old, new, kb)
+            if not _same_insights(old, new):
+                self.topics = _by_path(topic_problems(kb))
 
     # --- buffers and disk --------------------------------------------------------------------
 

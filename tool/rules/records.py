@@ -245,13 +245,16 @@ def _done_in_future(interview: Interview, today: date) -> list[Problem]:
 
 def referral_name_problems(kb: KnowledgeBase, only: Container[str] | None = None) -> list[Problem]:
     """A warning for each free-text referral that names a person: their id says it for sure."""
-    matcher = Referrals(kb.people)
+    matcher: Referrals | None = None  # built once a referral is not an id: most are
     out = []
     for interview in kb.interviews.values():
         if only is not None and str(interview.path) not in only:
             continue
         for ref in interview.referrals:
-            person = None if ref in kb.people else matcher.find(ref)
+            if ref in kb.people:
+                continue
+            matcher = matcher or Referrals(kb.people)
+            person = matcher.find(ref)
             if person is not None:
                 message = (
                     f"referral {ref!r} is {person.name} ({person.path}): "
