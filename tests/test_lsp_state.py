@@ -42,6 +42,11 @@ STEPS: list[tuple[str, str | None]] = [
         "---\nperson: kim-lee\ndate: 2026-01-11\nstatus: done\nuid: 2026-01-10-jane-doe\n---\n"
         "## Insights\n- Fast hiring #Hirings\n- Same again #Hirings\n",
     ),
+    (  # the insights and their lines as they were: the topic problems are kept
+        "interviews/2026-01-11-kim-lee.md",
+        "---\nperson: kim-lee\ndate: 2026-01-11\nstatus: declined\nuid: 2026-01-10-jane-doe\n"
+        "---\n## Insights\n- Fast hiring #Hirings\n- Same again #Hirings\n",
+    ),
     (
         "interviews/2026-01-12-nobody.md",
         "---\nperson: nobody\ndate: 2026-12-12\nstatus: done\n---\n",
