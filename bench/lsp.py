@@ -6,9 +6,10 @@
 It generates the knowledge base with bench/generate.py, warms the cache as any earlier
 `tool` command would, starts the server of this checkout over stdio, and opens an
 interview and a person file. Then, for each, it sends one-character changes (a letter typed
-at the end of a line two thirds down the file, then taken out again) and times each from the moment the change is written to
-the server until the server publishes that document's diagnostics. It prints the start-up
-time and the median, 90th percentile and slowest of each.
+at the end of a line of notes, then taken out again; in the interview, also at the end of an
+insight, which makes the topics be counted again) and times each from the moment the change
+is written to the server until the server publishes that document's diagnostics. It prints
+the start-up time and the median, 90th percentile and slowest of each.
 """
 
 from __future__ import annotations
@@ -100,15 +101,14 @@ class Client:
         self.process.wait(timeout=30)
 
 
-def keystrokes(client: Client, uri: str, text: str, count: int) -> list[float]:
-    """Type a letter at the end of a line of notes and take it out again, `count` times."""
+def keystrokes(client: Client, uri: str, text: str, count: int, line: int) -> list[float]:
+    """Type a letter at the end of a line and take it out again, `count` times."""
     client.notify(
         "textDocument/didOpen",
         {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}},
     )
     client.diagnostics(uri)
     lines = text.split("\n")
-    line = len(lines) * 2 // 3  # in the notes, as most typing is
     end = len(lines[line].encode("utf-16-le")) // 2
     times = []
     for n in range(count):
@@ -165,8 +165,18 @@ def main() -> None:
         interview = sorted((root / "interviews").glob("*.md"))[7]
         person = sorted((root / "people").glob("*.md"))[7]
         results = []
-        for name, path in (("interview", interview), ("person", person)):
-            times = keystrokes(client, path.as_uri(), path.read_text("utf-8"), args.keystrokes)
+        for name, path, insight in (
+            ("the notes of an interview", interview, False),
+            ("an insight", interview, True),
+            ("the notes of a person", person, False),
+        ):
+            text = path.read_text("utf-8")
+            lines = text.split("\n")
+            line = len(lines) * 2 // 3  # in the notes, as most typing is
+            if insight:
+                heading = lines.index("## Insights")
+                line = next(n for n in range(heading, len(lines)) if lines[n].startswith("- "))
+            times = keystrokes(client, path.as_uri(), text, args.keystrokes, line)
             if not results:
                 ready = time.perf_counter() - started - sum(times)
                 print(f"{files:,} files; from start to the first diagnostics: {ready:.1f} s")
