@@ -48,15 +48,19 @@ class ToolServer(LanguageServer):
     def knowledge_for(self, path: Path) -> Knowledge | None:
         """The KB that holds `path`: the one the server has, or the one found from it."""
         if self.knowledge is None:
-            try:
-                start = self.given_root or (
-                    Path(self.workspace.root_path) if self.workspace.root_path else path.parent
-                )
-                root = roots.find_root(start if start.is_dir() else path.parent, None)
-            except (ToolError, OSError) as exc:
-                log.info("no knowledge base for %s: %s", path, exc)
-                return None
-            self.knowledge = Knowledge(root, self.today())
+            # The editor's folder may hold the KB, or be beside it: then the file's own folder.
+            starts = [self.given_root] if self.given_root else []
+            if not starts and self.workspace.root_path:
+                starts.append(Path(self.workspace.root_path))
+            starts += [] if self.given_root else [path.parent]
+            for start in starts:
+                try:
+                    root = roots.find_root(start, None)
+                except (ToolError, OSError) as exc:
+                    log.info("no knowledge base at %s: %s", start, exc)
+                    continue
+                self.knowledge = Knowledge(root, self.today())
+                break
         return self.knowledge
 
     def locate(self, uri: str) -> tuple[Knowledge, str] | None:
