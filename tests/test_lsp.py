@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import sys
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import pytest
-import pytest_asyncio
 from conftest import write
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-01-15"  # a Thursday: the next weekday is Friday the 16th
-
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 JANE = """\
 ---
@@ -56,37 +56,62 @@ referrals: [kim-lee]
 
 @dataclass
 class Session:
+    """The client, run on an event loop of its own thread: no other test's loop is in the way.
+
+    (The browser tests keep Playwright's loop running in the main thread for the session.)
+    """
+
     client: LanguageClient
     root: Path
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, call: Callable[[], Any]) -> Any:
+        """Call on the client's loop, and wait for the answer."""
+
+        async def on_loop() -> Any:
+            result = call()
+            return await result if inspect.isawaitable(result) else result
+
+        return asyncio.run_coroutine_threadsafe(on_loop(), self.loop).result(timeout=30)
+
+    def ask(self, method: str, params: Any) -> Any:
+        """A request, and its answer."""
+        return self.run(lambda: getattr(self.client, method)(params))
+
+    def tell(self, method: str, params: Any) -> None:
+        """A notification."""
+        self.run(lambda: getattr(self.client, method)(params))
 
     def uri(self, rel: str) -> str:
         return (self.root / rel).as_uri()
 
-    async def open(self, rel: str, text: str) -> list[types.Diagnostic]:
+    def open(self, rel: str, text: str) -> list[types.Diagnostic]:
         """Open a document as typed and wait for its diagnostics."""
         uri = self.uri(rel)
         self.client.diagnostics.pop(uri, None)
-        self.client.text_document_did_open(
+        self.tell(
+            "text_document_did_open",
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
                     uri=uri, language_id="markdown", version=1, text=text
                 )
-            )
+            ),
         )
-        return await self.diagnostics(uri)
+        return self.diagnostics(uri)
 
-    async def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         for _ in range(200):
             if uri in self.client.diagnostics:
                 return self.client.diagnostics.pop(uri)
-            await asyncio.sleep(0.02)
+            time.sleep(0.02)
         raise AssertionError(f"no diagnostics for {uri}")
 
     def close(self, rel: str) -> None:
-        self.client.text_document_did_close(
+        self.tell(
+            "text_document_did_close",
             types.DidCloseTextDocumentParams(
                 text_document=types.TextDocumentIdentifier(uri=self.uri(rel))
-            )
+            ),
         )
 
 
@@ -118,8 +143,8 @@ def applied(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def lsp(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session]:
+@pytest.fixture(scope="module")
+def lsp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     root = tmp_path_factory.mktemp("lsp") / "kb"
     write(root / "tool.toml", '[me]\nname = "Ana"\n[targets]\ncareers = ["Data science"]\n')
     write(root / "people/jane-doe.md", JANE)
@@ -130,8 +155,13 @@ async def lsp(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session
     config = ClientServerConfig(
         server_command=[sys.executable, "-m", "tool", "lsp", "--on", TODAY], server_env=env
     )
-    client = await config.start()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    session = Session(None, root, loop)  # type: ignore[arg-type]
+    client = session.run(config.start)
     assert isinstance(client, LanguageClient)
+    session.client = client
     # lsprotocol reads any code action with a `command` as a bare Command; a client reading
     # the JSON tells them apart by the type of `command`, as the protocol does.
     converter = client.protocol._converter
@@ -142,17 +172,23 @@ async def lsp(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Session
         ),
     )
     watched = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
-    await client.initialize_session(
+    session.ask(
+        "initialize_session",
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
                 workspace=types.WorkspaceClientCapabilities(did_change_watched_files=watched)
             ),
             root_uri=root.as_uri(),
-        )
+        ),
     )
-    yield Session(client, root)
-    await client.shutdown_session()
-    await client.stop()
+    try:
+        yield session
+    finally:
+        session.run(client.shutdown_session)
+        session.run(client.stop)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
 
 
 TYPO = """\
@@ -164,8 +200,8 @@ status: scheduld
 """
 
 
-async def test_a_buffer_as_typed_gets_validates_problems_with_rule_and_position(lsp):
-    found = await lsp.open("interviews/2026-01-12-jane-doe.md", TYPO)
+def test_a_buffer_as_typed_gets_validates_problems_with_rule_and_position(lsp):
+    found = lsp.open("interviews/2026-01-12-jane-doe.md", TYPO)
     assert shown(found) == [
         "1:1-1:4 warning: file name does not follow its date and person: expected "
         "2026-01-12-jane-do.md [file-name] (tool)",
@@ -176,7 +212,8 @@ async def test_a_buffer_as_typed_gets_validates_problems_with_rule_and_position(
         "[value] (tool)",
     ]
     # The next keystroke fixes the id: the problems of the buffer as it is now.
-    lsp.client.text_document_did_change(
+    lsp.tell(
+        "text_document_did_change",
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(
                 uri=lsp.uri("interviews/2026-01-12-jane-doe.md"), version=2
@@ -186,9 +223,9 @@ async def test_a_buffer_as_typed_gets_validates_problems_with_rule_and_position(
                     range=types.Range(start=at(1, 15), end=at(1, 15)), text="e"
                 )
             ],
-        )
+        ),
     )
-    found = await lsp.diagnostics(lsp.uri("interviews/2026-01-12-jane-doe.md"))
+    found = lsp.diagnostics(lsp.uri("interviews/2026-01-12-jane-doe.md"))
     assert [d.code for d in found] == ["value"]
     lsp.close("interviews/2026-01-12-jane-doe.md")
 
@@ -200,21 +237,22 @@ DRAFT = (
 )
 
 
-async def complete(lsp: Session, rel: str, line: int, character: int) -> list[types.CompletionItem]:
-    found = await lsp.client.text_document_completion_async(
+def complete(lsp: Session, rel: str, line: int, character: int) -> list[types.CompletionItem]:
+    found = lsp.ask(
+        "text_document_completion_async",
         types.CompletionParams(
             text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)),
             position=at(line, character),
-        )
+        ),
     )
     assert isinstance(found, types.CompletionList)
     return found.items
 
 
-async def test_completion_offers_people_values_dates_and_topics(lsp):
+def test_completion_offers_people_values_dates_and_topics(lsp):
     rel = "interviews/2026-01-20-jane-doe.md"
-    await lsp.open(rel, DRAFT)
-    people = await complete(lsp, rel, 1, 8)
+    lsp.open(rel, DRAFT)
+    people = complete(lsp, rel, 1, 8)
     assert [(i.label, i.detail) for i in people] == [
         ("jane-doe", "Jane Doe — Data Analyst at Globex"),
         ("kim-lee", "Kim Lee — Initech"),
@@ -222,8 +260,8 @@ async def test_completion_offers_people_values_dates_and_topics(lsp):
     assert people[0].text_edit == types.TextEdit(
         range=types.Range(start=at(1, 8), end=at(1, 8)), new_text="jane-doe"
     )
-    assert [i.label for i in await complete(lsp, rel, 4, 20)] == ["jane-doe", "kim-lee"]
-    assert [i.label for i in await complete(lsp, rel, 3, 8)] == [
+    assert [i.label for i in complete(lsp, rel, 4, 20)] == ["jane-doe", "kim-lee"]
+    assert [i.label for i in complete(lsp, rel, 3, 8)] == [
         "idea",
         "requested",
         "scheduled",
@@ -231,12 +269,12 @@ async def test_completion_offers_people_values_dates_and_topics(lsp):
         "declined",
         "cancelled",
     ]
-    dates = await complete(lsp, rel, 2, 6)
+    dates = complete(lsp, rel, 2, 6)
     assert [(i.label, i.detail) for i in dates] == [
         ("2026-01-15", "today"),
         ("2026-01-16", "next weekday (Friday)"),
     ]
-    topics = await complete(lsp, rel, 7, 30)
+    topics = complete(lsp, rel, 7, 30)
     assert [(i.label, i.detail) for i in topics] == [
         ("#data-quality", "used 2 times"),
         ("#tools", "used 1 time"),
@@ -244,16 +282,16 @@ async def test_completion_offers_people_values_dates_and_topics(lsp):
     assert topics[0].text_edit == types.TextEdit(
         range=types.Range(start=at(7, 28), end=at(7, 30)), new_text="data-quality"
     )
-    assert list(await complete(lsp, rel, 0, 3)) == []  # on the `---` line: nothing
+    assert list(complete(lsp, rel, 0, 3)) == []  # on the `---` line: nothing
     lsp.close(rel)
 
 
-async def test_hover_definition_and_references_of_a_person(lsp):
+def test_hover_definition_and_references_of_a_person(lsp):
     rel = "interviews/2026-01-10-jane-doe.md"
-    await lsp.open(rel, HELD)
+    lsp.open(rel, HELD)
     document = types.TextDocumentIdentifier(uri=lsp.uri(rel))
-    hover = await lsp.client.text_document_hover_async(
-        types.HoverParams(text_document=document, position=at(1, 11))
+    hover = lsp.ask(
+        "text_document_hover_async", types.HoverParams(text_document=document, position=at(1, 11))
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert hover.contents.value.split("\n\n") == [
@@ -267,23 +305,26 @@ async def test_hover_definition_and_references_of_a_person(lsp):
         "tool new interview kim-lee --status requested\n"
         "- open: Jane Doe (Sat 2026-01-10): send the article",
     ]
-    target = await lsp.client.text_document_definition_async(
-        types.DefinitionParams(text_document=document, position=at(5, 14))
+    target = lsp.ask(
+        "text_document_definition_async",
+        types.DefinitionParams(text_document=document, position=at(5, 14)),
     )
     assert target == types.Location(
         uri=lsp.uri("people/kim-lee.md"), range=types.Range(start=at(0, 0), end=at(0, 0))
     )
-    nothing = await lsp.client.text_document_definition_async(
-        types.DefinitionParams(text_document=document, position=at(3, 9))
+    nothing = lsp.ask(
+        "text_document_definition_async",
+        types.DefinitionParams(text_document=document, position=at(3, 9)),
     )
     assert nothing is None  # `done` is nobody's id
     lsp.close(rel)
-    found = await lsp.client.text_document_references_async(
+    found = lsp.ask(
+        "text_document_references_async",
         types.ReferenceParams(
             text_document=types.TextDocumentIdentifier(uri=lsp.uri("people/jane-doe.md")),
             position=at(0, 0),
             context=types.ReferenceContext(include_declaration=False),
-        )
+        ),
     )
     assert [(loc.uri.rsplit("/", 2)[-2:], loc.range.start.line) for loc in found or []] == [
         (["interviews", "2026-01-10-jane-doe.md"], 1),
@@ -291,15 +332,14 @@ async def test_hover_definition_and_references_of_a_person(lsp):
     ]
 
 
-async def actions(
-    lsp: Session, rel: str, diagnostics: list[types.Diagnostic]
-) -> list[types.CodeAction]:
-    found = await lsp.client.text_document_code_action_async(
+def actions(lsp: Session, rel: str, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
+    found = lsp.ask(
+        "text_document_code_action_async",
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)),
             range=types.Range(start=at(0, 0), end=at(0, 0)),
             context=types.CodeActionContext(diagnostics=diagnostics),
-        )
+        ),
     )
     return [a for a in found or [] if isinstance(a, types.CodeAction)]
 
@@ -322,11 +362,11 @@ thanked: 2026-01-12
 """
 
 
-async def test_code_actions_quote_a_value_and_write_a_referrals_id(lsp):
+def test_code_actions_quote_a_value_and_write_a_referrals_id(lsp):
     rel = "interviews/2026-01-11-jane-doe.md"
-    found = await lsp.open(rel, MISREAD)
+    found = lsp.open(rel, MISREAD)
     assert [(d.range.start.line, d.code) for d in found] == [(4, "yaml-1.1"), (5, "referral-name")]
-    quote, referral = await actions(lsp, rel, found[:1]), await actions(lsp, rel, found[1:])
+    quote, referral = actions(lsp, rel, found[:1]), actions(lsp, rel, found[1:])
     assert [a.title for a in quote] == ["Quote 'yes' as text"]
     assert applied(MISREAD, edits_of(lsp, rel, quote[0])) == MISREAD.replace(
         "company: yes", "company: 'yes'"
@@ -338,10 +378,10 @@ async def test_code_actions_quote_a_value_and_write_a_referrals_id(lsp):
     lsp.close(rel)
 
 
-async def test_code_action_fills_thanked_with_today(lsp):
+def test_code_action_fills_thanked_with_today(lsp):
     rel = "interviews/2026-01-10-jane-doe.md"
-    await lsp.open(rel, HELD)
-    found = await actions(lsp, rel, [])
+    lsp.open(rel, HELD)
+    found = actions(lsp, rel, [])
     assert [a.title for a in found] == ["Set thanked: 2026-01-15 (today)"]
     assert applied(HELD, edits_of(lsp, rel, found[0])) == HELD.replace(
         "referrals: [kim-lee]\n", "referrals: [kim-lee]\nthanked: 2026-01-15\n"
@@ -349,30 +389,32 @@ async def test_code_action_fills_thanked_with_today(lsp):
     lsp.close(rel)
 
 
-async def test_code_action_creates_the_missing_person_as_tool_new_does(lsp):
+def test_code_action_creates_the_missing_person_as_tool_new_does(lsp):
     rel = "interviews/2026-01-13-sam-rivera.md"
     text = "---\nperson: sam-rivera\ndate: 2026-01-13\nstatus: idea\n---\n"
-    found = await lsp.open(rel, text)
+    found = lsp.open(rel, text)
     assert [d.code for d in found] == ["reference"]
-    create = await actions(lsp, rel, found)
+    create = actions(lsp, rel, found)
     assert [a.title for a in create] == ["Create people/sam-rivera.md"]
     assert create[0].command is not None
-    await lsp.client.workspace_execute_command_async(
+    lsp.ask(
+        "workspace_execute_command_async",
         types.ExecuteCommandParams(
             command=create[0].command.command, arguments=create[0].command.arguments
-        )
+        ),
     )
-    assert list(await lsp.diagnostics(lsp.uri(rel))) == []
+    assert list(lsp.diagnostics(lsp.uri(rel))) == []
     made = (lsp.root / "people/sam-rivera.md").read_text(encoding="utf-8")
     assert made.startswith("---\nname: Sam Rivera\n")
     lsp.close(rel)
 
 
-async def test_symbols_of_a_document_and_the_workspace(lsp):
+def test_symbols_of_a_document_and_the_workspace(lsp):
     rel = "interviews/2026-01-10-jane-doe.md"
-    await lsp.open(rel, HELD)
-    found = await lsp.client.text_document_document_symbol_async(
-        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel)))
+    lsp.open(rel, HELD)
+    found = lsp.ask(
+        "text_document_document_symbol_async",
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=lsp.uri(rel))),
     )
     assert [
         (s.name, s.range.start.line, [(c.name, c.range.start.line) for c in s.children or []])
@@ -390,57 +432,61 @@ async def test_symbols_of_a_document_and_the_workspace(lsp):
         ("Notes", 11, [("[ ] send the article", 12)]),
     ]
     lsp.close(rel)
-    people = await lsp.client.workspace_symbol_async(types.WorkspaceSymbolParams(query="jane"))
+    people = lsp.ask("workspace_symbol_async", types.WorkspaceSymbolParams(query="jane"))
     assert [(s.name, s.kind) for s in people or []] == [
         ("Jane Doe", types.SymbolKind.Class),
         ("2026-01-10 Jane Doe", types.SymbolKind.Event),
     ]
 
 
-async def test_a_file_changed_on_disk_updates_the_open_documents(lsp):
+def test_a_file_changed_on_disk_updates_the_open_documents(lsp):
     rel = "interviews/2026-01-14-lena-ortiz.md"
     text = "---\nperson: lena-ortiz\ndate: 2026-01-14\nstatus: idea\n---\n"
-    found = await lsp.open(rel, text)
+    found = lsp.open(rel, text)
     assert [d.code for d in found] == ["reference"]
     person = write(lsp.root / "people/lena-ortiz.md", "---\nname: Lena Ortiz\n---\n")
-    lsp.client.workspace_did_change_watched_files(
+    lsp.tell(
+        "workspace_did_change_watched_files",
         types.DidChangeWatchedFilesParams(
             changes=[types.FileEvent(uri=person.as_uri(), type=types.FileChangeType.Created)]
-        )
+        ),
     )
-    assert list(await lsp.diagnostics(lsp.uri(rel))) == []
+    assert list(lsp.diagnostics(lsp.uri(rel))) == []
     person.unlink()
-    lsp.client.workspace_did_change_watched_files(
+    lsp.tell(
+        "workspace_did_change_watched_files",
         types.DidChangeWatchedFilesParams(
             changes=[types.FileEvent(uri=person.as_uri(), type=types.FileChangeType.Deleted)]
-        )
+        ),
     )
-    assert [d.code for d in await lsp.diagnostics(lsp.uri(rel))] == ["reference"]
+    assert [d.code for d in lsp.diagnostics(lsp.uri(rel))] == ["reference"]
     lsp.close(rel)
 
 
-async def test_bad_files_outside_files_and_missing_files_answer_nothing(lsp, tmp_path):
-    broken = await lsp.open("people/broken.md", "---\nname: [Unclosed\n---\n")
+def test_bad_files_outside_files_and_missing_files_answer_nothing(lsp, tmp_path):
+    broken = lsp.open("people/broken.md", "---\nname: [Unclosed\n---\n")
     assert [d.code for d in broken] == ["yaml-syntax"]
     lsp.close("people/broken.md")
     outside = tmp_path / "elsewhere.md"
-    lsp.client.text_document_did_open(
+    lsp.tell(
+        "text_document_did_open",
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(
                 uri=outside.as_uri(), language_id="markdown", version=1, text="person: x\n"
             )
-        )
+        ),
     )
-    assert list(await lsp.diagnostics(outside.as_uri())) == []
+    assert list(lsp.diagnostics(outside.as_uri())) == []
     missing = types.TextDocumentIdentifier(uri=lsp.uri("people/nobody.md"))
     for uri in (missing, types.TextDocumentIdentifier(uri=outside.as_uri())):
-        hover = await lsp.client.text_document_hover_async(
-            types.HoverParams(text_document=uri, position=at(0, 0))
+        hover = lsp.ask(
+            "text_document_hover_async", types.HoverParams(text_document=uri, position=at(0, 0))
         )
         assert hover is None
-        completion = await lsp.client.text_document_completion_async(
-            types.CompletionParams(text_document=uri, position=at(5, 5))
+        completion = lsp.ask(
+            "text_document_completion_async",
+            types.CompletionParams(text_document=uri, position=at(5, 5)),
         )
         assert completion is None or list(completion.items) == []  # type: ignore[union-attr]
     # The server still answers after all that.
-    assert [i.label for i in await complete(lsp, "interviews/2026-01-10-jane-doe.md", 1, 8)]
+    assert [i.label for i in complete(lsp, "interviews/2026-01-10-jane-doe.md", 1, 8)]
