@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
@@ -64,6 +64,7 @@ class Session:
     client: LanguageClient
     root: Path
     loop: asyncio.AbstractEventLoop
+    registered: list[types.Registration] = field(default_factory=list)
 
     def run(self, call: Callable[[], Any]) -> Any:
         """Call on the client's loop, and wait for the answer."""
@@ -171,6 +172,11 @@ def lsp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             data, types.Command if isinstance(data.get("command"), str) else types.CodeAction
         ),
     )
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        session.registered.extend(params.registrations)
+
     watched = types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
     session.ask(
         "initialize_session",
@@ -440,6 +446,11 @@ def test_symbols_of_a_document_and_the_workspace(lsp):
 
 
 def test_a_file_changed_on_disk_updates_the_open_documents(lsp):
+    # The server asked to hear of the files it reads (the options come as JSON).
+    globs = ["**/people/*.md", "**/interviews/*.md", "**/templates/**/*.md", "**/tool.toml"]
+    assert [(r.method, r.register_options) for r in lsp.registered] == [
+        ("workspace/didChangeWatchedFiles", {"watchers": [{"globPattern": g} for g in globs]})
+    ]
     rel = "interviews/2026-01-14-lena-ortiz.md"
     text = "---\nperson: lena-ortiz\ndate: 2026-01-14\nstatus: idea\n---\n"
     found = lsp.open(rel, text)
