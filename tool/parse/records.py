@@ -240,6 +240,12 @@ def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
     return out
 
 
+def read_fields(meta: Map, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The typed values of a "person" or "interview" front matter, and the user's own keys."""
+    reader = _Reader(meta, PERSON_FIELDS if kind == "person" else INTERVIEW_FIELDS)
+    return reader.values, reader.extra
+
+
 def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list[Issue]]:
     """Build a Person from a parsed file; None when the name is unusable."""
     issues = list(doc.issues)
