@@ -9,7 +9,6 @@ is read back and compared with the original before it is returned.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ from yaml.events import (
 )
 
 from tool.model import NoSuchDay, NotADate, parse_date, parse_time
-from tool.parse.frontmatter import BOM, Document, Map, Scalar, decode, split
+from tool.parse.frontmatter import BOM, Document, Scalar, decode, split
 from tool.parse.records import (
     BOOL,
     DATE,
@@ -156,7 +155,8 @@ def format_text(text: str, kind: str) -> str:
     front = _front_matter(normal.split("\n")[1:close], kind)
     body = _body(raw_lines[close + 1 :], eol)
     formatted = bom + eol.join(["---", *front, "---"]) + eol + body
-    _same_data(doc, formatted, kind)
+    if formatted != text:
+        _same_data(doc, formatted, kind)
     return formatted
 
 
@@ -196,7 +196,6 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
     if entries is None:
         return lines  # a flow mapping or an indented one: kept as written
     fields = _KINDS[kind]
-    order = ORDER[kind]
     trivia: list[list[str]] = []
     start = 0
     for entry in entries:
@@ -211,7 +210,7 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
         header, trivia[0] = trivia[0][:cut], trivia[0][cut:]
     placed = sorted(
         zip(entries, trivia, strict=True),
-        key=lambda pair: (_rank(pair[0].key.value, order), pair[0].index),
+        key=lambda pair: (rank(pair[0].key.value, kind), pair[0].index),
     )
     out = [(line, True) for line in header]
     for entry, lead in placed:
@@ -221,7 +220,9 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
     return _blank_lines(out)
 
 
-def _rank(key: str, order: Sequence[str]) -> int:
+def rank(key: str, kind: str) -> int:
+    """Where `key` comes in the documented order of a `kind` record: the user's own keys last."""
+    order = ORDER[kind]
     return order.index(key) if key in order else len(order)
 
 
@@ -428,26 +429,32 @@ def _list_entry(entry: _Entry, lines: list[str], kind: str | None) -> tuple[str,
     return "[" + ", ".join(tokens) + "]", comment
 
 
-def insertion_line(meta: Map, lines: Sequence[str], key: str, kind: str) -> int | None:
-    """The index in `lines` (the file's lines) where a missing top-level `key` belongs.
+def insert_field(text: str, key: str, token: str, kind: str) -> tuple[str, int]:
+    """`text` with a `key: token` line where the documented order puts it, and that line.
 
-    Above the first key that the documented order puts after it (and above that key's
-    comments); None when no such key follows: then it goes last.
+    Above the first key that comes after it in the order (and above that key's comments),
+    else last; with the line end of the line it goes above. Every other byte is kept.
     """
-    order = ORDER[kind]
-    if key not in order:
-        return None
-    rank = order.index(key)
-    later = next(
-        (k for k, _ in meta.items if k.col == 1 and _rank(k.text, order) > rank),
-        None,
-    )
-    if later is None:
-        return None
-    index = later.line - 1
-    while index > 1 and lines[index - 1].lstrip().startswith("#"):
-        index -= 1
-    return index
+    normal, _ = decode(text.removeprefix(BOM).encode("utf-8"))
+    doc = split(normal) if normal is not None else None
+    if doc is None or doc.meta is None:
+        raise Unformattable(1, "the front matter cannot be read")
+    found = normal.split("\n") if normal is not None else []
+    index = doc.body_line - 2  # the closing fence
+    if key in ORDER[kind]:
+        later = [
+            k.line - 1
+            for k, _ in doc.meta.items
+            if k.col == 1 and rank(k.text, kind) > rank(key, kind)
+        ]
+        if later:
+            index = later[0]
+            while index > 1 and found[index - 1].lstrip().startswith("#"):
+                index -= 1
+    lines = text.split("\n")
+    eol = "\r" if lines[index].endswith("\r") else ""
+    lines.insert(index, f"{key}:{' ' + token if token else ''}{eol}")
+    return "\n".join(lines), index + 1
 
 
 def kind_of(rel: str) -> str | None:
