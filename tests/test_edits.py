@@ -101,8 +101,9 @@ def test_schedule_sets_date_status_and_a_quoted_time_and_renames_for_the_date(ro
     assert not (root / TALK).exists()
     after = (root / moved).read_bytes()
     assert after == (
-        before.replace(b"date: 2026-04-02\r\n", b'date: 2026-04-09\r\ntime: "14:30"\r\n')
-        .replace(b"status: requested #", b"status: scheduled #")
+        before.replace(b"date: 2026-04-02\r\n", b'date: 2026-04-09\r\ntime: "14:30"\r\n').replace(
+            b"status: requested #", b"status: scheduled #"
+        )
     )
     assert result.stdout == (
         f"{TALK}:3: date: 2026-04-02 -> date: 2026-04-09\n"
