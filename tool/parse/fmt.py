@@ -32,6 +32,7 @@ from tool.parse.records import (
     PERSON_FIELDS,
     TEXT,
     TIME,
+    WHOLE,
     read_fields,
 )
 
@@ -373,7 +374,7 @@ def _value(kind: str | None, tok: _Tok, raw: str | None) -> str:
             return f'"{parse_time(text)}"'
         except ValueError:
             pass
-    elif kind == INT and re.fullmatch(r"\d{1,6}", text.strip()):
+    elif kind == INT and WHOLE.fullmatch(text.strip()):
         return str(int(text.strip()))
     elif kind == BOOL and text.strip().lower() in ("true", "false"):
         return text.strip().lower()
