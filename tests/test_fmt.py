@@ -64,6 +64,18 @@ MESSY = [
     ),
     pytest.param(
         "person",
+        "---\nrole: Senior\n  Manager\nname: # the name\n  Jane\ntags:\n  - ~\n  - b\n---\n",
+        "---\nname: # the name\n  Jane\nrole: Senior Manager\ntags: [~, b]\n---\n",
+        id="a-value-on-lines-of-its-own-made-one-unless-a-comment-is-between",
+    ),
+    pytest.param(
+        "person",
+        "---\n{company: A, name: J}\n---\n",
+        "---\n{company: A, name: J}\n---\n",
+        id="a-flow-mapping-kept-as-written",
+    ),
+    pytest.param(
+        "person",
         "---   \nname:    Jane   Doe  \n\n\n\ncompany:   Acme\n...\n\n\nBody  \n\n\n",
         "---\nname: Jane   Doe\n\ncompany: Acme\n---\n\n\nBody  \n",
         id="spacing-fences-one-trailing-newline",

@@ -194,6 +194,8 @@ def _same_data(before: Document, formatted: str, kind: str) -> None:
 def _front_matter(lines: list[str], kind: str) -> list[str]:
     """The front matter's lines (without fences), keys in order and values normalised."""
     entries = _entries("\n".join(lines))
+    if entries is not None:
+        entries = _trimmed(entries, lines)
     if entries is None:
         return lines  # a flow mapping or an indented one: kept as written
     fields = _KINDS[kind]
@@ -307,6 +309,17 @@ def _last(tok: _Tok) -> int:
     return max(tok.line, tok.end_line if tok.end_col > 0 else tok.end_line - 1)
 
 
+def _trimmed(entries: list[_Entry], lines: list[str]) -> list[_Entry]:
+    """The entries without the blank lines that end a `|` block: those go with what follows.
+
+    A block that keeps its final blank lines (`|+`) then reads differently, and is refused.
+    """
+    for entry in entries:
+        while entry.last > entry.first and not lines[entry.last].strip():
+            entry.last -= 1
+    return entries
+
+
 def _render(entry: _Entry, lines: list[str], kind: str | None) -> list[str]:
     """The entry's lines, normalised where it is one of the shapes understood; else as is."""
     verbatim = lines[entry.first : entry.last + 1]
@@ -349,6 +362,9 @@ def _scalar_entry(
         after = lines[key.end_line][key.end_col :].lstrip()
         comment = _comment(after[1:] if after.startswith(":") else after)
         return None if comment is None else ("", comment)
+    before = [lines[key.end_line][key.end_col :], *lines[key.end_line + 1 : value.line]]
+    if value.line != key.end_line and any("#" in line for line in before):
+        return None  # a comment between the key and its value: kept where it is
     comment = _comment(lines[value.end_line][value.end_col :])
     if comment is None:
         return None
@@ -387,7 +403,7 @@ def _value(kind: str | None, tok: _Tok, raw: str | None) -> str:
 
 def _item(tok: _Tok, raw: str, known: bool) -> str:
     """A list item's token in a flow list: quoted where a flow list or a reader needs it."""
-    if tok.style:
+    if tok.style or tok.value in _NULLS:
         return raw
     if (known and misread(tok.value)) or not _plain_ok(tok.value, flow=True):
         return quote(tok.value)
