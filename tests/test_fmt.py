@@ -198,13 +198,18 @@ def test_fmt_writes_only_files_that_change_and_reports_a_bad_one(messy_kb: Path)
     assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
 
 
-def test_a_path_that_is_no_record_file_is_reported(messy_kb: Path):
+def test_a_path_with_no_record_file_is_noted_not_an_error(messy_kb: Path):
+    # As with validate: a hook may pass any staged file, and README.md is none of fmt's.
     write(messy_kb / "notes.md", "---\nname: x\n---\n")
-    result = run("fmt", messy_kb / "notes.md", "--root", messy_kb)
-    assert result.exit_code == 1
+    jo = messy_kb / "people" / "jo.md"
+    result = run("fmt", messy_kb / "notes.md", jo, "--check", "--root", messy_kb)
+    assert (result.exit_code, result.stdout) == (1, "would format people/jo.md\n")
     assert result.stderr == (
-        "notes.md:1: not a person or interview file (people/*.md, interviews/*.md)\n"
+        "note: nothing to format in notes.md: fmt reads people/*.md and interviews/*.md\n"
     )
+    alone = run("fmt", messy_kb / "notes.md", "--root", messy_kb)
+    assert (alone.exit_code, alone.stdout) == (0, "")
+    assert (messy_kb / "notes.md").read_text() == "---\nname: x\n---\n"
 
 
 def test_every_file_new_import_and_the_edits_write_is_formatted(tmp_path: Path):

@@ -41,36 +41,33 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)  # `path:line: message`
+    skipped: list[str] = field(default_factory=list)  # wanted paths holding no record file
 
 
 def record_files(root: Path, wanted: Sequence[str] = ()) -> tuple[list[str], list[str]]:
-    """The record files (relative paths) in or equal to `wanted` (all when empty), and problems.
-
-    A wanted path that is neither a record file nor a folder holding some is a problem.
-    """
+    """The record files (relative paths) in or under `wanted` (all when empty), and the
+    wanted paths that hold none (as with `tool validate`, these are not an error)."""
     found = [f"{folder}/{e.name}" for folder in FOLDERS for e in files.markdown_files(root, folder)]
     if not wanted:
         return found, []
     chosen: list[str] = []
-    problems: list[str] = []
+    skipped: list[str] = []
     for want in wanted:
         want = want.strip("/")
         inside = [f for f in found if want in ("", ".") or f == want or f.startswith(want + "/")]
         if inside:
             chosen += [f for f in inside if f not in chosen]
         elif kind_of(want) is None or not os.path.lexists(root / want):
-            problems.append(
-                f"{want}:1: not a person or interview file (people/*.md, interviews/*.md)"
-            )
+            skipped.append(want)
         elif want not in chosen:
             chosen.append(want)  # a record file markdown_files skips, like a hidden one
-    return chosen, problems
+    return chosen, skipped
 
 
 def plan(root: Path, wanted: Sequence[str] = ()) -> Outcome:
     """Format every chosen file in memory; nothing is written."""
-    paths, problems = record_files(root, wanted)
-    outcome = Outcome(problems=problems)
+    paths, skipped = record_files(root, wanted)
+    outcome = Outcome(skipped=skipped)
     for rel in paths:
         kind = kind_of(rel)
         assert kind is not None  # record_files only gives people/*.md and interviews/*.md

@@ -29,6 +29,9 @@ def _relative(root: Path, path: Path) -> str:
     raise click.BadParameter(f"{path} is not inside the knowledge base {root}")
 
 
+FORMATTED = "people/*.md and interviews/*.md"
+
+
 @click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), callback=_existing)
 @click.option(
@@ -70,6 +73,9 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool, root: Pat
             echo(f"formatted {change.path}")
     for problem in sorted(problems):
         echo(problem, err=True)
+    if outcome.skipped:
+        where = ", ".join(outcome.skipped)
+        echo(f"note: nothing to format in {where}: fmt reads {FORMATTED}", err=True)
     if problems or (check and outcome.changes):
         raise click.exceptions.Exit(1)
 
