@@ -245,3 +245,14 @@ def test_every_file_new_import_and_the_edits_write_is_formatted(tmp_path: Path):
     ann = (root / "people" / "ann-lee.md").read_text()
     assert ann.startswith("---\nname: Ann Lee\ncompany: Acme Robotics\nrole: Senior Product")
     assert ann.endswith("\nconnected: 2020-10-10\n---\n")
+
+
+def test_a_crlf_file_stays_crlf_and_its_diff_is_exact(tmp_path: Path):
+    path = write(tmp_path / "people" / "j.md", "---\r\ncompany: A\r\nname: J\r\n---\r\nx\r\n")
+    diff = run("fmt", "--diff", "--root", tmp_path)
+    assert diff.stdout_bytes == (  # into a pipe: the bytes, for `patch`
+        b"--- a/people/j.md\n+++ b/people/j.md\n@@ -1,5 +1,5 @@\n ---\r\n+name: J\r\n"
+        b" company: A\r\n-name: J\r\n ---\r\n x\r\n"
+    )
+    assert run("fmt", "--root", tmp_path).stdout == "formatted people/j.md\n"
+    assert path.read_bytes() == b"---\r\nname: J\r\ncompany: A\r\n---\r\nx\r\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tool.cli.common import echo, find_root, root_option
+from tool.cli.common import echo, echo_data, find_root, root_option
 
 
 def _existing(
@@ -63,8 +63,8 @@ def fmt_command(paths: tuple[Path, ...], check: bool, show_diff: bool, root: Pat
     outcome = formatting.plan(kb_root, wanted)
     problems = outcome.problems
     for change in outcome.changes:
-        if show_diff:
-            echo(change.diff(), nl=False)
+        if show_diff:  # exact bytes into a pipe (for `patch`), shown safely on a terminal
+            echo_data(change.diff(), as_bytes=True)
         elif check:
             echo(f"would format {change.path}")
     if not (check or show_diff):
