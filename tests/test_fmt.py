@@ -70,6 +70,12 @@ MESSY = [
     ),
     pytest.param(
         "person",
+        "---\ntags:\n  - a\n  # - b\n# the name\nname: J\n  # or Jay\nrole: 'x'\n---\n",
+        "---\n# the name\nname: J\n  # or Jay\nrole: 'x'\ntags:\n  - a\n  # - b\n---\n",
+        id="an-indented-comment-stays-with-the-list-above-it",
+    ),
+    pytest.param(
+        "person",
         "---\n{company: A, name: J}\n---\n",
         "---\n{company: A, name: J}\n---\n",
         id="a-flow-mapping-kept-as-written",

@@ -310,13 +310,20 @@ def _last(tok: _Tok) -> int:
 
 
 def _trimmed(entries: list[_Entry], lines: list[str]) -> list[_Entry]:
-    """The entries without the blank lines that end a `|` block: those go with what follows.
+    """Each entry's lines: with the indented comments after it (`  # - an item`), and without
+    the blank lines that end a `|` block (those go with what follows).
 
     A block that keeps its final blank lines (`|+`) then reads differently, and is refused.
     """
-    for entry in entries:
+    for entry, after in zip(entries, [*(e.first for e in entries[1:]), len(lines)], strict=True):
         while entry.last > entry.first and not lines[entry.last].strip():
             entry.last -= 1
+        while (
+            entry.last + 1 < after
+            and lines[entry.last + 1][:1] in (" ", "\t")
+            and lines[entry.last + 1].lstrip().startswith("#")
+        ):
+            entry.last += 1
     return entries
 
 
@@ -330,8 +337,10 @@ def _render(entry: _Entry, lines: list[str], kind: str | None) -> list[str]:
     if not key.style and misread(key.value):
         key_text = quote(key.value)
     rendered: tuple[str, str] | None = None
+    after: list[str] = []  # indented comments below a scalar, kept below it
     if entry.value is not None:
         rendered = _scalar_entry(entry.key, entry.value, lines, kind)
+        after = [line.rstrip() for line in lines[_last(entry.value) + 1 : entry.last + 1]]
     elif entry.items is not None and not any(
         (not i.style and i.value == "") or i.line != i.end_line for i in entry.items
     ):
@@ -340,7 +349,7 @@ def _render(entry: _Entry, lines: list[str], kind: str | None) -> list[str]:
         return verbatim
     token, comment = rendered
     line = f"{key_text}:" + (f" {token}" if token else "")
-    return [line + comment]
+    return [line + comment, *after]
 
 
 def _comment(rest: str) -> str | None:
