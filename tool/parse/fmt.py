@@ -131,8 +131,12 @@ class _Entry:
     flow: bool | None  # for a list: written [a, b]; None when the value is not a list
     items: list[_Tok] | None  # a list's items, when all are scalars
     first: int
-    last: int
+    last: int  # with the indented comments below it
     index: int
+    end: int = -1  # the last line of the value itself
+
+    def __post_init__(self) -> None:
+        self.end = self.last
 
 
 def format_text(text: str, kind: str) -> str:
@@ -202,9 +206,9 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
     trivia: list[list[str]] = []
     start = 0
     for entry in entries:
-        trivia.append([line.rstrip() for line in lines[start : entry.first]])
+        trivia.append([line.strip() for line in lines[start : entry.first]])  # at column 1
         start = entry.last + 1
-    footer = [line.rstrip() for line in lines[start:]]
+    footer = [line.strip() for line in lines[start:]]
     if any(line.strip() and not line.lstrip().startswith("#") for t in trivia for line in t):
         return lines  # something between entries that is neither a comment nor blank
     header: list[str] = []
@@ -220,7 +224,17 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
         out += [(line, True) for line in lead]
         out += [(line, False) for line in _render(entry, lines, fields.get(entry.key.value))]
     out += [(line, True) for line in footer]
-    return _blank_lines(out)
+    result = _blank_lines(out)
+    last = placed[-1][0]
+    if last is not entries[-1] and _is_block(last) and not any(footer) and result[-1]:
+        # The front matter is read without its final line end: a block moved to the end
+        # keeps its own with a blank line after it.
+        result.append("")
+    return result
+
+
+def _is_block(entry: _Entry) -> bool:
+    return entry.value is not None and entry.value.style in ("|", ">")
 
 
 def rank(key: str, kind: str) -> int:
@@ -316,8 +330,13 @@ def _trimmed(entries: list[_Entry], lines: list[str]) -> list[_Entry]:
     A block that keeps its final blank lines (`|+`) then reads differently, and is refused.
     """
     for entry, after in zip(entries, [*(e.first for e in entries[1:]), len(lines)], strict=True):
-        while entry.last > entry.first and not lines[entry.last].strip():
+        if _is_block(entry) and after == len(lines):
+            # The last block's blank lines are its own: the front matter ends on them.
+            while entry.last + 1 < after and not lines[entry.last + 1].strip():
+                entry.last += 1
+        while entry.last > entry.first and not lines[entry.last].strip() and after < len(lines):
             entry.last -= 1
+        entry.end = entry.last
         while (
             entry.last + 1 < after
             and lines[entry.last + 1][:1] in (" ", "\t")
@@ -445,7 +464,7 @@ def _list_entry(entry: _Entry, lines: list[str], kind: str | None) -> tuple[str,
     comment = ""
     if comments:
         number, comment = comments[0]
-        where = entry.last - entry.first if entry.flow else 0
+        where = entry.end - entry.first if entry.flow else 0
         if number != where:
             return None
     tokens = []
