@@ -198,10 +198,9 @@ def _same_data(before: Document, formatted: str, kind: str) -> None:
 def _front_matter(lines: list[str], kind: str) -> list[str]:
     """The front matter's lines (without fences), keys in order and values normalised."""
     entries = _entries("\n".join(lines))
-    if entries is not None:
-        entries = _trimmed(entries, lines)
     if entries is None:
         return lines  # a flow mapping or an indented one: kept as written
+    entries = _trimmed(entries, lines)
     fields = _KINDS[kind]
     trivia: list[list[str]] = []
     start = 0
@@ -209,7 +208,7 @@ def _front_matter(lines: list[str], kind: str) -> list[str]:
         trivia.append([line.strip() for line in lines[start : entry.first]])  # at column 1
         start = entry.last + 1
     footer = [line.strip() for line in lines[start:]]
-    if any(line.strip() and not line.lstrip().startswith("#") for t in trivia for line in t):
+    if any(line and not line.startswith("#") for t in [*trivia, footer] for line in t):
         return lines  # something between entries that is neither a comment nor blank
     header: list[str] = []
     if entries and "" in trivia[0]:
