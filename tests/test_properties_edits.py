@@ -154,3 +154,21 @@ def test_an_edit_is_idempotent_changes_only_its_lines_and_keeps_the_data(note, e
             assert len([a for a in after.actions if a.done]) == 1 + len(
                 [a for a in before.actions if a.done]
             )
+
+
+@given(interviews())
+@examples(40)
+def test_fmt_is_idempotent_and_keeps_the_data(note):
+    with fresh_kb({REL: note}) as root:
+        before = record(root)
+        path = str(root / REL)
+        first = run("--root", root, "fmt", path)
+        once = (root / REL).read_bytes()
+        if first.exit_code != 0:  # left alone, with a reason
+            assert first.exit_code == 1 and once == note, first.output
+            assert "Traceback" not in first.stderr
+            return
+        assert run("--root", root, "fmt", "--check", path).exit_code == 0
+        assert run("--root", root, "fmt", path).exit_code == 0
+        assert (root / REL).read_bytes() == once  # idempotent
+        assert fields(record(root), set()) == fields(before, set())
