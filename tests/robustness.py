@@ -2,9 +2,11 @@
 
 A new command joins the robustness tests with one line here:
 - a command whose output must be deterministic: `OUTPUTS` (e.g. `"stats": ("stats",)`);
-- a command that changes a note in place: `EDITS` (e.g. `"fmt": lambda rel: ("fmt", rel)`);
-- a command that reports problems in notes: `DIAGNOSTICS` (e.g. the editor server's);
-- a command that writes and may be killed while it does: `WRITERS`.
+- a command that sets fields of an interview in place: `EDITS`;
+- a command that reports problems in notes: `DIAGNOSTICS` (e.g. the editor server's
+  diagnostics, as a function of the KB root returning exit status and problem lines);
+- a command that writes and may be killed while it does: `WRITERS` (e.g. `"fmt": ("fmt",)`).
+`tool fmt`, which rewrites a whole file, has its own property in test_properties_edits.py.
 
 Examples per property: `examples(n)` gives n in CI (profile `ci`, the default) and 25 n
 with `HYPOTHESIS_PROFILE=long`. CI derandomizes: every run tries the same examples, so a
