@@ -34,10 +34,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Print every insight grouped by career, company, topic or person.",
     ),
     "due": ("due_commands", "List what needs doing, most urgent first."),
-    "stats": (
-        "stats_commands",
-        "Show how the search is going: pace, funnel, reply rates, thank-yous, coverage.",
-    ),
     "list": ("list_commands", "List people or interviews, filtered and sorted."),
     "search": ("search_commands", "Find QUERY in names, front-matter values and notes."),
     "export": ("export_commands", "Write the knowledge base in formats other programs read."),
@@ -62,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": (
         "edit_commands",
         "Tick the open task item of INTERVIEW whose text is (or contains) ITEM.",
+    ),
+    "stats": (
+        "stats_commands",
+        "Show how the search is going: pace, funnel, reply rates, thank-yous, coverage.",
     ),
 }
 

@@ -109,8 +109,8 @@ def render(s: statsmod.Stats, bars: bool) -> list[str | Styled]:
         out += [f"  {line}\n" for line in pace_lines(s.pace)]
 
     for title, periods in (
-        ("Conversations held per month", s.months[-RECENT_MONTHS:]),
-        ("Conversations held per week", s.weeks[-RECENT_WEEKS:]),
+        ("Conversations per month", s.months[-RECENT_MONTHS:]),
+        ("Conversations per week", s.weeks[-RECENT_WEEKS:]),
     ):
         heading(title)
         if not periods:

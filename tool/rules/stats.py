@@ -290,7 +290,7 @@ def stats(kb: KnowledgeBase, on: date | None = None, since: date | None = None) 
     later = _next_conversation(held)
     weeks, months = _series(talks, on, since)
     config = kb.config
-    pace = _pace(kb, on) if on else None
+    pace_now = pace(kb, on) if on else None
     return Stats(
         since=since,
         on=on,
@@ -304,7 +304,7 @@ def stats(kb: KnowledgeBase, on: date | None = None, since: date | None = None) 
         coverage=coverage(kb, talks),
         held=len(held),
         with_insights=sum(bool(i.insights) for i in held),
-        pace=pace,
+        pace=pace_now,
     )
 
 
@@ -468,7 +468,7 @@ def _week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _pace(kb: KnowledgeBase, on: date) -> Pace | None:
+def pace(kb: KnowledgeBase, on: date) -> Pace | None:
     """The goals of tool.toml as of `on`; None when none is set."""
     config = kb.config
     per_month, per_week = config.conversations_per_month, config.requests_per_week
@@ -512,3 +512,13 @@ def _pace(kb: KnowledgeBase, on: date) -> Pace | None:
         streak += 1
         monday -= timedelta(days=7)
     return Pace(tuple(goals), streak)
+
+
+def pace_summary(found: Pace) -> str:
+    """The pace in one line, as `tool due` ends with it."""
+    parts = []
+    for goal in found.goals:
+        what = "conversations this month" if goal.period == "month" else "requests this week"
+        parts.append(f"{goal.done} of {goal.target} {what} ({goal.state})")
+    weeks = "week" if found.streak == 1 else "weeks"
+    return f"Pace: {'; '.join(parts)}; {found.streak} {weeks} in a row on pace"
