@@ -259,7 +259,8 @@ class Gatherer:
         """A strip of conversations along time, and the same in words."""
         events = []
         for talk in talks:
-            kind = {"done": "done", "requested": "planned", "scheduled": "planned"}
+            kind = {"done": "done", "idea": "planned", "requested": "planned"}
+            kind["scheduled"] = "planned"
             events.append(charts.Event(talk.date, kind.get(talk.status, "off"), talk.status))
             if talk.follow_up:
                 events.append(charts.Event(talk.follow_up, "follow-up", "follow-up"))
@@ -573,7 +574,9 @@ class Pages:
             "Referral network",
             steps=steps,
             alone=sorted(alone, key=lambda link: link.name.casefold()),
-            graph=Markup(charts.network(nodes, edges, _root_of("network.html"))),
+            graph=Markup(charts.network(nodes, edges, _root_of("network.html")))
+            if 0 < len(nodes) <= charts.MAX_DRAWN
+            else None,
             graph_counts={
                 "people": len(nodes),
                 "introductions": sum(e.kind == "introduction" for e in edges),

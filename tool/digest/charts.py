@@ -17,6 +17,8 @@ from html import escape
 
 from tool.rules.stats import Coverage, Period, Step
 
+# The network's size on the page, in CSS pixels per unit, until the page is narrower.
+SCALE = 1.5
 FONT = 12  # text size in the charts' own units (about 1 CSS pixel at their usual width)
 # The timeline's series, their labels and fills (solid, hatched, dotted: not colour alone).
 SERIES = (("held", "held"), ("requested", "requested"), ("declined", "declined"))
@@ -34,11 +36,24 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _svg(ident: str, width: float, height: float, title: str, desc: str, body: list[str]) -> str:
-    """The <svg> element: scales to its box, labelled by its title and description."""
+def _svg(
+    ident: str,
+    width: float,
+    height: float,
+    title: str,
+    desc: str,
+    body: list[str],
+    fit: bool = True,
+) -> str:
+    """The <svg> element, labelled by its title and description.
+
+    `fit` charts fill their box's width; the others keep their size, and only shrink.
+    """
+    kind = "chart-svg fit" if fit else "chart-svg"
+    scale = 1.0 if fit else SCALE
     head = (
-        f'<svg class="chart-svg" id="{_t(ident)}" viewBox="0 0 {_n(width)} {_n(height)}" '
-        f'width="{_n(width)}" height="{_n(height)}" role="img" '
+        f'<svg class="{kind}" id="{_t(ident)}" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'width="{_n(width * scale)}" height="{_n(height * scale)}" role="img" '
         f'aria-labelledby="{_t(ident)}-title {_t(ident)}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">'
     )
@@ -221,7 +236,7 @@ class Event:
     """One mark on an activity strip."""
 
     day: date
-    # "done"; "planned" (requested, scheduled); "off" (declined, cancelled, idea); "follow-up"
+    # "done"; "planned" (idea, requested, scheduled); "off" (declined, cancelled); "follow-up"
     kind: str
     label: str
 
@@ -252,7 +267,7 @@ def activity(events: Iterable[Event], ident: str = "activity") -> str:
 
 
 def activity_text(marks: Sequence[Event]) -> str:
-    """The strip in words: what happened when, and what is next."""
+    """The strip in words: what happened when, and what was planned."""
     held = [m for m in marks if m.kind == "done"]
     planned = [m for m in marks if m.kind in ("planned", "follow-up")]
     parts = []
@@ -262,7 +277,7 @@ def activity_text(marks: Sequence[Event]) -> str:
     else:
         parts.append("none held yet")
     if planned:
-        parts.append("next: " + ", ".join(f"{m.label} {m.day}" for m in planned))
+        parts.append("planned: " + ", ".join(f"{m.label} {m.day}" for m in planned))
     return "Conversations: " + "; ".join(parts) + "."
 
 
@@ -313,28 +328,30 @@ class Placed:
 
 
 RING_GAP = 70.0
-NODE_SPACING = 13.0  # arc length per person on a ring: room for a 9-unit label
+NODE_SPACING = 13.0  # arc length per person on a crowded ring: room for a 10-unit label
+SPREAD = 40.0  # arc length wanted between people on an uncrowded ring
+CROWDED = 16  # people on a ring from which labels turn to point outwards
+MAX_RINGS = 8  # people further away share the outermost ring
+MAX_DRAWN = 400  # people: beyond, the graph would be unreadable, and only the list is shown
 
 
 def rings(nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Placed]:
-    """Concentric rings by distance from you, each in the order of its parents' angles.
+    """Concentric rings by distance from you, each person near who led you to them.
 
     You reach directly everyone nobody shown led you to; each other person sits one ring
     outside the nearest person who introduced or referred them. People only reachable
     through a cycle go on one ring outside all others. Deterministic: ties go by id.
     """
     by_id = {n.id: n for n in nodes}
-    parents: dict[str, list[str]] = {}
-    for e in edges:
-        if e.target in by_id and (e.source in by_id or e.source == ""):
-            parents.setdefault(e.target, []).append(e.source)
-    ring: dict[str, int] = {n.id: 1 for n in nodes if not parents.get(n.id)}
-    parent_of: dict[str, str] = {}
-    frontier = sorted(ring)
     children: dict[str, list[str]] = {}
+    led: set[str] = set()
     for e in sorted(edges, key=lambda e: (e.source, e.target, e.kind)):
         if e.source in by_id and e.target in by_id and e.source != e.target:
             children.setdefault(e.source, []).append(e.target)
+            led.add(e.target)
+    ring: dict[str, int] = {n.id: 1 for n in nodes if n.id not in led}
+    parent_of: dict[str, str] = {}
+    frontier = sorted(ring)
     level = 1
     while frontier:
         level += 1
@@ -346,29 +363,56 @@ def rings(nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Placed]:
                     parent_of[kid] = pid
                     found.append(kid)
         frontier = sorted(set(found))
-    outer = max(ring.values(), default=0) + 1
+    outer = min(max(ring.values(), default=0) + 1, MAX_RINGS)
     for n in nodes:
         ring.setdefault(n.id, outer)
+        ring[n.id] = min(ring[n.id], MAX_RINGS)
     placed: dict[str, Placed] = {}
-    radius = 0.0
+    radius, gap = 0.0, RING_GAP
     for level in sorted(set(ring.values())):
-        members = [nid for nid in ring if ring[nid] == level]
-        # Beside the parent: sort by the parent's angle, then by id.
-        members.sort(
-            key=lambda nid: (
-                placed[parent_of[nid]].angle if nid in parent_of else -1.0,
-                nid,
-            )
-        )
-        radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
-        for k, nid in enumerate(members):
-            angle = -math.pi / 2 + 2 * math.pi * k / len(members)
-            if len(members) == 1 and nid in parent_of:
-                angle = placed[parent_of[nid]].angle
-            placed[nid] = Placed(
-                by_id[nid], level, radius * math.cos(angle), radius * math.sin(angle), angle
-            )
+        members = sorted(nid for nid in ring if ring[nid] == level)
+        radius = max(radius + gap, len(members) * NODE_SPACING / (2 * math.pi))
+        # A crowded ring's labels point outwards: the next ring starts beyond them.
+        longest = max(len(by_id[m].name) for m in members)
+        gap = RING_GAP + (min(longest, 30) * 6.0 if len(members) > CROWDED else 0.0)
+        for nid, angle in zip(members, _angles(members, parent_of, placed, radius), strict=True):
+            x, y = radius * math.cos(angle), radius * math.sin(angle)
+            placed[nid] = Placed(by_id[nid], level, x, y, angle)
     return sorted(placed.values(), key=lambda p: (p.ring, p.angle, p.node.id))
+
+
+def _angles(
+    members: list[str], parent_of: dict[str, str], placed: dict[str, Placed], radius: float
+) -> list[float]:
+    """Angles for one ring's people: beside their parents, kept apart, in a stable order."""
+    count = len(members)
+    even = [-math.pi / 2 + 2 * math.pi * k / count for k in range(count)]
+    # A parent on an inner ring; on the outermost ring, the parent may be on it as well.
+    wanted = {
+        m: placed[parent_of[m]].angle if parent_of.get(m) in placed else None for m in members
+    }
+    if all(a is None for a in wanted.values()):
+        return even
+    gap = min(2 * math.pi / count, SPREAD / radius)
+    # People without a parent (a cycle) go where the even spread would put them.
+    order = sorted(
+        members,
+        key=lambda m: (
+            a if (a := wanted[m]) is not None else even[members.index(m)],
+            m,
+        ),
+    )
+    wants = [a if (a := wanted[m]) is not None else even[members.index(m)] for m in order]
+    angles: list[float] = []
+    for want in wants:
+        angles.append(want if not angles else max(want, angles[-1] + gap))
+    # Pushed apart, they drift one way: shift them all back, on average, to what they wanted.
+    shift = (sum(wants) - sum(angles)) / count
+    angles = [a + shift for a in angles]
+    if angles[-1] - angles[0] > 2 * math.pi - gap:  # too many to keep beside their parents
+        angles = [angles[0] + 2 * math.pi * k / count for k in range(count)]
+    found = dict(zip(order, angles, strict=True))
+    return [found[m] for m in members]
 
 
 def _size(conversations: int) -> float:
@@ -379,46 +423,72 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
     """The referral network: you in the centre, people on rings, links to their pages."""
     layout = rings(nodes, edges)
     where = {p.node.id: p for p in layout}
-    reach = max([math.hypot(p.x, p.y) for p in layout] + [RING_GAP])
-    margin = 120.0  # room for the labels of the outer ring
-    half = reach + margin
-    body = [
-        f'<g transform="translate({_n(half)} {_n(half)})">',
-    ]
+    crowded = {
+        ring for ring in {p.ring for p in layout} if sum(p.ring == ring for p in layout) > CROWDED
+    }
+    labels = []
+    xs, ys = [-RING_GAP, RING_GAP], [-RING_GAP, RING_GAP]
+    for p in layout:
+        r = _size(p.node.conversations)
+        reach = len(p.node.name) * 6.0  # a 10-unit font is about 6 units a letter, at most
+        cos, sin = math.cos(p.angle), math.sin(p.angle)
+        if p.ring in crowded:
+            # Labels point away from the centre; on the left half they are turned to read.
+            flip = cos < -1e-9
+            lx, ly = p.x + cos * (r + 3), p.y + sin * (r + 3)
+            turn = math.degrees(p.angle) + (180 if flip else 0)
+            anchor = "end" if flip else "start"
+            extra = f' transform="rotate({_n(turn)} {_n(lx)} {_n(ly)})"'
+            xs += [lx + cos * reach]
+            ys += [ly + sin * reach]
+            ly += 3
+        else:
+            # Beside the node, across its ring: edges to parents and children run along
+            # the radius, so a label there stays clear of them. Upright.
+            # Neighbours on the next ring sit at about the same angle: alternate the side.
+            side = 1 if p.ring % 2 else -1
+            tx, ty = -sin * side, cos * side
+            anchor = "start" if tx > 0.3 else ("end" if tx < -0.3 else "middle")
+            lx = p.x + tx * (r + 4)
+            ly = p.y + ty * (r + 4) + (11 if ty > 0.3 else -2 if ty < -0.3 else 4)
+            extra = ""
+            width = reach if anchor != "middle" else reach / 2
+            xs += [lx - width if anchor != "start" else lx, lx + width if anchor != "end" else lx]
+            ys += [ly - 10, ly + 4]
+        xs += [p.x - r, p.x + r]
+        ys += [p.y - r, p.y + r]
+        labels.append((p, r, lx, ly, anchor, extra))
+    outer = max([math.hypot(p.x, p.y) for p in layout] + [RING_GAP])
+    xs += [-outer, outer]
+    ys += [-outer, outer]
+    pad = 8.0
+    x0, y0 = min(xs) - pad, min(ys) - pad
+    width, height = max(xs) + pad - x0, max(ys) + pad - y0
+    body = [f'<g transform="translate({_n(-x0)} {_n(-y0)})">']
     for ring_radius in sorted({round(math.hypot(p.x, p.y), 1) for p in layout}):
         body.append(f'<circle class="ring" cx="0" cy="0" r="{_n(ring_radius)}"/>')
     for p in layout:
         if p.ring == 1:  # met directly: a faint spoke from you
             body.append(f'<line class="edge direct" x1="0" y1="0" x2="{_n(p.x)}" y2="{_n(p.y)}"/>')
     for e in sorted(edges, key=lambda e: (e.kind, e.source, e.target)):
-        a = where.get(e.source) if e.source else None
-        b = where.get(e.target)
-        if b is None or (e.source and a is None):
+        a, b = where.get(e.source), where.get(e.target)
+        if a is None or b is None:
             continue
-        ax, ay = (a.x, a.y) if a else (0.0, 0.0)
         body.append(
-            f'<line class="edge {e.kind}" x1="{_n(ax)}" y1="{_n(ay)}" '
+            f'<line class="edge {e.kind}" x1="{_n(a.x)}" y1="{_n(a.y)}" '
             f'x2="{_n(b.x)}" y2="{_n(b.y)}"/>'
         )
     body.append('<circle class="you" cx="0" cy="0" r="16"/>')
     body.append('<text class="you-label" x="0" y="4" text-anchor="middle">you</text>')
-    for p in layout:
-        r = _size(p.node.conversations)
+    for p, r, lx, ly, anchor, extra in labels:
         talks = p.node.conversations
         what = f"{talks} conversation{'s' if talks != 1 else ''}"
-        # Labels point away from the centre; on the left half they are turned to read.
-        degrees = math.degrees(p.angle)
-        flip = math.cos(p.angle) < -1e-9
-        turn = degrees + 180 if flip else degrees
-        lx = p.x + math.cos(p.angle) * (r + 3)
-        ly = p.y + math.sin(p.angle) * (r + 3)
-        anchor = "end" if flip else "start"
         body.append(
             f'<a href="{_t(root + p.node.url)}">'
             f'<circle class="node ring{min(p.ring, 4)}" cx="{_n(p.x)}" cy="{_n(p.y)}" '
             f'r="{_n(r)}"><title>{_t(p.node.name)}: {what}</title></circle>'
-            f'<text class="node-label" x="{_n(lx)}" y="{_n(ly + 3)}" text-anchor="{anchor}" '
-            f'transform="rotate({_n(turn)} {_n(lx)} {_n(ly)})">{_t(p.node.name)}</text></a>'
+            f'<text class="node-label" x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}"{extra}>'
+            f"{_t(p.node.name)}</text></a>"
         )
     body.append("</g>")
     intro = sum(e.kind == "introduction" for e in edges)
@@ -429,4 +499,4 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
         f"(solid lines) and {refs} referrals (dashed lines). Larger circles: more "
         "conversations. The list below gives the same links."
     )
-    return _svg(ident, half * 2, half * 2, "Referral network", desc, body)
+    return _svg(ident, width, height, "Referral network", desc, body, fit=False)
