@@ -430,7 +430,9 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
     xs, ys = [-RING_GAP, RING_GAP], [-RING_GAP, RING_GAP]
     for p in layout:
         r = _size(p.node.conversations)
-        reach = len(p.node.name) * 6.0  # a 10-unit font is about 6 units a letter, at most
+        # Few people: larger labels, which stay legible when a phone shrinks the graph.
+        size = 10.0 if p.ring in crowded else 14.0
+        reach = len(p.node.name) * size * 0.6  # about 0.6 of the font size a letter, at most
         cos, sin = math.cos(p.angle), math.sin(p.angle)
         if p.ring in crowded:
             # Labels point away from the centre; on the left half they are turned to read.
@@ -438,7 +440,7 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
             lx, ly = p.x + cos * (r + 3), p.y + sin * (r + 3)
             turn = math.degrees(p.angle) + (180 if flip else 0)
             anchor = "end" if flip else "start"
-            extra = f' transform="rotate({_n(turn)} {_n(lx)} {_n(ly)})"'
+            extra = f' class="node-label" transform="rotate({_n(turn)} {_n(lx)} {_n(ly)})"'
             xs += [lx + cos * reach]
             ys += [ly + sin * reach]
             ly += 3
@@ -450,11 +452,11 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
             tx, ty = -sin * side, cos * side
             anchor = "start" if tx > 0.3 else ("end" if tx < -0.3 else "middle")
             lx = p.x + tx * (r + 4)
-            ly = p.y + ty * (r + 4) + (11 if ty > 0.3 else -2 if ty < -0.3 else 4)
-            extra = ""
+            ly = p.y + ty * (r + 4) + (size if ty > 0.3 else -2 if ty < -0.3 else size * 0.35)
+            extra = ' class="node-label big"'
             width = reach if anchor != "middle" else reach / 2
             xs += [lx - width if anchor != "start" else lx, lx + width if anchor != "end" else lx]
-            ys += [ly - 10, ly + 4]
+            ys += [ly - size, ly + 4]
         xs += [p.x - r, p.x + r]
         ys += [p.y - r, p.y + r]
         labels.append((p, r, lx, ly, anchor, extra))
@@ -487,7 +489,7 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
             f'<a href="{_t(root + p.node.url)}">'
             f'<circle class="node ring{min(p.ring, 4)}" cx="{_n(p.x)}" cy="{_n(p.y)}" '
             f'r="{_n(r)}"><title>{_t(p.node.name)}: {what}</title></circle>'
-            f'<text class="node-label" x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}"{extra}>'
+            f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}"{extra}>'
             f"{_t(p.node.name)}</text></a>"
         )
     body.append("</g>")
