@@ -54,14 +54,14 @@ def _svg(
     head = (
         f'<svg class="{kind}" id="{_t(ident)}" viewBox="0 0 {_n(width)} {_n(height)}" '
         f'width="{_n(width * scale)}" height="{_n(height * scale)}" role="img" '
-        f'aria-labelledby="{_t(ident)}-title {_t(ident)}-desc" '
+        f'aria-labelledby="{_t(ident)}-svg-title {_t(ident)}-svg-desc" '
         f'xmlns="http://www.w3.org/2000/svg">'
     )
     return "\n".join(
         [
             head,
-            f'<title id="{_t(ident)}-title">{_t(title)}</title>',
-            f'<desc id="{_t(ident)}-desc">{_t(desc)}</desc>',
+            f'<title id="{_t(ident)}-svg-title">{_t(title)}</title>',
+            f'<desc id="{_t(ident)}-svg-desc">{_t(desc)}</desc>',
             *body,
             "</svg>",
         ]
@@ -483,12 +483,17 @@ def network(nodes: Sequence[Node], edges: Sequence[Edge], root: str, ident: str 
     body.append('<circle class="you" cx="0" cy="0" r="16"/>')
     body.append('<text class="you-label" x="0" y="4" text-anchor="middle">you</text>')
     for p, r, lx, ly, anchor, extra in labels:
+        halo = extra.replace('class="node-label', 'class="halo node-label')
         talks = p.node.conversations
         what = f"{talks} conversation{'s' if talks != 1 else ''}"
         body.append(
             f'<a href="{_t(root + p.node.url)}">'
             f'<circle class="node ring{min(p.ring, 4)}" cx="{_n(p.x)}" cy="{_n(p.y)}" '
             f'r="{_n(r)}"><title>{_t(p.node.name)}: {what}</title></circle>'
+            # The label twice: first a halo of the background, which keeps it readable
+            # where lines cross it, then the text itself.
+            f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}"{halo}>'
+            f"{_t(p.node.name)}</text>"
             f'<text x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}"{extra}>'
             f"{_t(p.node.name)}</text></a>"
         )
