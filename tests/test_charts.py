@@ -182,3 +182,20 @@ def test_two_hundred_people_keep_apart():
 )
 def test_ticks(most, ticks):
     assert charts._ticks(most) == ticks
+
+
+def test_a_users_own_template_can_use_the_figures(make_kb):
+    from conftest import run
+
+    root = make_kb("digest")
+    write(
+        root / "templates" / "digest" / "you.html",
+        '{% extends "base.html" %}{% block main %}'
+        '<p id="mine">{{ figures.funnel[2].count }} held, '
+        "{{ figures.thank_yous.within_window }} thanked in time</p>{{ charts.funnel }}"
+        "{% endblock %}\n",
+    )
+    result = run("digest", "--root", root)
+    assert result.exit_code == 0, result.output
+    page = (root / "site" / "you.html").read_text(encoding="utf-8")
+    assert '<p id="mine">2 held, 1 thanked in time</p><svg class="chart-svg fit" id="funnel"' in page
