@@ -133,6 +133,18 @@ def test_activity_in_words():
         "planned: follow-up 2026-06-01, scheduled 2026-07-01."
     )
     assert charts.activity_text([]) == "Conversations: none held yet."
+    plans = [charts.Event(date(2026, 8, d), "planned", "idea") for d in range(1, 8)]
+    assert charts.activity_text(plans) == (
+        "Conversations: none held yet; planned: idea 2026-08-01, idea 2026-08-02, "
+        "idea 2026-08-03, idea 2026-08-04, idea 2026-08-05 and 2 more."
+    )
+
+
+def test_marks_of_nearby_days_keep_apart_within_the_strip():
+    days = [date(2026, 1, 1), date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)]
+    svg = ET.fromstring(charts.activity(charts.Event(d, "done", "done") for d in days))
+    xs = [float(c.get("cx", "")) for c in svg.iter(f"{SVG}circle")]
+    assert xs == [14.0, 364.0, 375.0, 386.0]  # the last at the end, the others pushed left
 
 
 def node(pid: str) -> charts.Node:

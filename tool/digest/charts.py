@@ -22,6 +22,8 @@ SCALE = 1.5
 FONT = 12  # text size in the charts' own units (about 1 CSS pixel at their usual width)
 # The timeline's series, their labels and fills (solid, hatched, dotted: not colour alone).
 SERIES = (("held", "held"), ("requested", "requested"), ("declined", "declined"))
+MARK_GAP = 11.0  # the least distance between marks on an activity strip
+SHOWN_PLANS = 5  # plans an activity strip's sentence names, at most
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -249,12 +251,20 @@ def activity(events: Iterable[Event], ident: str = "activity") -> str:
     if marks:
         first, last = marks[0].day, marks[-1].day
         span = max((last - first).days, 1)
+        xs: list[float] = []
         for mark in marks:
             x = (
                 width / 2
                 if first == last
                 else pad + (width - 2 * pad) * (mark.day - first).days / span
             )
+            # Marks of nearby days would hide each other: keep each a little apart.
+            xs.append(max(x, xs[-1] + MARK_GAP) if xs else x)
+        # Pushed past the end, the last ones come back and push the others left instead.
+        for n in range(len(xs) - 1, -1, -1):
+            limit = width - pad if n == len(xs) - 1 else xs[n + 1] - MARK_GAP
+            xs[n] = min(xs[n], limit)
+        for mark, x in zip(marks, xs, strict=True):
             body.append(_marker(mark, x, 18.0))
         body.append(f'<text class="tick" x="{_n(pad)}" y="40">{first.isoformat()}</text>')
         if last != first:
@@ -277,7 +287,9 @@ def activity_text(marks: Sequence[Event]) -> str:
     else:
         parts.append("none held yet")
     if planned:
-        parts.append("planned: " + ", ".join(f"{m.label} {m.day}" for m in planned))
+        shown = ", ".join(f"{m.label} {m.day}" for m in planned[:SHOWN_PLANS])
+        more = len(planned) - SHOWN_PLANS
+        parts.append(f"planned: {shown}" + (f" and {more} more" if more > 0 else ""))
     return "Conversations: " + "; ".join(parts) + "."
 
 
