@@ -357,6 +357,9 @@ def test_dark_theme_colours_the_charts(browser, example_site, artifacts):  # noq
     assert fill == "rgb(86, 180, 233)"  # Okabe-Ito sky blue, for a dark background
     text = page.evaluate("getComputedStyle(document.querySelector('#funnel text')).fill")
     assert text == page.evaluate("getComputedStyle(document.body).color")
+    page.emulate_media(media="print")  # paper is white: the light palette again
+    fill = page.evaluate("getComputedStyle(document.querySelector('#funnel rect')).fill")
+    assert fill == "rgb(0, 114, 178)"
     context.close()
     context, page, _ = open_page(browser, example_site, "you.html", "phone")
     assert check_charts_fit(page, "phone") == 3
