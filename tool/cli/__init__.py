@@ -68,6 +68,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Normalise people/ and interviews/ files (or only PATHS) without changing their meaning.",
     ),
     "schema": ("schema_commands", "Print the JSON Schema of person or interview front matter."),
+    "stats": (
+        "stats_commands",
+        "Show how the search is going: pace, funnel, reply rates, thank-yous, coverage.",
+    ),
 }
 
 
