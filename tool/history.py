@@ -24,12 +24,7 @@ class History:
     entries: tuple[Entry, ...]
     conversations: tuple[Conversation, ...]
     uncommitted: tuple[str, ...]  # files git has no commit of
-
-    @property
-    def added(self) -> Entry | None:
-        """The first commit of the record's own file."""
-        own = [e for e in self.entries if e.change.path == self.files[0]] or list(self.entries)
-        return own[-1] if own else None
+    added: Entry | None  # the first commit of the record's own file, under any of its names
 
     @property
     def last_changed(self) -> Entry | None:
@@ -66,6 +61,7 @@ def history(kb: KnowledgeBase, target: str, repo: Repository) -> History:
         tuple(facts.newest_first(e for es in per_file.values() for e in es)),
         conversations,
         tuple(f for f in files if not logs[f]),
+        min(per_file[rel], key=lambda e: e.commit.timestamp, default=None),
     )
 
 
