@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import DATE, dump_json, echo, find_root, format_option, load_kb, root_option
 
 
 @click.command("history")
-@click.argument("target", metavar="PERSON|INTERVIEW")
+@click.argument("target", metavar="PERSON|INTERVIEW", shell_complete=completion.records)
 @click.option(
     "--patch",
     "-p",
