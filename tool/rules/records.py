@@ -20,7 +20,7 @@ from tool.model import (
 )
 from tool.parse.body import DEFAULT_HEADINGS
 from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
-from tool.rules.referrals import Referrals
+from tool.rules.referrals import Referrals, fold
 from tool.text import see_format, suggest
 
 
@@ -193,6 +193,37 @@ def _duplicate_ids(paths: list[PurePosixPath]) -> list[Problem]:
     return out
 
 
+def _namesake_base(ident: str) -> str:
+    """`jane-doe` for `jane-doe-2` (and `Jane-Doe`): the id `tool new person --namesake` numbers."""
+    base, _, number = ident.rpartition("-")
+    return id_key(base if base and number.isdigit() else ident)
+
+
+def namesake_problems(people: list[Person]) -> list[Problem]:
+    """A warning for each person who shares a name with another not numbered as a namesake.
+
+    `tool new` refuses a name already taken, but two branches can each add it (or rename
+    someone to it), and their merge has both files: one person twice, or a namesake unsaid.
+    """
+    by_name: dict[str, list[Person]] = {}
+    for person in sorted(people, key=lambda p: p.id):
+        by_name.setdefault(fold(person.name), []).append(person)
+    out = []
+    for group in by_name.values():
+        for person in group:
+            base = _namesake_base(person.id)
+            others = [p for p in group if _namesake_base(p.id) != base]
+            if not others:
+                continue
+            message = (
+                f"{person.name} is also the name of {', '.join(str(p.path) for p in others)}: "
+                "if this is one person, keep one file; if two, name the second "
+                f"{slugify(person.name)}-2.md, as `tool new person --namesake` does"
+            )
+            out.append(_problem(person, "name", message, "namesake", "warning"))
+    return out
+
+
 def _unportable_names(files: list[str]) -> list[Problem]:
     """A warning for each file that works here but cannot be checked out on Windows."""
     out = []
@@ -264,6 +295,10 @@ def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Proble
     Rules about the calendar (a conversation done in the future) need `today`.
     """
     problems = _duplicate_ids(kb.people_paths)
+    problems += _duplicate_ids(
+        sorted(PurePosixPath(f) for f in kb.files if f[:11] == "interviews/")
+    )
+    problems += namesake_problems(list(kb.people.values()))
     problems += _unportable_names(kb.files)
     for person in kb.people.values():
         problems += _person_rules(person, kb)
