@@ -120,6 +120,15 @@ def test_an_interview_rescheduled_on_both_branches_is_one_uid_twice(repo):
     merged = git(repo, "merge", "--no-edit", "b", check=False)
     assert merged.returncode == 1  # git's rename/rename conflict: it keeps both files
     assert files(repo, "interviews") == ["2026-03-14-jane-doe.md", "2026-03-16-jane-doe.md"]
+    conflict = (
+        "error: YAML syntax: an unresolved merge conflict: keep the lines you want and remove "
+        "git's markers (<<<<<<<, =======, >>>>>>>) [yaml-syntax]"
+    )
+    assert run("validate", "--root", repo).stdout == (
+        f"interviews/2026-03-14-jane-doe.md:3:1: {conflict}\n"
+        f"interviews/2026-03-16-jane-doe.md:3:1: {conflict}\n"
+        "2 errors, 0 warnings in 3 files\n"
+    )
     for day in ("14", "16"):  # each file resolved to its own date, and both kept
         path = repo / f"interviews/2026-03-{day}-jane-doe.md"
         text = path.read_text(encoding="utf-8")
