@@ -9,20 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import run, write
+from conftest import GIT_ENV, run, write
 
 from tool.parse.gitlog import Commit, FileChange, parse_log
 from tool.rules.history import FieldChange, field_changes, version
 
-# No setting of the machine's or the developer's git may change what the tests see.
-GIT_ENV = {
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Alex Example",
-    "GIT_AUTHOR_EMAIL": "alex@example.com",
-    "GIT_COMMITTER_NAME": "Alex Example",
-    "GIT_COMMITTER_EMAIL": "alex@example.com",
-}
 QUESTIONS = (
     "## Questions\n1. What does a normal week look like for you?\n"
     "2. What surprised you most when you started?\n3. Who else should I talk to?\n\n"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run, write
-from test_history import GIT_ENV
+from conftest import GIT_ENV, run, write
 
 from tool.cli import COMMANDS, cli
 

@@ -9,8 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
-from test_history import GIT_ENV
+from conftest import GIT_ENV, run
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,8 @@ def history(kb: KnowledgeBase, target: str, repo: Repository) -> History:
     elif ident in kb.interviews:
         who = kb.person_of(kb.interviews[ident])
         title = f"{rel} (with {who.name})" if who else rel
-    logs = {f: repo.file_log(f) if repo.has_commits() else [] for f in files}
+    committed = repo.has_commits()
+    logs = {f: repo.file_log(f) if committed else [] for f in files}
     blobs = repo.blobs(facts.wanted(c for log in logs.values() for c in log))
     per_file = {
         f: [facts.entry(c, change, blobs) for c in log for change in c.changes[:1]]
