@@ -62,7 +62,7 @@ def history(kb: KnowledgeBase, target: str, repo: Repository) -> History:
         tuple(facts.newest_first(e for es in per_file.values() for e in es)),
         conversations,
         tuple(f for f in files if not logs[f]),
-        min(per_file[rel], key=lambda e: e.commit.timestamp, default=None),
+        per_file[rel][-1] if per_file[rel] else None,  # git's order: the oldest last
     )
 
 

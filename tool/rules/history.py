@@ -146,10 +146,14 @@ class Conversation:
 
 
 def conversation(path: str, entries: Iterable[Entry], blobs: Blobs) -> Conversation:
-    """The first commits in which an interview's status became requested, then done."""
+    """The first commits in which an interview's status became requested, then done.
+
+    `entries` are one file's, newest first as git gives them (commits of the same second
+    keep git's order).
+    """
     requested = done = None
     status: str | None = None
-    for e in sorted(entries, key=lambda e: e.commit.timestamp):
+    for e in reversed(list(entries)):
         new = _versions(e.commit, e.change, blobs)[1]
         value = (new.fields or {}).get("status") if new else None
         status = str(value).strip() if value is not None else None
