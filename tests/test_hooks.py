@@ -142,4 +142,14 @@ def test_the_plain_hook_refuses_a_commit_with_an_error(hooked):
 @NEEDS_FMT
 def test_the_plain_hook_lets_a_clean_commit_through(hooked):
     done = commit(hooked)
-    assert (done.returncode, done.stderr) == (0, "")
+    assert (done.returncode, done.stdout + done.stderr) == (0, "No problems in 1 file\n")
+
+
+@NEEDS_FMT
+def test_the_plain_hook_refuses_a_file_fmt_would_change(hooked):
+    write(hooked / "people/bo-chen.md", "---\ncompany: Acme\nname: Bo Chen\n---\n")
+    done = commit(hooked)
+    assert done.returncode == 1
+    assert (done.stdout + done.stderr).endswith(
+        "people/bo-chen.md\npre-commit: run `tool fmt` and add the files again\n"
+    )

@@ -63,13 +63,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "history_commands",
         "Print the git history of a person and their interviews, or of one interview.",
     ),
-    "completion": (
-        "completion_commands",
-        "Print the shell completion script for bash, zsh or fish.",
-    ),
     "log": (
         "history_commands",
         "Print what changed in the knowledge base, week by week, newest first.",
+    ),
+    "completion": (
+        "completion_commands",
+        "Print the shell completion script for bash, zsh or fish.",
     ),
 }
 
