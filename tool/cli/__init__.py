@@ -71,6 +71,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "completion_commands",
         "Print the shell completion script for bash, zsh or fish.",
     ),
+    "lsp": (
+        "lsp_commands",
+        "Serve the knowledge base to an editor: diagnostics, completion, hover and more.",
+    ),
 }
 
 

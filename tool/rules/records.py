@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
@@ -193,10 +195,24 @@ def _duplicate_ids(paths: list[PurePosixPath]) -> list[Problem]:
     return out
 
 
+def _duplicate_interview_ids(files: list[str]) -> list[Problem]:
+    """`_duplicate_ids` of interviews/, from the file names alone (no path objects: fast)."""
+    talks = sorted(f for f in files if f.startswith("interviews/"))
+    keys = [id_key(f[11:].removesuffix(".md")) for f in talks]
+    if len(set(keys)) == len(keys):
+        return []
+    return _duplicate_ids([PurePosixPath(f) for f in talks])
+
+
 def _namesake_base(ident: str) -> str:
     """`jane-doe` for `jane-doe-2` (and `Jane-Doe`): the id `tool new person --namesake` numbers."""
     base, _, number = ident.rpartition("-")
     return id_key(base if base and number.isdigit() else ident)
+
+
+@lru_cache(maxsize=1 << 16)  # an editor checks again at each keystroke: names recur
+def _folded_name(name: str) -> str:
+    return fold(name)
 
 
 def namesake_problems(people: list[Person]) -> list[Problem]:
@@ -207,12 +223,14 @@ def namesake_problems(people: list[Person]) -> list[Problem]:
     """
     by_name: dict[str, list[Person]] = {}
     for person in sorted(people, key=lambda p: p.id):
-        by_name.setdefault(fold(person.name), []).append(person)
+        by_name.setdefault(_folded_name(person.name), []).append(person)
     out = []
     for group in by_name.values():
-        for person in group:
-            base = _namesake_base(person.id)
-            others = [p for p in group if _namesake_base(p.id) != base]
+        bases = [_namesake_base(p.id) for p in group] if len(group) > 1 else []
+        if len(set(bases)) < 2:
+            continue  # alone, or numbered as namesakes
+        for person, base in zip(group, bases, strict=True):
+            others = [p for p, b in zip(group, bases, strict=True) if b != base]
             if not others:
                 continue
             message = (
@@ -273,13 +291,18 @@ def _done_in_future(interview: Interview, today: date) -> list[Problem]:
     return [_problem(interview, "status", message, "done-in-future", "warning")]
 
 
-def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
+def referral_name_problems(kb: KnowledgeBase, only: Container[str] | None = None) -> list[Problem]:
     """A warning for each free-text referral that names a person: their id says it for sure."""
-    matcher = Referrals(kb.people)
+    matcher: Referrals | None = None  # built once a referral is not an id: most are
     out = []
     for interview in kb.interviews.values():
+        if only is not None and str(interview.path) not in only:
+            continue
         for ref in interview.referrals:
-            person = None if ref in kb.people else matcher.find(ref)
+            if ref in kb.people:
+                continue
+            matcher = matcher or Referrals(kb.people)
+            person = matcher.find(ref)
             if person is not None:
                 message = (
                     f"referral {ref!r} is {person.name} ({person.path}): "
@@ -289,25 +312,33 @@ def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+def record_problems(
+    kb: KnowledgeBase, today: date | None = None, only: Container[str] | None = None
+) -> list[Problem]:
     """Problems of the records and their references to each other, unsorted.
 
-    Rules about the calendar (a conversation done in the future) need `today`.
+    Rules about the calendar (a conversation done in the future) need `today`. With `only`
+    (root-relative paths), just the problems of those files, the whole KB still consulted:
+    what an editor re-checks after one file changed.
     """
     problems = _duplicate_ids(kb.people_paths)
-    problems += _duplicate_ids(
-        sorted(PurePosixPath(f) for f in kb.files if f[:11] == "interviews/")
-    )
+    problems += _duplicate_interview_ids(kb.files)
     problems += namesake_problems(list(kb.people.values()))
-    problems += _unportable_names(kb.files)
+    problems += _unportable_names(kb.files if only is None else [f for f in kb.files if f in only])
     for person in kb.people.values():
+        if only is not None and str(person.path) not in only:
+            continue
         problems += _person_rules(person, kb)
         problems += _field_typos(person, PERSON_FIELDS)
     for interview in kb.interviews.values():
+        if only is not None and str(interview.path) not in only:
+            continue
         problems += _interview_rules(interview, kb)
         problems += _field_typos(interview, INTERVIEW_FIELDS)
         problems += _heading_typos(interview, kb.config.headings)
         if today is not None:
             problems += _done_in_future(interview, today)
-    problems += referral_name_problems(kb)
+    problems += referral_name_problems(kb, only)
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
     return problems
