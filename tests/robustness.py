@@ -314,7 +314,7 @@ def markdown_bodies() -> st.SearchStrategy[str]:
 _TAGS = """html head meta title link body header footer nav main section article aside
     h1 h2 h3 h4 h5 h6 p div span a ul ol li dl dt dd em strong code pre blockquote
     hr br table caption thead tbody tr th td time form label input noscript s del
-    script svg g rect line text desc polyline path circle"""
+    script svg g rect line text desc polyline path circle figure figcaption defs pattern"""
 ALLOWED_TAGS = set(_TAGS.split())
 GLOBAL_ATTRIBUTES = {"class", "id", "lang", "title", "role", "hidden"}
 ALLOWED_ATTRIBUTES = {
@@ -332,6 +332,12 @@ ALLOWED_ATTRIBUTES = {
     "nav": {"aria-label"},
     "section": {"aria-label", "aria-labelledby"},
 }
+# The digest's charts (SVG): shapes and where they are; nothing that loads or runs.
+_SVG = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "d", "width", "height", "fill"}
+_SVG |= {"stroke-width", "text-anchor", "transform", "viewbox", "xmlns", "points"}
+_SVG |= {"patterntransform", "patternunits"}
+for _tag in ["svg", "g", "rect", "line", "text", "path", "circle", "polyline", "pattern", "defs"]:
+    ALLOWED_ATTRIBUTES[_tag] = ALLOWED_ATTRIBUTES.get(_tag, set()) | _SVG
 URL_ATTRIBUTES = {"href", "src", "action"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060\ufeff]+")
@@ -379,6 +385,8 @@ def unsafe_markup(page: str) -> list[str]:
             allowed = GLOBAL_ATTRIBUTES | ALLOWED_ATTRIBUTES.get(tag, set())
             if name not in allowed and not (name.startswith("aria-") and tag != "script"):
                 found.append(f"attribute {name} on <{tag}>")
+            elif "url(" in (value or "").replace(" ", "") and "url(#" not in (value or ""):
+                found.append(f"external url() in <{tag} {name}>")
             elif name in URL_ATTRIBUTES and value is not None:
                 scheme = url_scheme(value)
                 if scheme is not None and scheme not in ALLOWED_SCHEMES:
