@@ -131,7 +131,7 @@ def to_text(leads: Leads) -> str:
             for lead in company.introducers:
                 out.append(f"    {_who(leads, lead, company)}")
                 out += [
-                    f"      {describe(leads, company.name, r)} ({r.path}:{r.line})"
+                    f"      {r.path}:{r.line}: {describe(leads, company.name, r)}"
                     for r in lead.reasons
                 ]
                 out.append(f"      {path_text(leads, lead)}")

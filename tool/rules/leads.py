@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -93,29 +93,50 @@ class Network:
             if talk.person in people:
                 self.talks.setdefault(talk.person, []).append(talk)
         self.named = Referrals(people)
-        self.key_of = {p.id: company_key(p.company) if p.company else "" for p in self.order}
-        self.at: dict[str, list[str]] = {}
+        self.at: dict[str, list[str]] = {}  # company key -> who works there
+        self.introduced: dict[str, list[str]] = {}  # id -> whom they introduced you to
+        self.introduced_by: dict[str, str] = {}  # the introductions to someone in people/
         for person in self.order:
-            if self.key_of[person.id]:
-                self.at.setdefault(self.key_of[person.id], []).append(person.id)
+            if person.company and company_key(person.company):
+                self.at.setdefault(company_key(person.company), []).append(person.id)
+            by = person.introduced_by
+            if by is not None and by in people and by != person.id:
+                self.introduced.setdefault(by, []).append(person.id)
+                self.introduced_by[person.id] = by
+        # Links written in interviews: by the person referred to, and by the company named.
+        self.referred: dict[str, list[tuple[str, Reason]]] = {}
+        self.about: dict[str, list[tuple[str, Reason]]] = {}
+        for pid, talks in self.talks.items():
+            for talk in talks:
+                self._read_talk(pid, talk)
         self.paths = self._paths()
-        keys = {*self.at, *(company_key(c) for c in companies)}
-        keys |= {company_key(t.company) for ts in self.talks.values() for t in ts if t.company}
+        keys = {*self.at, *self.about, *(company_key(c) for c in companies)}
         self.mentions = self._mentions({k for k in keys if k})
+
+    def _read_talk(self, pid: str, talk: Interview) -> None:
+        path, day = str(talk.path), talk.date.isoformat()
+        if talk.company and company_key(talk.company):
+            reason = Reason("talked-about", path, talk.line_of("company"), date=day)
+            self.about.setdefault(company_key(talk.company), []).append((pid, reason))
+        for ref in talk.referrals:
+            line = talk.line_of("referrals")
+            them = self.named.find(ref)
+            if them is not None:
+                if them.id != pid:
+                    reason = Reason("referred", path, line, them.id, date=day)
+                    self.referred.setdefault(them.id, []).append((pid, reason))
+                continue
+            named = {company_key(c) for _, c in readings(ref) if c and company_key(c)}
+            for key in sorted(named):
+                reason = Reason("referred", path, line, name=ref, date=day)
+                self.about.setdefault(key, []).append((pid, reason))
 
     def _edges(self) -> dict[str, list[str]]:
         """Who each person led you to: the people they introduced or referred you to."""
-        found: dict[str, dict[str, None]] = {}
-        for person in self.order:
-            by = person.introduced_by
-            if by in self.people and by != person.id:
-                found.setdefault(by, {})[person.id] = None
-        for pid, talks in self.talks.items():
-            for talk in talks:
-                for ref in talk.referrals:
-                    them = self.named.find(ref)
-                    if them is not None and them.id != pid:
-                        found.setdefault(pid, {})[them.id] = None
+        found = {by: dict.fromkeys(them) for by, them in self.introduced.items()}
+        for them, sources in self.referred.items():
+            for pid, _ in sources:
+                found.setdefault(pid, {})[them] = None
         rank = {p.id: n for n, p in enumerate(self.order)}
         return {k: sorted(v, key=rank.__getitem__) for k, v in found.items()}
 
@@ -142,8 +163,7 @@ class Network:
         """For each company key, the people whose notes name it, and the first line that does."""
         firsts: dict[str, list[tuple[str, ...]]] = {}
         for key in keys:
-            words = tuple(key.split())
-            firsts.setdefault(words[0], []).append(words)
+            firsts.setdefault(key.split()[0], []).append(tuple(key.split()))
         found: dict[str, dict[str, int]] = {}
         for person in self.order:
             for n, text in enumerate(person.body.split("\n")):
@@ -168,21 +188,18 @@ class Network:
 
         for pid in there:
             person = self.people[pid]
-            by = person.introduced_by
-            if by in self.people and by != pid:
-                add(
-                    by, Reason("introduced", str(person.path), person.line_of("introduced_by"), pid)
-                )
-        for person in self.order:
-            if person.introduced_by in inside and person.introduced_by != person.id:
+            if pid in self.introduced_by:
+                by = self.introduced_by[pid]
                 line = person.line_of("introduced_by")
-                add(person.id, Reason("met-through", str(person.path), line, person.introduced_by))
-        for pid, talks in self.talks.items():
-            if pid in inside or not key:
-                continue
-            for talk in talks:
-                for reason in self._from_talk(pid, talk, key, inside):
-                    add(pid, reason)
+                add(by, Reason("introduced", str(person.path), line, pid))
+            for them in self.introduced.get(pid, ()):
+                met = self.people[them]
+                line = met.line_of("introduced_by")
+                add(them, Reason("met-through", str(met.path), line, pid))
+            for source, reason in self.referred.get(pid, ()):
+                add(source, reason)
+        for source, reason in self.about.get(key, ()) if key else ():
+            add(source, reason)
         for pid, line in self.mentions.get(key, {}).items():
             add(pid, Reason("notes", str(self.people[pid].path), line))
         return CompanyLeads(
@@ -196,19 +213,6 @@ class Network:
                 )
             ),
         )
-
-    def _from_talk(self, pid: str, talk: Interview, key: str, inside: set[str]) -> Iterator[Reason]:
-        path, day = str(talk.path), talk.date.isoformat()
-        if talk.company and company_key(talk.company) == key:
-            yield Reason("talked-about", path, talk.line_of("company"), date=day)
-        for ref in talk.referrals:
-            them = self.named.find(ref)
-            if them is not None:
-                if them.id in inside:
-                    yield Reason("referred", path, talk.line_of("referrals"), them.id, date=day)
-                continue
-            if any(c and company_key(c) == key for _, c in readings(ref)):
-                yield Reason("referred", path, talk.line_of("referrals"), name=ref, date=day)
 
     def _sorted(self, leads: Iterable[Lead]) -> list[Lead]:
         rank = {p.id: n for n, p in enumerate(self.order)}
