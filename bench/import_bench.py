@@ -155,15 +155,18 @@ def existing_kb(root: Path, people: int, urls: list[str], seed: int = SEED) -> N
         )
 
 
-def run_import(root: Path, csv: Path, profile: Path | None) -> tuple[float, str]:
-    """Seconds taken by one `tool import linkedin` in a fresh process, and its summary line."""
+def run_import(root: Path, csv: Path, profile: Path | None, code: Path = REPO) -> tuple[float, str]:
+    """Seconds taken by one `tool import linkedin` in a fresh process, and its summary line.
+
+    `code` is the checkout whose `tool` runs: this one, or another revision to compare with.
+    """
     command = [sys.executable]
     if profile is not None:
         command += ["-m", "cProfile", "-o", str(profile)]
     command += ["-m", "tool", "--root", str(root), "import", "linkedin", str(csv)]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("TOOL_")},
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": str(code),
         "TOOL_CACHE_DIR": str(root / ".cache"),
     }
     start = time.perf_counter()
@@ -181,6 +184,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder to work in (default: a temporary one)")
     parser.add_argument("--profile", action="store_true", help="print the costliest functions")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a folder holding another revision's tool/ (`git archive REV tool | tar -x -C "
+        "DIR`), to time beside this one on the same files in the same run",
+    )
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -189,25 +198,31 @@ def main() -> None:
     csv = work / "Connections.csv"
     csv.write_text(text, encoding="utf-8")
     print(f"{csv}: {args.rows:,} rows, {len(text.encode()):,} bytes", file=sys.stderr)
+    versions = [("this checkout", REPO)]
+    if args.baseline is not None:
+        versions.insert(0, ("baseline", args.baseline.resolve()))
     try:
         for label, people in (
             ("empty KB", 0),
             (f"KB with {args.existing:,} people", args.existing),
         ):
-            root = work / f"kb-{people}"
-            shutil.rmtree(root, ignore_errors=True)
-            root.mkdir()
-            if people:
-                existing_kb(root, people, urls)
-            else:
-                (root / "tool.toml").write_text('[me]\nname = "Bench"\n', encoding="utf-8")
-            stats = work / f"import-{people}.prof" if args.profile else None
-            seconds, summary = run_import(root, csv, stats)
-            print(f"{label:<24} {seconds:6.1f} s   {summary}")
-            if stats is not None:
-                import pstats
+            for version, code in versions:
+                root = work / f"kb-{people}"
+                shutil.rmtree(root, ignore_errors=True)
+                root.mkdir()
+                if people:
+                    existing_kb(root, people, urls)
+                else:
+                    (root / "tool.toml").write_text('[me]\nname = "Bench"\n', encoding="utf-8")
+                stats = work / f"import-{people}.prof" if args.profile else None
+                seconds, summary = run_import(root, csv, stats, code)
+                print(f"{label:<24} {version:<14} {seconds:6.1f} s   {summary}", flush=True)
+                if stats is not None:
+                    import pstats
 
-                pstats.Stats(str(stats), stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+                    pstats.Stats(str(stats), stream=sys.stdout).sort_stats(
+                        "cumulative"
+                    ).print_stats(30)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)

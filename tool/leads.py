@@ -7,6 +7,7 @@ companies, names them as the user writes them, and renders the result as text or
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,9 +83,11 @@ def _name(leads: Leads, pid: str) -> str:
     return person.name if person else pid
 
 
-def describe(leads: Leads, company: str, reason: Reason) -> str:
+def describe(people: Mapping[str, Person], company: str, reason: Reason) -> str:
     """One line for a human: why someone could introduce you at `company`."""
-    them = _name(leads, reason.person) if reason.person else None
+    them = None
+    if reason.person is not None:
+        them = people[reason.person].name if reason.person in people else reason.person
     if reason.kind == "introduced":
         return f"introduced you to {them}"
     if reason.kind == "met-through":
@@ -131,7 +134,7 @@ def to_text(leads: Leads) -> str:
             for lead in company.introducers:
                 out.append(f"    {_who(leads, lead, company)}")
                 out += [
-                    f"      {r.path}:{r.line}: {describe(leads, company.name, r)}"
+                    f"      {r.path}:{r.line}: {describe(leads.people, company.name, r)}"
                     for r in lead.reasons
                 ]
                 out.append(f"      {path_text(leads, lead)}")
@@ -157,7 +160,7 @@ def _person_json(leads: Leads, lead: Lead, company: CompanyLeads) -> dict[str, A
         found["reasons"] = [
             {
                 "kind": r.kind,
-                "text": describe(leads, company.name, r),
+                "text": describe(leads.people, company.name, r),
                 "path": r.path,
                 "line": r.line,
                 "person": r.person,
