@@ -145,7 +145,9 @@ def to_text(leads: Leads) -> str:
     return "\n".join(out) + "\n"
 
 
-def _person_json(leads: Leads, lead: Lead, company: CompanyLeads) -> dict[str, Any]:
+def _person_json(
+    leads: Leads, lead: Lead, company: CompanyLeads, introducer: bool = False
+) -> dict[str, Any]:
     person = leads.people[lead.id]
     found: dict[str, Any] = {
         "id": person.id,
@@ -156,7 +158,7 @@ def _person_json(leads: Leads, lead: Lead, company: CompanyLeads) -> dict[str, A
         "path": str(person.path),
         "network_path": [{"id": pid, "name": _name(leads, pid)} for pid in lead.path],
     }
-    if lead.reasons or lead.id not in {p.id for p in company.people}:
+    if introducer:
         found["reasons"] = [
             {
                 "kind": r.kind,
@@ -180,7 +182,7 @@ def to_json(leads: Leads) -> dict[str, Any]:
                 "name": c.name,
                 "target": c.key in leads.targets,
                 "people": [_person_json(leads, lead, c) for lead in c.people],
-                "introducers": [_person_json(leads, lead, c) for lead in c.introducers],
+                "introducers": [_person_json(leads, lead, c, True) for lead in c.introducers],
             }
             for c in leads.companies
         ],
