@@ -83,6 +83,26 @@ def _company_key(company: str | None) -> str:
     return group_key(company) if company else ""
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """What a person or contact is matched on, worked out once."""
+
+    url: str  # "" when there is no profile URL (a home page names no one)
+    email: str
+    name: str
+    company: str
+
+    @classmethod
+    def of(cls, name: str, company: str | None, email: str | None, url: str | None) -> _Keys:
+        link = linkedin_key(url) if url else ""
+        return cls(
+            link if "/" in link else "",
+            email.strip().casefold() if email else "",
+            name_key(name),
+            _company_key(company),
+        )
+
+
 @dataclass
 class _Index:
     """Who is known so far, by each of the keys a contact is matched on."""
@@ -91,24 +111,21 @@ class _Index:
     by_email: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (company, who)
 
-    def add(
-        self, who: str, name: str, company: str | None, email: str | None, url: str | None
-    ) -> None:
-        if url and "/" in linkedin_key(url):
-            self.by_url.setdefault(linkedin_key(url), who)
-        if email:
-            self.by_email.setdefault(email.strip().casefold(), who)
-        self.by_name.setdefault(name_key(name), []).append((_company_key(company), who))
+    def add(self, who: str, keys: _Keys) -> None:
+        if keys.url:
+            self.by_url.setdefault(keys.url, who)
+        if keys.email:
+            self.by_email.setdefault(keys.email, who)
+        self.by_name.setdefault(keys.name, []).append((keys.company, who))
 
-    def match(self, contact: Contact) -> tuple[str, str] | None:
-        """(who, how) for the first key of `contact` that someone known has."""
-        url = linkedin_key(contact.linkedin) if contact.linkedin else ""
-        if "/" in url and url in self.by_url:
-            return self.by_url[url], "LinkedIn URL"
-        if contact.email and contact.email.strip().casefold() in self.by_email:
-            return self.by_email[contact.email.strip().casefold()], "email"
-        company = _company_key(contact.company)
-        namesakes = self.by_name.get(name_key(contact.name), [])
+    def match(self, keys: _Keys) -> tuple[str, str] | None:
+        """(who, how) for the first key of a contact that someone known has."""
+        if keys.url in self.by_url:
+            return self.by_url[keys.url], "LinkedIn URL"
+        if keys.email in self.by_email:
+            return self.by_email[keys.email], "email"
+        company = keys.company
+        namesakes = self.by_name.get(keys.name, [])
         same = [who for theirs, who in namesakes if theirs == company]
         # One side without a company is taken as the same person: a namesake is rarer than
         # a record not filled in, and a wrong skip is undone by hand, a duplicate is not.
@@ -133,13 +150,15 @@ def plan(
     known = sorted(people, key=lambda p: p.id)
     index = _Index()
     for person in known:
-        index.add(str(person.path), person.name, person.company, person.email, person.linkedin)
+        keys = _Keys.of(person.name, person.company, person.email, person.linkedin)
+        index.add(str(person.path), keys)
     broken = {id_key(ident): ident for ident in unreadable}
     paths = {str(p.path): p for p in known}
     first_line: dict[str, int] = {}  # a person's file -> the line that matched it first
     steps = [Step("fail", r.line, "", r.message) for r in rejected]
     for contact in contacts:
-        found = index.match(contact)
+        keys = _Keys.of(contact.name, contact.company, contact.email, contact.linkedin)
+        found = index.match(keys)
         step = Step("create", contact.line, contact.name, contact=contact)
         if not any(c.isalnum() for c in contact.name):
             step.action, step.reason = "fail", "the name has no letters or digits"
@@ -152,13 +171,7 @@ def plan(
                     "fix it (`tool validate`) and import again"
                 )
             else:
-                index.add(
-                    f"line {contact.line}",
-                    contact.name,
-                    contact.company,
-                    contact.email,
-                    contact.linkedin,
-                )
+                index.add(f"line {contact.line}", keys)
         elif found[0] not in paths:
             step.action, step.reason = "skip", f"the same person as {found[0]} (same {found[1]})"
         else:
@@ -323,6 +336,8 @@ class Scaffold:
         self._written: dict[str, str] = {}  # the yaml filter's text for each value met
 
     def _yaml(self, value: Any) -> str:
+        if value is None:
+            return ""
         if not isinstance(value, str):
             return yaml_scalar(value)
         if value not in self._written:
@@ -342,7 +357,7 @@ class Scaffold:
             )
         text = _with_keys(tidy(rendered), _values(contact))
         varying = [v for k, v in context.items() if k in _VARYING and isinstance(v, str)]
-        if self.parts is None or not self.checked or any(controls(v) for v in varying):
+        if self.parts is None or not self.checked or controls("".join(varying)):
             text = _checked(text, contact, ident)
             self.checked = self.parts is not None
         if contact.note:
