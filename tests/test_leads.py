@@ -175,6 +175,16 @@ def test_a_company_named_on_the_command_line_is_matched_folded(typed, meant):
     assert [c.name for c in leads.build(kb, typed).companies] == [meant]
 
 
+def test_targets_spelled_twice_are_one_company():
+    kb = kb_of(
+        {
+            "tool.toml": '[targets]\ncompanies = ["Globex", "Initech", "globex corp."]\n',
+            "people/ann.md": person("Ann Lee", "Globex"),
+        }
+    )
+    assert [c.name for c in leads.build(kb).companies] == ["Globex", "Initech"]
+
+
 def test_a_name_that_begins_several_companies_is_refused():
     kb = kb_of(
         {

@@ -38,7 +38,12 @@ def build(kb: KnowledgeBase, company: str | None = None) -> Leads:
             'companies = ["Acme Robotics", "Globex"], or name one: tool leads COMPANY'
         )
     network = Network(kb.people, kb.interviews.values(), targets)
-    names = [resolve(kb, company)] if company is not None else list(dict.fromkeys(targets))
+    # One block a company, however many spellings of it tool.toml lists.
+    once: dict[str, str] = {}
+    for target in targets:
+        if company_key(target):
+            once.setdefault(company_key(target), target)
+    names = [resolve(kb, company)] if company is not None else list(once.values())
     found = [network.company(name) for name in names]
     target_keys = frozenset(company_key(t) for t in targets)
     return Leads(
