@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import run, write
 
-from tool import importing
-from tool.formats.contacts import Contact
+from tool import importing, printable
+from tool.formats.contacts import BadValue, Contact, one_line
 from tool.importing import Scaffold
 from tool.store import files
 from tool.templating.loader import templates_env
@@ -195,3 +195,11 @@ def test_creation_works_without_renameat2_or_hard_links(tmp_path, monkeypatch):
         files.create_exclusive(tmp_path / "ann.md", "Theirs\n", durable=False)
     assert [p.name for p in tmp_path.iterdir()] == ["ann.md"]
     assert (tmp_path / "ann.md").read_text(encoding="utf-8") == "Ann\n"
+
+
+def test_every_control_character_is_unprintable():
+    """Imports skip the search for control characters in a text that str.isprintable passes."""
+    assert [hex(c) for c in sorted(printable._SHOWN) if chr(c).isprintable()] == []
+    assert one_line("Zoë \u202eA", "name") == "Zoë \u202eA"  # a bidi control: allowed, shown
+    with pytest.raises(BadValue, match=r"U\+001B"):
+        one_line("Ann\x1b[31m", "name")

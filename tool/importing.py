@@ -357,7 +357,9 @@ class Scaffold:
             )
         text = _with_keys(tidy(rendered), _values(contact))
         varying = [v for k, v in context.items() if k in _VARYING and isinstance(v, str)]
-        if self.parts is None or not self.checked or controls("".join(varying)):
+        joined = "".join(varying)
+        unusual = not joined.isprintable() and controls(joined)  # isprintable: fast, in C
+        if self.parts is None or not self.checked or unusual:
             text = _checked(text, contact, ident)
             self.checked = self.parts is not None
         if contact.note:
