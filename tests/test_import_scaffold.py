@@ -12,6 +12,8 @@ from tool import importing, printable
 from tool.formats.contacts import BadValue, Contact, one_line
 from tool.importing import Scaffold
 from tool.store import files
+from tool.templating import engine
+from tool.templating.engine import yaml_scalar
 from tool.templating.loader import templates_env
 
 TODAY = date(2026, 3, 1)
@@ -203,3 +205,14 @@ def test_every_control_character_is_unprintable():
     assert one_line("Zoë \u202eA", "name") == "Zoë \u202eA"  # a bidi control: allowed, shown
     with pytest.raises(BadValue, match=r"U\+001B"):
         one_line("Ann\x1b[31m", "name")
+
+
+def test_the_yaml_filter_escapes_the_same_with_or_without_its_shortcut():
+    """Quoted text with nothing to escape skips the loop over its characters."""
+    for code in [*range(0x10000), 0x1F680, 0xE0001, 0x10FFFF]:
+        text = f"a: {chr(code)}"
+        slow = "".join(
+            engine._YAML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if engine._needs_escape(c) else c)
+            for c in text
+        )
+        assert yaml_scalar(text) == f'"{slow}"', hex(code)
