@@ -176,7 +176,9 @@ def run_import(
     }
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # Run from the knowledge base: `python -m` puts the working directory first on the path,
+    # and a checkout's own tool/ there would shadow the one asked for.
+    done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
