@@ -42,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("digest", ("tool.digest",)),
     ("exports", ("tool.exporting",)),
+    ("lsp", ("tool.lsp",)),
     ("cli", ("tool.cli", "tool.__main__")),
 )
 # Pure layers never touch the disk or the template engine, whatever their place in the order.

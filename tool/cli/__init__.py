@@ -63,6 +63,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit_commands",
         "Tick the open task item of INTERVIEW whose text is (or contains) ITEM.",
     ),
+    "lsp": (
+        "lsp_commands",
+        "Serve the knowledge base to an editor: diagnostics, completion, hover and more.",
+    ),
 }
 
 
