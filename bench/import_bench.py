@@ -158,7 +158,7 @@ def existing_kb(root: Path, people: int, urls: list[str], seed: int = SEED) -> N
 
 def run_import(
     root: Path, csv: Path, profile: Path | None, code: Path = REPO
-) -> tuple[float, float, str]:
+) -> tuple[float, tuple[float, float], str]:
     """Seconds taken by one `tool import linkedin` in a fresh process (on the clock, and of
     processor time: on a busy machine the clock also counts other people's work), and its
     summary line.
@@ -181,7 +181,7 @@ def run_import(
     done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = (after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         sys.exit(f"import failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return seconds, cpu, (done.stdout.strip().splitlines() or [""])[-1]
@@ -227,7 +227,8 @@ def main() -> None:
                 stats = work / f"import-{people}.prof" if args.profile else None
                 seconds, cpu, summary = run_import(root, csv, stats, code)
                 print(
-                    f"{label:<24} {version:<14} {seconds:6.1f} s  (cpu {cpu:5.1f} s)   {summary}",
+                    f"{label:<24} {version:<14} {seconds:6.1f} s  (user {cpu[0]:5.1f} s, "
+                    f"system {cpu[1]:5.1f} s)   {summary}",
                     flush=True,
                 )
                 if stats is not None:
