@@ -125,7 +125,7 @@ CASES = {
         {
             "people/ann.md": person("Ann Lee", "Initech"),
             "people/tom.md": person("Tom Okafor", "Vandelay") + "Met at a meetup.\n"
-            "Umbrella  health is a client of his.\n",
+            "Umbrella  health's data team is a client of his.\n",
             "interviews/2026-03-01-ann.md": talk(
                 "ann",
                 "2026-03-01",

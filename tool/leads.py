@@ -37,7 +37,7 @@ def build(kb: KnowledgeBase, company: str | None = None) -> Leads:
             "no target companies: list them in tool.toml under [targets] as "
             'companies = ["Acme Robotics", "Globex"], or name one: tool leads COMPANY'
         )
-    network = Network(kb.people, kb.interviews.values(), targets)
+    network = Network(kb.people, kb.interviews.values())
     # One block a company, however many spellings of it tool.toml lists.
     once: dict[str, str] = {}
     for target in targets:

@@ -17,15 +17,18 @@ it (the interview's `company`), or their notes mention it.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from tool.model import Interview, Person
 from tool.rules.referrals import Referrals, readings
-from tool.text import comparable
+from tool.text import comparable, fold_case_and_accents
 
 # Legal forms left out of a company's key when they end its name ("Globex Corp.", "Hooli,
 # Inc.", "Initech GmbH"): users write them or not, LinkedIn mostly does.
@@ -38,12 +41,17 @@ _WORD = re.compile(r"\w+")
 Kind = Literal["introduced", "met-through", "referred", "talked-about", "notes"]
 
 
+@functools.lru_cache(maxsize=65536)  # a few hundred companies, spelled on thousands of files
 def company_key(name: str) -> str:
     """A company's name for matching: folded, its words only, without a trailing legal form."""
-    words = _WORD.findall(comparable(name))
+    return " ".join(_words(comparable(name)))
+
+
+def _words(folded: str) -> list[str]:
+    words = _WORD.findall(folded)
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words.pop()
-    return " ".join(words)
+    return words
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,6 @@ class Network:
         self,
         people: Mapping[str, Person],
         interviews: Iterable[Interview],
-        companies: Iterable[str] = (),
     ) -> None:
         self.people = people
         self.order = sorted(people.values(), key=lambda p: (p.name.casefold(), p.id))
@@ -110,8 +117,7 @@ class Network:
             for talk in talks:
                 self._read_talk(pid, talk)
         self.paths = self._paths()
-        keys = {*self.at, *self.about, *(company_key(c) for c in companies)}
-        self.mentions = self._mentions({k for k in keys if k})
+        self.mentions: dict[str, dict[str, int]] = {}  # company key -> who, the line
 
     def _read_talk(self, pid: str, talk: Interview) -> None:
         path, day = str(talk.path), talk.date.isoformat()
@@ -159,21 +165,37 @@ class Network:
                         queue.append(there)
         return paths
 
-    def _mentions(self, keys: set[str]) -> dict[str, dict[str, int]]:
-        """For each company key, the people whose notes name it, and the first line that does."""
-        firsts: dict[str, list[tuple[str, ...]]] = {}
-        for key in keys:
-            firsts.setdefault(key.split()[0], []).append(tuple(key.split()))
-        found: dict[str, dict[str, int]] = {}
+    @cached_property
+    def _notes(self) -> tuple[str, list[int], list[Person]]:
+        """Everyone's notes folded, in one text (a NUL between two); where each starts, whose."""
+        texts, starts, owners, at = [], [], [], 0
         for person in self.order:
-            for n, text in enumerate(person.body.split("\n")):
-                words = _WORD.findall(comparable(text))
-                for at, word in enumerate(words):
-                    for name in firsts.get(word, ()):
-                        if tuple(words[at : at + len(name)]) == name:
-                            key = " ".join(name)
-                            found.setdefault(key, {}).setdefault(person.id, person.body_line + n)
-        return found
+            if person.body.strip():
+                text = fold_case_and_accents(person.body.replace("\0", " "))
+                texts.append(text)
+                starts.append(at)
+                owners.append(person)
+                at += len(text) + 1
+        return "\0".join(texts), starts, owners
+
+    def _mentioned(self, key: str, names: Iterable[str]) -> dict[str, int]:
+        """Whose notes name the company (as `names` or its key spell it), at which line."""
+        if key not in self.mentions:
+            spelled = {tuple(key.split())} | {
+                tuple(_words(fold_case_and_accents(n))) for n in names
+            }
+            words = sorted(w for w in spelled if w)
+            pattern = "|".join(r"[^\w\0]+".join(map(re.escape, w)) for w in words)
+            text, starts, owners = self._notes
+            found: dict[str, int] = {}
+            for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text):
+                n = bisect.bisect_right(starts, match.start()) - 1
+                person = owners[n]
+                if person.id not in found:
+                    line = person.body_line + text.count("\n", starts[n], match.start())
+                    found[person.id] = line
+            self.mentions[key] = found
+        return self.mentions[key]
 
     def company(self, name: str) -> CompanyLeads:
         """Who works at `name` now, and who could introduce you there."""
@@ -200,7 +222,7 @@ class Network:
                 add(source, reason)
         for source, reason in self.about.get(key, ()) if key else ():
             add(source, reason)
-        for pid, line in self.mentions.get(key, {}).items():
+        for pid, line in self._mentioned(key, [name]).items() if key else ():
             add(pid, Reason("notes", str(self.people[pid].path), line))
         return CompanyLeads(
             name=name,
