@@ -390,7 +390,7 @@ def test_code_action_fills_thanked_with_today(lsp):
     found = actions(lsp, rel, [])
     assert [a.title for a in found] == ["Set thanked: 2026-01-15 (today)"]
     assert applied(HELD, edits_of(lsp, rel, found[0])) == HELD.replace(
-        "referrals: [kim-lee]\n", "referrals: [kim-lee]\nthanked: 2026-01-15\n"
+        "referrals: [kim-lee]\n", "thanked: 2026-01-15\nreferrals: [kim-lee]\n"
     )
     lsp.close(rel)
 

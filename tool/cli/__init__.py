@@ -67,6 +67,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "lsp_commands",
         "Serve the knowledge base to an editor: diagnostics, completion, hover and more.",
     ),
+    "fmt": (
+        "fmt_commands",
+        "Normalise people/ and interviews/ files (or only PATHS) without changing their meaning.",
+    ),
+    "schema": ("schema_commands", "Print the JSON Schema of person or interview front matter."),
 }
 
 

@@ -8,10 +8,7 @@ from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
 from tool.model import (
-    FORMATS,
-    PURPOSES,
-    RELATIONSHIPS,
-    STATUSES,
+    ALLOWED,
     Interview,
     KnowledgeBase,
     Person,
@@ -48,7 +45,7 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
 
 
 def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
-    out = _allowed(person, "relationship", RELATIONSHIPS)
+    out = _allowed(person, "relationship", ALLOWED["relationship"])
     out += _id_rules(person.path, slugify(person.name), f"the name {person.name!r}")
     if person.introduced_by is not None:
         if person.introduced_by == person.id:
@@ -85,9 +82,9 @@ def _unusable(
 
 
 def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
-    out = _allowed(interview, "status", STATUSES)
-    out += _allowed(interview, "format", FORMATS)
-    out += _allowed(interview, "purpose", PURPOSES)
+    out = [
+        p for key in ("status", "format", "purpose") for p in _allowed(interview, key, ALLOWED[key])
+    ]
     if interview.person in kb.unreadable_people:
         out.append(
             _problem(
