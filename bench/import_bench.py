@@ -3,6 +3,7 @@
     python bench/import_bench.py                      # 30,000 rows, into an empty KB and
                                                       # into one with 10,000 people
     python bench/import_bench.py --rows 5000 --existing 2000 --profile
+    git archive main tool | tar -x -C /tmp/old && python bench/import_bench.py --baseline /tmp/old
 
 The export has what LinkedIn writes: a byte-order mark, the `Notes:` preamble with its
 quoted paragraph, the seven columns, `15 Mar 2024` dates, missing emails (most rows, as in
@@ -11,7 +12,9 @@ trailing lines. Every row is a distinct person (name, email and URL), except for
 repeat a row earlier in the file. The knowledge base "with people" has `--existing` person
 files, a tenth of which are rows of the export (same LinkedIn URL), so the import skips
 them. Each import runs in a fresh process (`python -m tool`, of the checkout this script
-sits in); with `--profile` it runs under cProfile and the costliest functions are printed.
+sits in, and with `--baseline` of another revision's tool/ too, on the same files), timed on
+the clock and in user and system time: on a busy machine the clock also counts other work.
+With `--profile` it runs under cProfile and the costliest functions are printed.
 The same sizes and seed always give the same bytes.
 """
 
