@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.edits",
             "tool.importing",
             "tool.leads",
+            "tool.history",
             "tool.formatting",
         ),
     ),
