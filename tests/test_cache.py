@@ -30,10 +30,10 @@ def reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = files.read_file
 
-    def spy(root, path):
+    def spy(root, path, *args):
         if path.suffix == ".md":  # tool.toml is read on every run
             seen.append(path.name)
-        return real(root, path)
+        return real(root, path, *args)
 
     monkeypatch.setattr(loading, "read_file", spy)
     return seen

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from tool.model import Interview, KnowledgeBase, Person
 from tool.parse.frontmatter import decode
 from tool.store.cache import digest
-from tool.store.files import read_file, read_text_file
+from tool.store.files import Folders, read_file
 from tool.store.loading import content_hash
 from tool.store.text_index import Matching, TextIndex
 from tool.text import (
@@ -372,10 +372,11 @@ def _bring_up_to_date(
 ) -> None:
     """Give the index the text of every record file it lacks, or has for other bytes."""
     index.keep_only(files)
+    folders: Folders = {}
     for rel, _, content in records:
         if _loaded(loaded, rel) or index.current(rel, content):
             continue
-        data, _, _ = read_file(root, root / rel)
+        data, _, _ = read_file(root, root / rel, folders)
         if data is not None:
             loaded.keep(rel, data)  # read once: kept for the scan if it may match
 
@@ -384,11 +385,13 @@ def _texts(
     root: Path, chosen: list[tuple[str, int]], loaded: LoadedTexts
 ) -> Iterator[tuple[PurePosixPath, str, int]]:
     """The text of each file that may match, with the line its body starts on."""
+    folders: Folders = {}
     for rel, body_line in chosen:
         if rel in loaded.cannot_match:
             continue
         text = loaded.may_match.get(rel)
         if text is None:
-            text, _ = read_text_file(root, root / rel)
+            data, _, _ = read_file(root, root / rel, folders)
+            text = None if data is None else decode(data)[0]
         if text is not None:
             yield PurePosixPath(rel), text, body_line

@@ -31,7 +31,7 @@ from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
 from tool.store.cache import FileCache, Stamp, digest, racy, read_body, stamp
-from tool.store.files import markdown_files, read_file, read_text_file
+from tool.store.files import Folders, markdown_files, read_file, read_text_file
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
@@ -253,12 +253,13 @@ def _records(
         else:
             done[rel], hashes[rel] = hit, cache.old[rel][2]
     sent: list[tuple[str, os.stat_result | None]] = []  # files given to the parser, in order
+    folders: Folders = {}  # each folder resolved once, not each file
 
     def to_parse() -> Iterator[list[tuple[str, bytes]]]:
         """The files to parse, read a batch at a time: never all their bytes at once."""
         batch: list[tuple[str, bytes]] = []
         for rel, entry, listed in missing:
-            data, read, issues = read_file(root, Path(entry.path))
+            data, read, issues = read_file(root, Path(entry.path), folders)
             if data is None or read is None:
                 done[rel] = (rel.split("/")[0], None, issues)
                 continue
