@@ -347,6 +347,8 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
     fields = dict(record.__dict__)
     fields.pop("path", None)  # rebuilt from the file's name: the same for every load
+    if isinstance(record, Interview):  # what the rules use of the sections, kept at hand
+        fields["_headings"] = record.headings()
     body = {name: fields.pop(name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
     return pickle.dumps((kind, fields, issues), protocol), pickle.dumps(body, protocol)
@@ -461,6 +463,14 @@ class StoredInterview(_Stored, Interview):
     body = _Lazy("body")
     sections = _Lazy("sections")
     path = _Lazy("path")
+
+    def headings(self) -> tuple[tuple[str, int], ...]:
+        """Kept with the rest of the record: a rule on headings reads no body from the store."""
+        if "sections" not in self.__dict__:
+            found = self.__dict__.get("_headings")
+            if isinstance(found, tuple):
+                return found
+        return super().headings()
 
 
 # Named as the records they stand for: messages and templates see a Person, an Interview.
