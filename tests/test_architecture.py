@@ -37,10 +37,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.check",
             "tool.edits",
             "tool.importing",
+            "tool.formatting",
         ),
     ),
     ("digest", ("tool.digest",)),
     ("exports", ("tool.exporting",)),
+    ("lsp", ("tool.lsp",)),
     ("cli", ("tool.cli", "tool.__main__")),
 )
 # Pure layers never touch the disk or the template engine, whatever their place in the order.

@@ -36,13 +36,17 @@ def test_set_field_replaces_only_the_value(newline):
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_set_field_adds_a_missing_key_last_with_the_files_line_end(newline):
+def test_set_field_adds_a_missing_key_in_its_place_with_the_files_line_end(newline):
+    # Where `tool fmt` puts it: after `date`, before `status`; not last (as it once was).
     text = TEXT.replace("\n", newline)
     changed, change = set_field(text, "time", '"14:30"')
     assert changed == text.replace(
-        f"# mine{newline}---", f'# mine{newline}time: "14:30"{newline}---'
+        f"2026-04-02{newline}status", f'2026-04-02{newline}time: "14:30"{newline}status'
     )
-    assert change == Change(8, None, 'time: "14:30"')
+    assert change == Change(4, None, 'time: "14:30"')
+    changed, change = set_field(text, "uid", "x-1")  # nothing after it: last
+    assert changed == text.replace(f"# mine{newline}---", f"# mine{newline}uid: x-1{newline}---")
+    assert change == Change(8, None, "uid: x-1")
 
 
 def test_a_bom_and_a_nested_key_of_the_same_name_are_left_alone():
@@ -97,14 +101,14 @@ def test_schedule_sets_date_status_and_a_quoted_time_and_renames_for_the_date(ro
     assert not (root / TALK).exists()
     after = (root / moved).read_bytes()
     assert after == (
-        before.replace(b"date: 2026-04-02", b"date: 2026-04-09")
-        .replace(b"status: requested #", b"status: scheduled #")
-        .replace(b"# mine\r\n---", b'# mine\r\ntime: "14:30"\r\n---')
+        before.replace(b"date: 2026-04-02\r\n", b'date: 2026-04-09\r\ntime: "14:30"\r\n').replace(
+            b"status: requested #", b"status: scheduled #"
+        )
     )
     assert result.stdout == (
         f"{TALK}:3: date: 2026-04-02 -> date: 2026-04-09\n"
         f"{TALK}:4: status: requested # by email -> status: scheduled # by email\n"
-        f'{TALK}:8: added   time: "14:30"\n'
+        f'{TALK}:4: added   time: "14:30"\n'
         f"renamed {TALK} -> {moved}\n"
     )
     assert "file-name" not in run("validate", "--root", root).stdout

@@ -61,7 +61,7 @@ FRONT = "---\nperson: ada\ndate: 2026-01-01\n{}---\nNotes.\n"
         ("referrals: [dan-wu ]\n", "referrals: [dan-wu, sam-okoro ]\n"),
         ("referrals: []\n", "referrals: [sam-okoro]\n"),
         ("referrals:\ntags: [x]\n", "referrals: [sam-okoro]\ntags: [x]\n"),
-        ("tags: [x]\n", "tags: [x]\nreferrals: [sam-okoro]\n"),
+        ("tags: [x]\n", "referrals: [sam-okoro]\ntags: [x]\n"),  # where `tool fmt` puts it
         (
             "referrals:\n  - dan-wu  # met at the fair\n  - Lena\ntags: [x]\n",
             "referrals:\n  - dan-wu  # met at the fair\n  - Lena\n  - sam-okoro\ntags: [x]\n",

@@ -17,6 +17,7 @@ from yaml.events import CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from tool.errors import ToolError
 from tool.model import Interview, KnowledgeBase, Person, parse_date, parse_time
+from tool.parse import fmt
 from tool.parse.frontmatter import BOM
 from tool.people import find_person
 from tool.store.loading import parse_record
@@ -84,15 +85,19 @@ def _line_at(text: str, offset: int) -> tuple[int, str]:
     return text.count("\n", 0, offset) + 1, line.removesuffix("\r")
 
 
-def set_field(text: str, key: str, value: str) -> tuple[str, Change]:
-    """`text` with top-level `key` set to `value` (YAML as written); nothing else changes."""
+def set_field(text: str, key: str, value: str, kind: str = "interview") -> tuple[str, Change]:
+    """`text` with top-level `key` set to `value` (YAML as written); nothing else changes.
+
+    A missing key is added where the documented order of a `kind` record puts it.
+    """
     begin, end = _front_matter(text)
     span = _value_span(text[begin:end], key)
     if span is None:
-        newline = "\r\n" if "\r\n" in text[:end] else "\n"
-        added = f"{key}: {value}{newline}"
-        line, _ = _line_at(text, end)
-        return text[:end] + added + text[end:], Change(line, None, added.rstrip("\r\n"))
+        try:
+            changed, line = fmt.insert_field(text, key, value, kind)
+        except fmt.Unformattable as exc:
+            raise ToolError(exc.message) from None
+        return changed, Change(line, None, f"{key}: {value}")
     start, stop = begin + span[0], begin + span[1]
     if "\n" in text[start:stop]:
         raise ToolError(f"{key!r} runs over several lines; change it in an editor")

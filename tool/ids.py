@@ -65,6 +65,10 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
     return candidate
 
 
+# The rules of `id_problem` as one expression (length aside), for other tools: JSON Schema.
+ID_PATTERN = r"[^.\-\s/\\][^\s/\\]*"
+
+
 def id_problem(ident: str) -> str | None:
     """Why an id breaks the id rules, or None."""
     if not ident:

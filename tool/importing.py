@@ -22,6 +22,7 @@ from tool.errors import ToolError
 from tool.formats.contacts import Contact, Rejected
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Person, group_key
+from tool.parse import fmt
 from tool.parse.frontmatter import BOM, decode, split
 from tool.parse.records import person_from
 from tool.people import name_key
@@ -215,7 +216,7 @@ def fill_fields(text: str, values: dict[str, Any], errors_before: int | None = N
     for name, value in values.items():
         written = yaml_scalar(value)
         if name not in keys:
-            added.append(f"{name}: {written}")
+            added.append((name, written))
             continue
         at = keys[name] - 1
         end = "\r" if lines[at].endswith("\r") else ""
@@ -227,10 +228,12 @@ def fill_fields(text: str, values: dict[str, Any], errors_before: int | None = N
             raise CannotFill(f"line {at + 1}: {name!r} is written in a way that cannot be filled")
         comment = f" {empty[1]}" if empty[1] else ""
         lines[at] = f"{name}: {written}{comment}{end}"
-    close = doc.body_line - 2
-    end = "\r" if lines[close].endswith("\r") else ""
-    lines[close:close] = [f"{line}{end}" for line in added]
     filled = bom + "\n".join(lines)
+    for name, written in added:  # where `tool fmt` puts it
+        try:
+            filled = fmt.insert_field(filled, name, written, "person")[0]
+        except fmt.Unformattable as exc:
+            raise CannotFill(exc.message) from None
     if errors_before is None:
         errors_before = _errors(person_from(doc, _SOME_PERSON)[1])
     after, _ = decode(filled.encode("utf-8"))
@@ -311,9 +314,22 @@ def _with_keys(text: str, values: dict[str, Any]) -> str:
     head, sep, body = text.partition("\n---\n")
     if not sep or not head.startswith("---\n"):
         return text  # not the usual shape: the check and fill_fields deal with it
-    present = {line.partition(":")[0].strip() for line in head.split("\n")}
-    added = [f"{k}: {yaml_scalar(v)}" for k, v in values.items() if k not in present]
-    return "\n".join([head, *added]) + sep + body
+    lines = head.split("\n")
+    present = {line.partition(":")[0].strip() for line in lines}
+    for key, value in values.items():
+        if key in present:
+            continue
+        rank = fmt.rank(key, "person")  # placed where `tool fmt` puts it
+        at = next((i for i, line in enumerate(lines) if i and _line_rank(line) > rank), len(lines))
+        lines.insert(at, f"{key}: {yaml_scalar(value)}")
+    return "\n".join(lines) + sep + body
+
+
+def _line_rank(line: str) -> int:
+    """The documented place of the key a front-matter line starts (-1: no key starts there)."""
+    if not line[:1].isalpha() or ":" not in line:
+        return -1
+    return fmt.rank(line.partition(":")[0].strip(), "person")
 
 
 def apply(

@@ -19,6 +19,13 @@ STATUSES = ("idea", "requested", "scheduled", "done", "declined", "cancelled")
 FORMATS = ("coffee", "video", "phone", "in-person", "email")
 PURPOSES = ("career", "company", "job", "industry", "certification", "other")
 RELATIONSHIPS = ("alumni", "colleague", "friend", "referral", "cold", "other")
+# The fields that take one of a list of values, and those values.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "relationship": RELATIONSHIPS,
+    "status": STATUSES,
+    "format": FORMATS,
+    "purpose": PURPOSES,
+}
 CONFIG_NAME = "tool.toml"  # the settings file at the root of a knowledge base
 # A person's contact details: in lists and calendars only with --include-private, and never
 # in a shared digest.
@@ -158,7 +165,8 @@ def heading_matches(title: str, name: str) -> bool:
     return not rest or not rest[0].isalnum()
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"  # how a date is written; `parse_date` also checks the calendar
+_ISO_DATE = re.compile(DATE_PATTERN)
 
 
 class NotADate(ValueError):
@@ -184,7 +192,8 @@ def parse_date(text: str) -> date:
 
 
 # A time of day as the `time` field and `--time` take it: 24-hour, the hour maybe one digit.
-_TIME_OF_DAY = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+TIME_PATTERN = r"([01]?\d|2[0-3]):([0-5]\d)"
+_TIME_OF_DAY = re.compile(TIME_PATTERN)
 
 
 def parse_time(text: str) -> str:

@@ -13,6 +13,7 @@ from tool import model
 from tool.errors import ToolError
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person
+from tool.parse import fmt
 from tool.parse.frontmatter import split
 from tool.parse.records import interview_from, person_from
 from tool.people import find_person, name_key
@@ -63,7 +64,7 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
     for _ in range(MAX_ATTEMPTS):
         taken = [p.stem for p in target_dir.glob("*.md")]
         ident = unique_id(base, taken)
-        text = tidy(text_for(ident))
+        text = _formatted(tidy(text_for(ident)), folder)
         check(text, PurePosixPath(folder, f"{ident}.md"))
         path = target_dir / f"{ident}.md"
         try:
@@ -72,6 +73,14 @@ def _create(root: Path, folder: str, base: str, text_for: Any, check: Any) -> Cr
             continue  # another process took this id a moment ago: try the next one
         return Created(path, ident)
     raise ToolError(f"could not find a free file name for {base!r} in {folder}/")
+
+
+def _formatted(text: str, folder: str) -> str:
+    """A new file as `tool fmt` writes it; as rendered if it cannot be (the check says why)."""
+    try:
+        return fmt.format_text(text, "person" if folder == "people" else "interview")
+    except fmt.Unformattable:
+        return text
 
 
 def tidy(text: str) -> str:

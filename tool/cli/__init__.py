@@ -59,6 +59,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit_commands",
         "Tick the open task item of INTERVIEW whose text is (or contains) ITEM.",
     ),
+    "lsp": (
+        "lsp_commands",
+        "Serve the knowledge base to an editor: diagnostics, completion, hover and more.",
+    ),
+    "fmt": (
+        "fmt_commands",
+        "Normalise people/ and interviews/ files (or only PATHS) without changing their meaning.",
+    ),
+    "schema": ("schema_commands", "Print the JSON Schema of person or interview front matter."),
 }
 
 

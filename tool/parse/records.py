@@ -18,6 +18,7 @@ from tool.text import see_format
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 TEXT, DATE, TIME, INT, BOOL, LIST = "text", "date", "time", "int", "bool", "list"
+WHOLE = re.compile(r"\d{1,6}")  # a whole number field, as written: 0 to 999999
 
 PERSON_FIELDS: dict[str, str] = {
     "name": TEXT,
@@ -54,6 +55,36 @@ INTERVIEW_FIELDS: dict[str, str] = {
     "uid": TEXT,
 }
 REQUIRED = {"person": ("name",), "interview": ("person", "date")}
+# What each field means, in a line (docs/format.md says more): for `tool schema`.
+FIELD_HELP: dict[str, str] = {
+    "name": "The person's name as you want to see it, accents and all.",
+    "company": "The organisation the person works for; in an interview, the company the "
+    "conversation was about (default: the person's).",
+    "role": "The person's job title.",
+    "career": "The field of work, used for grouping; in an interview, default: the person's.",
+    "location": "Where the person works.",
+    "email": "Email address (private: left out of lists and of a shared digest).",
+    "phone": "Phone number, quoted (private: left out of lists and of a shared digest).",
+    "linkedin": "LinkedIn profile URL (private: left out of lists and of a shared digest).",
+    "introduced_by": "The id of the person who introduced you (a file name in people/).",
+    "relationship": "How you know the person.",
+    "tags": "Your own labels.",
+    "stay_in_touch": "Days without contact before the person shows up as gone quiet.",
+    "private": "true keeps the whole record out of a shared digest.",
+    "connected": "When you connected with the person.",
+    "person": "The id of the person you talk to (a file name in people/, without .md).",
+    "date": "The day it happens or happened.",
+    "time": 'When it starts, 24-hour "HH:MM", quoted.',
+    "status": "Where the conversation stands.",
+    "requested": "The day you asked for the conversation.",
+    "format": "How you meet.",
+    "duration": "Length in minutes, planned or actual.",
+    "purpose": "What the conversation is for; picks the question set.",
+    "thanked": "The day the thank-you went out.",
+    "follow_up": "The day to get back in touch.",
+    "referrals": "People the person suggested you talk to: ids, or names not yet added.",
+    "uid": "A calendar identity written by `tool new interview`; leave it as it is.",
+}
 
 
 class _Reader:
@@ -133,7 +164,7 @@ class _Reader:
         return None
 
     def int(self, key: str, node: Node) -> int | None:
-        if isinstance(node, Scalar) and re.fullmatch(r"\d{1,6}", node.text.strip()):
+        if isinstance(node, Scalar) and WHOLE.fullmatch(node.text.strip()):
             return int(node.text.strip())
         shown = node.text if isinstance(node, Scalar) else "a collection"
         self.problem(node, f"{key!r} must be a whole number, not {shown!r}")
@@ -238,6 +269,12 @@ def _missing(meta: Map, reader: _Reader, kind: str) -> list[Issue]:
                 message = f"{key!r} must not be empty{see_format(key)}"
                 out.append(Issue(reader.lines[key], 1, message, "required"))
     return out
+
+
+def read_fields(meta: Map, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The typed values of a "person" or "interview" front matter, and the user's own keys."""
+    reader = _Reader(meta, PERSON_FIELDS if kind == "person" else INTERVIEW_FIELDS)
+    return reader.values, reader.extra
 
 
 def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list[Issue]]:

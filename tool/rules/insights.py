@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -128,6 +129,7 @@ def spellings(kb: KnowledgeBase) -> dict[str, list[str]]:
     }
 
 
+@functools.lru_cache(maxsize=4096)  # a KB has few topics, used many times: an editor asks often
 def _topic_stem(topic: str) -> str:
     """What near-duplicate spellings of a topic share: no case, separators or plural."""
     stem = group_key(topic).replace("-", "").replace("_", "")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
 from tool.model import (
-    FORMATS,
-    PURPOSES,
-    RELATIONSHIPS,
-    STATUSES,
+    ALLOWED,
     Interview,
     KnowledgeBase,
     Person,
@@ -47,7 +45,7 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
 
 
 def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
-    out = _allowed(person, "relationship", RELATIONSHIPS)
+    out = _allowed(person, "relationship", ALLOWED["relationship"])
     out += _id_rules(person.path, slugify(person.name), f"the name {person.name!r}")
     if person.introduced_by is not None:
         if person.introduced_by == person.id:
@@ -84,9 +82,9 @@ def _unusable(
 
 
 def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
-    out = _allowed(interview, "status", STATUSES)
-    out += _allowed(interview, "format", FORMATS)
-    out += _allowed(interview, "purpose", PURPOSES)
+    out = [
+        p for key in ("status", "format", "purpose") for p in _allowed(interview, key, ALLOWED[key])
+    ]
     if interview.person in kb.unreadable_people:
         out.append(
             _problem(
@@ -242,13 +240,18 @@ def _done_in_future(interview: Interview, today: date) -> list[Problem]:
     return [_problem(interview, "status", message, "done-in-future", "warning")]
 
 
-def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
+def referral_name_problems(kb: KnowledgeBase, only: Container[str] | None = None) -> list[Problem]:
     """A warning for each free-text referral that names a person: their id says it for sure."""
-    matcher = Referrals(kb.people)
+    matcher: Referrals | None = None  # built once a referral is not an id: most are
     out = []
     for interview in kb.interviews.values():
+        if only is not None and str(interview.path) not in only:
+            continue
         for ref in interview.referrals:
-            person = None if ref in kb.people else matcher.find(ref)
+            if ref in kb.people:
+                continue
+            matcher = matcher or Referrals(kb.people)
+            person = matcher.find(ref)
             if person is not None:
                 message = (
                     f"referral {ref!r} is {person.name} ({person.path}): "
@@ -258,21 +261,31 @@ def referral_name_problems(kb: KnowledgeBase) -> list[Problem]:
     return out
 
 
-def record_problems(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
+def record_problems(
+    kb: KnowledgeBase, today: date | None = None, only: Container[str] | None = None
+) -> list[Problem]:
     """Problems of the records and their references to each other, unsorted.
 
-    Rules about the calendar (a conversation done in the future) need `today`.
+    Rules about the calendar (a conversation done in the future) need `today`. With `only`
+    (root-relative paths), just the problems of those files, the whole KB still consulted:
+    what an editor re-checks after one file changed.
     """
     problems = _duplicate_ids(kb.people_paths)
-    problems += _unportable_names(kb.files)
+    problems += _unportable_names(kb.files if only is None else [f for f in kb.files if f in only])
     for person in kb.people.values():
+        if only is not None and str(person.path) not in only:
+            continue
         problems += _person_rules(person, kb)
         problems += _field_typos(person, PERSON_FIELDS)
     for interview in kb.interviews.values():
+        if only is not None and str(interview.path) not in only:
+            continue
         problems += _interview_rules(interview, kb)
         problems += _field_typos(interview, INTERVIEW_FIELDS)
         problems += _heading_typos(interview, kb.config.headings)
         if today is not None:
             problems += _done_in_future(interview, today)
-    problems += referral_name_problems(kb)
+    problems += referral_name_problems(kb, only)
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
     return problems

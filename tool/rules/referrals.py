@@ -6,11 +6,11 @@ the edit that writes a referral's id into an interview's front matter in place.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 
 from tool.model import Person
+from tool.parse import fmt
 from tool.parse.frontmatter import Map, Scalar, Seq, split, to_python
 from tool.text import comparable
 
@@ -84,7 +84,6 @@ def names(ref: str, person: Person) -> bool:
 # --- Writing a referral's id into an interview, in place ------------------------------------
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_PLAIN_ID = re.compile(r"[^\W_][\w.-]*")
 
 
 class CannotEdit(ValueError):
@@ -102,10 +101,10 @@ def with_referral(text: str, person: Person) -> str:
     meta = _meta(text)
     ident = _scalar(person.id)
     entry = next(((k, v) for k, v in meta.items if k.text == "referrals"), None)
-    if entry is None:
-        close = _closing_line(lines)
-        lines.insert(close, f"referrals: [{ident}]{_eol(lines[close])}")
-        return _checked(text, "\n".join(lines), person)
+    if entry is None:  # a new line, where `tool fmt` puts it
+        return _checked(
+            text, fmt.insert_field(text, "referrals", f"[{ident}]", "interview")[0], person
+        )
     key, value = entry
     if isinstance(value, Scalar):
         if value.plain and value.text in _NULLS:
@@ -116,7 +115,7 @@ def with_referral(text: str, person: Person) -> str:
         elif names(value.text, person):
             _replace(lines, value, ident, flow=False)
         else:
-            old = json.dumps(value.text, ensure_ascii=False)
+            old = fmt.scalar(value.text, flow=True)
             _replace(lines, value, f"[{old}, {ident}]", flow=False)
         return _checked(text, "\n".join(lines), person)
     if not isinstance(value, Seq) or not all(isinstance(i, Scalar) for i in value.items):
@@ -148,17 +147,9 @@ def _eol(line: str) -> str:
     return "\r" if line.endswith("\r") else ""
 
 
-def _closing_line(lines: list[str]) -> int:
-    """The index of the line that closes the front matter."""
-    return next(i for i in range(1, len(lines)) if lines[i].rstrip("\r").rstrip() in ("---", "..."))
-
-
 def _scalar(ident: str) -> str:
-    """An id as a YAML scalar: plain when every YAML reader reads it as that text."""
-    plain = Scalar(ident, 0, 0, plain=True)
-    if _PLAIN_ID.fullmatch(ident) and plain.yaml11_type() is None:
-        return ident
-    return json.dumps(ident, ensure_ascii=False)
+    """An id as a YAML scalar in a flow list: plain when every YAML reader reads it as that text."""
+    return fmt.scalar(ident, flow=True)
 
 
 def _end(line: str, start: int, flow: bool) -> int:

@@ -23,7 +23,8 @@ from jinja2.utils import generate_lorem_ipsum
 from markupsafe import Markup
 
 from tool.errors import TemplateProblem
-from tool.parse.frontmatter import Scalar, split
+from tool.parse.fmt import misread
+from tool.parse.frontmatter import split
 from tool.store.files import read_text_file
 from tool.templating import limits
 from tool.templating.limits import LimitExceeded
@@ -76,7 +77,7 @@ def yaml_scalar(value: Any) -> str:
 
 
 def _is_yaml_text(text: str) -> bool:
-    return Scalar(text, 0, 0, plain=True).yaml11_type() is None
+    return not misread(text)  # the one test, shared with `tool fmt`
 
 
 class KBLoader(jinja2.BaseLoader):

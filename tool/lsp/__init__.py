@@ -1,0 +1,1 @@
+"""`tool lsp`: the knowledge base in any editor, through the language server protocol."""
