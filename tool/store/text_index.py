@@ -33,7 +33,7 @@ from tool.store.cache import (
     open_database,
 )
 
-FORMAT = 2
+FORMAT = 3
 VERSION = 0x5EA00 + FORMAT  # in the header, apart from the cache's: this file is the index
 GRAM = 3
 # A file whose text holds every term: path, hash, text, folded text, lines folded keyless.
@@ -46,13 +46,12 @@ FTS = (
 PLAIN = "CREATE TABLE grams (text TEXT NOT NULL)"
 SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # The folded text is in `grams`, under the same rowid as the file's row here. `text` is
-    # the file's decoded text and `keyless` its lines folded without a leading key (see
-    # `search.keyless`); both NULL when the file is to be read and scanned instead.
-    """CREATE TABLE docs (
-        id INTEGER PRIMARY KEY, rel TEXT UNIQUE NOT NULL, hash BLOB NOT NULL,
-        text TEXT, keyless TEXT
-    )""",
+    # The folded text is in `grams`, under the same rowid as the file's row here.
+    "CREATE TABLE docs (id INTEGER PRIMARY KEY, rel TEXT UNIQUE NOT NULL, hash BLOB NOT NULL)",
+    # Under the same rowid again: the file's decoded text and its lines folded without a
+    # leading key (see `search.keyless`), both NULL when the file is to be read and scanned
+    # instead. A table apart: every run reads all of `docs`, which stays a few MB.
+    "CREATE TABLE texts (id INTEGER PRIMARY KEY, text TEXT, keyless TEXT)",
 )
 
 
@@ -86,6 +85,7 @@ class TextIndex:
             db.execute("BEGIN")  # one snapshot, then one write, for the whole run
             if _meta(db, "key") != self.key:  # other code folded these texts
                 db.execute("DELETE FROM docs")
+                db.execute("DELETE FROM texts")
                 db.execute("DELETE FROM grams")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             self.fts = _meta(db, "fts") == "1"
@@ -115,18 +115,23 @@ class TextIndex:
         try:
             old = self.rows.get(rel)
             if old is not None:
-                self.db.execute("DELETE FROM grams WHERE rowid = ?", (old[0],))
-                self.db.execute("DELETE FROM docs WHERE id = ?", (old[0],))
-            cursor = self.db.execute(
-                "INSERT INTO docs (rel, hash, text, keyless) VALUES (?, ?, ?, ?)",
-                (rel, content, text, keyless),
-            )
+                self._delete(old[0])
+            cursor = self.db.execute("INSERT INTO docs (rel, hash) VALUES (?, ?)", (rel, content))
             self.db.execute(
                 "INSERT INTO grams (rowid, text) VALUES (?, ?)", (cursor.lastrowid, folded)
+            )
+            self.db.execute(
+                "INSERT INTO texts (id, text, keyless) VALUES (?, ?, ?)",
+                (cursor.lastrowid, text, keyless),
             )
             self.rows[rel] = (cursor.lastrowid or 0, content)
         except sqlite3.Error as exc:
             self._fail(exc)
+
+    def _delete(self, id_: int) -> None:
+        assert self.db is not None
+        for table, key in (("grams", "rowid"), ("docs", "id"), ("texts", "id")):
+            self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (id_,))
 
     def keep_only(self, rels: Iterable[str]) -> None:
         """Forget the rows of files that are gone."""
@@ -135,9 +140,7 @@ class TextIndex:
         gone = self.rows.keys() - set(rels)
         try:
             for rel in gone:
-                id_ = self.rows.pop(rel)[0]
-                self.db.execute("DELETE FROM grams WHERE rowid = ?", (id_,))
-                self.db.execute("DELETE FROM docs WHERE id = ?", (id_,))
+                self._delete(self.rows.pop(rel)[0])
         except sqlite3.Error as exc:
             self._fail(exc)
 
@@ -156,8 +159,9 @@ class TextIndex:
             where.append("grams MATCH ?1")
         match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
         query = (
-            "SELECT docs.rel, docs.hash, docs.text, grams.text, docs.keyless"
-            " FROM grams JOIN docs ON docs.id = grams.rowid WHERE " + " AND ".join(where or ["1"])
+            "SELECT docs.rel, docs.hash, texts.text, grams.text, texts.keyless"
+            " FROM grams JOIN docs ON docs.id = grams.rowid"
+            " LEFT JOIN texts ON texts.id = grams.rowid WHERE " + " AND ".join(where or ["1"])
         )
         return self._rows(query, [match, *terms])
 
