@@ -44,6 +44,18 @@ def kb_root(make_kb) -> Path:
     return make_kb("basic")
 
 
+# For tests that run git: no setting of the machine's or the developer's git may change
+# what they see, and every commit has the same author.
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Alex Example",
+    "GIT_AUTHOR_EMAIL": "alex@example.com",
+    "GIT_COMMITTER_NAME": "Alex Example",
+    "GIT_COMMITTER_EMAIL": "alex@example.com",
+}
+
+
 def run(*args: str | Path, input: str | None = None) -> Result:
     """Invoke the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(

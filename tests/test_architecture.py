@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.check",
             "tool.edits",
             "tool.importing",
+            "tool.history",
             "tool.formatting",
         ),
     ),

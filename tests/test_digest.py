@@ -61,7 +61,7 @@ def test_builds_every_page_and_reports(make_kb):
     result = run("digest", "--root", root)
     assert result.exit_code == 0
     assert result.stdout == (
-        f"Wrote 20 pages to {root / 'site'} (contact details and private records left out)\n"
+        f"Wrote 21 pages to {root / 'site'} (contact details and private records left out)\n"
     )
     assert sorted(site_files(root / "site")) == [
         MARKER,
@@ -87,6 +87,7 @@ def test_builds_every_page_and_reports(make_kb):
         "topics/day-to-day.html",
         "topics/hiring.html",
         "topics/skills.html",
+        "you.html",
     ]
 
 
@@ -281,7 +282,7 @@ def test_progress_bar_on_a_terminal(make_kb, monkeypatch):
     result = run("digest", "--root", make_kb("hostile"))
     assert result.exit_code == 0
     # Click draws the bar itself on a real terminal; here it prints only the label.
-    assert result.stdout.startswith("Building the digest\nWrote 14 pages to ")
+    assert result.stdout.startswith("Building the digest\nWrote 15 pages to ")
 
 
 @pytest.mark.parametrize("fixture", ["digest", "hostile", "basic"])
@@ -408,8 +409,10 @@ def test_hostile_notes_emit_no_script_handler_or_dangerous_url(make_kb, private)
         scripts = [e.attrs for e in parsed.find("script")]
         allowed = [{"type": "application/json", "id": "search-index"}, {"src": "search.js"}]
         assert all(s in allowed for s in scripts), (page, scripts)
-        for tag in ("iframe", "base", "img", "svg", "style", "object", "embed"):
+        for tag in ("iframe", "base", "img", "style", "object", "embed", "foreignobject", "use"):
             assert not parsed.find(tag), (page, tag)
+        # The only pictures are the theme's charts, drawn by the tool.
+        assert all(e.attrs["class"].startswith("chart-svg") for e in parsed.find("svg")), page
         # The only forms are the theme's search boxes, which submit to the site's own page.
         search = {"action": "../" * page.relative_to(out).as_posix().count("/") + "search.html"}
         search |= {"method": "get", "role": "search"}

@@ -88,7 +88,7 @@ def test_nothing_changed_rewrites_nothing(make_kb):
     before = snapshot(out)
     result = run("digest", "--root", root, "--output", out)
     assert result.stdout == (
-        f"Nothing changed since the last build: 20 pages in {out} "
+        f"Nothing changed since the last build: 21 pages in {out} "
         "(contact details and private records left out)\n"
     )
     assert snapshot(out) == before
@@ -247,4 +247,18 @@ def test_a_build_after_a_cold_one_stops_early_with_records_from_the_store(make_k
     out = digest(root)  # parses every file, and stores it
     monkeypatch.setattr(writing, "write_site", lambda *a: pytest.fail("built again"))
     result = run("digest", "--root", root, "--output", out)
-    assert result.stdout.startswith("Nothing changed since the last build: 20 pages")
+    assert result.stdout.startswith("Nothing changed since the last build: 21 pages")
+
+
+def test_a_later_thank_you_rewrites_the_figures_and_the_interview_only(make_kb):
+    root = make_kb("digest")
+    before = snapshot(digest(root))
+    edit(root / INTERVIEW, "thanked: 2026-03-10", "thanked: 2026-03-13")
+    after = snapshot(digest(root))
+    # The thank-you's delay is in the figures of the home and You pages; no strip shows it.
+    assert rewritten(before, after) == {
+        "interviews/2026-03-10-ann-lee.html",
+        "index.html",
+        "you.html",
+    }
+    assert contents(after) == cold(root)

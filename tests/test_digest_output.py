@@ -112,9 +112,9 @@ def test_private_edition_has_its_own_default_folder(make_kb):
     private = run("digest", "--root", root, "--include-private")
     assert private.exit_code == 0
     assert private.stdout == (
-        f"Wrote 25 pages to {root / 'site-private'} (private edition: do not share it)\n"
+        f"Wrote 26 pages to {root / 'site-private'} (private edition: do not share it)\n"
     )
-    assert shared.stdout.startswith(f"Wrote 20 pages to {root / 'site'} (")
+    assert shared.stdout.startswith(f"Wrote 21 pages to {root / 'site'} (")
     assert "ann@example.com" in (root / "site-private/people/ann-lee.html").read_text()
     assert "ann@example.com" not in (root / "site/people/ann-lee.html").read_text()
 

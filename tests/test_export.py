@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 from conftest import FIXTURES, run, write
 
+from tool.rules.stats import NOTES
+
 REPO = Path(__file__).resolve().parents[1]  # the repository is an example knowledge base
 SCHEMA = json.loads((REPO / "tool" / "data" / "export.schema.json").read_text(encoding="utf-8"))
 BOM = "\ufeff"
@@ -155,6 +157,57 @@ SMALL_JSON = {
             "notes_line": 6,
         },
     ],
+    # One conversation held (no request date, no thank-you), and an idea: not a request.
+    "stats": {
+        "since": None,
+        "on": None,
+        "weeks": [
+            {"start": day, "label": label, "held": held, "requested": 0, "declined": 0}
+            for day, label, held in [
+                ("2026-03-09", "2026-W11", 1),
+                ("2026-03-16", "2026-W12", 0),
+                ("2026-03-23", "2026-W13", 0),
+                ("2026-03-30", "2026-W14", 0),  # the idea's week ends the series
+            ]
+        ],
+        "months": [
+            {"start": "2026-03-01", "label": "2026-03", "held": 1, "requested": 0, "declined": 0},
+            {"start": "2026-04-01", "label": "2026-04", "held": 0, "requested": 0, "declined": 0},
+        ],
+        "funnel": [
+            {"step": "requested", "count": 1, "conversion": None, "median_days": None},
+            {"step": "replied", "count": 1, "conversion": 1.0, "median_days": None},
+            {"step": "held", "count": 1, "conversion": 1.0, "median_days": None},
+            {"step": "thanked", "count": 0, "conversion": 0.0, "median_days": None},
+            {"step": "followed up", "count": 0, "conversion": None, "median_days": None},
+        ],
+        "replies_by_relationship": [
+            {"name": "(not set)", "requests": 1, "replied": 1, "rate": 1.0, "median_days": None}
+        ],
+        "replies_by_format": [
+            {"name": "(not set)", "requests": 1, "replied": 1, "rate": 1.0, "median_days": None}
+        ],
+        "thank_yous": {
+            "window_days": 1,
+            "held": 1,
+            "sent": 0,
+            "within_window": 0,
+            "share": 0.0,
+            "median_days": None,
+        },
+        # Zoë is in people/, but only as an idea so far; "Sam at Initech" is not.
+        "referrals": {
+            "conversations": 1,
+            "referrals": 2,
+            "per_conversation": 2.0,
+            "in_people": 1,
+            "became_conversations": 0,
+        },
+        "coverage": [],
+        "insights": {"held": 1, "with_insights": 1, "share": 1.0},
+        "pace": None,
+        "notes": list(NOTES),
+    },
 }
 
 
@@ -317,3 +370,11 @@ def test_docs_describe_every_field_of_the_schema():
     for part in ("referrals", "insights", "actions"):
         names |= set(defs["interview"]["properties"][part]["items"]["properties"])
     assert {n for n in names if f"| `{n}` |" not in section} == set()
+
+
+def test_shareable_stats_count_only_what_is_exported(small: Path):
+    data = json.loads(run("export", "json", "--shareable", "--root", small).stdout)
+    # Zoë is private: her idea ends no series, and naming her counts as naming nobody known.
+    assert [w["label"] for w in data["stats"]["weeks"]] == ["2026-W11"]
+    assert data["stats"]["referrals"]["in_people"] == 0
+    assert data["stats"]["referrals"]["referrals"] == 2

@@ -32,6 +32,9 @@ STEPS: list[tuple[str, str | None]] = [
     ("people/lena-ortiz.md", "---\nname: Lena Ortiz\n---\n"),
     ("people/lena-ortiz.md", "---\nname: Lena Ortiz-Diaz\n---\n"),  # and no longer
     ("people/lena-ortiz.md", "---\nname: Lena Ortiz\ncompany: Initech\n---\n"),
+    # Renamed to a name someone has: both files get `namesake`, and lose it again.
+    ("people/lena-ortiz.md", "---\nname: Jane Doe\n---\n"),
+    ("people/lena-ortiz.md", "---\nname: Lena Ortiz\ncompany: Initech\n---\n"),
     # The introducer's file breaks: references to her become `unusable` ones, elsewhere.
     ("people/jane-doe.md", "---\nname: [Jane\n---\n"),
     ("people/jane-doe.md", "---\nname: Jane\nname: Doe\n---\n"),  # broken another way
@@ -91,6 +94,7 @@ def test_every_edit_leaves_the_problems_validate_would_find(knowledge, tmp_path)
         seen |= {line.rsplit("[", 1)[1].rstrip("]") for line in expected}
     # The steps do reach the rules across files they are there to exercise.
     across = {"referral-name", "reference", "topic-spelling", "duplicate-id", "duplicate-uid"}
+    across |= {"namesake"}
     assert across <= seen
 
 

@@ -42,6 +42,13 @@ def test_kb_of_refuses_files_it_cannot_place():
         kb_of({"templates/questions/x.md": "1. Q?\n"})
 
 
+def namesake(slug: str) -> str:
+    return (
+        f"if this is one person, keep one file; if two, name the second {slug}-2.md, as "
+        "`tool new person --namesake` does"
+    )
+
+
 RECORD_RULES = [
     pytest.param({}, [], id="clean"),
     # value: relationship, status, format and purpose take one of a few words
@@ -215,6 +222,27 @@ RECORD_RULES = [
     ),
     # duplicate-id: ids that differ only by case or Unicode form
     pytest.param(
+        {
+            ANN: TALK.format(""),
+            "interviews/2026-05-01-Ann-Lee.md": TALK.format(""),
+            "people/a-lee.md": PERSON.format("Ann  lee"),
+        },
+        [
+            "interviews/2026-05-01-Ann-Lee.md:1:1: warning: file name does not follow its date "
+            "and person: expected 2026-05-01-ann-lee.md [file-name]",
+            "interviews/2026-05-01-ann-lee.md:1:1: error: id '2026-05-01-ann-lee' differs from "
+            "interviews/2026-05-01-Ann-Lee.md only by case or Unicode form [duplicate-id]",
+            "people/a-lee.md:1:1: warning: file name does not follow the name 'Ann  lee': "
+            "expected ann-lee.md [file-name]",
+            "people/a-lee.md:2:1: warning: Ann  lee is also the name of people/ann-lee.md: "
+            f"{namesake('ann-lee')} "
+            "[namesake]",
+            "people/ann-lee.md:2:1: warning: Ann Lee is also the name of people/a-lee.md: "
+            f"{namesake('ann-lee')} [namesake]",
+        ],
+        id="duplicate-id and namesake: what a merge can bring together",
+    ),
+    pytest.param(
         {"people/ANN-LEE.md": PERSON.format("Ann Lee")},
         [
             "people/ANN-LEE.md:1:1: warning: file name does not follow the name 'Ann Lee': "
@@ -231,12 +259,21 @@ RECORD_RULES = [
             "people/zo\u00e9.md": PERSON.format("Zo\u00e9"),  # composed é
         },
         [
+            # Zoe and Zoé are one name to every matcher (accents aside): namesakes too.
+            "people/zoe.md:2:1: warning: Zoe is also the name of people/zoe\u0301.md, "
+            f"people/zo\u00e9.md: {namesake('zoe')} [namesake]",
             "people/zoe\u0301.md:1:1: warning: file name does not follow the name 'Zo\u00e9': "
             "expected zoe.md [file-name]",
+            "people/zoe\u0301.md:2:1: warning: Zo\u00e9 is also the name of people/zoe.md: "
+            f"{namesake('zoe')} "
+            "[namesake]",
             "people/zo\u00e9.md:1:1: error: id 'zo\u00e9' differs from people/zoe\u0301.md only "
             "by case or Unicode form [duplicate-id]",
             "people/zo\u00e9.md:1:1: warning: file name does not follow the name 'Zo\u00e9': "
             "expected zoe.md [file-name]",
+            "people/zo\u00e9.md:2:1: warning: Zo\u00e9 is also the name of people/zoe.md: "
+            f"{namesake('zoe')} "
+            "[namesake]",
         ],
         id="duplicate-id: Unicode form",
     ),

@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -19,6 +20,7 @@ from tool.errors import ToolError
 from tool.listing import csv_text
 from tool.model import CONTACT_FIELDS, Interview, KnowledgeBase, Person
 from tool.printable import json_escaped
+from tool.rules import stats as statsmod
 from tool.rules.referrals import Referrals
 
 FORMAT = "tool-export"  # the JSON document's `format`: how a file this command wrote is known
@@ -186,9 +188,18 @@ def json_document(kb: KnowledgeBase, shareable: bool = False) -> str:
         "shareable": shareable,
         "people": [export.shown(_person(export, p)) for p in export.people()],
         "interviews": [export.shown(_interview(export, i)) for i in export.interviews()],
+        "stats": _figures(export),
     }
     text = json_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     return export.checked(text, "the JSON export")
+
+
+def _figures(export: Export) -> dict[str, Any]:
+    """`tool stats` over the exported records, as of no day (so without pace)."""
+    people = {p.id: p for p in export.people()}
+    interviews = {i.id: i for i in export.interviews()}
+    kb = replace(export.kb, people=people, interviews=interviews)
+    return statsmod.stats(kb).as_dict()
 
 
 def is_json_export(text: str) -> bool:

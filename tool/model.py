@@ -239,6 +239,8 @@ class Config:
     holidays: tuple[date, ...] = ()
     timezone: str | None = None  # IANA name for calendar exports; None: floating times
     headings: dict[str, str] = field(default_factory=dict)
+    conversations_per_month: int | None = None  # [goals]: pace goals, unset when None
+    requests_per_week: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
 

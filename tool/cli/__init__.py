@@ -59,6 +59,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "edit_commands",
         "Tick the open task item of INTERVIEW whose text is (or contains) ITEM.",
     ),
+    "history": (
+        "history_commands",
+        "Print the git history of a person and their interviews, or of one interview.",
+    ),
+    "log": (
+        "history_commands",
+        "Print what changed in the knowledge base, week by week, newest first.",
+    ),
+    "completion": (
+        "completion_commands",
+        "Print the shell completion script for bash, zsh or fish.",
+    ),
     "lsp": (
         "lsp_commands",
         "Serve the knowledge base to an editor: diagnostics, completion, hover and more.",
@@ -68,6 +80,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Normalise people/ and interviews/ files (or only PATHS) without changing their meaning.",
     ),
     "schema": ("schema_commands", "Print the JSON Schema of person or interview front matter."),
+    "stats": (
+        "stats_commands",
+        "Show how the search is going: pace, funnel, reply rates, thank-yous, coverage.",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import (
     dump_json,
     echo,
@@ -20,7 +21,7 @@ from tool.cli.common import (
 
 
 @click.command("brief")
-@click.argument("person")
+@click.argument("person", shell_complete=completion.people)
 @on_option
 @format_option("text", "json")
 @root_option

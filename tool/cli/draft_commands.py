@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import echo, load_kb, on_option, root_option
 
 # tool.drafts.DRAFT_KINDS, not imported: it needs Jinja2, which --help should not load
@@ -16,9 +17,12 @@ DRAFT_KINDS = ("outreach", "intro-request", "thank-you", "follow-up")
 
 @click.command("draft")
 @click.argument("kind", type=click.Choice(DRAFT_KINDS), metavar="KIND")
-@click.argument("target")
+@click.argument("target", shell_complete=completion.records)
 @click.option(
-    "--via", metavar="PERSON", help="intro-request: who introduces you (default: introduced_by)."
+    "--via",
+    metavar="PERSON",
+    help="intro-request: who introduces you (default: introduced_by).",
+    shell_complete=completion.people,
 )
 @click.option(
     "--output",

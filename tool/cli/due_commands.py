@@ -82,14 +82,22 @@ def due_command(
       tool due --fail-if-due || echo "something is overdue"
     """
     from tool.rules import due as duemod
+    from tool.rules import stats as statsmod
 
     on = on or date.today()
     # Kept from an earlier run for the same day while no file changed: `due` is run often.
-    _, items = load_computed(root, f"due {on} {within}", lambda kb: duemod.due(kb, on, within))
+    _, (items, pace) = load_computed(
+        root, f"due {on} {within}", lambda kb: (duemod.due(kb, on, within), statsmod.pace(kb, on))
+    )
     if fmt == "json":
-        dump_json({"on": on.isoformat(), "within": within, "items": [d.as_dict() for d in items]})
+        data = {"on": on.isoformat(), "within": within, "items": [d.as_dict() for d in items]}
+        if pace is not None:  # only with [goals] in tool.toml
+            data["pace"] = pace.as_dict()
+        dump_json(data)
     else:
         _print_due(items, on)
+        if pace is not None:
+            echo("\n", style(statsmod.pace_summary(pace), bold=True))
     if fail_if_due and any(d.urgency in ("overdue", "today") for d in items):
         raise click.exceptions.Exit(1)
 

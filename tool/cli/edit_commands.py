@@ -8,37 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.shell_completion import CompletionItem
 
+from tool.cli import completion
 from tool.cli.common import DATE, TIME, echo, find_root, load_kb, root_option
 from tool.errors import ToolError
 
 EDITOR_HELP = "set $VISUAL or $EDITOR to an installed editor, e.g. `export EDITOR=nano`"
-
-
-def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Person and interview ids starting with what was typed, for shell completion."""
-    from tool.store import loading
-
-    try:
-        kb = loading.load(find_root(ctx.params.get("root")))
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    ids = sorted(
-        {*kb.people, *kb.interviews, *(i.date.isoformat() for i in kb.interviews.values())}
-    )
-    return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
-
-
-def complete_interviews(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Interview ids starting with what was typed, for shell completion."""
-    from tool.store import loading
-
-    try:
-        kb = loading.load(find_root(ctx.params.get("root")))
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    return [CompletionItem(i) for i in sorted(kb.interviews) if i.startswith(incomplete)]
 
 
 def open_in_editor(path: Path) -> None:
@@ -52,7 +27,7 @@ def open_in_editor(path: Path) -> None:
         raise ToolError(f"cannot open {path}: {exc.message} ({EDITOR_HELP})") from None
 
 
-interview_argument = click.argument("interview", shell_complete=complete_interviews)
+interview_argument = click.argument("interview", shell_complete=completion.interviews)
 date_option = click.option(
     "--date",
     "day",
@@ -62,7 +37,9 @@ date_option = click.option(
 
 
 @click.command("edit")
-@click.argument("target", metavar="PERSON|INTERVIEW|DATE", shell_complete=complete_ids)
+@click.argument(
+    "target", metavar="PERSON|INTERVIEW|DATE", shell_complete=completion.records_and_days
+)
 @root_option
 def edit_command(target: str, root: Path | None) -> None:
     """Open a person's or an interview's file in $VISUAL or $EDITOR.

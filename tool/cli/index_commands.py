@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import (
     DATE,
     echo,
@@ -40,7 +41,13 @@ from tool.rules.insights import GROUPINGS
 @click.option("--company", "companies", multiple=True, help="Only this company; repeatable.")
 @click.option("--career", "careers", multiple=True, help="Only this career; repeatable.")
 @click.option("--topic", "topics", multiple=True, help="Only insights with this #topic.")
-@click.option("--person", "people", multiple=True, help="Only this person (id or name).")
+@click.option(
+    "--person",
+    "people",
+    multiple=True,
+    help="Only this person (id or name).",
+    shell_complete=completion.people,
+)
 @click.option("--since", type=DATE, help="Only conversations on or after this date.")
 @click.option(
     "--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only this status."

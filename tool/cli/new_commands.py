@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import DATE, TIME, echo, load_kb, root_option
 from tool.model import FORMATS, PURPOSES, RELATIONSHIPS, STATUSES
 
@@ -46,12 +47,17 @@ def _maybe_edit(path: Path, edit: bool, shown: bool = False) -> None:
 @click.option("--email")
 @click.option("--phone")
 @click.option("--linkedin", help="LinkedIn profile URL.")
-@click.option("--introduced-by", help="Id of the person who introduced you.")
+@click.option(
+    "--introduced-by",
+    help="Id of the person who introduced you.",
+    shell_complete=completion.people,
+)
 @click.option("--relationship", type=click.Choice(RELATIONSHIPS))
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
 @click.option(
     "--referred-by",
     metavar="INTERVIEW",
+    shell_complete=completion.interviews,
     help="Id of the interview where they were suggested to you: links both ways.",
 )
 @click.option("--edit", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
@@ -116,7 +122,7 @@ def new_person(
 
 
 @new.command("interview")
-@click.argument("person")
+@click.argument("person", shell_complete=completion.people)
 @click.option("--date", "when", type=DATE, help="When it happens or happened [default: today].")
 @click.option("--time", type=TIME, help="When it starts, 24-hour (14:30); written quoted.")
 @click.option(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tool.cli import completion
 from tool.cli.common import dump_json, echo, format_option, load_kb, on_option, root_option
 from tool.model import PURPOSES
 
@@ -16,9 +17,14 @@ DEFAULT_COUNT = 5
 
 
 @click.command("questions")
-@click.argument("person")
+@click.argument("person", shell_complete=completion.people)
 @click.option("--purpose", type=click.Choice(PURPOSES), help="Use the set for this purpose.")
-@click.option("--template", metavar="NAME", help="Use templates/questions/NAME.md.")
+@click.option(
+    "--template",
+    metavar="NAME",
+    help="Use templates/questions/NAME.md.",
+    shell_complete=completion.question_sets,
+)
 @click.option(
     "--count",
     type=click.IntRange(1, 1000),

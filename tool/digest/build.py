@@ -22,13 +22,14 @@ from urllib.parse import quote
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from tool.digest import markdown
+from tool.digest import charts, markdown
 from tool.digest.inputs import MARKER, MARKER_TEXT, THEME, Options, inputs_key, shape_key
 from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.parse.hints import without_hints
 from tool.rules import insights
+from tool.rules import stats as statsmod
 from tool.rules.referrals import Referrals
 from tool.templating import engine as render
 
@@ -248,6 +249,24 @@ class Gatherer:
     def named(self) -> Referrals:
         return Referrals(self.kb.people)
 
+    @cached_property
+    def figures(self) -> statsmod.Stats:
+        """The figures of `tool stats` over the shown records, as of no particular day."""
+        shown = replace(self.kb, people=self.people, interviews=self.interviews)
+        return statsmod.stats(shown)
+
+    def activity(self, talks: Iterable[Interview], ident: str) -> dict[str, Any]:
+        """A strip of conversations along time, and the same in words."""
+        events = []
+        for talk in talks:
+            kind = {"done": "done", "idea": "planned", "requested": "planned"}
+            kind["scheduled"] = "planned"
+            events.append(charts.Event(talk.date, kind.get(talk.status, "off"), talk.status))
+            if talk.follow_up:
+                events.append(charts.Event(talk.follow_up, "follow-up", "follow-up"))
+        marks = sorted(events, key=lambda e: (e.day, e.kind, e.label))
+        return {"svg": Markup(charts.activity(marks, ident)), "text": charts.activity_text(marks)}
+
     def referral(self, ref: str) -> Link | str | None:
         """A referral: a link to a shown person, a name not yet added, or None if private."""
         person = self.named.find(ref)  # an id, or the name of someone in people/
@@ -310,8 +329,8 @@ class Pages:
         )
         lists = len(_paged("x", len(g.people))) + len(_paged("x", len(g.interviews)))
         lists += sum(len(_paged("x", len(urls))) for urls in g.group_urls.values())
-        # Plus home, network and search.
-        return len(g.people) + len(g.interviews) + groups + lists + 3
+        # Plus home, network, search and you.
+        return len(g.people) + len(g.interviews) + groups + lists + 4
 
     def all(self) -> Iterable[Page]:
         g = self.g
@@ -324,6 +343,7 @@ class Pages:
             yield from self.groups(kind)
         yield self.network()
         yield self.search()
+        yield self.you()
         yield from self.listing(
             "people.html",
             "People",
@@ -382,6 +402,23 @@ class Pages:
                 self.coverage("company", g.kb.config.target_companies),
             ],
             due=self.due() if g.options.include_private else None,
+            figures=g.figures.as_dict(),
+            charts=self.pictures(),
+        )
+
+    def pictures(self) -> dict[str, Markup]:
+        """The home and "you" pages' pictures of the figures."""
+        found = self.g.figures
+        return {
+            "timeline": Markup(charts.timeline(found.months)),
+            "funnel": Markup(charts.funnel(found.funnel)),
+            "coverage": Markup(charts.coverage(found.coverage)),
+        }
+
+    def you(self) -> Page:
+        """How the search is going: the figures of `tool stats`, drawn and in tables."""
+        return self.page(
+            "you.html", "you.html", "You", figures=self.g.figures.as_dict(), charts=self.pictures()
         )
 
     def coverage(self, kind: str, targets: Iterable[str]) -> dict[str, Any]:
@@ -448,6 +485,7 @@ class Pages:
             notes=self.md(without_hints(person.body), url),
             insights=[self.insight(e, url) for e in g.by_person.get(person.id, [])],
             contact=contact,
+            activity=g.activity(talks, "activity") if talks else None,
         )
 
     def interview(self, interview: Interview) -> Page:
@@ -505,6 +543,9 @@ class Pages:
                     insights=[self.insight(e, url) for e in entries[part]],
                     insight_count=len(entries),
                     pager=_pager(urls, number),
+                    activity=g.activity(interviews, "activity")
+                    if kind == "company" and number == 1 and interviews
+                    else None,
                 )
 
     def role(self, person: Person, kind: str) -> str:
@@ -526,13 +567,47 @@ class Pages:
             if start not in placed:
                 steps += _walk(start, children, placed, g.person_link)
         alone = [link for p in g.people if p not in placed if (link := g.person_link(p))]
+        nodes, edges = self.graph()
         return self.page(
             "network.html",
             "network.html",
             "Referral network",
             steps=steps,
             alone=sorted(alone, key=lambda link: link.name.casefold()),
+            graph=Markup(charts.network(nodes, edges, _root_of("network.html")))
+            if 0 < len(nodes) <= charts.MAX_DRAWN
+            else None,
+            graph_counts={
+                "people": len(nodes),
+                "introductions": sum(e.kind == "introduction" for e in edges),
+                "referrals": sum(e.kind == "referral" for e in edges),
+            },
         )
+
+    def graph(self) -> tuple[list[charts.Node], list[charts.Edge]]:
+        """Shown people and who led to whom among them: introductions, then referrals."""
+        g = self.g
+        nodes = [
+            charts.Node(
+                p.id, p.name, g.urls[p.id], sum(t.status == "done" for t in g.talks.get(p.id, []))
+            )
+            for p in sorted(g.people.values(), key=lambda p: p.id)
+        ]
+        edges: dict[tuple[str, str], str] = {}
+        for p in g.people.values():
+            if p.introduced_by in g.people and p.introduced_by != p.id:
+                edges[(p.introduced_by, p.id)] = "introduction"
+        for talk in sorted(g.interviews.values(), key=lambda i: (i.date, i.id)):
+            for ref in talk.referrals:
+                found = g.named.find(ref)
+                if (
+                    found is not None
+                    and found.id in g.people
+                    and talk.person in g.people
+                    and found.id != talk.person
+                ):
+                    edges.setdefault((talk.person, found.id), "referral")
+        return nodes, [charts.Edge(a, b, kind) for (a, b), kind in sorted(edges.items())]
 
     def search(self) -> Page:
         g = self.g

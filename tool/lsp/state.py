@@ -21,6 +21,7 @@ from tool.model import CONFIG_NAME, Interview, KnowledgeBase, Person, Problem
 from tool.parse.settings import parse_settings
 from tool.rules.insights import topic_problems
 from tool.rules.records import record_problems
+from tool.rules.referrals import fold
 from tool.store.files import read_file
 from tool.store.loading import load, parse_record
 from tool.template_checks import check_templates
@@ -227,11 +228,14 @@ class Knowledge:
                 or (renamed and any(ref not in known for ref in iv.referrals))
             ):
                 found.add(str(iv.path))
+        names = {fold(r.name) for r in (old, new) if isinstance(r, Person)}
         for person in kb.people.values():
             introducer = person.introduced_by
             if introducer is not None and (
                 introducer == ident or (came_or_went and introducer not in known)
             ):
+                found.add(str(person.path))
+            if names and fold(person.name) in names:  # a namesake, before or after
                 found.add(str(person.path))
         return found
 

@@ -49,6 +49,8 @@ _HEADING = re.compile(r"#{1,6}[ \t]+\S")
 _FIELD_OFF = re.compile(r"#+[ \t]*[\w-]+:(?:[ \t]|$)")  # `# private: true`: a field turned off
 _FIELD = re.compile(r"[\w-]+:(?:[ \t]|$)")
 _LABEL = re.compile(r"([^\s#:\[\]{}'\"&*!|>%@`-][^:#]*):(?:[ \t]|$)")  # "Next steps: ..."
+# git's markers of a merge conflict left in the file: `<<<<<<< HEAD`, `>>>>>>> branch`.
+_CONFLICT = re.compile(r"^(?:<{7,}|>{7,})(?: |$)", re.M)
 _HASH_VALUE = re.compile(r"[ \t]*(#[^\s#].*)")  # `company: #1 Robotics`: YAML sees a comment
 _MEANINGS = {
     "bool": "true/false",
@@ -294,6 +296,14 @@ def _syntax_message(exc: yaml.MarkedYAMLError, source: str) -> tuple[str, yaml.M
     """A short message, placed where the user has to look (an unclosed bracket's opening)."""
     problem = exc.problem or "invalid YAML"
     mark = exc.problem_mark or exc.context_mark
+    conflict = _CONFLICT.search(source)
+    if conflict is not None:
+        line = source.count("\n", 0, conflict.start())
+        return (
+            "an unresolved merge conflict: keep the lines you want and remove git's markers "
+            "(<<<<<<<, =======, >>>>>>>)",
+            yaml.Mark("", conflict.start(), line, 0, None, 0),
+        )
     if "tab" in problem or "'\\t'" in problem:
         return "tab characters are not allowed for indentation in YAML", mark
     if mark is not None and mark.index >= len(source.rstrip()) and exc.context_mark is not None:

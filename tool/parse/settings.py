@@ -37,7 +37,7 @@ def parse_settings(text: str) -> tuple[Config, list[Problem]]:
         problem(name, None, f"[{name}] must be a table")
         return {}
 
-    tables = {name: section(name) for name in ("defaults", "targets", "digest")}
+    tables = {name: section(name) for name in ("defaults", "targets", "digest", "goals")}
     defaults, digest = tables["defaults"], tables["digest"]
     config = Config(
         me=section("me"), raw=raw, headings={str(k): str(v) for k, v in section("headings").items()}
@@ -78,9 +78,33 @@ def parse_settings(text: str) -> tuple[Config, list[Problem]]:
     config.timezone = _timezone(defaults, raw, problem)
     config.target_careers = strings("targets", "careers")
     config.target_companies = strings("targets", "companies")
+    config.conversations_per_month, config.requests_per_week = _goals(tables["goals"], problem)
     title = digest.get("title", config.digest_title)
     config.digest_title = title if isinstance(title, str) else config.digest_title
     return config, problems
+
+
+GOALS = ("conversations_per_month", "requests_per_week")
+
+
+def _goals(
+    goals: dict[str, Any], problem: Callable[[str, str, str], None]
+) -> tuple[int | None, int | None]:
+    """The pace goals of [goals]: whole numbers above 0, each unset when absent or wrong."""
+    for key in goals:
+        if key not in GOALS:
+            close = difflib.get_close_matches(key, GOALS, 1, 0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problem("goals", key, f"unknown goal {key!r}{hint}: use {' or '.join(GOALS)}")
+    found: list[int | None] = []
+    for key in GOALS:
+        value = goals.get(key)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+            found.append(value)
+        else:
+            problem("goals", key, f"{key} must be a whole number above 0, not {value!r}")
+            found.append(None)
+    return found[0], found[1]
 
 
 def _timezone(

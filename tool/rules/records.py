@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from tool.ids import id_key, id_problem, portability_problem, slugify
@@ -18,7 +19,7 @@ from tool.model import (
 )
 from tool.parse.body import DEFAULT_HEADINGS
 from tool.parse.records import INTERVIEW_FIELDS, PERSON_FIELDS
-from tool.rules.referrals import Referrals
+from tool.rules.referrals import Referrals, fold
 from tool.text import see_format, suggest
 
 
@@ -191,6 +192,53 @@ def _duplicate_ids(paths: list[PurePosixPath]) -> list[Problem]:
     return out
 
 
+def _duplicate_interview_ids(files: list[str]) -> list[Problem]:
+    """`_duplicate_ids` of interviews/, from the file names alone (no path objects: fast)."""
+    talks = sorted(f for f in files if f.startswith("interviews/"))
+    keys = [id_key(f[11:].removesuffix(".md")) for f in talks]
+    if len(set(keys)) == len(keys):
+        return []
+    return _duplicate_ids([PurePosixPath(f) for f in talks])
+
+
+def _namesake_base(ident: str) -> str:
+    """`jane-doe` for `jane-doe-2` (and `Jane-Doe`): the id `tool new person --namesake` numbers."""
+    base, _, number = ident.rpartition("-")
+    return id_key(base if base and number.isdigit() else ident)
+
+
+@lru_cache(maxsize=1 << 16)  # an editor checks again at each keystroke: names recur
+def _folded_name(name: str) -> str:
+    return fold(name)
+
+
+def namesake_problems(people: list[Person]) -> list[Problem]:
+    """A warning for each person who shares a name with another not numbered as a namesake.
+
+    `tool new` refuses a name already taken, but two branches can each add it (or rename
+    someone to it), and their merge has both files: one person twice, or a namesake unsaid.
+    """
+    by_name: dict[str, list[Person]] = {}
+    for person in sorted(people, key=lambda p: p.id):
+        by_name.setdefault(_folded_name(person.name), []).append(person)
+    out = []
+    for group in by_name.values():
+        bases = [_namesake_base(p.id) for p in group] if len(group) > 1 else []
+        if len(set(bases)) < 2:
+            continue  # alone, or numbered as namesakes
+        for person, base in zip(group, bases, strict=True):
+            others = [p for p, b in zip(group, bases, strict=True) if b != base]
+            if not others:
+                continue
+            message = (
+                f"{person.name} is also the name of {', '.join(str(p.path) for p in others)}: "
+                "if this is one person, keep one file; if two, name the second "
+                f"{slugify(person.name)}-2.md, as `tool new person --namesake` does"
+            )
+            out.append(_problem(person, "name", message, "namesake", "warning"))
+    return out
+
+
 def _unportable_names(files: list[str]) -> list[Problem]:
     """A warning for each file that works here but cannot be checked out on Windows."""
     out = []
@@ -271,6 +319,8 @@ def record_problems(
     what an editor re-checks after one file changed.
     """
     problems = _duplicate_ids(kb.people_paths)
+    problems += _duplicate_interview_ids(kb.files)
+    problems += namesake_problems(list(kb.people.values()))
     problems += _unportable_names(kb.files if only is None else [f for f in kb.files if f in only])
     for person in kb.people.values():
         if only is not None and str(person.path) not in only:
