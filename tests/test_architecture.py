@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.check",
             "tool.edits",
             "tool.importing",
+            "tool.leads",
             "tool.history",
             "tool.formatting",
         ),

@@ -183,6 +183,7 @@ KILLED_NEW = """
 import os, sys
 from tool.store import files
 files.os.link = lambda *args: os._exit(9)
+files._rename_noreplace = lambda *args: os._exit(9)  # where the file would go in place
 from tool.cli import cli
 cli(sys.argv[1:])
 """

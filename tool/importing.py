@@ -18,14 +18,17 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from jinja2 import nodes
+
 from tool.errors import ToolError
 from tool.formats.contacts import Contact, Rejected
 from tool.ids import id_key, slugify, unique_id
 from tool.model import Person, group_key
 from tool.parse import fmt
 from tool.parse.frontmatter import BOM, decode, split
-from tool.parse.records import person_from
+from tool.parse.records import DATE, PERSON_FIELDS, TEXT, person_from
 from tool.people import name_key
+from tool.printable import controls
 from tool.scaffold import tidy
 from tool.store import files
 from tool.templating.engine import render, yaml_scalar
@@ -81,6 +84,26 @@ def _company_key(company: str | None) -> str:
     return group_key(company) if company else ""
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """What a person or contact is matched on, worked out once."""
+
+    url: str  # "" when there is no profile URL (a home page names no one)
+    email: str
+    name: str
+    company: str
+
+    @classmethod
+    def of(cls, name: str, company: str | None, email: str | None, url: str | None) -> _Keys:
+        link = linkedin_key(url) if url else ""
+        return cls(
+            link if "/" in link else "",
+            email.strip().casefold() if email else "",
+            name_key(name),
+            _company_key(company),
+        )
+
+
 @dataclass
 class _Index:
     """Who is known so far, by each of the keys a contact is matched on."""
@@ -89,24 +112,21 @@ class _Index:
     by_email: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (company, who)
 
-    def add(
-        self, who: str, name: str, company: str | None, email: str | None, url: str | None
-    ) -> None:
-        if url and "/" in linkedin_key(url):
-            self.by_url.setdefault(linkedin_key(url), who)
-        if email:
-            self.by_email.setdefault(email.strip().casefold(), who)
-        self.by_name.setdefault(name_key(name), []).append((_company_key(company), who))
+    def add(self, who: str, keys: _Keys) -> None:
+        if keys.url:
+            self.by_url.setdefault(keys.url, who)
+        if keys.email:
+            self.by_email.setdefault(keys.email, who)
+        self.by_name.setdefault(keys.name, []).append((keys.company, who))
 
-    def match(self, contact: Contact) -> tuple[str, str] | None:
-        """(who, how) for the first key of `contact` that someone known has."""
-        url = linkedin_key(contact.linkedin) if contact.linkedin else ""
-        if "/" in url and url in self.by_url:
-            return self.by_url[url], "LinkedIn URL"
-        if contact.email and contact.email.strip().casefold() in self.by_email:
-            return self.by_email[contact.email.strip().casefold()], "email"
-        company = _company_key(contact.company)
-        namesakes = self.by_name.get(name_key(contact.name), [])
+    def match(self, keys: _Keys) -> tuple[str, str] | None:
+        """(who, how) for the first key of a contact that someone known has."""
+        if keys.url in self.by_url:
+            return self.by_url[keys.url], "LinkedIn URL"
+        if keys.email in self.by_email:
+            return self.by_email[keys.email], "email"
+        company = keys.company
+        namesakes = self.by_name.get(keys.name, [])
         same = [who for theirs, who in namesakes if theirs == company]
         # One side without a company is taken as the same person: a namesake is rarer than
         # a record not filled in, and a wrong skip is undone by hand, a duplicate is not.
@@ -131,18 +151,20 @@ def plan(
     known = sorted(people, key=lambda p: p.id)
     index = _Index()
     for person in known:
-        index.add(str(person.path), person.name, person.company, person.email, person.linkedin)
+        keys = _Keys.of(person.name, person.company, person.email, person.linkedin)
+        index.add(str(person.path), keys)
     broken = {id_key(ident): ident for ident in unreadable}
     paths = {str(p.path): p for p in known}
     first_line: dict[str, int] = {}  # a person's file -> the line that matched it first
     steps = [Step("fail", r.line, "", r.message) for r in rejected]
     for contact in contacts:
-        found = index.match(contact)
+        keys = _Keys.of(contact.name, contact.company, contact.email, contact.linkedin)
+        found = index.match(keys)
         step = Step("create", contact.line, contact.name, contact=contact)
         if not any(c.isalnum() for c in contact.name):
             step.action, step.reason = "fail", "the name has no letters or digits"
         elif found is None:
-            ident = broken.get(id_key(slugify(contact.name)))
+            ident = broken.get(id_key(slugify(contact.name))) if broken else None
             if ident is not None:
                 step.action, step.path = "fail", f"people/{ident}.md"
                 step.reason = (
@@ -150,13 +172,7 @@ def plan(
                     "fix it (`tool validate`) and import again"
                 )
             else:
-                index.add(
-                    f"line {contact.line}",
-                    contact.name,
-                    contact.company,
-                    contact.email,
-                    contact.linkedin,
-                )
+                index.add(f"line {contact.line}", keys)
         elif found[0] not in paths:
             step.action, step.reason = "skip", f"the same person as {found[0]} (same {found[1]})"
         else:
@@ -276,11 +292,9 @@ def _taken(folder: Path) -> _Ids:
     return ids
 
 
-def person_text(
-    env: Any, root: Path, contact: Contact, ident: str, today: date, me: dict[str, Any]
-) -> str:
-    """The new file for a contact: templates/person.md, plus the fields it has no line for."""
-    context: dict[str, Any] = {
+def _context(contact: Contact, ident: str, today: date, me: dict[str, Any]) -> dict[str, Any]:
+    """What templates/person.md sees for a contact: `tool new person`'s values."""
+    return {
         **dict.fromkeys(("career", "location", "introduced_by", "relationship")),
         **dict.fromkeys(FIELDS),
         **_values(contact),
@@ -290,19 +304,130 @@ def person_text(
         "me": me,
         "id": ident,
     }
-    text = _with_keys(tidy(render(env, "person.md", context, root)), _values(contact))
+
+
+def person_text(
+    env: Any, root: Path, contact: Contact, ident: str, today: date, me: dict[str, Any]
+) -> str:
+    """The new file for a contact: templates/person.md, plus the fields it has no line for."""
+    return Scaffold(env, root).text(contact, ident, today, me)
+
+
+# The values that differ from one contact to the next, and the type of front-matter field
+# each may fill in a plain template (see Scaffold).
+_VARYING = {"name": TEXT, "company": TEXT, "role": TEXT, "email": TEXT, "phone": TEXT}
+_VARYING |= {"linkedin": TEXT, "connected": DATE}
+_HOLE = "\0{}\0"  # a placeholder's place in a plain template's text, while it is examined
+
+
+class Scaffold:
+    """templates/person.md, rendered for one contact after another.
+
+    A plain template, such as the default (literal text, and `KEY: {{ KEY | yaml }}` lines
+    in its front matter, each key a field of a person), is filled in without Jinja: the same
+    text, each value written by the same `yaml` filter. Its first file is checked in full;
+    the others differ only in values that the filter writes so that they read back as
+    themselves, in fields of their type, so each of them is a valid file as well. Any other
+    template is rendered, and each file checked, one contact at a time.
+    """
+
+    def __init__(self, env: Any, root: Path) -> None:
+        self.env = env
+        self.root = root
+        self.parts = _plain_parts(env)
+        self.checked = False
+        self._written: dict[str, str] = {}  # the yaml filter's text for each value met
+
+    def _yaml(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            return yaml_scalar(value)
+        if value not in self._written:
+            if len(self._written) > 100_000:  # companies and roles repeat; names do not
+                self._written.clear()
+            self._written[value] = yaml_scalar(value)
+        return self._written[value]
+
+    def text(self, contact: Contact, ident: str, today: date, me: dict[str, Any]) -> str:
+        context = _context(contact, ident, today, me)
+        if self.parts is None:
+            rendered = render(self.env, "person.md", context, self.root)
+        else:
+            rendered = "".join(
+                part if isinstance(part, str) else self._yaml(context[part[0]])
+                for part in self.parts
+            )
+        text = _with_keys(tidy(rendered), _values(contact))
+        varying = [v for k, v in context.items() if k in _VARYING and isinstance(v, str)]
+        joined = "".join(varying)
+        unusual = not joined.isprintable() and controls(joined)  # isprintable: fast, in C
+        if self.parts is None or not self.checked or unusual:
+            text = _checked(text, contact, ident)
+            self.checked = self.parts is not None
+        if contact.note:
+            text = text.rstrip("\n") + "\n\n" + contact.note + "\n"
+        return text
+
+
+def _checked(text: str, contact: Contact, ident: str) -> str:
+    """A rendered file read back as a person: valid, with every value of the contact in it."""
     record, issues = person_from(split(text), PurePosixPath("people", f"{ident}.md"))
     errors = [i for i in issues if i.severity == "error"]
     if record is None or errors:
         detail = f"line {errors[0].line}: {errors[0].message}" if errors else "no name"
         raise CannotFill(f"templates/person.md gives an invalid file for it ({detail})")
     try:  # a key the template writes but leaves empty (it may not use every value)
-        text = fill_fields(text, _missing(record, contact), errors_before=0)
+        return fill_fields(text, _missing(record, contact), errors_before=0)
     except CannotFill as exc:
         raise CannotFill(f"templates/person.md leaves no place for its fields ({exc})") from None
-    if contact.note:
-        text = text.rstrip("\n") + "\n\n" + contact.note + "\n"
-    return text
+
+
+def _plain_parts(env: Any) -> list[str | tuple[str]] | None:
+    """A plain templates/person.md as literal texts and (value name,); None if not plain.
+
+    Plain: text and `{{ NAME | yaml }}` only; each NAME one of `tool new person`'s values
+    and, when it differs between contacts, alone on a front-matter line `NAME: ...` of a
+    field of its type; and no other line of the front matter sets a field the import fills.
+    """
+    try:
+        source = env.loader.get_source(env, "person.md")[0]
+        body = env.parse(source).body
+    except Exception:  # rendering reports it, with its line
+        return None
+    if len(body) != 1 or not isinstance(body[0], nodes.Output):
+        return None
+    known = _context(Contact(0, "x"), "x", date.min, {})
+    parts: list[str | tuple[str]] = []
+    for node in body[0].nodes:
+        if isinstance(node, nodes.TemplateData):
+            parts.append(node.data)
+        elif (
+            isinstance(node, nodes.Filter)
+            and node.name == "yaml"
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in known
+            and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
+        ):
+            parts.append((node.node.name,))
+        else:
+            return None
+    holes = "".join(p if isinstance(p, str) else _HOLE.format(p[0]) for p in parts)
+    lines = tidy(holes).split("\n")
+    if lines[0] != "---" or "---" not in lines[1:]:
+        return None
+    for line in lines[1 : lines.index("---", 1)]:
+        key = line.partition(":")[0].strip()
+        if "\0" not in line:
+            if key in _VARYING:
+                return None  # a field filled here as well as by the import
+            continue
+        name = key if line == f"{key}: {_HOLE.format(key)}" else None
+        if name is None or PERSON_FIELDS.get(name) != _VARYING.get(name, PERSON_FIELDS.get(name)):
+            return None
+    if any("\0" in line for line in lines[lines.index("---", 1) :]):
+        return None  # a value in the notes: plain too, but kept simple
+    return parts
 
 
 def _with_keys(text: str, values: dict[str, Any]) -> str:
@@ -349,13 +474,13 @@ def apply(
         folder.mkdir(exist_ok=True)
         files.check_inside(root, folder)
         files.remove_leftovers(folder)  # once, where a durable create would do it per file
-    env = templates_env(root)
+    scaffold = Scaffold(templates_env(root), root)
     ids = _taken(folder)
     created = False
     for step in steps:
         try:
             if step.action == "create" and step.contact is not None:
-                created |= _create(root, folder, step, ids, env, today, me or {}, dry_run)
+                created |= _create(folder, step, ids, scaffold, today, me or {}, dry_run)
             elif step.action == "update" and step.contact is not None and step.path:
                 _update(root, step, dry_run)
         except CannotFill as exc:
@@ -368,11 +493,10 @@ def apply(
 
 
 def _create(
-    root: Path,
     folder: Path,
     step: Step,
     ids: _Ids,
-    env: Any,
+    scaffold: Scaffold,
     today: date,
     me: dict[str, Any],
     dry_run: bool,
@@ -381,7 +505,7 @@ def _create(
     base = slugify(step.contact.name)
     for _ in range(MAX_ATTEMPTS):
         ident = ids.free(base)
-        text = person_text(env, root, step.contact, ident, today, me)
+        text = scaffold.text(step.contact, ident, today, me)
         ids.take(ident)
         step.path = f"people/{ident}.md"
         if dry_run:

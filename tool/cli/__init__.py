@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_commands",
         "Add people from LinkedIn's export or a vCard file, without duplicates.",
     ),
+    "leads": (
+        "leads_commands",
+        "Show who works at each target company and who could introduce you.",
+    ),
     "digest": (
         "digest_commands",
         "Build a static HTML site of the knowledge base, to read or share.",

@@ -26,10 +26,12 @@ from tool.digest import charts, markdown
 from tool.digest.inputs import MARKER, MARKER_TEXT, THEME, Options, inputs_key, shape_key
 from tool.digest.privacy import Secret, is_private, phone_digits, secret_names, secrets
 from tool.ids import id_key, slugify, unique_id
+from tool.leads import YOU, describe
 from tool.model import Interview, KnowledgeBase, Person, display_names, group_key
 from tool.parse.hints import without_hints
 from tool.rules import insights
 from tool.rules import stats as statsmod
+from tool.rules.leads import Network
 from tool.rules.referrals import Referrals
 from tool.templating import engine as render
 
@@ -539,6 +541,9 @@ class Pages:
                     g.names[kind][key],
                     kind=kind,
                     people=people,
+                    leads=self.leads(g.names[kind][key])
+                    if kind == "company" and number == 1
+                    else [],
                     interviews=[self.summary(i) for i in interviews[part]],
                     insights=[self.insight(e, url) for e in entries[part]],
                     insight_count=len(entries),
@@ -547,6 +552,36 @@ class Pages:
                     if kind == "company" and number == 1 and interviews
                     else None,
                 )
+
+    @cached_property
+    def introductions(self) -> Network | None:
+        """Who can introduce you where: only in the private edition, as it names everyone."""
+        g = self.g
+        if not g.options.include_private:
+            return None
+        return Network(g.kb.people, g.interviews.values())
+
+    def leads(self, company: str) -> list[dict[str, Any]]:
+        """The people who could introduce you at `company`: why, and the path to them."""
+        network, g = self.introductions, self.g
+        if network is None:
+            return []
+        return [
+            {
+                "person": g.person_link(lead.id),
+                "detail": self.works(g.kb.people[lead.id]),
+                "reasons": [describe(g.kb.people, company, r) for r in lead.reasons],
+                "path": [YOU, *(g.person_link(pid) for pid in lead.path)],
+            }
+            for lead in network.company(company).introducers
+        ]
+
+    def works(self, person: Person) -> str:
+        """What a person does and where, the company as its page spells it."""
+        company = self.g.group_link("company", person.company)
+        if company is None:
+            return person.role or ""
+        return f"{person.role} at {company.name}" if person.role else company.name
 
     def role(self, person: Person, kind: str) -> str:
         """What a person does, leaving out what the page is about (its company or career)."""

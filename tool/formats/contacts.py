@@ -44,6 +44,8 @@ def one_line(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     text = " ".join(value.split())
+    if text.isprintable():  # every control character is unprintable: the common case, in C
+        return text or None
     found = [c for c in controls(text) if not is_bidi(c)]
     if found:
         codes = ", ".join(f"U+{ord(c):04X}" for c in found)

@@ -65,6 +65,8 @@ def yaml_scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and text == text.strip() and _is_yaml_text(text):
         return text
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'  # nothing to escape: every character escaped is unprintable
     out = []
     for char in text:
         if char in _YAML_ESCAPES:
