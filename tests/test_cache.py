@@ -30,10 +30,10 @@ def reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = files.read_file
 
-    def spy(root, path):
+    def spy(root, path, *args):
         if path.suffix == ".md":  # tool.toml is read on every run
             seen.append(path.name)
-        return real(root, path)
+        return real(root, path, *args)
 
     monkeypatch.setattr(loading, "read_file", spy)
     return seen
@@ -568,3 +568,22 @@ def test_cache_can_be_turned_off(kb_root, monkeypatch, value):
     loading.load(kb_root)
     assert cache_dir() is None
     assert not (kb_root.parent / ".cache").exists()  # the folder TOOL_CACHE_DIR names
+
+
+def test_the_rules_read_no_body_from_the_store_and_see_an_edited_heading(kb_root, monkeypatch):
+    from datetime import date
+
+    from tool.check import check
+
+    talk = sorted((kb_root / "interviews").glob("*.md"))[0]
+    talk.write_text(talk.read_text() + "\n## Insight\n- Hiring is slow.\n")
+    settle(kb_root)
+    expected = check(loading.load(kb_root), date(2026, 3, 1))  # parsed: bodies at hand
+    assert [p.rule for p in expected].count("heading") == 1
+    bodies: list[str] = []
+    real = loading.read_body
+    monkeypatch.setattr(loading, "read_body", lambda *a: bodies.append(a[1]) or real(*a))
+    assert check(loading.load(kb_root), date(2026, 3, 1)) == expected  # from the store
+    assert bodies == []  # every interview's body and sections stay in the store
+    talk.write_text(talk.read_text().replace("## Insight\n", "## Insights\n"))
+    assert [p.rule for p in check(loading.load(kb_root), date(2026, 3, 1))].count("heading") == 0

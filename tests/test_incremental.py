@@ -63,9 +63,9 @@ def spy_reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real_read, real_parse = loading.read_file, loading.parse_record
 
-    def read(root, path):
+    def read(root, path, *args):
         seen.append(f"read {path.name}")
-        return real_read(root, path)
+        return real_read(root, path, *args)
 
     def parse(data, rel, headings):
         seen.append(f"parse {rel}")

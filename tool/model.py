@@ -151,6 +151,10 @@ class Interview:
         """The first section headed `title` (any case, maybe followed by other words)."""
         return next((s for s in self.sections if heading_matches(s.title, title)), None)
 
+    def headings(self) -> tuple[tuple[str, int], ...]:
+        """Each section's title and the line of its heading (a store keeps these apart)."""
+        return tuple((s.title, s.line) for s in self.sections)
+
 
 def heading_matches(title: str, name: str) -> bool:
     """True if a heading title is `name`, case-insensitively, maybe with trailing text."""

@@ -6,6 +6,7 @@ not at the top: a command's --help imports this module and should not pay for th
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -168,7 +169,65 @@ def _gh_prop(text: str) -> str:
 
 def dump_json(data: Any) -> None:
     """Print JSON for scripts: stable key order, UTF-8 as is, control characters escaped."""
-    echo(json_escaped(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
+    try:
+        text = indented_json(data)
+    except (TypeError, ValueError, RecursionError):  # worded by json.dumps, as it always was
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+    echo(json_escaped(text))
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def indented_json(data: Any, level: int = 0) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, byte for byte, many times faster.
+
+    With an indent, json.dumps encodes in Python, value by value (tens of seconds for a
+    large list); without one it encodes in C. So each run of plain values in a list or an
+    object is encoded by the C encoder, its item separator carrying the line break and the
+    indent of its depth, and only the containers are walked here.
+    """
+    values: Iterable[Any]
+    if isinstance(data, dict):
+        opening, closing, values = "{", "}", data.values()
+    elif isinstance(data, list | tuple):
+        opening, closing, values = "[", "]", data
+    else:
+        return _encoder("", "")(data)
+    if not data:
+        return opening + closing
+    inner = "\n" + "  " * (level + 1)
+    encode = _encoder("," + inner, ": ")
+    # An empty list or object is written alike with or without an indent: plain as well.
+    plain = [isinstance(v, _SCALARS) or not v for v in values]
+    if all(plain):
+        return opening + inner + encode(data)[1:-1] + "\n" + "  " * level + closing
+    items = list(data.items()) if opening == "{" else list(data)
+    pieces: list[str] = []
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and plain[end]:
+            end += 1
+        if end > start:  # a run of plain values: one call of the C encoder
+            run = items[start:end]
+            pieces.append(encode(dict(run) if opening == "{" else run)[1:-1])
+            start = end
+        else:
+            item = items[start]
+            if opening == "{":
+                key, value = item
+                pieces.append(encode({key: None})[1:-5] + indented_json(value, level + 1))
+            else:
+                pieces.append(indented_json(item, level + 1))
+            start += 1
+    return opening + inner + ("," + inner).join(pieces) + "\n" + "  " * level + closing
+
+
+@functools.cache
+def _encoder(item_separator: str, key_separator: str) -> Callable[[Any], str]:
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(item_separator, key_separator))
+    return encoder.encode
 
 
 def is_terminal() -> bool:

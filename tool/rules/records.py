@@ -267,13 +267,13 @@ def _heading_typos(interview: Interview, headings: dict[str, str]) -> list[Probl
     """A warning for each `##` heading close to one the tool reads (`## Insight`), but not it."""
     names = {**DEFAULT_HEADINGS, **{k: v for k, v in headings.items() if v.strip()}}
     out = []
-    for section in interview.sections:
-        if any(heading_matches(section.title, name) for name in names.values()):
+    for title, line in interview.headings():  # not the sections: their text is not needed
+        if any(heading_matches(title, name) for name in names.values()):
             continue
-        close = suggest(section.title, names.values())
+        close = suggest(title, names.values())
         if close:
-            message = f"heading {section.title!r} is read as plain notes{close}"
-            out.append(Problem(str(interview.path), section.line, 1, "warning", message, "heading"))
+            message = f"heading {title!r} is read as plain notes{close}"
+            out.append(Problem(str(interview.path), line, 1, "warning", message, "heading"))
     return out
 
 

@@ -35,15 +35,30 @@ def read_text_file(root: Path, path: Path) -> tuple[str | None, list[Issue]]:
     return (None, issues) if data is None else decode(data)
 
 
-def read_file(root: Path, path: Path) -> tuple[bytes | None, os.stat_result | None, list[Issue]]:
-    """The bytes of one regular file inside the root and its status before reading, or why not."""
-    try:
-        # Resolved every time: a linked folder leads outside as surely as a linked file.
-        target = Path(os.path.realpath(path, strict=True))
-    except OSError as exc:
-        return None, None, [_unreadable(path, exc)]
-    if not _inside(root, target):
-        return None, None, [_issue("symbolic link points outside the knowledge base", "symlink")]
+# Folders (as given) whose real path is inside the knowledge base, by their root: filled by
+# a reader of many files, that resolves each folder once rather than each file.
+Folders = dict[str, bool]
+
+
+def read_file(
+    root: Path, path: Path, folders: Folders | None = None
+) -> tuple[bytes | None, os.stat_result | None, list[Issue]]:
+    """The bytes of one regular file inside the root and its status before reading, or why not.
+
+    With `folders`, a file that is not a link is taken to be where its folder really is,
+    and each folder is resolved once: a reader of thousands of files gives the same dict
+    for all of them.
+    """
+    target = _in_known_folder(root, path, folders) if folders is not None else None
+    if target is None:
+        try:
+            # Resolved every time: a linked folder leads outside as surely as a linked file.
+            target = Path(os.path.realpath(path, strict=True))
+        except OSError as exc:
+            return None, None, [_unreadable(path, exc)]
+        if not _inside(root, target):
+            reason = "symbolic link points outside the knowledge base"
+            return None, None, [_issue(reason, "symlink")]
     try:
         data, opened = read_regular(target, follow=False)
     except NotRegularFile as exc:
@@ -55,6 +70,24 @@ def read_file(root: Path, path: Path) -> tuple[bytes | None, os.stat_result | No
         message = f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read"
         return None, None, [Issue(1, 1, message, "too-large")]
     return data, opened, []
+
+
+def _in_known_folder(root: Path, path: Path, folders: Folders) -> Path | None:
+    """`path` itself when it is no link and its folder is inside the root; None: resolve it."""
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return None
+    except OSError:
+        return None  # resolving it says why it cannot be read, in the usual words
+    folder = os.path.dirname(path)
+    inside = folders.get(folder)
+    if inside is None:
+        try:
+            inside = folders[folder] = _inside(root, Path(os.path.realpath(folder, strict=True)))
+        except OSError:
+            return None
+    # Opened without following a link: a file swapped for one since is refused, not followed.
+    return path if inside else None
 
 
 class NotRegularFile(OSError):

@@ -31,7 +31,7 @@ from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
 from tool.store.cache import FileCache, Stamp, digest, racy, read_body, stamp
-from tool.store.files import markdown_files, read_file, read_text_file
+from tool.store.files import Folders, markdown_files, read_file, read_text_file
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
@@ -253,12 +253,13 @@ def _records(
         else:
             done[rel], hashes[rel] = hit, cache.old[rel][2]
     sent: list[tuple[str, os.stat_result | None]] = []  # files given to the parser, in order
+    folders: Folders = {}  # each folder resolved once, not each file
 
     def to_parse() -> Iterator[list[tuple[str, bytes]]]:
         """The files to parse, read a batch at a time: never all their bytes at once."""
         batch: list[tuple[str, bytes]] = []
         for rel, entry, listed in missing:
-            data, read, issues = read_file(root, Path(entry.path))
+            data, read, issues = read_file(root, Path(entry.path), folders)
             if data is None or read is None:
                 done[rel] = (rel.split("/")[0], None, issues)
                 continue
@@ -346,6 +347,8 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
     fields = dict(record.__dict__)
     fields.pop("path", None)  # rebuilt from the file's name: the same for every load
+    if isinstance(record, Interview):  # what the rules use of the sections, kept at hand
+        fields["_headings"] = record.headings()
     body = {name: fields.pop(name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
     return pickle.dumps((kind, fields, issues), protocol), pickle.dumps(body, protocol)
@@ -460,6 +463,14 @@ class StoredInterview(_Stored, Interview):
     body = _Lazy("body")
     sections = _Lazy("sections")
     path = _Lazy("path")
+
+    def headings(self) -> tuple[tuple[str, int], ...]:
+        """Kept with the rest of the record: a rule on headings reads no body from the store."""
+        if "sections" not in self.__dict__:
+            found = self.__dict__.get("_headings")
+            if isinstance(found, tuple):
+                return found
+        return super().headings()
 
 
 # Named as the records they stand for: messages and templates see a Person, an Interview.

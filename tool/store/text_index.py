@@ -1,8 +1,10 @@
 """A per-user index of each file's comparable text, so a search reads only files that may match.
 
 It lives beside the cache (its own SQLite database in the user's cache folder), one row per
-file: the path, the hash of the bytes the text was folded from, and the folded text, with
-an FTS5 trigram index over it where this SQLite has one (else a plain table, scanned in C).
+file: the path, the hash of the bytes the text was folded from, the folded text, with an
+FTS5 trigram index over it where this SQLite has one (else a plain table, scanned in C),
+and the file's text with each line folded as a search compares it (`searched`): a search
+where no file changed then reads no file at all.
 Rows are written only by `tool search`, only for files whose bytes changed, in one
 transaction per run; other commands never open it. It is kept only while the code that
 folded the texts is the same. A row answers only for the hash it was written with, so a
@@ -16,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tool.store import cache
@@ -31,9 +33,13 @@ from tool.store.cache import (
     open_database,
 )
 
-FORMAT = 1
+FORMAT = 3
 VERSION = 0x5EA00 + FORMAT  # in the header, apart from the cache's: this file is the index
-GRAM = 3  # the trigram tokenizer finds no string shorter than this
+GRAM = 3
+# A file whose text holds every term: path, hash, text, folded text, lines folded keyless.
+Matching = tuple[
+    str, bytes, str | None, str, str | None
+]  # the trigram tokenizer finds no string shorter than this
 FTS = (
     "CREATE VIRTUAL TABLE grams USING fts5(text, tokenize='trigram case_sensitive 1', detail=none)"
 )
@@ -42,6 +48,10 @@ SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # The folded text is in `grams`, under the same rowid as the file's row here.
     "CREATE TABLE docs (id INTEGER PRIMARY KEY, rel TEXT UNIQUE NOT NULL, hash BLOB NOT NULL)",
+    # Under the same rowid again: the file's decoded text and its lines folded without a
+    # leading key (see `search.keyless`), both NULL when the file is to be read and scanned
+    # instead. A table apart: every run reads all of `docs`, which stays a few MB.
+    "CREATE TABLE texts (id INTEGER PRIMARY KEY, text TEXT, keyless TEXT)",
 )
 
 
@@ -75,6 +85,7 @@ class TextIndex:
             db.execute("BEGIN")  # one snapshot, then one write, for the whole run
             if _meta(db, "key") != self.key:  # other code folded these texts
                 db.execute("DELETE FROM docs")
+                db.execute("DELETE FROM texts")
                 db.execute("DELETE FROM grams")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             self.fts = _meta(db, "fts") == "1"
@@ -90,22 +101,37 @@ class TextIndex:
         row = self.rows.get(rel)
         return row is not None and content is not None and row[1] == content
 
-    def put(self, rel: str, content: bytes, folded: str) -> None:
-        """Keep the comparable text of a file's bytes, unless it is kept already."""
+    def put(
+        self,
+        rel: str,
+        content: bytes,
+        folded: str,
+        text: str | None = None,
+        keyless: str | None = None,
+    ) -> None:
+        """Keep the comparable text of a file's bytes (and what a scan needs), unless kept."""
         if self.db is None or self.current(rel, content) or not rel.isprintable():
             return  # (a name that is not UTF-8 gets no row: its file is always read)
         try:
             old = self.rows.get(rel)
             if old is not None:
-                self.db.execute("DELETE FROM grams WHERE rowid = ?", (old[0],))
-                self.db.execute("DELETE FROM docs WHERE id = ?", (old[0],))
+                self._delete(old[0])
             cursor = self.db.execute("INSERT INTO docs (rel, hash) VALUES (?, ?)", (rel, content))
             self.db.execute(
                 "INSERT INTO grams (rowid, text) VALUES (?, ?)", (cursor.lastrowid, folded)
             )
+            self.db.execute(
+                "INSERT INTO texts (id, text, keyless) VALUES (?, ?, ?)",
+                (cursor.lastrowid, text, keyless),
+            )
             self.rows[rel] = (cursor.lastrowid or 0, content)
         except sqlite3.Error as exc:
             self._fail(exc)
+
+    def _delete(self, id_: int) -> None:
+        assert self.db is not None
+        for table, key in (("grams", "rowid"), ("docs", "id"), ("texts", "id")):
+            self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (id_,))
 
     def keep_only(self, rels: Iterable[str]) -> None:
         """Forget the rows of files that are gone."""
@@ -114,14 +140,17 @@ class TextIndex:
         gone = self.rows.keys() - set(rels)
         try:
             for rel in gone:
-                id_ = self.rows.pop(rel)[0]
-                self.db.execute("DELETE FROM grams WHERE rowid = ?", (id_,))
-                self.db.execute("DELETE FROM docs WHERE id = ?", (id_,))
+                self._delete(self.rows.pop(rel)[0])
         except sqlite3.Error as exc:
             self._fail(exc)
 
-    def holding(self, terms: list[str]) -> set[str] | None:
-        """The files whose text holds every term, or None when the index cannot say."""
+    def matching(self, terms: list[str]) -> Iterator[Matching] | None:
+        """Each file whose text holds every term, in the order of their paths.
+
+        None when the index cannot say. The rows are read as they are used (their texts
+        are never all in memory); a failure on the way raises sqlite3.Error, after which
+        the index is off for the run.
+        """
         if self.db is None or not terms:
             return None
         where = [f"instr(grams.text, ?{n}) > 0" for n in range(2, len(terms) + 2)]
@@ -130,14 +159,19 @@ class TextIndex:
             where.append("grams MATCH ?1")
         match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
         query = (
-            "SELECT docs.rel FROM grams JOIN docs ON docs.id = grams.rowid WHERE "
-            + " AND ".join(where or ["1"])
+            "SELECT docs.rel, docs.hash, texts.text, grams.text, texts.keyless"
+            " FROM grams JOIN docs ON docs.id = grams.rowid"
+            " LEFT JOIN texts ON texts.id = grams.rowid WHERE " + " AND ".join(where or ["1"])
         )
+        return self._rows(query, [match, *terms])
+
+    def _rows(self, query: str, parameters: list[str]) -> Iterator[Matching]:
         try:
-            return {rel for (rel,) in self.db.execute(query, [match, *terms])}
+            assert self.db is not None
+            yield from self.db.execute(query, parameters)
         except sqlite3.Error as exc:
             self._fail(exc)
-            return None
+            raise
 
     def _fail(self, exc: sqlite3.Error) -> None:
         """Give up on the index for this run; a damaged one is removed for the next."""
