@@ -143,6 +143,9 @@ def add_person(
     if not namesake and name.strip():
         taken = namesakes(kb, name)
         if taken:
+            # A run killed after creating the file left its temporary copy: this run is the
+            # next one, and it writes nothing else that would clear it.
+            files.remove_leftovers(kb.root / "people")
             raise ToolError(
                 f"{name.strip()!r} is already in {', '.join(taken)}; nothing was created "
                 "(to add a different person of the same name, give --namesake)"

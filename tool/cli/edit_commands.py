@@ -93,7 +93,13 @@ def _follow_the_date(root: Path, interview: Any, when: date) -> None:
 
     old = interview.path
     new = old.with_name(f"{when.isoformat()}-{interview.person}.md")
-    if old.name != f"{interview.date.isoformat()}-{interview.person}.md" or new == old:
+    if new == old:
+        return
+    if _same_file(root / old, root / new):  # a run killed between the link and the unlink
+        os.unlink(root / old)
+        echo(f"renamed {old} -> {new}")
+        return
+    if old.name != f"{interview.date.isoformat()}-{interview.person}.md":
         return
     files.check_inside(root, root / new)
     try:
@@ -103,6 +109,20 @@ def _follow_the_date(root: Path, interview: Any, when: date) -> None:
         return
     os.unlink(root / old)
     echo(f"renamed {old} -> {new}")
+
+
+def _locked(root: Path | None) -> Any:
+    """One in-place edit of the KB's interviews at a time: each reads what the last wrote."""
+    from tool.store import files
+
+    return files.locked(find_root(root) / "interviews")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _read(root: Path, path: Path) -> str:
@@ -147,7 +167,8 @@ def done_command(interview: str, day: date | None, root: Path | None) -> None:
       tool done 2026-03-14-jane-doe
       tool done jane-doe --date 2026-03-14
     """
-    _change(root, interview, day, {"status": "done"})
+    with _locked(root):
+        _change(root, interview, day, {"status": "done"})
 
 
 @click.command("thanked")
@@ -163,7 +184,8 @@ def thanked_command(interview: str, day: date | None, on: date | None, root: Pat
       tool thanked 2026-03-14-jane-doe
       tool thanked jane-doe --on 2026-03-15
     """
-    _change(root, interview, day, {"thanked": (on or date.today()).isoformat()})
+    with _locked(root):
+        _change(root, interview, day, {"thanked": (on or date.today()).isoformat()})
 
 
 @click.command("schedule")
@@ -186,8 +208,9 @@ def schedule_command(interview: str, when: date, at: str | None, root: Path | No
     fields = {"date": when.isoformat(), "status": "scheduled"}
     if at is not None:
         fields["time"] = edits.clock_time(at)
-    found = _change(root, interview, None, fields)
-    _follow_the_date(find_root(root), found, when)
+    with _locked(root):
+        found = _change(root, interview, None, fields)
+        _follow_the_date(find_root(root), found, when)
 
 
 @click.command("check")
@@ -204,13 +227,14 @@ def check_command(interview: str, item: str, day: date | None, root: Path | None
     """
     from tool import edits
 
-    kb = load_kb(root, quiet=True)
-    record = edits.find_interview(kb, interview, day)
-    edits.check_usable(kb, record)
-    line, text = edits.open_action(record, item)
-    path = kb.root / record.path
-    changed, change = edits.tick(_read(kb.root, path), text, line)
-    _write(kb, record.path, path, changed, [change])
+    with _locked(root):
+        kb = load_kb(root, quiet=True)
+        record = edits.find_interview(kb, interview, day)
+        edits.check_usable(kb, record)
+        line, text = edits.open_action(record, item)
+        path = kb.root / record.path
+        changed, change = edits.tick(_read(kb.root, path), text, line)
+        _write(kb, record.path, path, changed, [change])
 
 
 COMMANDS = [edit_command, done_command, thanked_command, schedule_command, check_command]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from urllib.parse import unquote
 
 import markdown_it.rules_block
 from markdown_it.token import Token
@@ -113,6 +115,10 @@ def safe_href(url: str, policy: Policy) -> str | None:
         return policy.root + page if page else None
     read = links.as_read(url)
     if not policy.include_private and (EMAIL.search(read) or LINKEDIN.search(read)):
+        return None
+    # A private value percent-encoded into a link (`?q=%2B1%20555%200100`) is a leak too.
+    decoded = html.unescape(unquote(url))
+    if policy.redact(decoded) != decoded:
         return None
     return url
 

@@ -177,7 +177,8 @@ def readable(data: str) -> Text:
                 name = name.casefold()
                 keep = name in _TEXT_ATTRIBUTES or name.startswith("aria-")
                 (shown if keep else other).append("".join(quoted))
-    words = _TAG.sub(" ", text) + " " + " ".join(shown + other)
+    # Inline tags join what they split: "Zebulon Qu<b>artermaine</b>" reads as one name.
+    words = _TAG.sub(" ", _INLINE_TAG.sub("", text)) + " " + " ".join(shown + other)
     body = _TAG.sub(_BREAK, _INLINE_TAG.sub("", text))
     return Text(
         _decoded(words), _decoded(_BREAK.join([body, *shown])), _decoded(_BREAK.join(other))

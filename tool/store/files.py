@@ -13,12 +13,18 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from tool.errors import ToolError
 from tool.parse.frontmatter import Issue, decode
+
+try:
+    import fcntl
+except ImportError:  # Windows: edits are not serialised there
+    fcntl = None  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -343,3 +349,23 @@ def check_inside(root: Path, path: Path) -> Path:
     if not _inside(root, resolved):
         raise ToolError(f"refusing to write outside the knowledge base: {path}")
     return resolved
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold `folder`'s lock while its files are read, changed and replaced.
+
+    Two in-place edits of one file at once would each write what it read plus its own
+    change, and the one that finishes last would undo the other's.
+    """
+    try:
+        handle = os.open(folder, os.O_RDONLY) if fcntl is not None else None
+    except OSError:
+        handle = None  # no such folder: nothing in it to change
+    try:
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        if handle is not None:
+            os.close(handle)
