@@ -60,7 +60,8 @@ ODD: dict[str, str | bytes] = {
     "templates/messages/follow-up.md": "{{ 'x' * 10**9 }}",
     "templates/messages/intro-request.md": "{% for i in range(999999) %}"
     "{{ 'x' * 999 }}{% endfor %}",
-    "templates/questions/career.md": "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "templates/questions/career.md": "---\ntitle: Loop\npurpose: career\n---\n"
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
 }
 
 

@@ -40,7 +40,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 # Commands that print every good person by name.
 SHOWS_PEOPLE = {"list people", "leads"}
-TEMPLATES = {"draft thank-you", "draft outreach", "draft follow-up", "draft intro-request"}
+# Commands that render a hostile template, by the template's path.
+TEMPLATES = {
+    "draft thank-you": "templates/messages/thank-you.md",
+    "draft outreach": "templates/messages/outreach.md",
+    "draft follow-up": "templates/messages/follow-up.md",
+    "draft intro-request": "templates/messages/intro-request.md",
+    "questions": "templates/questions/career.md",
+}
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +105,8 @@ def test_every_command_survives_the_hostile_kb(kb: Path, tmp_path: Path, name: s
         assert "people/cy-diaz.md:3: company: Globex" in stdout
         assert "people/j\u00fcrgen-\u674e.md:3: company: Globex" in stdout
     if name in TEMPLATES:  # a runaway template stops with its path, and nothing half-printed
-        rel = f"templates/messages/{name.split()[1]}.md"
         assert process.returncode == 1
-        assert f"{rel}:1: " in stderr
+        assert f"{TEMPLATES[name]}:" in stderr
         assert stdout == ""
 
 
