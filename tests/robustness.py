@@ -72,7 +72,8 @@ def examples(n: int) -> settings:
 
 # --- The commands under test ---------------------------------------------------------------
 
-# name -> arguments after `tool --root KB`; `{out}` is a fresh output path of the test's.
+# name -> arguments after `tool --root KB`; `{out}` is a fresh output path of the test's
+# (a command without it is judged by what it prints).
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "index markdown": ("index", "--output", "{out}"),
     "index json": ("index", "--by", "topic", "--format", "json", "--output", "{out}"),
@@ -82,6 +83,8 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "export json": ("export", "json", "--output", "{out}"),
     "export vcf": ("export", "vcf", "--output", "{out}"),
     "export ics": ("export", "ics", "--output", "{out}"),
+    "stats": ("stats", "--on", "2026-05-01", "--format", "json"),
+    "leads": ("leads", "--format", "json"),
 }
 
 # name -> arguments for an in-place change of the interview `rel` (interviews/<id>.md).
@@ -103,9 +106,22 @@ def validate_lines(root: Path) -> tuple[int, list[str]]:
     return result.exit_code, (result.stdout + result.stderr).splitlines()
 
 
+def editor_lines(root: Path) -> tuple[int, list[str]]:
+    """The editor server's diagnostics of the whole KB as validate's lines, and a summary."""
+    from datetime import date
+
+    from tool.lsp.state import Knowledge
+
+    found = Knowledge(root, date(2026, 5, 1)).every_problem()
+    errors = sum(p.severity == "error" for p in found)
+    summary = f"{errors} errors, {len(found) - errors} warnings in 0 files"
+    return int(errors > 0), [p.format() for p in found] + [summary]
+
+
 # name -> what reports the problems of a KB as lines: (exit status, lines).
 DIAGNOSTICS: dict[str, Callable[[Path], tuple[int, list[str]]]] = {
     "validate": validate_lines,
+    "lsp": editor_lines,
 }
 
 # name -> arguments of a command that writes, for the kill loop; `{kb}` and `{out}` filled in.

@@ -242,7 +242,10 @@ def outputs(root: Path, out: Path) -> dict[str, dict[str, bytes]]:
         target = out / name.replace(" ", "-")
         result = run("--root", root, *(a.replace("{out}", str(target)) for a in args))
         assert result.exit_code == 0, (name, result.output)
-        found[name] = snapshot(target) if target.is_dir() else {"": target.read_bytes()}
+        if "{out}" not in args:  # a command that prints its output
+            found[name] = {"": result.stdout.encode()}
+        else:
+            found[name] = snapshot(target) if target.is_dir() else {"": target.read_bytes()}
     return found
 
 
