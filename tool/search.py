@@ -16,11 +16,11 @@ from tool.store.files import Folders, read_file
 from tool.store.loading import content_hash
 from tool.store.text_index import Matching, TextIndex
 from tool.text import (
-    _INNER,
     comparable,
     comparable_with_origin,
     fold_case_and_accents,
     fold_char,
+    inner_punctuation,
 )
 
 PLACES = ("people", "interviews")
@@ -130,10 +130,8 @@ def _one_to_one_spans(part: str, start: int, query: list[str]) -> list[tuple[int
     shift: list[int] = [0]  # and how far it moved from the text's own position
     pieces: list[str] = []
     at = 0
-    for m in _INNER.finditer(part):  # as text._inner_punctuation, inline: many lines
+    for m in inner_punctuation(part):
         begin, end = m.span()
-        if part[begin - 1].isdecimal() and part[end].isdecimal():
-            continue
         pieces.append(part[at:begin])
         at = end
         kept.append(kept[-1] + len(pieces[-1]))

@@ -63,7 +63,7 @@ def fold_case_and_accents(text: str) -> str:
     return text.translate(_FOLDED)  # the same as folding each character, at C speed
 
 
-def _inner_punctuation(text: str) -> Iterable[re.Match[str]]:
+def inner_punctuation(text: str) -> Iterable[re.Match[str]]:
     """Runs of punctuation inside a word, except between two digits."""
     for m in _INNER.finditer(text):
         if not (text[m.start() - 1].isdecimal() and text[m.end()].isdecimal()):
@@ -74,7 +74,7 @@ def _drop_inner(text: str) -> str:
     # A loop over the matches: one expression with the digit rule in look-behinds was half
     # as fast on notes, as the engine tries a look-behind at every position.
     pieces, pos = [], 0
-    for m in _inner_punctuation(text):
+    for m in inner_punctuation(text):
         pieces.append(text[pos : m.start()])
         pos = m.end()
     pieces.append(text[pos:])
@@ -92,14 +92,14 @@ def comparable_with_origin(text: str) -> tuple[str, list[int]]:
         parts: list[str] = []
         kept: list[int] = []
         at = 0
-        for m in _inner_punctuation(text):
+        for m in inner_punctuation(text):
             parts.append(text[at : m.start()])
             kept += range(at, m.start())
             at = m.end()
         parts.append(text[at:])
         kept += range(at, len(text))
         return "".join(parts).lower(), kept
-    dropped = {i for m in _inner_punctuation(text) for i in range(m.start(), m.end())}
+    dropped = {i for m in inner_punctuation(text) for i in range(m.start(), m.end())}
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
