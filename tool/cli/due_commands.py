@@ -21,6 +21,7 @@ from tool.cli.common import (
     root_option,
     style,
 )
+from tool.cli.kept import kept_output
 
 if TYPE_CHECKING:
     from tool.rules import due as duemod
@@ -55,6 +56,7 @@ DUE_LABELS = {
 @format_option("text", "json")
 @click.option("--fail-if-due", is_flag=True, help="Exit 1 when anything is overdue or due today.")
 @root_option
+@kept_output("due")
 def due_command(
     on: date | None, within: int, fmt: str, fail_if_due: bool, root: Path | None
 ) -> None:

@@ -19,6 +19,7 @@ from tool.cli.common import (
     root_option,
     style,
 )
+from tool.cli.kept import kept_output
 
 if TYPE_CHECKING:
     from tool.search import Hit
@@ -39,6 +40,7 @@ PLACES = ("people", "interviews")
 )
 @format_option("text", "json")
 @root_option
+@kept_output("search")
 def search_command(
     query: tuple[str, ...], places: tuple[str, ...], fmt: str, root: Path | None
 ) -> None:
