@@ -282,7 +282,11 @@ def echo(*parts: str | Styled, err: bool = False, nl: bool = True) -> None:
             for p in parts
         )
     else:  # no escape sequence is made only to be taken out again, and one pass of `visible`
-        text = visible("".join(p if isinstance(p, str) else p.text for p in parts))
+        try:
+            text = "".join(parts)  # type: ignore[arg-type]  # mostly plain text: joined in C
+        except TypeError:
+            text = "".join(p if isinstance(p, str) else p.text for p in parts)
+        text = visible(text)
     # Written as it is: whatever colour it has was chosen above, and `visible` left no
     # escape character of the notes' own.
     _write(text, err, nl, color=True)
