@@ -11,22 +11,69 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run
-from test_incremental import (
-    LATER,
-    WHEN,
-    delete,
-    older_time,
-    rename,
-    replace_text,
-    same_size,
-    settings,
-    settle,
-    template,
-)
+from conftest import run, write
 
 from tool.cli import kept as kept_cli
 from tool.store import cache, kept, loading
+
+WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
+SECOND = 1_000_000_000
+LATER = WHEN + 100 * SECOND  # a run long after the files were last written
+
+
+def settle(root: Path) -> None:
+    """Give every file of the KB one old modification time: none was edited just now."""
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(WHEN, WHEN))
+
+
+def replace_text(old: str, new: str):
+    def edit(root: Path) -> None:
+        path = root / "people/ann-lee.md"
+        path.write_text(path.read_text().replace(old, new))
+
+    return edit
+
+
+def rename(root: Path) -> None:
+    (root / "people/cy-diaz.md").rename(root / "people/cy-dias.md")
+
+
+def delete(root: Path) -> None:
+    (root / "people/bo-chen.md").unlink()
+
+
+def older_time(root: Path) -> None:
+    """An edit whose file then gets an older modification time than before (a restore)."""
+    path = root / "people/ann-lee.md"
+    path.write_text(path.read_text().replace("Ann Lee", "Ann Leigh"))
+    os.utime(path, ns=(WHEN - 3600 * SECOND, WHEN - 3600 * SECOND))
+
+
+def same_size(root: Path) -> None:
+    """Same size, same inode, same modification time: only the change time tells."""
+    path = root / "people/ann-lee.md"
+    before = path.stat()
+    with path.open("r+b") as handle:
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace(b"relationship: alumni", b"relationship: almuni"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_ino, after.st_mtime_ns) == (
+        before.st_size,
+        before.st_ino,
+        before.st_mtime_ns,
+    )
+
+
+def settings(root: Path) -> None:
+    (root / "tool.toml").write_text('[me]\nname = ""\n', encoding="utf-8")
+
+
+def template(root: Path) -> None:
+    write(root / "templates/questions/broken.md", "{% for x in %}\n")
+
 
 COMMANDS = [
     ["validate"],
