@@ -220,12 +220,13 @@ class TextIndex:
 
 def _state(files: Iterable[tuple[str, bytes | None]]) -> str | None:
     """A digest of paths and the hashes of their bytes, in any order; None if one is unknown."""
-    found = hashlib.blake2b(digest_size=16)
-    for rel, content in sorted(files, key=lambda file: file[0]):
-        if content is None:
-            return None
-        found.update(rel.encode(errors="surrogateescape") + b"\0" + content)
-    return found.hexdigest()
+    ordered = sorted(files)  # by path (each path once): a few sorted runs merge in one pass
+    if any(content is None for _, content in ordered):
+        return None
+    data = b"".join(
+        [rel.encode(errors="surrogateescape") + b"\0" + content for rel, content in ordered]  # type: ignore[operator]
+    )
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _kind(db: sqlite3.Connection) -> tuple[int, int]:
