@@ -29,6 +29,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from tool.model import Severity
+from tool.printable import has_controls
 
 # libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
 # nesting, and it is not used). The pure-Python parser is the reference: libyaml's limits and
@@ -124,6 +125,9 @@ class Document:
     body: str
     body_line: int  # file line on which the body starts
     issues: tuple[Issue, ...]
+    # Whether a key or value may hold a control character: False when the front matter has
+    # none and no `\\` (an escape could write one), so no value needs looking at.
+    controls: bool = True
 
 
 class _Refused(Exception):
@@ -236,7 +240,8 @@ def split(text: str) -> Document:
         )
     hashes = _hash_values(root, lines) if "#" in source else []  # no '#', no comment
     issues = [*unclosed, *_check_keys(root), *hashes]
-    return Document(root, body, body_line, tuple(issues))
+    controls = "\\" in source or has_controls(source)
+    return Document(root, body, body_line, tuple(issues), controls)
 
 
 def _unclosed(lines: list[str], close: int) -> list[Issue]:
@@ -336,12 +341,99 @@ def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
 
 def _compose(source: str) -> Node | None:
     """Compose with the fast parser; a file it refuses, with the reference, for its answer."""
+    if SIMPLE:
+        simple = _simple(source)
+        if simple is not None:
+            return simple
     try:
         return _compose_with(_LOADER, source)
     except yaml.YAMLError:
         if _LOADER is _REFERENCE:
             raise
     return _compose_with(_REFERENCE, source)
+
+
+# Most front matter is `key: value` lines, each value plain words, a quoted string without
+# escapes or a `[list, of, words]`: read line by line, as the parser would, for a tenth of the
+# cost of starting it (its events are Python objects). Anything else (nesting, tabs, escapes,
+# a comment after a value, a character YAML treats specially) goes to the parser; tests hold
+# the two to the same nodes. `SIMPLE = False` turns the shortcut off, for those tests.
+SIMPLE = True
+# Characters that may stand in a plain scalar: printable to YAML (no C0 or C1 control, no
+# line or paragraph separator, BOM or noncharacter), and not a space, `:` or `#`.
+_SAFE = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff]"
+# The first character of a plain scalar is none of YAML's indicators.
+_START = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff\-?,\[\]{}&*!|>'\"%@`]"
+# Inside a list, `,[]{}` end a plain scalar too, and `?` for the pure-Python parser.
+_FLOW_SAFE = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff,?\[\]{}]"
+_QUOTED_CHAR = r'[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\\"]'
+_SINGLE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff']"
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]{0,127}):"  # a key, short: YAML bounds a key's length
+    r"(?: +(?:"
+    rf"({_START}(?:{_SAFE}|:(?={_SAFE})| +(?={_SAFE}))*)"  # a plain value
+    rf"|\"({_QUOTED_CHAR}*)\""  # a double-quoted one without escapes
+    rf"|'({_SINGLE_CHAR}*)'"  # a single-quoted one without ''
+    r"|\[([^\[\]{}\n]*)\]"  # a list, read by _simple_items
+    r"))? *"
+)
+_SIMPLE_ITEM = re.compile(
+    rf" *(?:({_START}(?:{_FLOW_SAFE}| +(?={_FLOW_SAFE}))*)"
+    rf'|"((?:(?!,){_QUOTED_CHAR})*)"|\'((?:(?!,){_SINGLE_CHAR})*)\') *'
+)
+_COMMENT_LINE = re.compile(r"#[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*| *")
+
+
+def _simple(source: str) -> Map | None:
+    """The nodes of a front matter of simple `key: value` lines; None: leave it to the parser."""
+    items: list[tuple[Scalar, Node]] = []
+    for index, line in enumerate(source.split("\n")):
+        found = _SIMPLE_LINE.fullmatch(line)
+        if found is None:
+            if _COMMENT_LINE.fullmatch(line):
+                continue
+            return None
+        number = index + 2
+        key = found.group(1)
+        value: Node
+        if found.group(2) is not None:
+            value = Scalar(found.group(2), number, found.start(2) + 1, True)
+        elif found.group(3) is not None:
+            value = Scalar(found.group(3), number, found.start(3), False)
+        elif found.group(4) is not None:
+            value = Scalar(found.group(4), number, found.start(4), False)
+        elif found.group(5) is not None:
+            listed = _simple_items(found.group(5), number, found.start(5) + 1)
+            if listed is None:
+                return None
+            value = Seq(listed, number, found.start(5))
+        else:  # `key:` alone: an empty plain value, placed right after the colon
+            value = Scalar("", number, len(key) + 2, True)
+        items.append((Scalar(key, number, 1, True), value))
+    if not items:
+        return None
+    return Map(tuple(items), items[0][0].line, 1)
+
+
+def _simple_items(inside: str, line: int, col: int) -> tuple[Scalar, ...] | None:
+    """The items of a one-line `[a, "b", c]` list: plain or quoted words, no empty item."""
+    if not inside.strip(" "):
+        return ()
+    out = []
+    for piece in inside.split(","):
+        found = _SIMPLE_ITEM.fullmatch(piece)
+        if found is None:
+            return None
+        if found.group(1) is not None:
+            out.append(Scalar(found.group(1), line, col + found.start(1), True))
+        elif found.group(2) is not None:
+            out.append(Scalar(found.group(2), line, col + found.start(2) - 1, False))
+        elif found.group(3) is not None:
+            out.append(Scalar(found.group(3), line, col + found.start(3) - 1, False))
+        else:
+            return None
+        col += len(piece) + 1
+    return tuple(out)
 
 
 def _compose_with(loader_class: Any, source: str) -> Node | None:
