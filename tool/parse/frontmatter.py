@@ -371,14 +371,14 @@ _SINGLE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff']"
 _SIMPLE_LINE = re.compile(
     r"([A-Za-z_][A-Za-z0-9_-]{0,127}):"  # a key, short: YAML bounds a key's length
     r"(?: +(?:"
-    rf"({_START}(?:{_SAFE}|:(?={_SAFE})| +(?={_SAFE}))*)"  # a plain value
+    rf"({_START}{_SAFE}*(?:(?::| +){_SAFE}+)*)"  # a plain value: no `: ` or ` #` in it
     rf"|\"({_QUOTED_CHAR}*)\""  # a double-quoted one without escapes
     rf"|'({_SINGLE_CHAR}*)'"  # a single-quoted one without ''
     r"|\[([^\[\]{}\n]*)\]"  # a list, read by _simple_items
     r"))? *"
 )
 _SIMPLE_ITEM = re.compile(
-    rf" *(?:({_START}(?:{_FLOW_SAFE}| +(?={_FLOW_SAFE}))*)"
+    rf" *(?:({_START}{_FLOW_SAFE}*(?: +{_FLOW_SAFE}+)*)"
     rf'|"((?:(?!,){_QUOTED_CHAR})*)"|\'((?:(?!,){_SINGLE_CHAR})*)\') *'
 )
 _COMMENT_LINE = re.compile(r"#[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*| *")
