@@ -43,6 +43,8 @@ BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)  # `_CLOSE` as a whole line of a text
+_BLANK_LINE = re.compile(r"^\s*$", re.M)  # a line `str.strip` leaves empty
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset({None, "!", _STR_TAG})  # `!` is a quoted or non-specific scalar
 # Signs that a front matter runs on into the notes because its closing '---' is missing.
@@ -164,56 +166,31 @@ def decode(data: bytes) -> tuple[str | None, list[Issue]]:
 
 def split(text: str) -> Document:
     """Split decoded text into front matter and body, and compose the front matter."""
-    lines = text.split("\n")
-    if not lines or not _FENCE.fullmatch(lines[0]):
-        for number, line in enumerate(lines, start=1):
-            if _FENCE.fullmatch(line) and number > 1:
-                return Document(
-                    None,
-                    text,
-                    1,
-                    (
-                        Issue(
-                            number,
-                            1,
-                            "front matter must start on the first line of the file",
-                            "front-matter",
-                        ),
-                    ),
-                )
-        return Document(
-            None,
-            text,
-            1,
-            (
-                Issue(
-                    1,
-                    1,
-                    "missing front matter (the file must start with a '---' line)",
-                    "front-matter",
-                ),
-            ),
-        )
-    close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
-    if close is None:
+    end = text.find("\n")
+    if not _FENCE.fullmatch(text if end < 0 else text[:end]):
+        return _no_front_matter(text)
+    closing = _CLOSING.search(text, end + 1) if end >= 0 else None
+    if closing is None:
         return Document(
             None,
             "",
-            len(lines) + 1,
+            text.count("\n") + 2,
             (Issue(1, 1, "front matter is not closed: add a '---' line after it", "front-matter"),),
         )
-    body = text[sum(map(len, lines[: close + 1])) + close + 1 :]  # the lines after `close`
+    close = text.count("\n", 0, closing.start())  # the closing line's index
+    body = text[closing.end() + 1 :]  # the lines after it
     body_line = close + 2
-    source = "\n".join(lines[1:close])
-    if not source.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in lines[1:close]
-    ):
+    source = text[end + 1 : max(end + 1, closing.start() - 1)]
+    # A front matter that the shortcut reads has a `key:` line: it is not empty.
+    simple = _simple(source) if SIMPLE else None
+    if simple is None and _is_empty(source):
         return Document(
             None, body, body_line, (Issue(1, 1, "front matter is empty", "front-matter"),)
         )
-    unclosed = _unclosed(lines, close)
+    # Notes inside the front matter start after a gap: without a blank line, none.
+    unclosed = _unclosed(text.split("\n"), close) if _BLANK_LINE.search(source) else []
     try:
-        root = _compose(source)
+        root = simple if simple is not None else _compose(source)
     except _Refused as exc:
         return Document(None, body, body_line, (*unclosed, Issue(*exc.at, exc.message, exc.rule)))
     except yaml.MarkedYAMLError as exc:
@@ -238,10 +215,50 @@ def split(text: str) -> Document:
                 ),
             ),
         )
-    hashes = _hash_values(root, lines) if "#" in source else []  # no '#', no comment
+    # No '#', no comment. YAML counts a line break more than '\n' (U+2028...): every line.
+    hashes = _hash_values(root, text.split("\n")) if "#" in source else []
     issues = [*unclosed, *_check_keys(root), *hashes]
     controls = "\\" in source or has_controls(source)
     return Document(root, body, body_line, tuple(issues), controls)
+
+
+def _no_front_matter(text: str) -> Document:
+    """A file that does not start with '---': where its front matter seems to be, if anywhere."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _FENCE.fullmatch(line) and number > 1:
+            return Document(
+                None,
+                text,
+                1,
+                (
+                    Issue(
+                        number,
+                        1,
+                        "front matter must start on the first line of the file",
+                        "front-matter",
+                    ),
+                ),
+            )
+    return Document(
+        None,
+        text,
+        1,
+        (
+            Issue(
+                1,
+                1,
+                "missing front matter (the file must start with a '---' line)",
+                "front-matter",
+            ),
+        ),
+    )
+
+
+def _is_empty(source: str) -> bool:
+    """Whether a front matter holds nothing but blank lines and comments."""
+    return not source.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in source.split("\n")
+    )
 
 
 def _unclosed(lines: list[str], close: int) -> list[Issue]:
@@ -387,32 +404,35 @@ _COMMENT_LINE = re.compile(r"#[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff
 def _simple(source: str) -> Map | None:
     """The nodes of a front matter of simple `key: value` lines; None: leave it to the parser."""
     items: list[tuple[Scalar, Node]] = []
-    for index, line in enumerate(source.split("\n")):
-        found = _SIMPLE_LINE.fullmatch(line)
+    fullmatch = _SIMPLE_LINE.fullmatch
+    for index, line in enumerate(source.split("\n"), start=2):
+        found = fullmatch(line)
         if found is None:
             if _COMMENT_LINE.fullmatch(line):
                 continue
             return None
-        number = index + 2
-        key = found.group(1)
+        key, kind = found.group(1), found.lastindex or 1
         value: Node
-        if found.group(2) is not None:
-            value = Scalar(found.group(2), number, found.start(2) + 1, True)
-        elif found.group(3) is not None:
-            value = Scalar(found.group(3), number, found.start(3), False)
-        elif found.group(4) is not None:
-            value = Scalar(found.group(4), number, found.start(4), False)
-        elif found.group(5) is not None:
-            listed = _simple_items(found.group(5), number, found.start(5) + 1)
+        if kind == 1:  # `key:` alone: an empty plain value, placed right after the colon
+            value = Scalar("", index, len(key) + 2, True)
+        elif kind == 5:
+            listed = _simple_items(found.group(5), index, found.start(5) + 1)
             if listed is None:
                 return None
-            value = Seq(listed, number, found.start(5))
-        else:  # `key:` alone: an empty plain value, placed right after the colon
-            value = Scalar("", number, len(key) + 2, True)
-        items.append((Scalar(key, number, 1, True), value))
+            value = Seq(listed, index, found.start(5))
+        else:  # plain text from its first character, quoted text from its quote
+            plain = kind == 2
+            value = Scalar(found.group(kind), index, found.start(kind) + plain, plain)
+        items.append((_key(key, index), value))
     if not items:
         return None
     return Map(tuple(items), items[0][0].line, 1)
+
+
+@lru_cache(maxsize=1024)
+def _key(text: str, line: int) -> Scalar:
+    """A key at the start of a line: the same few recur on the same lines in every file."""
+    return Scalar(text, line, 1, True)
 
 
 def _simple_items(inside: str, line: int, col: int) -> tuple[Scalar, ...] | None:
