@@ -219,3 +219,9 @@ def test_the_shortcuts_read_every_file_of_the_suite_as_the_reference_does(
     assert len(fast) == len(slow) > 150
     for (where, rel, *_), one, other in zip(files, fast, slow, strict=True):
         assert one == other, f"{where}: {rel}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["no", "Yes", "~", "", "1:30", "<<", "="])))
+def test_a_value_no_yaml11_pattern_applies_to_is_text(text):
+    assert Scalar(text, 2, 1, True).yaml11_type() == frontmatter._yaml11_type(text)

@@ -41,6 +41,7 @@ _REFERENCE: Any = yaml.BaseLoader
 MAX_DEPTH = 32
 BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CR = re.compile("\r")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)  # `_CLOSE` as a whole line of a text
@@ -55,6 +56,15 @@ _LABEL = re.compile(r"([^\s#:\[\]{}'\"&*!|>%@`-][^:#]*):(?:[ \t]|$)")  # "Next s
 # git's markers of a merge conflict left in the file: `<<<<<<< HEAD`, `>>>>>>> branch`.
 _CONFLICT = re.compile(r"^(?:<{7,}|>{7,})(?: |$)", re.M)
 _HASH_VALUE = re.compile(r"[ \t]*(#[^\s#].*)")  # `company: #1 Robotics`: YAML sees a comment
+
+
+class _AnyCharacter:
+    """A set that holds every character."""
+
+    def __contains__(self, char: object) -> bool:
+        return True
+
+
 _MEANINGS = {
     "bool": "true/false",
     "int": "a number",
@@ -63,6 +73,13 @@ _MEANINGS = {
     "null": "an empty value",
 }
 _YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
+# The first characters of values the resolver tries a pattern on: any other value is text.
+# (A pattern for every first character, under the key None, would leave none out.)
+_RESOLVED_FROM = (
+    frozenset(c for c in _YAML11.yaml_implicit_resolvers if c)
+    if None not in _YAML11.yaml_implicit_resolvers
+    else _AnyCharacter()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +98,9 @@ class Scalar:
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
-        return _yaml11_type(self.text) if self.plain else None
+        if not self.plain or (self.text and self.text[0] not in _RESOLVED_FROM):
+            return None  # the resolver tries no pattern on it: text
+        return _yaml11_type(self.text)
 
 
 @lru_cache(maxsize=4096)  # keys and common values recur in every file
@@ -154,7 +173,7 @@ def decode(data: bytes) -> tuple[str | None, list[Issue]]:
     if text.startswith(BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n")
-    bad = _CONTROL.search(text) or re.search("\r", text)
+    bad = _CONTROL.search(text) or ("\r" in text and _CR.search(text))
     if bad:
         before = text[: bad.start()]
         line = before.count("\n") + 1
