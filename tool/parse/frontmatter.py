@@ -5,7 +5,8 @@ position, so that `no`, `01234`, `1:30` or `2024-02-30` are never silently turne
 boolean, an octal number, a sexagesimal or a crash. Anchors, aliases and tags are refused
 before anything is expanded, and nesting depth is bounded, because notes are untrusted.
 Only the parser's events are used, never a composer: libyaml's recursive composer crashes on
-deep nesting, so nodes are assembled here, iteratively.
+deep nesting, so nodes are assembled here, iteratively. Front matter of simple `key: value`
+lines is read without the parser, to the same nodes (see `_simple`).
 """
 
 from __future__ import annotations
@@ -58,13 +59,6 @@ _CONFLICT = re.compile(r"^(?:<{7,}|>{7,})(?: |$)", re.M)
 _HASH_VALUE = re.compile(r"[ \t]*(#[^\s#].*)")  # `company: #1 Robotics`: YAML sees a comment
 
 
-class _AnyCharacter:
-    """A set that holds every character."""
-
-    def __contains__(self, char: object) -> bool:
-        return True
-
-
 _MEANINGS = {
     "bool": "true/false",
     "int": "a number",
@@ -73,12 +67,12 @@ _MEANINGS = {
     "null": "an empty value",
 }
 _YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
-# The first characters of values the resolver tries a pattern on: any other value is text.
-# (A pattern for every first character, under the key None, would leave none out.)
-_RESOLVED_FROM = (
-    frozenset(c for c in _YAML11.yaml_implicit_resolvers if c)
-    if None not in _YAML11.yaml_implicit_resolvers
-    else _AnyCharacter()
+# The first characters of the values the resolver tries a pattern on; any other value is text
+# (None: a pattern for any first character, which none of PyYAML's releases has).
+_RESOLVED_FROM: frozenset[str] | None = (
+    None
+    if None in _YAML11.yaml_implicit_resolvers
+    else frozenset(c for c in _YAML11.yaml_implicit_resolvers if c)
 )
 
 
@@ -98,7 +92,9 @@ class Scalar:
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
-        if not self.plain or (self.text and self.text[0] not in _RESOLVED_FROM):
+        if not self.plain:
+            return None
+        if self.text and _RESOLVED_FROM is not None and self.text[0] not in _RESOLVED_FROM:
             return None  # the resolver tries no pattern on it: text
         return _yaml11_type(self.text)
 
@@ -147,7 +143,7 @@ class Document:
     body_line: int  # file line on which the body starts
     issues: tuple[Issue, ...]
     # Whether a key or value may hold a control character: False when the front matter has
-    # none and no `\\` (an escape could write one), so no value needs looking at.
+    # none and no backslash (an escape could write one), so no value needs looking at.
     controls: bool = True
 
 
@@ -377,10 +373,6 @@ def _issue_at(mark: yaml.Mark | None, message: str, rule: str) -> Issue:
 
 def _compose(source: str) -> Node | None:
     """Compose with the fast parser; a file it refuses, with the reference, for its answer."""
-    if SIMPLE:
-        simple = _simple(source)
-        if simple is not None:
-            return simple
     try:
         return _compose_with(_LOADER, source)
     except yaml.YAMLError:
@@ -390,10 +382,11 @@ def _compose(source: str) -> Node | None:
 
 
 # Most front matter is `key: value` lines, each value plain words, a quoted string without
-# escapes or a `[list, of, words]`: read line by line, as the parser would, for a tenth of the
-# cost of starting it (its events are Python objects). Anything else (nesting, tabs, escapes,
-# a comment after a value, a character YAML treats specially) goes to the parser; tests hold
-# the two to the same nodes. `SIMPLE = False` turns the shortcut off, for those tests.
+# escapes or a `[list, of, words]`: `split` reads those line by line, as the parser would, at a
+# fraction of the cost of starting the parser and making a Python object of each of its events.
+# Anything else (nesting, tabs, escapes, a comment after a value, a character YAML treats
+# specially) goes to the parser; tests/test_parse_fast_path.py holds the two to the same
+# nodes. `SIMPLE = False` turns the shortcut off, for those tests.
 SIMPLE = True
 # Characters that may stand in a plain scalar: printable to YAML (no C0 or C1 control, no
 # line or paragraph separator, BOM or noncharacter), and not a space, `:` or `#`.
