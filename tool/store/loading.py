@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import pickle
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, TypeVar
@@ -92,13 +92,15 @@ def computed(
     compute: Callable[[KnowledgeBase], T],
     watch: tuple[str, ...] = (),
     keep: Keep | None = None,
+    update: Callable[[Partial], T] | None = None,
 ) -> Computed:
     """`compute(kb)`, or its result kept from an earlier run when no input changed since.
 
     The inputs are every record file, the settings, the files under the `watch` folders
     (by stamp) and the code. A result is kept only when every stamp is old enough to be
     trusted (see `cache`), so an edit made while it was computed is never hidden. `keep`
-    is as for `load`, called only when the KB is loaded.
+    is as for `load`, called only when the KB is loaded. `update`, when given, computes
+    the same result in place of `compute`, reading only the files it needs (`Partial`).
     """
     root = root.resolve()
     config, problems = load_config(root)
@@ -113,14 +115,70 @@ def computed(
         kept = cache.memo(name, fingerprint) if settled else None
         if _is_computed(kept):
             return Computed(root, kept[0], kept[1])
-        kb = _load(root, config, problems, cache, found, keep)
-        cache.save()  # first: the bodies `compute` asks for come from the saved rows
+        if update is not None:
+            files = [rel for rel, _, _ in found.files]
+            value = update(Partial(root, config, problems, cache, found))  # saves the cache
+        else:
+            kb = _load(root, config, problems, cache, found, keep)
+            cache.save()  # first: the bodies `compute` asks for come from the saved rows
     finally:
         cache.close()
-    value = compute(kb)
+    if update is None:
+        value, files = compute(kb), kb.files
     if settled:
-        cache.store_memo(name, fingerprint, (value, kb.files))
-    return Computed(kb.root, value, kb.files)
+        cache.store_memo(name, fingerprint, (value, files))
+    return Computed(root, value, files)
+
+
+@dataclass
+class Partial:
+    """What a run found before reading any record: for a result that reads only some files."""
+
+    root: Path
+    config: Config
+    problems: list[Problem]  # the settings' problems
+    cache: FileCache
+    found: Scan
+
+    def records(
+        self, wanted: Container[str]
+    ) -> list[tuple[str, Person | Interview | None, list[Problem]]]:
+        """The wanted files' records and reading problems, in the scan's order; saves the cache.
+
+        Read as `load` reads them (from the cache, else parsed); the cache keeps the rows of
+        every other file of the scan.
+        """
+        cache, found = self.cache, self.found
+        subset = Scan([f for f in found.files if f[0] in wanted], found.fingerprint, False)
+        cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
+        collecting = gc.isenabled()
+        gc.disable()  # as in `_load`: many objects made, almost none freed
+        try:
+            out = [
+                (rel, record, [_problem(rel, i) for i in issues])
+                for rel, record, issues in _records(
+                    self.root, subset, self.config, cache, self.source, None
+                )
+            ]
+        finally:
+            if collecting:
+                gc.enable()
+        cache.save()  # first: the bodies asked for later come from the saved rows
+        return out
+
+    def sketch(self, rel: str, content: bytes, fields: dict[str, Any]) -> Person | Interview:
+        """A record of the given fields only, for the file `rel` whose bytes hash to `content`.
+
+        Made from what was kept of a record (the fields some rules read); its path and body
+        are found as a loaded record's are, from the store else the file, if a rule asks.
+        """
+        return _stored(rel.split("/")[0], fields, self.source, rel, content)
+
+    @functools.cached_property
+    def source(self) -> _Source:
+        """Where the lazy fields of this run's records come from."""
+        store = str(self.cache.path) if self.cache.path else None
+        return _Source(store, str(self.root), self.config.headings)
 
 
 def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
