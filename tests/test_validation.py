@@ -135,6 +135,18 @@ def test_a_free_text_referral_that_becomes_someone_is_reported_in_its_unchanged_
     ]
 
 
+def test_a_referral_at_another_company_than_an_unchanged_persons_is_not_them(kb, monkeypatch):
+    validated(kb, monkeypatch)
+    rel = "interviews/2026-01-10-jane-doe.md"
+    for where, found in (
+        ("Initech", []),
+        ("Globex", ["referral 'Jane Doe at Globex' is Jane Doe"]),
+    ):
+        put(kb, rel, FILES[rel].replace("Bo Chen", f"Jane Doe at {where}"), WHEN + SECOND)
+        problems = [p for p in validated(kb, monkeypatch) if "[referral-name]" in p]
+        assert [p.split(": ", 2)[2].split(" (")[0] for p in problems] == found
+
+
 def test_a_topic_spelling_elsewhere_changes_the_warnings_in_unchanged_files(kb, monkeypatch):
     def topics() -> list[str]:
         return [p for p in validated(kb, monkeypatch) if "[topic-spelling]" in p]
@@ -163,8 +175,11 @@ def test_headings_in_the_settings_change_the_problems_of_unchanged_files(kb, mon
     assert headings() == [
         f"interviews/{name}.md:{line}:1: warning: heading 'Insights' is read as plain notes "
         "(did you mean Insigths?) [heading]"
-        for name, line in [("2026-01-10-jane-doe", 7), ("2026-01-11-kim-lee", 7)]
-        + [("2026-01-12-bo-chen", 6)]
+        for name, line in (
+            ("2026-01-10-jane-doe", 7),
+            ("2026-01-11-kim-lee", 7),
+            ("2026-01-12-bo-chen", 6),
+        )
     ]
 
 

@@ -22,7 +22,7 @@ from tool.model import Insight, Interview, KnowledgeBase, Person, Problem
 from tool.rules.insights import topic_problems
 from tool.rules.records import cross_problems, file_problems
 from tool.store import cache
-from tool.store.cache import Stamp, racy, stamp
+from tool.store.cache import Stamp
 from tool.store.kept import kept_path, read_kept, write_kept
 from tool.store.loading import Partial, content_hash
 from tool.template_checks import check_templates
@@ -56,8 +56,8 @@ def update(part: Partial, today: date | None) -> list[Problem]:
     for rel, _, info in found.files:
         entry = old.get(rel)
         if entry is not None and info is not None:
-            now = stamp(info)
-            if entry[0] == now and not racy(now, entry[1]):
+            now = cache.stamp(info)
+            if entry[0] == now and not cache.racy(now, entry[1]):
                 entries[rel] = entry
                 continue
         listed[rel] = info
@@ -70,7 +70,7 @@ def update(part: Partial, today: date | None) -> list[Problem]:
             own = entry[5]  # touched, not changed: the same bytes have the same problems
         else:
             own = tuple(file_problems(rel, record, config.headings))
-        stamped = stamp(info) if info is not None else None
+        stamped = cache.stamp(info) if info is not None else None
         entries[rel] = (stamped, started, content, _facts(record), tuple(reading), own)
         records[rel] = record
     write_kept(where, key, {r: e for r, e in entries.items() if e[0] is not None and e[2]})
