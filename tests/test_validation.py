@@ -163,6 +163,16 @@ def test_a_topic_spelling_elsewhere_changes_the_warnings_in_unchanged_files(kb, 
     ]
 
 
+def test_a_misspelt_topic_moved_along_its_line_is_reported_where_it_is(kb, monkeypatch):
+    rel = "interviews/2026-01-11-kim-lee.md"
+    validated(kb, monkeypatch)
+    put(kb, rel, FILES[rel].replace("Same again", "The same again"), WHEN + SECOND)
+    assert [p for p in validated(kb, monkeypatch) if "[topic-spelling]" in p] == [
+        "interviews/2026-01-11-kim-lee.md:9:18: warning: topic #Hirings looks like #hiring "
+        "(used 3 times); use one spelling for one topic [topic-spelling]"
+    ]
+
+
 def test_headings_in_the_settings_change_the_problems_of_unchanged_files(kb, monkeypatch):
     def headings() -> list[str]:
         return [p for p in validated(kb, monkeypatch) if "[heading]" in p]
