@@ -15,7 +15,9 @@ is keyed on the code, the settings and each file's stamp, trusted as the cache t
 
 from __future__ import annotations
 
+import array
 import hashlib
+import os
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,90 +27,214 @@ from tool.model import Insight, Interview, KnowledgeBase, Person, Problem
 from tool.rules.insights import misspelt, topic_problem
 from tool.rules.records import cross_problems, file_problems
 from tool.store import cache
-from tool.store.cache import Stamp
-from tool.store.kept import kept_path, read_kept, write_kept
+from tool.store.kept import Kept, kept_path, open_kept, write_kept
 from tool.store.loading import Partial, content_hash
 from tool.template_checks import check_templates
 
-# What is kept of a file: its stamp, when that was taken, the hash of its bytes, the facts
-# of its record that rules over several files read (None: it gives no record; see `_facts`),
-# its reading problems and its own problems. Plain values: quick to read back for every file.
-Entry = tuple[
-    Stamp | None,
-    int,
-    bytes | None,
-    tuple[Any, ...] | None,
-    tuple[Problem, ...],
-    tuple[Problem, ...],
-]
-# What the rules over several files found last time: the day they were run for, the files
-# of the KB, their problems but the topics' and each misspelt topic (file, line, topic as
-# spelled, message, column).
-Cross = tuple[date | None, list[str], list[Problem], list[tuple[str, int, str, str, int]]]
+# What the rules over several files found last time: the day they were run for, their
+# problems but the topics', and each misspelt topic (file, line, topic as spelled, message,
+# column).
+Cross = tuple[date | None, list[Problem], list[tuple[str, int, str, str, int]]]
 # The lines of these fields are what those rules point at.
 PERSON_LINES = ("name", "introduced_by")
 INTERVIEW_LINES = ("person", "referrals", "status", "uid")
+# Numbers kept per file: its stamp (size, modification time, inode, change time) and when
+# that was taken. All -1: a stamp never to trust (none, or too large to keep).
+NUMBERS = 5
+UNKNOWN = (-1,) * NUMBERS
+DIGEST = 16  # bytes of each hash kept per file: of its bytes, and of what others see of it
+
+
+class _Columns:
+    """What is kept of every file, a column per kind: quick to read and write for many files.
+
+    Per file, in the order of the scan: its stamp, the hash of its bytes, a hash of what the
+    rules over several files see of it (its facts, see `_facts`), and its reading and own
+    problems (only for files that have some).
+    """
+
+    def __init__(self, found: dict[str, Any] | None = None):
+        found = found or {}
+        self.rels: list[str] = found.get("rels", [])
+        self.numbers: array.array[int] = found.get("numbers", array.array("q"))
+        self.hashes: bytes = found.get("hashes", b"")
+        self.shown: bytes = found.get("shown", b"")
+        self.problems: dict[str, tuple[tuple[Problem, ...], tuple[Problem, ...]]]
+        self.problems = found.get("problems", {})
+        self.facts: bytes = found.get("facts", b"")  # names the file of facts that goes with it
+        self.cross: Cross | None = found.get("cross")
+        complete = len(self.numbers) == NUMBERS * len(self.rels) and len(self.hashes) == len(
+            self.shown
+        ) == DIGEST * len(self.rels)
+        if not complete:
+            self.rels, self.numbers, self.hashes, self.shown = [], array.array("q"), b"", b""
+        self.index = {rel: n for n, rel in enumerate(self.rels)}
+
+    def stamp_of(self, n: int) -> tuple[int, ...]:
+        return tuple(self.numbers[NUMBERS * n : NUMBERS * n + NUMBERS])
+
+    def hash_of(self, n: int) -> bytes:
+        return self.hashes[DIGEST * n : DIGEST * n + DIGEST]
+
+    def shown_of(self, n: int) -> bytes:
+        return self.shown[DIGEST * n : DIGEST * n + DIGEST]
+
+    def value(self) -> dict[str, Any]:
+        return {
+            "rels": self.rels,
+            "numbers": self.numbers,
+            "hashes": self.hashes,
+            "shown": self.shown,
+            "problems": self.problems,
+            "facts": self.facts,
+            "cross": self.cross,
+        }
 
 
 def update(part: Partial, today: date | None) -> list[Problem]:
     """Every problem of the KB, as `check` finds them, reading only the files that changed."""
     root, config, found = part.root, part.config, part.found
-    where = kept_path(root, "validate")
+    where, facts_where = kept_path(root, "validate"), kept_path(root, "validate-facts")
     salt = repr((str(root), cache.code_fingerprint(), config, part.problems))
     key = hashlib.blake2b(salt.encode(errors="surrogateescape"), digest_size=16).digest()
-    kept = read_kept(where, key)
-    old: dict[str, Entry] = kept.get("entries", {})
-    entries: dict[str, Entry] = {}
+    kept = open_kept(where, key)
+    old = _Columns(kept.first if kept is not None else None)
+    if kept is not None:
+        kept.close()
+    facts_file = open_kept(facts_where, key)  # its facts are read only if they are needed
+    facts_ok = facts_file is not None and facts_file.first == old.facts
+    clean: dict[str, int] = {}
     listed = {}
     for rel, _, info in found.files:
-        entry = old.get(rel)
-        if entry is not None and info is not None:
+        n = old.index.get(rel)
+        if n is not None and info is not None and facts_ok:
             now = cache.stamp(info)
-            if entry[0] == now and not cache.racy(now, entry[1]):
-                entries[rel] = entry
+            numbers = old.stamp_of(n)
+            if numbers[:4] == now and not cache.racy(now, numbers[4]):
+                clean[rel] = n
                 continue
         listed[rel] = info
+    try:
+        return _update(part, today, old, clean, listed, facts_file, (where, facts_where, key))
+    except _Stale:
+        from tool.check import check
+        from tool.store.loading import load
+
+        return check(load(root), today)
+    finally:
+        if facts_file is not None:
+            facts_file.close()
+
+
+# What a file read this run gives: its stamp and when it was taken, the hash of its bytes,
+# the hash of what other files' rules see of it, its facts, its reading and own problems.
+Read = tuple[tuple[int, ...], bytes, bytes, Any, tuple[Problem, ...], tuple[Problem, ...]]
+
+
+def _update(
+    part: Partial,
+    today: date | None,
+    old: _Columns,
+    clean: dict[str, int],
+    listed: dict[str, os.stat_result | None],
+    facts_file: Kept | None,
+    store: tuple[Any, Any, bytes],
+) -> list[Problem]:
     records: dict[str, Person | Interview | None] = {}
-    same_facts = True  # so far, every file read has the facts it had
+    read: dict[str, Read] = {}
+    same_facts = True  # so far, every file read shows the others what it showed them
     for rel, record, reading in part.records(listed):
-        info = listed[rel]
-        content = content_hash(record) if record is not None else None
-        entry = old.get(rel)
-        if entry is not None and content is not None and entry[2] == content:
-            own = entry[5]  # touched, not changed: the same bytes have the same problems
-        else:
-            own = tuple(file_problems(rel, record, config.headings))
-        stamped = cache.stamp(info) if info is not None and content is not None else None
-        facts = _facts(record)
-        new = entries[rel] = (stamped, part.cache.started, content, facts, tuple(reading), own)
+        read[rel] = _read(part, old, rel, record, reading, listed[rel])
         records[rel] = record
-        # The reading problems of a file without a record are quoted where it is referred to.
-        same_facts = same_facts and entry is not None and _shown(entry) == _shown(new)
-    files = [rel for rel, _, _ in found.files]
-    last: Cross | None = kept.get("cross")
-    if same_facts and last is not None and last[0] == today and last[1] == files:
-        cross, topics = last[2], [_moved(t, records) for t in last[3]]
+        n = old.index.get(rel)
+        same_facts = same_facts and n is not None and old.shown_of(n) == read[rel][2]
+    files = [rel for rel, _, _ in part.found.files]
+    new = _columns(files, old, clean, read)
+    where, facts_where, key = store
+    last = old.cross
+    if same_facts and last is not None and last[0] == today and old.rels == files:
+        cross, topics = last[1], [_moved(t, records) for t in last[2]]
+        new.facts = old.facts
     else:
-        kb = _kb(part, files, entries, records)
+        kept = (facts_file.next() if facts_file and clean else None) or {}
+        if not isinstance(kept, dict) or not kept.keys() >= clean.keys():
+            raise _Stale  # the file of facts could not be read whole
+        facts = {rel: kept[rel] for rel in clean}
+        facts.update((rel, found[3]) for rel, found in read.items())
+        kb = _kb(part, files, facts, records, new)
         cross = cross_problems(kb, today) + calendar_problems(kb)
         topics = [
             (str(iv.path), line, topic, message, topic_problem(iv, line, topic, message).col)
             for iv, line, topic, message in misspelt(kb)
         ]
-    write_kept(where, key, {"entries": entries, "cross": (today, files, cross, topics)})
+        new.facts = os.urandom(16)
+        write_kept(facts_where, key, new.facts, facts)
+    new.cross = (today, cross, topics)
+    write_kept(where, key, new.value())
     problems = list(part.problems)
-    for rel in files:
-        problems += entries[rel][4]
-        problems += entries[rel][5]
+    for of_file in new.problems.values():
+        problems += [*of_file[0], *of_file[1]]
     problems += cross
     problems += [Problem(r, n, col, "warning", m, "topic-spelling") for r, n, _, m, col in topics]
-    problems += check_templates(KnowledgeBase(root, config, {}, {}, list(part.problems)))
+    problems += check_templates(KnowledgeBase(part.root, part.config, {}, {}, list(part.problems)))
     return ordered(problems)
 
 
-def _shown(entry: Entry) -> tuple[Any, ...]:
-    """What the rules over several files see of a file: its facts, else its reading problems."""
-    return (entry[3],) if entry[3] is not None else (None, entry[4])
+def _read(
+    part: Partial,
+    old: _Columns,
+    rel: str,
+    record: Person | Interview | None,
+    reading: list[Problem],
+    info: os.stat_result | None,
+) -> Read:
+    """What is kept of a file read this run."""
+    content = content_hash(record) if record is not None else None
+    n = old.index.get(rel)
+    if n is not None and content is not None and old.hash_of(n) == content:
+        own = old.problems.get(rel, ((), ()))[1]  # touched, not changed: the same problems
+    else:
+        own = tuple(file_problems(rel, record, part.config.headings))
+    facts = _facts(record)
+    # The reading problems of a file without a record are quoted where it is referred to.
+    shown = _digest(repr(facts if facts is not None else (None, reading)))
+    numbers = UNKNOWN
+    if info is not None and content is not None:
+        numbers = (*cache.stamp(info), part.cache.started)
+    return numbers, content or bytes(DIGEST), shown, facts, tuple(reading), own
+
+
+def _columns(
+    files: list[str], old: _Columns, clean: dict[str, int], read: dict[str, Read]
+) -> _Columns:
+    """What is kept of every file after this run: the old columns' for the files not read."""
+    new = _Columns()
+    new.rels = files
+    hashes, shown = bytearray(), bytearray()
+    for rel in files:
+        if rel in clean:
+            n = clean[rel]
+            numbers = old.stamp_of(n)
+            hashes += old.hash_of(n)
+            shown += old.shown_of(n)
+            problems = old.problems.get(rel)
+        else:
+            numbers, content, seen, _, reading, own = read[rel]
+            hashes += content
+            shown += seen
+            problems = (reading, own) if reading or own else None
+        try:
+            new.numbers.extend(numbers)
+        except OverflowError:  # a time far ahead: never trusted, read again each run
+            new.numbers.extend(UNKNOWN)
+        if problems:
+            new.problems[rel] = problems
+    new.hashes, new.shown = bytes(hashes), bytes(shown)
+    return new
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(errors="surrogateescape"), digest_size=DIGEST).digest()
 
 
 def _moved(
@@ -125,21 +251,22 @@ def _moved(
 def _kb(
     part: Partial,
     files: list[str],
-    entries: dict[str, Entry],
+    facts: dict[str, Any],
     records: dict[str, Person | Interview | None],
+    columns: _Columns,
 ) -> KnowledgeBase:
     """The KB as the rules over several files read it: records of the kept facts, and the
     whole records of the files read this run."""
     people: dict[str, Person] = {}
     interviews: dict[str, Interview] = {}
     problems = list(part.problems)
-    for rel in files:
-        _, _, content, facts, reading, _ = entries[rel]
+    for n, rel in enumerate(files):
         if rel in records:
             record = records[rel]
         else:
-            record = _record(part, rel, content, facts) if facts and content else None
-        problems += reading
+            found = facts[rel]
+            record = _record(part, rel, columns.hash_of(n), found) if found else None
+        problems += columns.problems.get(rel, ((), ()))[0]
         if isinstance(record, Person):
             people[record.id] = record
         elif isinstance(record, Interview):
@@ -186,6 +313,10 @@ def _record(part: Partial, rel: str, content: bytes, facts: tuple[Any, ...]) -> 
             k: n for k, n in zip(INTERVIEW_LINES, lines, strict=True) if n is not None
         }
     return part.sketch(rel, content, fields)
+
+
+class _Stale(Exception):
+    """What was kept does not hang together (another run replaced part of it): start over."""
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:

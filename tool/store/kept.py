@@ -1,10 +1,12 @@
-"""Per-file results kept between runs in the user's cache folder, in one file per KB.
+"""Per-file results kept between runs in the user's cache folder.
 
 For a command that works out something of every file and then something over all of
 them (`validate`): what each file gave is read back in one go, and a run where few files
-changed recomputes only theirs. The file is replaced whole and atomically, so readers never
-see half of one; two runs at once leave one of their results, each consistent. Like the
-cache, it is only ever read from this user's own cache folder, never from the KB, and one
+changed recomputes only theirs. A file holds one or more pickled parts, read one at a
+time, so that a run can look at the first (small) part and read the rest only if it
+needs it. Each file is replaced whole and atomically: a reader that has opened one reads
+all its parts as written, whatever another run writes meanwhile. Like the cache, these
+files are only ever read from this user's own cache folder, never from the KB, and one
 that cannot be read or written means a run that recomputes everything: never an error.
 """
 
@@ -18,7 +20,7 @@ import pickle
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from tool.store.cache import cache_dir
 
@@ -35,24 +37,54 @@ def kept_path(root: Path, name: str) -> Path | None:
     return folder / f"{hashed.hexdigest()[:24]}-{name}.pickle"
 
 
-def read_kept(path: Path | None, key: bytes) -> dict[str, Any]:
-    """The results kept at `path` under `key` (of the code and settings); empty if none."""
+class Kept:
+    """An open file of kept parts: the first one read, the others read when asked for."""
+
+    def __init__(self, file: IO[bytes], first: Any):
+        self.file = file
+        self.first = first
+
+    def next(self) -> Any | None:
+        """The next part, or None when it cannot be read."""
+        try:
+            return _without_collector(pickle.load, self.file)
+        except Exception:
+            return None
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def open_kept(path: Path | None, key: bytes) -> Kept | None:
+    """The file at `path`, its first part read, if it was written under `key` (code, settings)."""
     if path is None:
-        return {}
+        return None
     try:
-        with open(path, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                return {}
+        file = open(path, "rb")  # noqa: SIM115  # held open: the other parts are read later
+    except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             found = _without_collector(pickle.load, file)
-    except Exception:  # missing, damaged, of other code: computed again
-        return {}
-    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == key):
-        return {}
-    return found[1] if isinstance(found[1], dict) else {}
+            if isinstance(found, tuple) and len(found) == 2 and found[0] == key:
+                return Kept(file, found[1])
+    except Exception:  # damaged, of other code: computed again
+        pass
+    file.close()
+    return None
 
 
-def write_kept(path: Path | None, key: bytes, value: dict[str, Any]) -> None:
-    """Replace the results kept at `path` atomically; a cache that cannot be written keeps none."""
+def read_kept(path: Path | None, key: bytes) -> Any | None:
+    """The first part kept at `path` under `key`, or None."""
+    kept = open_kept(path, key)
+    if kept is None:
+        return None
+    kept.close()
+    return kept.first
+
+
+def write_kept(path: Path | None, key: bytes, first: Any, *rest: Any) -> None:
+    """Replace the file at `path` atomically; a cache that cannot be written keeps nothing."""
     if path is None:
         return
     # A name the cache's clean-up knows: a run killed half way leaves nothing for long.
@@ -60,7 +92,8 @@ def write_kept(path: Path | None, key: bytes, value: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as file:
-            _without_collector(pickle.dump, (key, value), file, pickle.HIGHEST_PROTOCOL)
+            for part in ((key, first), *rest):
+                _without_collector(pickle.dump, part, file, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except Exception:  # full, read-only, a value that cannot be pickled: the next run recomputes
         with contextlib.suppress(OSError):
