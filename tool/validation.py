@@ -28,7 +28,7 @@ from tool.rules.insights import misspelt, topic_problem
 from tool.rules.records import cross_problems, file_problems
 from tool.store import cache
 from tool.store.kept import Kept, kept_path, open_kept, write_kept
-from tool.store.loading import Partial, content_hash
+from tool.store.loading import Partial
 from tool.template_checks import check_templates
 
 # What the rules over several files found last time: the day they were run for, their
@@ -143,8 +143,8 @@ def _update(
     records: dict[str, Person | Interview | None] = {}
     read: dict[str, Read] = {}
     same_facts = True  # so far, every file read shows the others what it showed them
-    for rel, record, reading in part.records(listed):
-        read[rel] = _read(part, old, rel, record, reading, listed[rel])
+    for rel, record, reading, content in part.records(listed):
+        read[rel] = _read(part, old, rel, record, reading, content, listed[rel])
         records[rel] = record
         n = old.index.get(rel)
         same_facts = same_facts and n is not None and old.shown_of(n) == read[rel][2]
@@ -186,10 +186,10 @@ def _read(
     rel: str,
     record: Person | Interview | None,
     reading: list[Problem],
+    content: bytes | None,
     info: os.stat_result | None,
 ) -> Read:
     """What is kept of a file read this run."""
-    content = content_hash(record) if record is not None else None
     n = old.index.get(rel)
     if n is not None and content is not None and old.hash_of(n) == content:
         own = old.problems.get(rel, ((), ()))[1]  # touched, not changed: the same problems

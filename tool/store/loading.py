@@ -47,6 +47,10 @@ LAZY = {"people": ("body",), "interviews": ("body", "sections")}
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 BATCH = 64  # files per task sent to a worker: few enough messages, an even spread
+# A result that reads only some files (`Partial`) parses them here, without the cache, while
+# they are fewer than one in this many: reading every row's stamp from the cache, and
+# starting workers, would cost more.
+FEW = 40
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -142,20 +146,32 @@ class Partial:
 
     def records(
         self, wanted: Container[str]
-    ) -> list[tuple[str, Person | Interview | None, list[Problem]]]:
-        """The wanted files' records and reading problems, in the scan's order; saves the cache.
+    ) -> list[tuple[str, Person | Interview | None, list[Problem], bytes | None]]:
+        """The wanted files' records, reading problems and content hashes, in the scan's order.
 
-        Read as `load` reads them (from the cache, else parsed); the cache keeps the rows of
-        every other file of the scan.
+        Read as `load` reads them: a few files are read and parsed here, leaving the cache
+        as it was (their rows are written by the next command that loads them); many go
+        through the cache, parsed on every core, and the cache is saved with their rows and
+        those of every other file of the scan kept.
         """
         cache, found = self.cache, self.found
-        subset = Scan([f for f in found.files if f[0] in wanted], found.fingerprint, False)
+        chosen = [f for f in found.files if f[0] in wanted]
+        # A cache of other code, or none yet, is filled: the next runs and kept results need it.
+        if cache.current and _read_here(len(chosen), len(found.files)):
+            folders: Folders = {}
+            return [self._parsed(rel, Path(entry.path), folders) for rel, entry, _ in chosen]
         cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
         collecting = gc.isenabled()
         gc.disable()  # as in `_load`: many objects made, almost none freed
         try:
+            subset = Scan(chosen, found.fingerprint, False)
             out = [
-                (rel, record, [_problem(rel, i) for i in issues])
+                (
+                    rel,
+                    record,
+                    [_problem(rel, i) for i in issues],
+                    content_hash(record) if record else None,
+                )
                 for rel, record, issues in _records(
                     self.root, subset, self.config, cache, self.source, None
                 )
@@ -165,6 +181,16 @@ class Partial:
                 gc.enable()
         cache.save()  # first: the bodies asked for later come from the saved rows
         return out
+
+    def _parsed(
+        self, rel: str, path: Path, folders: Folders
+    ) -> tuple[str, Person | Interview | None, list[Problem], bytes | None]:
+        data, _, issues = read_file(self.root, path, folders)
+        if data is None:
+            return rel, None, [_problem(rel, i) for i in issues], None
+        record, issues = parse_record(data, rel, self.config.headings)
+        problems = [_problem(rel, i) for i in issues]
+        return rel, record, problems, digest(data) if record is not None else None
 
     def sketch(self, rel: str, content: bytes, fields: dict[str, Any]) -> Person | Interview:
         """A record of the given fields only, for the file `rel` whose bytes hash to `content`.
@@ -179,6 +205,11 @@ class Partial:
         """Where the lazy fields of this run's records come from."""
         store = str(self.cache.path) if self.cache.path else None
         return _Source(store, str(self.root), self.config.headings)
+
+
+def _read_here(count: int, total: int) -> bool:
+    """Whether `Partial.records` reads `count` files of `total` itself, not through the cache."""
+    return count < max(PARALLEL_FROM, total // FEW)
 
 
 def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
