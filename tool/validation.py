@@ -38,10 +38,13 @@ Cross = tuple[date | None, list[Problem], list[tuple[str, int, str, str, int]]]
 # The lines of these fields are what those rules point at.
 PERSON_LINES = ("name", "introduced_by")
 INTERVIEW_LINES = ("person", "referrals", "status", "uid")
-# Numbers kept per file: its stamp (size, modification time, inode, change time) and when
-# that was taken. All -1: a stamp never to trust (none, or too large to keep).
-NUMBERS = 5
+# Numbers kept per file: its stamp (size, modification time, inode, change time), kept only
+# when it can be trusted (the file was last changed well before it was read, see
+# `cache.racy`). All -1: a stamp never to trust; all -2: a file with no stamp this run.
+NUMBERS = 4
 UNKNOWN = (-1,) * NUMBERS
+NONE = (-2,) * NUMBERS
+CHUNK = 16  # files whose stamps are compared at once, before looking at each one
 DIGEST = 16  # bytes of each hash kept per file: of its bytes, and of what others see of it
 
 
@@ -70,8 +73,8 @@ class _Columns:
             self.rels, self.numbers, self.hashes, self.shown = [], array.array("q"), b"", b""
         self.index = {rel: n for n, rel in enumerate(self.rels)}
 
-    def stamp_of(self, n: int) -> tuple[int, ...]:
-        return tuple(self.numbers[NUMBERS * n : NUMBERS * n + NUMBERS])
+    def stamp_of(self, n: int) -> array.array[int]:
+        return self.numbers[NUMBERS * n : NUMBERS * n + NUMBERS]
 
     def hash_of(self, n: int) -> bytes:
         return self.hashes[DIGEST * n : DIGEST * n + DIGEST]
@@ -103,19 +106,28 @@ def update(part: Partial, today: date | None) -> list[Problem]:
         kept.close()
     facts_file = open_kept(facts_where, key)  # its facts are read only if they are needed
     facts_ok = facts_file is not None and facts_file.first == old.facts
-    clean: dict[str, int] = {}
-    listed = {}
-    for rel, _, info in found.files:
-        n = old.index.get(rel)
-        if n is not None and info is not None and facts_ok:
-            now = cache.stamp(info)
-            numbers = old.stamp_of(n)
-            if numbers[:4] == now and not cache.racy(now, numbers[4]):
-                clean[rel] = n
-                continue
-        listed[rel] = info
+    files = [rel for rel, _, _ in found.files]
+    current = array.array("q")
+    for _, _, info in found.files:
+        try:
+            current.extend(cache.stamp(info) if info is not None else NONE)
+        except OverflowError:  # a time far ahead: never trusted
+            current.extend(NONE)
+    if not facts_ok:
+        changed = set(range(len(files)))
+    elif old.rels == files:
+        changed = set(_differing(current, old.numbers))
+    else:
+        changed = set()
+        for n, rel in enumerate(files):
+            at = old.index.get(rel)
+            if at is None or current[NUMBERS * n : NUMBERS * n + NUMBERS] != old.stamp_of(at):
+                changed.add(n)
+    clean = {rel: old.index[rel] for n, rel in enumerate(files) if n not in changed}
+    listed = {files[n]: found.files[n][2] for n in sorted(changed)}
     try:
-        return _update(part, today, old, clean, listed, facts_file, (where, facts_where, key))
+        store = (where, facts_where, key)
+        return _update(part, today, old, clean, listed, current, facts_file, store)
     except _Stale:
         from tool.check import check
         from tool.store.loading import load
@@ -137,6 +149,7 @@ def _update(
     old: _Columns,
     clean: dict[str, int],
     listed: dict[str, os.stat_result | None],
+    current: array.array[int],
     facts_file: Kept | None,
     store: tuple[Any, Any, bytes],
 ) -> list[Problem]:
@@ -149,7 +162,7 @@ def _update(
         n = old.index.get(rel)
         same_facts = same_facts and n is not None and old.shown_of(n) == read[rel][2]
     files = [rel for rel, _, _ in part.found.files]
-    new = _columns(files, old, clean, read)
+    new = _columns(files, old, clean, read, current)
     where, facts_where, key = store
     last = old.cross
     if same_facts and last is not None and last[0] == today and old.rels == files:
@@ -200,37 +213,77 @@ def _read(
     shown = _digest(repr(facts if facts is not None else (None, reading)))
     numbers = UNKNOWN
     if info is not None and content is not None:
-        numbers = (*cache.stamp(info), part.cache.started)
+        found = cache.stamp(info)
+        if not cache.racy(found, part.cache.started):
+            numbers = found
     return numbers, content or bytes(DIGEST), shown, facts, tuple(reading), own
 
 
 def _columns(
-    files: list[str], old: _Columns, clean: dict[str, int], read: dict[str, Read]
+    files: list[str],
+    old: _Columns,
+    clean: dict[str, int],
+    read: dict[str, Read],
+    current: array.array[int],
 ) -> _Columns:
     """What is kept of every file after this run: the old columns' for the files not read."""
     new = _Columns()
     new.rels = files
+    if old.rels == files:  # the same files: the old columns, with those of the files read
+        new.numbers = array.array("q", current)
+        hashes, shown = bytearray(old.hashes), bytearray(old.shown)
+        new.problems = dict(old.problems)
+        for rel, (numbers, content, seen, _, reading, own) in read.items():
+            n = old.index[rel]
+            _put(new.numbers, n, numbers)
+            hashes[DIGEST * n : DIGEST * n + DIGEST] = content
+            shown[DIGEST * n : DIGEST * n + DIGEST] = seen
+            new.problems.pop(rel, None)
+            if reading or own:
+                new.problems[rel] = (reading, own)
+        new.hashes, new.shown = bytes(hashes), bytes(shown)
+        return new
     hashes, shown = bytearray(), bytearray()
     for rel in files:
         if rel in clean:
             n = clean[rel]
-            numbers = old.stamp_of(n)
+            new.numbers.extend(old.stamp_of(n))
             hashes += old.hash_of(n)
             shown += old.shown_of(n)
             problems = old.problems.get(rel)
         else:
             numbers, content, seen, _, reading, own = read[rel]
+            _put(new.numbers, len(new.numbers) // NUMBERS, numbers)
             hashes += content
             shown += seen
             problems = (reading, own) if reading or own else None
-        try:
-            new.numbers.extend(numbers)
-        except OverflowError:  # a time far ahead: never trusted, read again each run
-            new.numbers.extend(UNKNOWN)
         if problems:
             new.problems[rel] = problems
     new.hashes, new.shown = bytes(hashes), bytes(shown)
     return new
+
+
+def _put(numbers: array.array[int], n: int, stamp: tuple[int, ...]) -> None:
+    """Set (or add, at the end) the stamp of the `n`th file; one too large is never trusted."""
+    try:
+        found = array.array("q", stamp)
+    except OverflowError:
+        found = array.array("q", UNKNOWN)
+    numbers[NUMBERS * n : NUMBERS * n + NUMBERS] = found
+
+
+def _differing(current: array.array[int], kept: array.array[int]) -> list[int]:
+    """The files whose stamps differ, of two columns of stamps for the same files."""
+    now, then = current.tobytes(), kept.tobytes()
+    size = NUMBERS * current.itemsize
+    step = CHUNK * size
+    out = []
+    for start in range(0, len(now), step):
+        if now[start : start + step] != then[start : start + step]:
+            for at in range(start, min(start + step, len(now)), size):
+                if now[at : at + size] != then[at : at + size]:
+                    out.append(at // size)
+    return out
 
 
 def _digest(text: str) -> bytes:
