@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from tool.model import KnowledgeBase, Problem
-from tool.store.loading import Computed, Partial, computed
+from tool.store.loading import Computed, Partial, computed, load
 
 
 def check(kb: KnowledgeBase, today: date | None = None) -> list[Problem]:
@@ -38,9 +38,12 @@ def check_root(root: Path, today: date | None = None) -> Computed:
     else worked out again from what changed since."""
 
     def update(part: Partial) -> list[Problem]:
-        from tool.validation import update
+        from tool.validation import Stale, update
 
-        return update(part, today)
+        try:
+            return update(part, today)
+        except Stale:
+            return check(load(part.root), today)
 
     name = f"validate {today.isoformat() if today else ''}"  # the calendar rules' day
     return computed(root, name, lambda kb: check(kb, today), watch=("templates",), update=update)

@@ -128,11 +128,6 @@ def update(part: Partial, today: date | None) -> list[Problem]:
     try:
         store = (where, facts_where, key)
         return _update(part, today, old, clean, listed, current, facts_file, store)
-    except _Stale:
-        from tool.check import check
-        from tool.store.loading import load
-
-        return check(load(root), today)
     finally:
         if facts_file is not None:
             facts_file.close()
@@ -171,7 +166,7 @@ def _update(
     else:
         kept = (facts_file.next() if facts_file and clean else None) or {}
         if not isinstance(kept, dict) or not kept.keys() >= clean.keys():
-            raise _Stale  # the file of facts could not be read whole
+            raise Stale  # the file of facts could not be read whole
         facts = {rel: kept[rel] for rel in clean}
         facts.update((rel, found[3]) for rel, found in read.items())
         kb = _kb(part, files, facts, records, new)
@@ -368,8 +363,8 @@ def _record(part: Partial, rel: str, content: bytes, facts: tuple[Any, ...]) -> 
     return part.sketch(rel, content, fields)
 
 
-class _Stale(Exception):
-    """What was kept does not hang together (another run replaced part of it): start over."""
+class Stale(Exception):
+    """What was kept cannot be read whole: the caller works everything out again."""
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:
