@@ -148,12 +148,10 @@ def _update(
     facts_file: Kept | None,
     store: tuple[Any, Any, bytes],
 ) -> list[Problem]:
-    records: dict[str, Person | Interview | None] = {}
     read: dict[str, Read] = {}
     same_facts = True  # so far, every file read shows the others what it showed them
     for rel, record, reading, content in part.records(listed):
         read[rel] = _read(part, old, rel, record, reading, content, listed[rel])
-        records[rel] = record
         n = old.index.get(rel)
         same_facts = same_facts and n is not None and old.shown_of(n) == read[rel][2]
     files = [rel for rel, _, _ in part.found.files]
@@ -161,7 +159,7 @@ def _update(
     where, facts_where, key = store
     last = old.cross
     if same_facts and last is not None and last[0] == today and old.rels == files:
-        cross, topics = last[1], [_moved(t, records) for t in last[2]]
+        cross, topics = last[1], [_moved(part, t, read) for t in last[2]]
         new.facts = old.facts
     else:
         kept = (facts_file.next() if facts_file and clean else None) or {}
@@ -169,7 +167,7 @@ def _update(
             raise Stale  # the file of facts could not be read whole
         facts = {rel: kept[rel] for rel in clean}
         facts.update((rel, found[3]) for rel, found in read.items())
-        kb = _kb(part, files, facts, records, new)
+        kb = _kb(part, files, facts, new)
         cross = cross_problems(kb, today) + calendar_problems(kb)
         topics = [
             (str(iv.path), line, topic, message, topic_problem(iv, line, topic, message).col)
@@ -286,34 +284,25 @@ def _digest(text: str) -> bytes:
 
 
 def _moved(
-    use: tuple[str, int, str, str, int], records: dict[str, Person | Interview | None]
+    part: Partial, use: tuple[str, int, str, str, int], read: dict[str, Read]
 ) -> tuple[str, int, str, str, int]:
     """A misspelt topic of the last run, at its column in the file as read again this run."""
     rel, line, topic, message, _ = use
-    record = records.get(rel)
-    if not isinstance(record, Interview):
+    if rel not in read or read[rel][3] is None:
         return use
+    record = _record(part, rel, read[rel][1], read[rel][3])
+    assert isinstance(record, Interview)  # its facts are those of the interview it was
     return (rel, line, topic, message, topic_problem(record, line, topic, message).col)
 
 
-def _kb(
-    part: Partial,
-    files: list[str],
-    facts: dict[str, Any],
-    records: dict[str, Person | Interview | None],
-    columns: _Columns,
-) -> KnowledgeBase:
-    """The KB as the rules over several files read it: records of the kept facts, and the
-    whole records of the files read this run."""
+def _kb(part: Partial, files: list[str], facts: dict[str, Any], columns: _Columns) -> KnowledgeBase:
+    """The KB as the rules over several files read it: records of their facts alone."""
     people: dict[str, Person] = {}
     interviews: dict[str, Interview] = {}
     problems = list(part.problems)
     for n, rel in enumerate(files):
-        if rel in records:
-            record = records[rel]
-        else:
-            found = facts[rel]
-            record = _record(part, rel, columns.hash_of(n), found) if found else None
+        found = facts[rel]
+        record = _record(part, rel, columns.hash_of(n), found) if found else None
         problems += columns.problems.get(rel, ((), ()))[0]
         if isinstance(record, Person):
             people[record.id] = record

@@ -93,7 +93,11 @@ def write_kept(path: Path | None, key: bytes, first: Any, *rest: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as file:
             for part in ((key, first), *rest):
-                _without_collector(pickle.dump, part, file, pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(file, pickle.HIGHEST_PROTOCOL)
+                # No memo: values kept here never refer to themselves, and a memo of every
+                # object of a large one would take more memory than the value itself.
+                pickler.fast = True
+                _without_collector(pickler.dump, part)
         os.replace(temporary, path)
     except Exception:  # full, read-only, a value that cannot be pickled: the next run recomputes
         with contextlib.suppress(OSError):

@@ -146,41 +146,36 @@ class Partial:
 
     def records(
         self, wanted: Container[str]
-    ) -> list[tuple[str, Person | Interview | None, list[Problem], bytes | None]]:
+    ) -> Iterator[tuple[str, Person | Interview | None, list[Problem], bytes | None]]:
         """The wanted files' records, reading problems and content hashes, in the scan's order.
 
         Read as `load` reads them: a few files are read and parsed here, leaving the cache
         as it was (their rows are written by the next command that loads them); many go
-        through the cache, parsed on every core, and the cache is saved with their rows and
-        those of every other file of the scan kept.
+        through the cache, parsed on every core, and once the last is given the cache is
+        saved with their rows and those of every other file of the scan kept.
         """
         cache, found = self.cache, self.found
         chosen = [f for f in found.files if f[0] in wanted]
         # A cache of other code, or none yet, is filled: the next runs and kept results need it.
         if cache.current and _read_here(len(chosen), len(found.files)):
             folders: Folders = {}
-            return [self._parsed(rel, Path(entry.path), folders) for rel, entry, _ in chosen]
+            for rel, entry, _ in chosen:
+                yield self._parsed(rel, Path(entry.path), folders)
+            return
         cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
         collecting = gc.isenabled()
         gc.disable()  # as in `_load`: many objects made, almost none freed
         try:
             subset = Scan(chosen, found.fingerprint, False)
-            out = [
-                (
-                    rel,
-                    record,
-                    [_problem(rel, i) for i in issues],
-                    content_hash(record) if record else None,
-                )
-                for rel, record, issues in _records(
-                    self.root, subset, self.config, cache, self.source, None
-                )
-            ]
+            for rel, record, issues in _records(
+                self.root, subset, self.config, cache, self.source, None
+            ):
+                content = content_hash(record) if record else None
+                yield rel, record, [_problem(rel, i) for i in issues], content
         finally:
             if collecting:
                 gc.enable()
-        cache.save()  # first: the bodies asked for later come from the saved rows
-        return out
+        cache.save()  # the bodies asked for later come from the saved rows
 
     def _parsed(
         self, rel: str, path: Path, folders: Folders
