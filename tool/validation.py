@@ -27,8 +27,8 @@ from tool.model import Insight, Interview, KnowledgeBase, Person, Problem
 from tool.rules.insights import misspelt, topic_problem
 from tool.rules.records import cross_problems, file_problems
 from tool.store import cache
-from tool.store.kept import Kept, kept_path, open_kept, write_kept
 from tool.store.loading import Partial
+from tool.store.perfile import Kept, kept_path, open_kept, write_kept
 from tool.template_checks import check_templates
 
 # What the rules over several files found last time: the day they were run for, their
