@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "tool.search",
             "tool.template_checks",
             "tool.check",
+            "tool.validation",
             "tool.edits",
             "tool.importing",
             "tool.leads",

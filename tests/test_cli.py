@@ -78,7 +78,7 @@ def test_internal_error_is_one_line_and_debug_shows_traceback(kb_root, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("tool.check.check", boom)  # imported when validate runs
+    monkeypatch.setattr("tool.check.check_root", boom)  # imported when validate runs
     result = run("validate", "--root", kb_root)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: internal error (RuntimeError: kaboom). This is a bug")

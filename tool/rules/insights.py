@@ -142,32 +142,37 @@ def _topic_stem(topic: str) -> str:
 
 def topic_problems(kb: KnowledgeBase) -> list[Problem]:
     """Warn at every use of a topic spelled differently from its most common spelling."""
+    return [topic_problem(iv, line, topic, message) for iv, line, topic, message in misspelt(kb)]
+
+
+def misspelt(kb: KnowledgeBase) -> list[tuple[Interview, int, str, str]]:
+    """Each use of a topic spelled differently from its most common spelling: the interview,
+    the line, the topic as spelled there and what to say about it."""
     uses: dict[str, list[tuple[str, Interview, Insight]]] = {}
     for iv in kb.interviews.values():
         for insight in iv.insights:
             for topic in insight.topics:
                 uses.setdefault(_topic_stem(topic), []).append((topic, iv, insight))
-    problems: list[Problem] = []
-    for found in uses.values():
-        counts = Counter(topic for topic, _, _ in found)
+    found = []
+    for spelled in uses.values():
+        counts = Counter(topic for topic, _, _ in spelled)
         if len(counts) < 2:
             continue
         best, best_count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         times = f"{best_count} time{'s' * (best_count != 1)}"
-        for topic, iv, insight in found:
-            if topic != best:
-                problems.append(
-                    Problem(
-                        str(iv.path),
-                        insight.line,
-                        _column(iv, insight.line, f"#{topic}"),
-                        "warning",
-                        f"topic #{topic} looks like #{best} (used {times}); "
-                        "use one spelling for one topic",
-                        "topic-spelling",
-                    )
-                )
-    return problems
+        message = f"looks like #{best} (used {times}); use one spelling for one topic"
+        found += [
+            (iv, insight.line, topic, f"topic #{topic} {message}")
+            for topic, iv, insight in spelled
+            if topic != best
+        ]
+    return found
+
+
+def topic_problem(iv: Interview, line: int, topic: str, message: str) -> Problem:
+    """The warning at a misspelt topic, at its column on the line (which needs the body)."""
+    column = _column(iv, line, f"#{topic}")
+    return Problem(str(iv.path), line, column, "warning", message, "topic-spelling")
 
 
 def _column(iv: Interview, line: int, needle: str) -> int:

@@ -45,29 +45,35 @@ def _allowed(record: Person | Interview, key: str, allowed: tuple[str, ...]) -> 
     ]
 
 
-def _person_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
+def _person_rules(person: Person) -> list[Problem]:
+    """The person's problems that depend on their file alone."""
     out = _allowed(person, "relationship", ALLOWED["relationship"])
     out += _id_rules(person.path, slugify(person.name), f"the name {person.name!r}")
-    if person.introduced_by is not None:
-        if person.introduced_by == person.id:
-            out.append(
-                _problem(
-                    person, "introduced_by", "a person cannot introduce themselves", "reference"
-                )
-            )
-        elif person.introduced_by in kb.unreadable_people:
-            out.append(_unusable(person, "introduced_by", person.introduced_by, kb, "error"))
-        elif person.introduced_by not in kb.people:
-            out.append(
-                _problem(
-                    person,
-                    "introduced_by",
-                    f"introduced_by {person.introduced_by!r} is not a person in people/"
-                    + suggest(person.introduced_by, kb.people),
-                    "reference",
-                )
-            )
+    if person.introduced_by is not None and person.introduced_by == person.id:
+        out.append(
+            _problem(person, "introduced_by", "a person cannot introduce themselves", "reference")
+        )
     return out
+
+
+def _introducer_rules(person: Person, kb: KnowledgeBase) -> list[Problem]:
+    """Whether the person who introduced them is a person of the KB."""
+    introducer = person.introduced_by
+    if introducer is None or introducer == person.id:
+        return []
+    if introducer in kb.unreadable_people:
+        return [_unusable(person, "introduced_by", introducer, kb, "error")]
+    if introducer not in kb.people:
+        return [
+            _problem(
+                person,
+                "introduced_by",
+                f"introduced_by {introducer!r} is not a person in people/"
+                + suggest(introducer, kb.people),
+                "reference",
+            )
+        ]
+    return []
 
 
 def _unusable(
@@ -82,10 +88,35 @@ def _unusable(
     return _problem(record, key, message, "reference", severity)
 
 
-def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
+def _interview_rules(interview: Interview) -> list[Problem]:
+    """The interview's problems that depend on its file alone."""
     out = [
         p for key in ("status", "format", "purpose") for p in _allowed(interview, key, ALLOWED[key])
     ]
+    for key in ("thanked", "requested"):
+        when = getattr(interview, key)
+        if when is None:
+            continue
+        if key == "thanked" and when < interview.date:
+            out.append(
+                _problem(
+                    interview, key, "thanked is before the interview date", "date-order", "warning"
+                )
+            )
+        if key == "requested" and when > interview.date:
+            out.append(
+                _problem(
+                    interview, key, "requested is after the interview date", "date-order", "warning"
+                )
+            )
+    expected = f"{interview.date.isoformat()}-{interview.person}"
+    out += _id_rules(interview.path, expected, "its date and person", allow_suffix=True)
+    return out
+
+
+def _reference_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
+    """Whether the interview's person and referrals are people of the KB."""
+    out = []
     if interview.person in kb.unreadable_people:
         out.append(
             _problem(
@@ -122,24 +153,6 @@ def _interview_rules(interview: Interview, kb: KnowledgeBase) -> list[Problem]:
                     "warning",
                 )
             )
-    for key in ("thanked", "requested"):
-        when = getattr(interview, key)
-        if when is None:
-            continue
-        if key == "thanked" and when < interview.date:
-            out.append(
-                _problem(
-                    interview, key, "thanked is before the interview date", "date-order", "warning"
-                )
-            )
-        if key == "requested" and when > interview.date:
-            out.append(
-                _problem(
-                    interview, key, "requested is after the interview date", "date-order", "warning"
-                )
-            )
-    expected = f"{interview.date.isoformat()}-{interview.person}"
-    out += _id_rules(interview.path, expected, "its date and person", allow_suffix=True)
     return out
 
 
@@ -265,16 +278,22 @@ def _field_typos(record: Person | Interview, fields: dict[str, str]) -> list[Pro
 
 def _heading_typos(interview: Interview, headings: dict[str, str]) -> list[Problem]:
     """A warning for each `##` heading close to one the tool reads (`## Insight`), but not it."""
-    names = {**DEFAULT_HEADINGS, **{k: v for k, v in headings.items() if v.strip()}}
+    names = tuple({**DEFAULT_HEADINGS, **{k: v for k, v in headings.items() if v.strip()}}.values())
     out = []
     for title, line in interview.headings():  # not the sections: their text is not needed
-        if any(heading_matches(title, name) for name in names.values()):
-            continue
-        close = suggest(title, names.values())
+        close = _heading_typo(title, names)
         if close:
             message = f"heading {title!r} is read as plain notes{close}"
             out.append(Problem(str(interview.path), line, 1, "warning", message, "heading"))
     return out
+
+
+@lru_cache(maxsize=1 << 14)  # a KB has few distinct headings, written in every interview
+def _heading_typo(title: str, names: tuple[str, ...]) -> str:
+    """` (did you mean ...?)` for a heading close to one the tool reads but not it, else ''."""
+    if any(heading_matches(title, name) for name in names):
+        return ""
+    return suggest(title, names)
 
 
 def _done_in_future(interview: Interview, today: date) -> list[Problem]:
@@ -309,6 +328,54 @@ def referral_name_problems(kb: KnowledgeBase, only: Container[str] | None = None
     return out
 
 
+def file_problems(
+    rel: str, record: Person | Interview | None, headings: dict[str, str]
+) -> list[Problem]:
+    """The problems of one file that depend on it alone and the settings, not on other files.
+
+    Reading problems and the rules about the calendar aside: what a store can keep for as
+    long as the file's bytes and the settings stay the same.
+    """
+    return _unportable_names([rel]) + _own_rules(record, headings)
+
+
+def _own_rules(record: Person | Interview | None, headings: dict[str, str]) -> list[Problem]:
+    if isinstance(record, Person):
+        return _person_rules(record) + _field_typos(record, PERSON_FIELDS)
+    if isinstance(record, Interview):
+        problems = _interview_rules(record) + _field_typos(record, INTERVIEW_FIELDS)
+        return problems + _heading_typos(record, headings)
+    return []
+
+
+def cross_problems(
+    kb: KnowledgeBase, today: date | None = None, only: Container[str] | None = None
+) -> list[Problem]:
+    """The record problems that depend on other files (references, duplicate ids, namesakes).
+
+    With `today`, also the rules about the calendar. Fields they read, and no others: `id`,
+    `path`, `name`, `company`, `introduced_by` of people; `id`, `path`, `person`, `date`,
+    `status`, `referrals` of interviews; the lines of those fields.
+    """
+    problems = _duplicate_ids(kb.people_paths)
+    problems += _duplicate_interview_ids(kb.files)
+    problems += namesake_problems(list(kb.people.values()))
+    for person in kb.people.values():
+        if only is not None and str(person.path) not in only:
+            continue
+        problems += _introducer_rules(person, kb)
+    for interview in kb.interviews.values():
+        if only is not None and str(interview.path) not in only:
+            continue
+        problems += _reference_rules(interview, kb)
+        if today is not None:
+            problems += _done_in_future(interview, today)
+    problems += referral_name_problems(kb, only)
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
+    return problems
+
+
 def record_problems(
     kb: KnowledgeBase, today: date | None = None, only: Container[str] | None = None
 ) -> list[Problem]:
@@ -318,24 +385,10 @@ def record_problems(
     (root-relative paths), just the problems of those files, the whole KB still consulted:
     what an editor re-checks after one file changed.
     """
-    problems = _duplicate_ids(kb.people_paths)
-    problems += _duplicate_interview_ids(kb.files)
-    problems += namesake_problems(list(kb.people.values()))
+    problems = cross_problems(kb, today, only)
     problems += _unportable_names(kb.files if only is None else [f for f in kb.files if f in only])
-    for person in kb.people.values():
-        if only is not None and str(person.path) not in only:
-            continue
-        problems += _person_rules(person, kb)
-        problems += _field_typos(person, PERSON_FIELDS)
-    for interview in kb.interviews.values():
-        if only is not None and str(interview.path) not in only:
-            continue
-        problems += _interview_rules(interview, kb)
-        problems += _field_typos(interview, INTERVIEW_FIELDS)
-        problems += _heading_typos(interview, kb.config.headings)
-        if today is not None:
-            problems += _done_in_future(interview, today)
-    problems += referral_name_problems(kb, only)
-    if only is not None:
-        problems = [p for p in problems if p.path in only]
+    records: list[Person | Interview] = [*kb.people.values(), *kb.interviews.values()]
+    for record in records:
+        if only is None or str(record.path) in only:
+            problems += _own_rules(record, kb.config.headings)
     return problems

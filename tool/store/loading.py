@@ -19,7 +19,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, TypeVar
@@ -47,6 +47,10 @@ LAZY = {"people": ("body",), "interviews": ("body", "sections")}
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 BATCH = 64  # files per task sent to a worker: few enough messages, an even spread
+# A result that reads only some files (`Partial`) parses them here, without the cache, while
+# they are fewer than one in this many: reading every row's stamp from the cache, and
+# starting workers, would cost more.
+FEW = 40
 
 
 def load_config(root: Path) -> tuple[Config, list[Problem]]:
@@ -92,13 +96,15 @@ def computed(
     compute: Callable[[KnowledgeBase], T],
     watch: tuple[str, ...] = (),
     keep: Keep | None = None,
+    update: Callable[[Partial], T] | None = None,
 ) -> Computed:
     """`compute(kb)`, or its result kept from an earlier run when no input changed since.
 
     The inputs are every record file, the settings, the files under the `watch` folders
     (by stamp) and the code. A result is kept only when every stamp is old enough to be
     trusted (see `cache`), so an edit made while it was computed is never hidden. `keep`
-    is as for `load`, called only when the KB is loaded.
+    is as for `load`, called only when the KB is loaded. `update`, when given, computes
+    the same result in place of `compute`, reading only the files it needs (`Partial`).
     """
     root = root.resolve()
     config, problems = load_config(root)
@@ -113,14 +119,92 @@ def computed(
         kept = cache.memo(name, fingerprint) if settled else None
         if _is_computed(kept):
             return Computed(root, kept[0], kept[1])
-        kb = _load(root, config, problems, cache, found, keep)
-        cache.save()  # first: the bodies `compute` asks for come from the saved rows
+        if update is not None:
+            files = [rel for rel, _, _ in found.files]
+            value = update(Partial(root, config, problems, cache, found))  # saves the cache
+        else:
+            kb = _load(root, config, problems, cache, found, keep)
+            cache.save()  # first: the bodies `compute` asks for come from the saved rows
     finally:
         cache.close()
-    value = compute(kb)
+    if update is None:
+        value, files = compute(kb), kb.files
     if settled:
-        cache.store_memo(name, fingerprint, (value, kb.files))
-    return Computed(kb.root, value, kb.files)
+        cache.store_memo(name, fingerprint, (value, files))
+    return Computed(root, value, files)
+
+
+@dataclass
+class Partial:
+    """What a run found before reading any record: for a result that reads only some files."""
+
+    root: Path
+    config: Config
+    problems: list[Problem]  # the settings' problems
+    cache: FileCache
+    found: Scan
+
+    def records(
+        self, wanted: Container[str]
+    ) -> Iterator[tuple[str, Person | Interview | None, list[Problem], bytes | None]]:
+        """The wanted files' records, reading problems and content hashes, in the scan's order.
+
+        Read as `load` reads them: a few files are read and parsed here, leaving the cache
+        as it was (their rows are written by the next command that loads them); many go
+        through the cache, parsed on every core, and once the last is given the cache is
+        saved with their rows and those of every other file of the scan kept.
+        """
+        cache, found = self.cache, self.found
+        chosen = [f for f in found.files if f[0] in wanted]
+        # A cache of other code, or none yet, is filled: the next runs and kept results need it.
+        if cache.current and _read_here(len(chosen), len(found.files)):
+            folders: Folders = {}
+            for rel, entry, _ in chosen:
+                yield self._parsed(rel, Path(entry.path), folders)
+            return
+        cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
+        collecting = gc.isenabled()
+        gc.disable()  # as in `_load`: many objects made, almost none freed
+        try:
+            subset = found.only(chosen)
+            for rel, record, issues in _records(
+                self.root, subset, self.config, cache, self.source, None
+            ):
+                content = content_hash(record) if record else None
+                yield rel, record, [_problem(rel, i) for i in issues], content
+        finally:
+            if collecting:
+                gc.enable()
+        cache.save()  # the bodies asked for later come from the saved rows
+
+    def _parsed(
+        self, rel: str, path: Path, folders: Folders
+    ) -> tuple[str, Person | Interview | None, list[Problem], bytes | None]:
+        data, _, issues = read_file(self.root, path, folders)
+        if data is None:
+            return rel, None, [_problem(rel, i) for i in issues], None
+        record, issues = parse_record(data, rel, self.config.headings)
+        problems = [_problem(rel, i) for i in issues]
+        return rel, record, problems, digest(data) if record is not None else None
+
+    def sketch(self, rel: str, content: bytes, fields: dict[str, Any]) -> Person | Interview:
+        """A record of the given fields only, for the file `rel` whose bytes hash to `content`.
+
+        Made from what was kept of a record (the fields some rules read); its path and body
+        are found as a loaded record's are, from the store else the file, if a rule asks.
+        """
+        return _stored(rel.split("/")[0], fields, self.source, rel, content)
+
+    @functools.cached_property
+    def source(self) -> _Source:
+        """Where the lazy fields of this run's records come from."""
+        store = str(self.cache.path) if self.cache.path else None
+        return _Source(store, str(self.root), self.config.headings)
+
+
+def _read_here(count: int, total: int) -> bool:
+    """Whether `Partial.records` reads `count` files of `total` itself, not through the cache."""
+    return count < max(PARALLEL_FROM, total // FEW)
 
 
 def _scan(root: Path, cache: FileCache) -> Scan:

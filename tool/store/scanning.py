@@ -47,6 +47,14 @@ class Scan:
             for rel, info in zip(self.names, self.stats, strict=True)
         ]
 
+    def only(self, files: list[tuple[str, Entry, os.stat_result | None]]) -> Scan:
+        """A scan of some of these files (`files`, taken from this scan), for a partial load."""
+        part = Scan(
+            self.root, [f[0] for f in files], [f[2] for f in files], self.fingerprint, False
+        )
+        part.files = files
+        return part
+
 
 def record_names(root: Path, folder: str) -> list[str]:
     """The `*.md` file names of one KB folder, sorted, as `files.markdown_files` lists them."""
