@@ -115,7 +115,10 @@ class Names:
             return []
         if _WORD_IN_DISGUISE in text:
             return list(range(len(self._names)))
-        words = {fold(w) for w in set(_WORD.findall(text))}
+        if text.isascii():  # most text: folding is lower-casing, done at once
+            words = set(_WORD.findall(text.lower()))
+        else:
+            words = {fold(w) for w in set(_WORD.findall(text))}
         found = self._having(words)
         if found or self._always:
             found = self._having(words | self._echoes)
