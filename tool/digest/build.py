@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -87,6 +88,10 @@ class Page:
     template: str = ""
     context: dict[str, Any] | None = None
     data: bytes | None = None
+
+
+# Values of a page's context that hold no Fragment.
+_LEAVES = frozenset({str, int, float, bool, type(None), date, Markup, Link, Person, Interview})
 
 
 def make_env(root: Path) -> Environment:
@@ -853,12 +858,16 @@ class Plan:
 
     def _resolved(self, value: Any) -> Any:
         """The context with each Fragment as its HTML."""
+        if type(value) in _LEAVES:  # most values: a quick answer
+            return value
         if isinstance(value, Fragment):
             return self._html(value)
         if isinstance(value, dict):
             return {k: self._resolved(v) for k, v in value.items()}
-        if type(value) in (list, tuple):
-            return type(value)(self._resolved(v) for v in value)
+        if type(value) is list:
+            return [self._resolved(v) for v in value]
+        if type(value) is tuple:
+            return tuple([self._resolved(v) for v in value])
         return value
 
     def _html(self, fragment: Fragment) -> Markup:
