@@ -40,6 +40,11 @@ def visible(text: str) -> str:
     return text.translate(_SHOWN) if _ANY_SHOWN.search(text) else text
 
 
+def has_controls(text: str) -> bool:
+    """Whether `text` holds any character that `visible` replaces (one search, in C)."""
+    return _ANY_SHOWN.search(text) is not None
+
+
 def controls(text: str) -> list[str]:
     """The distinct control characters in `text` that `visible` replaces, in order."""
     return [c for c in dict.fromkeys(text) if ord(c) in _SHOWN]

@@ -154,7 +154,7 @@ def _plain_text_of(content: str, env: dict[str, object]) -> str:
 def _topics_of(content: str, env: dict[str, object]) -> tuple[str, ...]:
     """`topics_in` of inline source; text without markup is one text token."""
     if _INLINE_MARKUP.search(content) is None:
-        return tuple(dict.fromkeys(m.group(1) for m in _TOPIC.finditer(content)))
+        return tuple(dict.fromkeys(_TOPIC.findall(content)))
     return topics_in(_inline(Token("inline", "", 0, content=content), env))
 
 
@@ -222,6 +222,12 @@ _NOT_SCANNED = re.compile(r"[\t\r\0]")
 # scanner reads or leaves to markdown-it: a line starting otherwise is paragraph text.
 _BLOCK_START = frozenset("*-_+#0123456789>`~<[")
 _MAX_NESTING = 20  # markdown-it's commonmark preset: deeper bodies go to markdown-it
+# A list item's first line whose text starts with none of `_BLOCK_START` and no blank: in
+# `flat`, it can only be an item (or, `2.` after a paragraph, that paragraph's text).
+_ITEM_START = frozenset("*+-0123456789")
+_SIMPLE_ITEM = re.compile(r"(?:[*+-]|(\d{1,9})[.)]) {1,4}(?=[^ *\-_+#0-9>`~<\[])")
+# The same, where `[` starts no reference definition (the body has no `]:`): a task's box.
+_SIMPLE_ITEM_OR_TASK = re.compile(r"(?:[*+-]|(\d{1,9})[.)]) {1,4}(?=[^ *\-_+#0-9>`~<])")
 
 
 class _Scanner:
@@ -282,6 +288,7 @@ class _Scanner:
         item: list[str] = []  # the lines of the open list item's paragraph
         item_line = 0
         paragraph = False  # a paragraph outside lists is open
+        simple_item = (_SIMPLE_ITEM if self.references else _SIMPLE_ITEM_OR_TASK).match
         for n in range(self.max):
             text = self.lines[n]
             if not text or text[0] == " ":
@@ -292,7 +299,26 @@ class _Scanner:
                     item = []
                 paragraph = False
                 continue
-            if text[0] in _BLOCK_START or text[0] == "=":
+            first = text[0]
+            if first in _ITEM_START and (simple := simple_item(text)) is not None:
+                # A list item whose text starts with a letter, as most do: none of the
+                # checks below can match it but the marker's.
+                ordered = first not in "*+-"
+                if not (paragraph and ordered and int(simple.group(1)) != 1):
+                    if item:
+                        found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+                    item, item_line, paragraph = [text[simple.end() :]], n, False
+                    continue
+            elif first == "#":  # a heading, or paragraph text: nothing else starts so
+                heading = _atx_heading(text)
+                if heading is not None:
+                    if item:
+                        found.append((0, item_line, "\n".join(item).strip(_TRIM)))
+                        item = []
+                    found.append((heading[0], n, heading[1]))
+                    paragraph = False
+                    continue
+            elif first in _BLOCK_START or first == "=":
                 if text[0] in "-=" and not text.rstrip(" ").strip(text[0]):
                     return None  # a setext underline, or a thematic break
                 if _left_to_markdown_it(text, self.references):

@@ -5,7 +5,8 @@ position, so that `no`, `01234`, `1:30` or `2024-02-30` are never silently turne
 boolean, an octal number, a sexagesimal or a crash. Anchors, aliases and tags are refused
 before anything is expanded, and nesting depth is bounded, because notes are untrusted.
 Only the parser's events are used, never a composer: libyaml's recursive composer crashes on
-deep nesting, so nodes are assembled here, iteratively.
+deep nesting, so nodes are assembled here, iteratively. Front matter of simple `key: value`
+lines is read without the parser, to the same nodes (see `_simple`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from tool.model import Severity
+from tool.printable import has_controls
 
 # libyaml's event parser is fast and iterative (its *composer* is what crashes on deep
 # nesting, and it is not used). The pure-Python parser is the reference: libyaml's limits and
@@ -40,8 +42,11 @@ _REFERENCE: Any = yaml.BaseLoader
 MAX_DEPTH = 32
 BOM = "\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CR = re.compile("\r")
 _FENCE = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(---|\.\.\.)[ \t]*")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)  # `_CLOSE` as a whole line of a text
+_BLANK_LINE = re.compile(r"^\s*$", re.M)  # a line `str.strip` leaves empty
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset({None, "!", _STR_TAG})  # `!` is a quoted or non-specific scalar
 # Signs that a front matter runs on into the notes because its closing '---' is missing.
@@ -52,6 +57,8 @@ _LABEL = re.compile(r"([^\s#:\[\]{}'\"&*!|>%@`-][^:#]*):(?:[ \t]|$)")  # "Next s
 # git's markers of a merge conflict left in the file: `<<<<<<< HEAD`, `>>>>>>> branch`.
 _CONFLICT = re.compile(r"^(?:<{7,}|>{7,})(?: |$)", re.M)
 _HASH_VALUE = re.compile(r"[ \t]*(#[^\s#].*)")  # `company: #1 Robotics`: YAML sees a comment
+
+
 _MEANINGS = {
     "bool": "true/false",
     "int": "a number",
@@ -60,6 +67,13 @@ _MEANINGS = {
     "null": "an empty value",
 }
 _YAML11 = Resolver()  # only used to tell what a YAML 1.1 reader would have made of a value
+# The first characters of the values the resolver tries a pattern on; any other value is text
+# (None: a pattern for any first character, which none of PyYAML's releases has).
+_RESOLVED_FROM: frozenset[str] | None = (
+    None
+    if None in _YAML11.yaml_implicit_resolvers
+    else frozenset(c for c in _YAML11.yaml_implicit_resolvers if c)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +92,11 @@ class Scalar:
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
-        return _yaml11_type(self.text) if self.plain else None
+        if not self.plain:
+            return None
+        if self.text and _RESOLVED_FROM is not None and self.text[0] not in _RESOLVED_FROM:
+            return None  # the resolver tries no pattern on it: text
+        return _yaml11_type(self.text)
 
 
 @lru_cache(maxsize=4096)  # keys and common values recur in every file
@@ -124,6 +142,9 @@ class Document:
     body: str
     body_line: int  # file line on which the body starts
     issues: tuple[Issue, ...]
+    # Whether a key or value may hold a control character: False when the front matter has
+    # none and no backslash (an escape could write one), so no value needs looking at.
+    controls: bool = True
 
 
 class _Refused(Exception):
@@ -148,7 +169,7 @@ def decode(data: bytes) -> tuple[str | None, list[Issue]]:
     if text.startswith(BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n")
-    bad = _CONTROL.search(text) or re.search("\r", text)
+    bad = _CONTROL.search(text) or ("\r" in text and _CR.search(text))
     if bad:
         before = text[: bad.start()]
         line = before.count("\n") + 1
@@ -160,56 +181,31 @@ def decode(data: bytes) -> tuple[str | None, list[Issue]]:
 
 def split(text: str) -> Document:
     """Split decoded text into front matter and body, and compose the front matter."""
-    lines = text.split("\n")
-    if not lines or not _FENCE.fullmatch(lines[0]):
-        for number, line in enumerate(lines, start=1):
-            if _FENCE.fullmatch(line) and number > 1:
-                return Document(
-                    None,
-                    text,
-                    1,
-                    (
-                        Issue(
-                            number,
-                            1,
-                            "front matter must start on the first line of the file",
-                            "front-matter",
-                        ),
-                    ),
-                )
-        return Document(
-            None,
-            text,
-            1,
-            (
-                Issue(
-                    1,
-                    1,
-                    "missing front matter (the file must start with a '---' line)",
-                    "front-matter",
-                ),
-            ),
-        )
-    close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
-    if close is None:
+    end = text.find("\n")
+    if not _FENCE.fullmatch(text if end < 0 else text[:end]):
+        return _no_front_matter(text)
+    closing = _CLOSING.search(text, end + 1) if end >= 0 else None
+    if closing is None:
         return Document(
             None,
             "",
-            len(lines) + 1,
+            text.count("\n") + 2,
             (Issue(1, 1, "front matter is not closed: add a '---' line after it", "front-matter"),),
         )
-    body = text[sum(map(len, lines[: close + 1])) + close + 1 :]  # the lines after `close`
+    close = text.count("\n", 0, closing.start())  # the closing line's index
+    body = text[closing.end() + 1 :]  # the lines after it
     body_line = close + 2
-    source = "\n".join(lines[1:close])
-    if not source.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in lines[1:close]
-    ):
+    source = text[end + 1 : max(end + 1, closing.start() - 1)]
+    # A front matter that the shortcut reads has a `key:` line: it is not empty.
+    simple = _simple(source) if SIMPLE else None
+    if simple is None and _is_empty(source):
         return Document(
             None, body, body_line, (Issue(1, 1, "front matter is empty", "front-matter"),)
         )
-    unclosed = _unclosed(lines, close)
+    # Notes inside the front matter start after a gap: without a blank line, none.
+    unclosed = _unclosed(text.split("\n"), close) if _BLANK_LINE.search(source) else []
     try:
-        root = _compose(source)
+        root = simple if simple is not None else _compose(source)
     except _Refused as exc:
         return Document(None, body, body_line, (*unclosed, Issue(*exc.at, exc.message, exc.rule)))
     except yaml.MarkedYAMLError as exc:
@@ -234,9 +230,50 @@ def split(text: str) -> Document:
                 ),
             ),
         )
-    hashes = _hash_values(root, lines) if "#" in source else []  # no '#', no comment
+    # No '#', no comment. YAML counts a line break more than '\n' (U+2028...): every line.
+    hashes = _hash_values(root, text.split("\n")) if "#" in source else []
     issues = [*unclosed, *_check_keys(root), *hashes]
-    return Document(root, body, body_line, tuple(issues))
+    controls = "\\" in source or has_controls(source)
+    return Document(root, body, body_line, tuple(issues), controls)
+
+
+def _no_front_matter(text: str) -> Document:
+    """A file that does not start with '---': where its front matter seems to be, if anywhere."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _FENCE.fullmatch(line) and number > 1:
+            return Document(
+                None,
+                text,
+                1,
+                (
+                    Issue(
+                        number,
+                        1,
+                        "front matter must start on the first line of the file",
+                        "front-matter",
+                    ),
+                ),
+            )
+    return Document(
+        None,
+        text,
+        1,
+        (
+            Issue(
+                1,
+                1,
+                "missing front matter (the file must start with a '---' line)",
+                "front-matter",
+            ),
+        ),
+    )
+
+
+def _is_empty(source: str) -> bool:
+    """Whether a front matter holds nothing but blank lines and comments."""
+    return not source.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in source.split("\n")
+    )
 
 
 def _unclosed(lines: list[str], close: int) -> list[Issue]:
@@ -342,6 +379,93 @@ def _compose(source: str) -> Node | None:
         if _LOADER is _REFERENCE:
             raise
     return _compose_with(_REFERENCE, source)
+
+
+# Most front matter is `key: value` lines, each value plain words, a quoted string without
+# escapes or a `[list, of, words]`: `split` reads those line by line, as the parser would, at a
+# fraction of the cost of starting the parser and making a Python object of each of its events.
+# Anything else (nesting, tabs, escapes, a comment after a value, a character YAML treats
+# specially) goes to the parser; tests/test_parse_fast_path.py holds the two to the same
+# nodes. `SIMPLE = False` turns the shortcut off, for those tests.
+SIMPLE = True
+# Characters that may stand in a plain scalar: printable to YAML (no C0 or C1 control, no
+# line or paragraph separator, BOM or noncharacter), and not a space, `:` or `#`.
+_SAFE = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff]"
+# The first character of a plain scalar is none of YAML's indicators.
+_START = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff\-?,\[\]{}&*!|>'\"%@`]"
+# Inside a list, `,[]{}` end a plain scalar too, and `?` for the pure-Python parser.
+_FLOW_SAFE = r"[^\x00-\x20\x7f-\x9f:#\u2028\u2029\ufeff\ufffe\uffff,?\[\]{}]"
+_QUOTED_CHAR = r'[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\\"]'
+_SINGLE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff']"
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]{0,127}):"  # a key, short: YAML bounds a key's length
+    r"(?: +(?:"
+    rf"({_START}{_SAFE}*(?:(?::| +){_SAFE}+)*)"  # a plain value: no `: ` or ` #` in it
+    rf"|\"({_QUOTED_CHAR}*)\""  # a double-quoted one without escapes
+    rf"|'({_SINGLE_CHAR}*)'"  # a single-quoted one without ''
+    r"|\[([^\[\]{}\n]*)\]"  # a list, read by _simple_items
+    r"))? *"
+)
+_SIMPLE_ITEM = re.compile(
+    rf" *(?:({_START}{_FLOW_SAFE}*(?: +{_FLOW_SAFE}+)*)"
+    rf'|"((?:(?!,){_QUOTED_CHAR})*)"|\'((?:(?!,){_SINGLE_CHAR})*)\') *'
+)
+_COMMENT_LINE = re.compile(r"#[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]*| *")
+
+
+def _simple(source: str) -> Map | None:
+    """The nodes of a front matter of simple `key: value` lines; None: leave it to the parser."""
+    items: list[tuple[Scalar, Node]] = []
+    fullmatch = _SIMPLE_LINE.fullmatch
+    for index, line in enumerate(source.split("\n"), start=2):
+        found = fullmatch(line)
+        if found is None:
+            if _COMMENT_LINE.fullmatch(line):
+                continue
+            return None
+        key, kind = found.group(1), found.lastindex or 1
+        value: Node
+        if kind == 1:  # `key:` alone: an empty plain value, placed right after the colon
+            value = Scalar("", index, len(key) + 2, True)
+        elif kind == 5:
+            listed = _simple_items(found.group(5), index, found.start(5) + 1)
+            if listed is None:
+                return None
+            value = Seq(listed, index, found.start(5))
+        else:  # plain text from its first character, quoted text from its quote
+            plain = kind == 2
+            value = Scalar(found.group(kind), index, found.start(kind) + plain, plain)
+        items.append((_key(key, index), value))
+    if not items:
+        return None
+    return Map(tuple(items), items[0][0].line, 1)
+
+
+@lru_cache(maxsize=1024)
+def _key(text: str, line: int) -> Scalar:
+    """A key at the start of a line: the same few recur on the same lines in every file."""
+    return Scalar(text, line, 1, True)
+
+
+def _simple_items(inside: str, line: int, col: int) -> tuple[Scalar, ...] | None:
+    """The items of a one-line `[a, "b", c]` list: plain or quoted words, no empty item."""
+    if not inside.strip(" "):
+        return ()
+    out = []
+    for piece in inside.split(","):
+        found = _SIMPLE_ITEM.fullmatch(piece)
+        if found is None:
+            return None
+        if found.group(1) is not None:
+            out.append(Scalar(found.group(1), line, col + found.start(1), True))
+        elif found.group(2) is not None:
+            out.append(Scalar(found.group(2), line, col + found.start(2) - 1, False))
+        elif found.group(3) is not None:
+            out.append(Scalar(found.group(3), line, col + found.start(3) - 1, False))
+        else:
+            return None
+        col += len(piece) + 1
+    return tuple(out)
 
 
 def _compose_with(loader_class: Any, source: str) -> Node | None:

@@ -24,6 +24,9 @@ def _words(text: str) -> str:
 
 
 _HINT_WORDS = frozenset(_words(h) for h in HINTS)
+# Every word of a hint is in a body that holds it; a body without the longest one of either
+# hint holds neither, and is returned as it is without being split into lines.
+_MARKS = tuple(max(h.split(), key=len) for h in HINTS)
 
 
 def is_hint(paragraph: str) -> bool:
@@ -38,6 +41,8 @@ def without_hints(body: str) -> str:
     user's text: an insight typed right above the hint would otherwise take it in as the
     continuation of its paragraph.
     """
+    if not any(mark in body for mark in _MARKS):
+        return body
     lines = [
         "" if _words(line) in _HINT_WORDS and not _HEADING.match(line) else line
         for line in body.split("\n")

@@ -90,14 +90,15 @@ FIELD_HELP: dict[str, str] = {
 class _Reader:
     """Reads typed values out of a front-matter mapping, collecting issues."""
 
-    def __init__(self, meta: Map, schema: dict[str, str]):
+    def __init__(self, meta: Map, schema: dict[str, str], controls: bool = True):
         self.issues: list[Issue] = []
         self.values: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
         self.lines: dict[str, int] = {}
         for key, node in meta.items:
             self.lines.setdefault(key.text, key.line)
-            self.issues += _control_issues(key, node)
+            if controls:  # else no key or value has one (see `Document.controls`)
+                self.issues += _control_issues(key, node)
             kind = schema.get(key.text)
             if kind is None:
                 self.extra[key.text] = to_python(node)
@@ -282,7 +283,7 @@ def person_from(doc: Document, path: PurePosixPath) -> tuple[Person | None, list
     issues = list(doc.issues)
     if doc.meta is None:
         return None, issues
-    reader = _Reader(doc.meta, PERSON_FIELDS)
+    reader = _Reader(doc.meta, PERSON_FIELDS, doc.controls)
     issues += reader.issues + _missing(doc.meta, reader, "person")
     v = reader.values
     if not str(v.get("name", "")).strip():
@@ -307,7 +308,7 @@ def interview_from(
     issues = list(doc.issues)
     if doc.meta is None:
         return None, issues
-    reader = _Reader(doc.meta, INTERVIEW_FIELDS)
+    reader = _Reader(doc.meta, INTERVIEW_FIELDS, doc.controls)
     issues += reader.issues + _missing(doc.meta, reader, "interview")
     v = reader.values
     if not str(v.get("person", "")).strip() or "date" not in v:

@@ -41,7 +41,7 @@ Folders = dict[str, bool]
 
 
 def read_file(
-    root: Path, path: Path, folders: Folders | None = None
+    root: Path, path: str | os.PathLike[str], folders: Folders | None = None
 ) -> tuple[bytes | None, os.stat_result | None, list[Issue]]:
     """The bytes of one regular file inside the root and its status before reading, or why not.
 
@@ -49,22 +49,24 @@ def read_file(
     and each folder is resolved once: a reader of thousands of files gives the same dict
     for all of them.
     """
-    target = _in_known_folder(root, path, folders) if folders is not None else None
-    if target is None:
+    name = os.fspath(path)
+    info = _in_known_folder(root, name, folders) if folders is not None else None
+    target: str | Path = name
+    if info is None:
         try:
             # Resolved every time: a linked folder leads outside as surely as a linked file.
-            target = Path(os.path.realpath(path, strict=True))
+            target = Path(os.path.realpath(name, strict=True))
         except OSError as exc:
-            return None, None, [_unreadable(path, exc)]
+            return None, None, [_unreadable(name, exc)]
         if not _inside(root, target):
             reason = "symbolic link points outside the knowledge base"
             return None, None, [_issue(reason, "symlink")]
     try:
-        data, opened = read_regular(target, follow=False)
+        data, opened = read_regular(target, follow=False, info=info)
     except NotRegularFile as exc:
         return None, None, [_issue(exc.reason, "file-type")]
     except OSError as exc:
-        return None, None, [_unreadable(path, exc)]
+        return None, None, [_unreadable(name, exc)]
     if len(data) > MAX_FILE_BYTES:
         size = max(opened.st_size, len(data))
         message = f"file is {size:,} bytes; files over {MAX_FILE_BYTES:,} bytes are not read"
@@ -72,13 +74,18 @@ def read_file(
     return data, opened, []
 
 
-def _in_known_folder(root: Path, path: Path, folders: Folders) -> Path | None:
-    """`path` itself when it is no link and its folder is inside the root; None: resolve it."""
+def _in_known_folder(root: Path, path: str, folders: Folders) -> os.stat_result | None:
+    """The status of `path` when it is no link and its folder is inside the root; None: resolve it.
+
+    Strings, not Paths: this runs for every file of a load, and building a Path cost more
+    than the system calls.
+    """
     try:
-        if stat.S_ISLNK(os.lstat(path).st_mode):
-            return None
+        info = os.lstat(path)
     except OSError:
         return None  # resolving it says why it cannot be read, in the usual words
+    if stat.S_ISLNK(info.st_mode):
+        return None
     folder = os.path.dirname(path)
     inside = folders.get(folder)
     if inside is None:
@@ -87,7 +94,7 @@ def _in_known_folder(root: Path, path: Path, folders: Folders) -> Path | None:
         except OSError:
             return None
     # Opened without following a link: a file swapped for one since is refused, not followed.
-    return path if inside else None
+    return info if inside else None
 
 
 class NotRegularFile(OSError):
@@ -113,22 +120,49 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 
 
 def read_regular(
-    path: Path, limit: int | None = MAX_FILE_BYTES, follow: bool = True
+    path: str | os.PathLike[str],
+    limit: int | None = MAX_FILE_BYTES,
+    follow: bool = True,
+    info: os.stat_result | None = None,
 ) -> tuple[bytes, os.stat_result]:
     """Up to `limit` + 1 bytes of a regular file, and its status from before they were read.
 
     Anything else raises NotRegularFile without being opened: opening a FIFO waits for a
-    writer, and opening a device can make it act.
+    writer, and opening a device can make it act. `info` is the path's status when the
+    caller has just taken it (as `follow` asks), so that it is not taken twice.
     """
-    info = os.stat(path, follow_symlinks=follow)
+    if info is None:
+        info = os.stat(path, follow_symlinks=follow)
     if not stat.S_ISREG(info.st_mode):
         raise NotRegularFile(info, path)
     nofollow = 0 if follow else getattr(os, "O_NOFOLLOW", 0)
-    with open(os.open(path, _OPEN_FLAGS | nofollow), "rb") as handle:
-        opened = os.fstat(handle.fileno())
+    handle = os.open(path, _OPEN_FLAGS | nofollow)
+    try:
+        opened = os.fstat(handle)
         if not stat.S_ISREG(opened.st_mode):  # swapped since the check above
             raise NotRegularFile(opened, path)
-        return handle.read(-1 if limit is None else limit + 1), opened
+        return _read_all(handle, opened.st_size, None if limit is None else limit + 1), opened
+    finally:
+        os.close(handle)
+
+
+def _read_all(handle: int, size: int, limit: int | None) -> bytes:
+    """Up to `limit` bytes of an open file, to its end; `size` is its size when opened.
+
+    os.read without a buffered file object, which cost as much as the reading itself on
+    small notes: a file that has not changed is read whole by the first call, and the
+    second one finds its end.
+    """
+    chunks = []
+    total = 0
+    step = max(size + 1, 1 << 16)
+    while limit is None or total < limit:
+        chunk = os.read(handle, step if limit is None else min(step, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def resolve_path(path: Path) -> Path:
@@ -145,7 +179,7 @@ def _issue(reason: str, rule: str) -> Issue:
     return Issue(1, 1, f"{reason}; not read", rule)
 
 
-def _unreadable(path: Path, exc: OSError) -> Issue:
+def _unreadable(path: str | Path, exc: OSError) -> Issue:
     """Why a path could not be followed or opened, in words."""
     if exc.errno == errno.ELOOP:
         return _issue("symbolic link loops back on itself", "symlink")
