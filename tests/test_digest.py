@@ -658,3 +658,11 @@ def test_privacy_scan(tmp_path, content, found):
 )
 def test_phone_digits(phone, digits):
     assert phone_digits(phone) == digits
+
+
+def test_the_packaged_theme_runs_as_code_and_a_user_theme_sandboxed(tmp_path):
+    from jinja2.sandbox import SandboxedEnvironment
+
+    assert not isinstance(make_env(tmp_path), SandboxedEnvironment)
+    (tmp_path / "templates" / "digest").mkdir(parents=True)  # even empty: the user's theme
+    assert isinstance(make_env(tmp_path), SandboxedEnvironment)

@@ -262,3 +262,36 @@ def test_a_later_thank_you_rewrites_the_figures_and_the_interview_only(make_kb):
         "you.html",
     }
     assert contents(after) == cold(root)
+
+
+def workers_take_every_page(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(writing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(writing, "WORKERS", 2)
+    monkeypatch.setattr(writing, "CHUNK", chunk)
+    monkeypatch.setattr(writing.os, "cpu_count", lambda: 2)
+
+
+def test_workers_rewrite_exactly_the_pages_that_changed(make_kb, monkeypatch):
+    root = make_kb("digest")
+    workers_take_every_page(monkeypatch, chunk=4)  # chunks of pages, some kept, some not
+    before = snapshot(digest(root))
+    edit(root / INTERVIEW, "Shipping beats certificates.", "Shipping beats diplomas.")
+    after = snapshot(digest(root))
+    assert rewritten(before, after) == ANN_INSIGHT_PAGES
+    assert contents(after) == cold(root)
+
+
+def test_a_chunk_failing_in_a_worker_is_made_again_here(make_kb, monkeypatch):
+    root = make_kb("digest")
+    alone = contents(snapshot(digest(root, "alone")))
+    workers_take_every_page(monkeypatch, chunk=5)
+    parent, render = os.getpid(), build.Plan.render
+
+    def fails_in_workers(plan: build.Plan, page: build.Page) -> bytes:
+        # The last page of its chunk: the pages before it in the chunk are written.
+        if os.getpid() != parent and page.url == "interviews/2026-03-10-ann-lee.html":
+            raise OSError("a worker failed")
+        return render(plan, page)
+
+    monkeypatch.setattr(build.Plan, "render", fails_in_workers)
+    assert contents(snapshot(digest(root, "shared"))) == alone

@@ -7,8 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import run, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tool.digest import markdown
+from tool.digest import contacts, markdown, privacy
 from tool.digest.contacts import emails, phones
 from tool.digest.privacy import scan
 
@@ -166,3 +168,40 @@ def test_the_scan_stops_a_contact_that_redaction_missed(make_kb, monkeypatch):
     )
     assert not (root / "site").exists()
     assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 +()-./a\n", max_size=40))
+def test_phone_candidates_are_the_matches_of_the_one_pattern(text):
+    found = [m.span() for m in contacts._candidates(text)]
+    assert found == [m.span() for m in contacts._CANDIDATE.finditer(text)]
+
+
+def _walk(index: privacy._Index, text: str) -> list[privacy.Secret]:
+    """The word automaton stepped over every word: what find() must agree with."""
+    found, state = [], 0
+    for i, word in enumerate(privacy._WORD.findall(text.casefold())):
+        while state and word not in index.next[state]:
+            state = index.fallback[state]
+        state = index.next[state].get(word, 0)
+        end = state if index.ends[state] else index.output[state]
+        while end:
+            for entry in index.ends[end]:
+                _, length, anchor = index.entries[entry]
+                found.append((i - length + 1 + anchor, entry))
+            end = index.output[end]
+    return [index.entries[entry][0] for _, entry in sorted(found)]
+
+
+_SECRETS = [
+    privacy.Secret("name", value, "people/x.md")
+    for value in ("Ann Lee", "Lee Ann Marie", "Ann", "Marie Ann Lee Ann", "lee lee")
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ann", "LEE", "marie", "bo", "<b>", "x.y", "Ann"]), max_size=14))
+def test_the_scan_skips_only_words_that_start_no_secret(words):
+    index = privacy._Index(_SECRETS)
+    text = " ".join(words)
+    assert index.find(text) == _walk(index, text)

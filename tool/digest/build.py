@@ -11,15 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from datetime import date
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment
 from markupsafe import Markup
 
 from tool.digest import charts, markdown
@@ -52,6 +54,8 @@ PAGE_STEPS = 5_000_000  # loop turns and calls: the largest page of 40,000 files
 PAGE_SIZE = 100
 # Text that may link to another note (`x.md`, possibly escaped): its HTML depends on the URLs.
 _MAY_LINK = re.compile(r"\.md|%|&", re.IGNORECASE)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,21 @@ class Page:
     data: bytes | None = None
 
 
-def make_env(root: Path) -> SandboxedEnvironment:
-    """The theme: the user's `templates/digest/` first, then the packaged defaults."""
-    env = render.make_env(root / "templates" / "digest", THEME, autoescape=True)
+# Values of a page's context that hold no Fragment.
+_LEAVES = frozenset({str, int, float, bool, type(None), date, Markup, Link, Person, Interview})
+
+
+def make_env(root: Path) -> Environment:
+    """The theme: the user's `templates/digest/` first, then the packaged defaults.
+
+    Templates of the user's run sandboxed, with limits; where there are none (nothing
+    at `templates/digest`), the packaged theme runs as the code it is, at half the cost.
+    """
+    user = root / "templates" / "digest"
+    if os.path.lexists(user):
+        env: Environment = render.make_env(user, THEME, autoescape=True)
+    else:
+        env = render.make_trusted_env(THEME, autoescape=True)
     env.filters["json_script"] = json_script
     return env
 
@@ -282,7 +298,7 @@ class Gatherer:
 class Pages:
     """Renders every page of the site from a Gatherer."""
 
-    def __init__(self, gather: Gatherer, env: SandboxedEnvironment, root: Path):
+    def __init__(self, gather: Gatherer, env: Environment, root: Path):
         self.g = gather
         self.env = env
         self.root = root
@@ -334,18 +350,24 @@ class Pages:
         # Plus home, network, search and you.
         return len(g.people) + len(g.interviews) + groups + lists + 4
 
-    def all(self) -> Iterable[Page]:
+    def all(self) -> Iterator[Page]:
+        return (build() for build in self.builders())
+
+    def builders(self) -> Iterator[Callable[[], Page]]:
+        """Every page in order, each made when called: a worker makes only its share."""
         g = self.g
-        yield self.home()
+        yield self.home
         for person in g.people.values():
-            yield self.person(person)
+            yield partial(self.person, person)
         for interview in g.interviews.values():
-            yield self.interview(interview)
+            yield partial(self.interview, interview)
         for kind in GROUP_FOLDERS:
-            yield from self.groups(kind)
-        yield self.network()
-        yield self.search()
-        yield self.you()
+            for key, first in g.group_urls[kind].items():
+                for number in range(1, len(_paged(first, self._group_size(kind, key))) + 1):
+                    yield partial(self.group, kind, key, number)
+        yield self.network
+        yield self.search
+        yield self.you
         yield from self.listing(
             "people.html",
             "People",
@@ -357,23 +379,28 @@ class Pages:
         interviews = sorted(g.interviews.values(), key=lambda i: (i.date, i.id), reverse=True)
         urls = _paged("interviews.html", len(interviews))
         for number, url in enumerate(urls, 1):
-            shown = interviews[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-            yield self.page(
-                "conversations.html",
+            yield partial(
+                self.conversations,
                 url,
-                "Conversations",
-                interviews=[self.summary(i) for i in shown],
-                pager=_pager(urls, number),
+                interviews[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+                _pager(urls, number),
             )
         for kind, folder in GROUP_FOLDERS.items():
             links = [Link(g.names[kind][k], u) for k, u in g.group_urls[kind].items()]
             yield from self.listing(f"{folder}.html", folder.capitalize(), links)
 
-    def listing(self, url: str, title: str, links: list[Link]) -> Iterable[Page]:
+    def listing(self, url: str, title: str, links: list[Link]) -> Iterator[Callable[[], Page]]:
         urls = _paged(url, len(links))
         for number, page_url in enumerate(urls, 1):
             shown = links[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-            yield self.page("list.html", page_url, title, links=shown, pager=_pager(urls, number))
+            pager = _pager(urls, number)
+            yield partial(self.page, "list.html", page_url, title, links=shown, pager=pager)
+
+    def conversations(self, url: str, shown: list[Interview], pager: dict[str, Any] | None) -> Page:
+        summaries = [self.summary(i) for i in shown]
+        return self.page(
+            "conversations.html", url, "Conversations", interviews=summaries, pager=pager
+        )
 
     def home(self) -> Page:
         g, url = self.g, "index.html"
@@ -524,34 +551,31 @@ class Pages:
     def _group_size(self, kind: str, key: str) -> int:
         return max(len(part) for part in self._group(kind, key))
 
-    def groups(self, kind: str) -> Iterable[Page]:
+    def group(self, kind: str, key: str, number: int) -> Page:
+        """Page `number` (from 1) of a company, career or topic."""
         g = self.g
-        for key, first in g.group_urls[kind].items():
-            members, interviews, entries = self._group(kind, key)
-            urls = _paged(first, max(len(members), len(interviews), len(entries)))
-            for number, url in enumerate(urls, 1):
-                part = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
-                people = [
-                    {"link": g.person_link(p.id), "detail": self.role(p, kind)}
-                    for p in members[part]
-                ]
-                yield self.page(
-                    "group.html",
-                    url,
-                    g.names[kind][key],
-                    kind=kind,
-                    people=people,
-                    leads=self.leads(g.names[kind][key])
-                    if kind == "company" and number == 1
-                    else [],
-                    interviews=[self.summary(i) for i in interviews[part]],
-                    insights=[self.insight(e, url) for e in entries[part]],
-                    insight_count=len(entries),
-                    pager=_pager(urls, number),
-                    activity=g.activity(interviews, "activity")
-                    if kind == "company" and number == 1 and interviews
-                    else None,
-                )
+        members, interviews, entries = self._group(kind, key)
+        urls = _paged(g.group_urls[kind][key], max(len(members), len(interviews), len(entries)))
+        url = urls[number - 1]
+        part = slice((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+        people = [
+            {"link": g.person_link(p.id), "detail": self.role(p, kind)} for p in members[part]
+        ]
+        return self.page(
+            "group.html",
+            url,
+            g.names[kind][key],
+            kind=kind,
+            people=people,
+            leads=self.leads(g.names[kind][key]) if kind == "company" and number == 1 else [],
+            interviews=[self.summary(i) for i in interviews[part]],
+            insights=[self.insight(e, url) for e in entries[part]],
+            insight_count=len(entries),
+            pager=_pager(urls, number),
+            activity=g.activity(interviews, "activity")
+            if kind == "company" and number == 1 and interviews
+            else None,
+        )
 
     @cached_property
     def introductions(self) -> Network | None:
@@ -755,7 +779,7 @@ class Plan:
         return Gatherer(self.kb, self.options)
 
     @cached_property
-    def env(self) -> SandboxedEnvironment:
+    def env(self) -> Environment:
         return make_env(self.root)
 
     @cached_property
@@ -788,12 +812,21 @@ class Plan:
 
     def all(self) -> Iterator[Page]:
         """Every page and asset, one at a time."""
-        yield from self.pages.all()
-        for name in ASSETS:
-            # jinja2 types an environment's loader as optional; make_env always gives one.
-            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            yield Page(name, data=source.encode("utf-8"))
-        yield Page(MARKER, data=MARKER_TEXT)
+        return (build() for build in self.builders())
+
+    def builders(self) -> list[Callable[[], Page]]:
+        """Every page and asset in the order of all(), each made when called."""
+        found = list(self.pages.builders())
+        found += [partial(self.asset, name) for name in ASSETS]
+        # What pages share, made once here rather than by each worker that needs it.
+        self.gather.named, self.gather.figures, self.pages.introductions, self.key  # noqa: B018
+        found.append(partial(Page, MARKER, data=MARKER_TEXT))
+        return found
+
+    def asset(self, name: str) -> Page:
+        # jinja2 types an environment's loader as optional; make_env always gives one.
+        source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        return Page(name, data=source.encode("utf-8"))
 
     def fingerprint(self, page: Page) -> str:
         """A hash of everything that shapes the page's bytes: same hash, same bytes."""
@@ -825,12 +858,16 @@ class Plan:
 
     def _resolved(self, value: Any) -> Any:
         """The context with each Fragment as its HTML."""
+        if type(value) in _LEAVES:  # most values: a quick answer
+            return value
         if isinstance(value, Fragment):
             return self._html(value)
         if isinstance(value, dict):
             return {k: self._resolved(v) for k, v in value.items()}
-        if type(value) in (list, tuple):
-            return type(value)(self._resolved(v) for v in value)
+        if type(value) is list:
+            return [self._resolved(v) for v in value]
+        if type(value) is tuple:
+            return tuple([self._resolved(v) for v in value])
         return value
 
     def _html(self, fragment: Fragment) -> Markup:
@@ -843,4 +880,7 @@ class Plan:
         return self._inline[key]
 
 
-Progress = Callable[[Iterable[Page], int], Iterable[Page]]
+class Progress(Protocol):
+    """Shows how far a build is: passes on each page done, given how many there are."""
+
+    def __call__(self, done: Iterable[T], count: int, /) -> Iterable[T]: ...

@@ -22,6 +22,8 @@ from tool.parse.body import TASK_BOX, task_box
 # The look-behinds make a match start only where a word starts: linear time on long text.
 EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 LINKEDIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*linkedin\.com\S*", re.IGNORECASE)
+# In every match of LINKEDIN, and found much faster: text without it has no LinkedIn URL.
+LINKEDIN_HINT = re.compile(r"linkedin\.com", re.IGNORECASE)
 PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
@@ -82,17 +84,19 @@ def _redactor(
 ) -> Callable[[str], str]:
     if include_private:
         return lambda text: text
-    rules: list[tuple[re.Pattern[str], str]] = [
-        (LINKEDIN, "[LinkedIn hidden]"),
-        (EMAIL, "[email hidden]"),
-        (PHONE, "[phone hidden]"),
+    # Each pattern with a quick test that text without it passes (most text).
+    rules: list[tuple[Callable[[str], object], re.Pattern[str], str]] = [
+        (LINKEDIN_HINT.search, LINKEDIN, "[LinkedIn hidden]"),
+        (lambda text: "@" in text, EMAIL, "[email hidden]"),
+        (lambda text: "+" in text, PHONE, "[phone hidden]"),
     ]
     hide_phones = redaction.Phones(phones)
     hide_names = redaction.Names(names)
 
     def redact(text: str) -> str:
-        for pattern, replacement in rules:
-            text = pattern.sub(replacement, text)
+        for hint, pattern, replacement in rules:
+            if hint(text):
+                text = pattern.sub(replacement, text)
         text = hide_names(hide_phones(text))
         # What the leak scan would find, however it is written, is hidden rather than
         # failing the build: `030 1234567`, `jane [at] example [dot] com`.

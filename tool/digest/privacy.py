@@ -8,13 +8,19 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress, count
 from pathlib import Path
 
 from tool.digest import contacts
-from tool.digest.markdown import EMAIL, LINKEDIN
+from tool.digest.markdown import EMAIL, LINKEDIN, LINKEDIN_HINT
 from tool.model import Interview, KnowledgeBase, Person
 
 _TAG = re.compile(r"<[^>]*>")
+# The tags of _TAG that hold an `=`, so may have attributes: the same matches, found in C.
+_TAG_WITH_VALUES = re.compile(r"<[^>=]*=[^>]*>")
+# A site repeats its tags (links, classes) from page to page: each is read once.
+_VALUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_MAX_VALUES = 100_000
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 # Tags a reader does not see as a break: "030<b>123</b>4567" reads as one number.
 _INLINE_TAG = re.compile(
@@ -171,18 +177,33 @@ def readable(data: str) -> Text:
     text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), data)
     shown: list[str] = []
     other: list[str] = []
-    for tag in _TAG.findall(text):
-        if "=" in tag:
-            for name, *quoted in _ATTRIBUTE.findall(tag):
-                name = name.casefold()
-                keep = name in _TEXT_ATTRIBUTES or name.startswith("aria-")
-                (shown if keep else other).append("".join(quoted))
+    for tag in _TAG_WITH_VALUES.findall(text):
+        values = _VALUES.get(tag)
+        if values is None:
+            values = _values(tag)
+            if len(_VALUES) >= _MAX_VALUES:
+                _VALUES.clear()
+            _VALUES[tag] = values
+        shown += values[0]
+        other += values[1]
     # Inline tags join what they split: "Zebulon Qu<b>artermaine</b>" reads as one name.
-    words = _TAG.sub(" ", _INLINE_TAG.sub("", text)) + " " + " ".join(shown + other)
-    body = _TAG.sub(_BREAK, _INLINE_TAG.sub("", text))
+    joined = _INLINE_TAG.sub("", text)
+    words = _TAG.sub(" ", joined) + " " + " ".join(shown + other)
+    body = _TAG.sub(_BREAK, joined)
     return Text(
         _decoded(words), _decoded(_BREAK.join([body, *shown])), _decoded(_BREAK.join(other))
     )
+
+
+def _values(tag: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A tag's attribute values: those people read or follow, and the others."""
+    shown: list[str] = []
+    other: list[str] = []
+    for name, *quoted in _ATTRIBUTE.findall(tag):
+        name = name.casefold()
+        keep = name in _TEXT_ATTRIBUTES or name.startswith("aria-")
+        (shown if keep else other).append("".join(quoted))
+    return tuple(shown), tuple(other)
 
 
 def _decoded(text: str) -> str:
@@ -221,6 +242,7 @@ class _Index:
             self.ends[state].append(len(self.entries))
             self.entries.append((secret, len(words), anchor))
         self._link()
+        self._runs: dict[str, list[Secret]] = {}  # a site repeats its runs of digits (dates)
 
     def _add(self, state: int, word: str) -> int:
         self.next[state][word] = len(self.next)
@@ -246,25 +268,51 @@ class _Index:
 
     def find(self, text: str) -> list[Secret]:
         found: list[tuple[int, int]] = []  # (position of the anchor word, entry)
-        state = 0
-        for i, word in enumerate(_WORD.findall(text.casefold()) if self.entries else ()):
-            while state and word not in self.next[state]:
-                state = self.fallback[state]
-            state = self.next[state].get(word, 0)
-            end = state if self.ends[state] else self.output[state]
-            while end:
-                for entry in self.ends[end]:
-                    _, length, anchor = self.entries[entry]
-                    found.append((i - length + 1 + anchor, entry))
-                end = self.output[end]
+        words = _WORD.findall(text.casefold()) if self.entries else []
+        # From the start state, a word that starts no secret leads back to it and ends
+        # none: the automaton only has to read on from each word that starts one.
+        first = self.next[0]
+        starts = compress(count(), map(first.__contains__, words))
+        done = -1  # the words read so far
+        for start in starts:
+            if start <= done:
+                continue
+            state, i = 0, start
+            while i < len(words):
+                word = words[i]
+                while state and word not in self.next[state]:
+                    state = self.fallback[state]
+                state = self.next[state].get(word, 0)
+                end = state if self.ends[state] else self.output[state]
+                while end:
+                    for entry in self.ends[end]:
+                        _, length, anchor = self.entries[entry]
+                        found.append((i - length + 1 + anchor, entry))
+                    end = self.output[end]
+                if not state:
+                    break
+                i += 1
+            done = i
         hits = [self.entries[entry][0] for _, entry in sorted(found)]
         for run in _RUN.findall(text) if self.phones else ():
-            digits = _digits(run)
-            for end in range(PHONE_KEY, len(digits) + 1):
-                for phone, secret in self.phones.get(digits[end - PHONE_KEY : end], ()):
-                    if digits[:end].endswith(phone):
-                        hits.append(secret)
+            hits += self._phones_in(run)
         return hits
+
+    def _phones_in(self, run: str) -> list[Secret]:
+        """The phone numbers that a run of digits ends with, at any of its digits."""
+        found = self._runs.get(run)
+        if found is None:
+            digits = _digits(run)
+            found = [
+                secret
+                for end in range(PHONE_KEY, len(digits) + 1)
+                for phone, secret in self.phones.get(digits[end - PHONE_KEY : end], ())
+                if digits[:end].endswith(phone)
+            ]
+            if len(self._runs) >= _MAX_VALUES:
+                self._runs.clear()
+            self._runs[run] = found
+        return found
 
 
 class Scanner:
@@ -299,7 +347,9 @@ def scan(folder: Path, found: list[Secret]) -> list[Leak]:
 def _contacts(text: Text) -> Iterator[tuple[str, str]]:
     """Any email address, phone number or LinkedIn URL in an output file."""
     everything = text.shown + _BREAK + text.other
-    yield from ((EMAIL_KIND, m.group()) for m in EMAIL.finditer(everything))
+    if "@" in everything:  # in every address the pattern finds
+        yield from ((EMAIL_KIND, m.group()) for m in EMAIL.finditer(everything))
     yield from ((EMAIL_KIND, address) for address in contacts.emails(everything))
     yield from ((PHONE_KIND, number) for number in contacts.phones(text.shown))
-    yield from ((LINKEDIN_KIND, m.group()) for m in LINKEDIN.finditer(everything))
+    if LINKEDIN_HINT.search(everything):  # a quick search; the pattern tries every word
+        yield from ((LINKEDIN_KIND, m.group()) for m in LINKEDIN.finditer(everything))

@@ -44,6 +44,7 @@ class Phones:
             if not number.isdecimal():
                 raise ValueError(f"not the digits of a phone number: {number!r}")
             self._rank.setdefault(number, len(self._rank))
+        self._shortest = min(map(len, self._rank), default=0)
         # Every prefix, so that a run of groups stops being read once it cannot be a number.
         self._prefixes = {n[:end] for n in self._rank for end in range(1, len(n) + 1)}
 
@@ -53,7 +54,9 @@ class Phones:
             return text
         found: list[tuple[int, int]] = []
         for chain in _DIGIT_CHAIN.finditer(text):
-            found += self._in_chain(text, chain.start(), chain.end())
+            # A chain has at least as many characters as digits: a short one holds no number.
+            if chain.end() - chain.start() >= self._shortest:
+                found += self._in_chain(text, chain.start(), chain.end())
         return _replaced(text, sorted(found), PHONE_HIDDEN)
 
     def _in_chain(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -106,6 +109,7 @@ class Names:
             else:
                 rarest = min(words, key=lambda w: (count[w], -len(w), w))
                 self._by_word.setdefault(rarest, []).append(index)
+        self._filed = frozenset(self._by_word)
         # A replacement brings its own words, which a later name may then match.
         self._echoes = frozenset(fold(w) for w in _WORD.findall(NAME_HIDDEN))
 
@@ -115,7 +119,10 @@ class Names:
             return []
         if _WORD_IN_DISGUISE in text:
             return list(range(len(self._names)))
-        words = {fold(w) for w in set(_WORD.findall(text))}
+        if text.isascii():  # most text: folding is lower-casing, done at once
+            words = set(_WORD.findall(text.lower()))
+        else:
+            words = {fold(w) for w in set(_WORD.findall(text))}
         found = self._having(words)
         if found or self._always:
             found = self._having(words | self._echoes)
@@ -125,8 +132,8 @@ class Names:
         """The names filed under one of `words` that have all their words among them."""
         return {
             index
-            for word in words
-            for index in self._by_word.get(word, ())
+            for word in words & self._filed
+            for index in self._by_word[word]
             if self._words[index] <= words
         }
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import shutil
 import stat
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from tool.digest import manifest
@@ -20,9 +23,9 @@ from tool.errors import ToolError
 
 SHOWN_LEAKS = 10
 WORKERS = 2  # processes that render at once, at most; each holds the site's model
-# Pages rendered before workers are started: a build that renders fewer is not worth one.
+# Pages in a site that workers are started for: a smaller build is not worth one.
 PARALLEL_FROM = 200
-WINDOW = 16  # pages in flight per worker
+CHUNK = 50  # consecutive pages that a worker makes at a time
 
 
 @dataclass(frozen=True)
@@ -61,31 +64,13 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
     entries: dict[str, manifest.Entry] = {}
     leaks: list[Leak] = []
     rendered = 0
-    with temp_folder(output, "new") as fresh, _Renderer(plan, scanner) as renderer:
-        folders = {fresh}
-        todo = plan.all() if progress is None else progress(plan.all(), plan.count())
-        for page in todo:
-            target = fresh / page.url
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            fingerprint = plan.fingerprint(page)
-            before = old.files.get(page.url)
-            kept = before is not None and before.fingerprint == fingerprint
-            if kept and before is not None and _keep(output, page.url, before, target):
-                if rescan is not None:
-                    leaks += rescan.known(page.url, _text(target.read_bytes()))
-                info = target.stat()
-                entries[page.url] = manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
-            else:
-                rendered += 1
-                renderer.submit(page, target, fingerprint)
-            for (url, entry), seen in renderer.finished():
-                leaks += seen
-                entries[url] = entry
-        for (url, entry), seen in renderer.finished(everything=True):
-            leaks += seen
+    with temp_folder(output, "new") as fresh:
+        job = _Job(plan, scanner, rescan, old, output, fresh)
+        done = _build(job)
+        for url, entry, seen, made in done if progress is None else progress(done, job.count):
             entries[url] = entry
+            leaks += seen
+            rendered += made
         if leaks:
             leaks = sorted(dict.fromkeys(leaks), key=lambda leak: leak.file.split("/"))
             shown = "\n  ".join(leak.format() for leak in leaks[:SHOWN_LEAKS])
@@ -103,102 +88,136 @@ def write_site(plan: Plan, output: Path, progress: Progress | None = None) -> Wr
     return Written(removed, pages_count, rendered, replaced)
 
 
-def _render(plan: Plan, scanner: Scanner | None, page: Page, target: Path) -> list[Leak]:
-    """Render one page, write it, and scan it."""
-    data = plan.render(page)
-    with open(target, "xb") as out:
-        out.write(data)
-    return [] if scanner is None else scanner.file(page.url, _text(data))
+# One page done: its manifest entry, the leaks found in it, and 1 if rendered (0 if kept).
+_Done = tuple[str, manifest.Entry, list[Leak], int]
 
 
-_Done = tuple[str, manifest.Entry]
-_worker: tuple[Plan, Scanner | None] | None = None  # a worker's build, inherited by fork
+class _Job:
+    """A build's pages, and how to make each: kept from the last build, or rendered."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        scanner: Scanner | None,
+        rescan: Scanner | None,
+        old: manifest.Manifest,
+        output: Path,
+        fresh: Path,
+    ):
+        self.plan = plan
+        self.scanner = scanner
+        self.rescan = rescan
+        self.old = old
+        self.output = output
+        self.fresh = fresh
+        self.folders = {fresh}
+
+    @cached_property
+    def builders(self) -> list[Callable[[], Page]]:
+        return self.plan.builders()
+
+    @property
+    def count(self) -> int:
+        return len(self.builders)
+
+    def make(self, start: int, stop: int) -> list[_Done]:
+        """Pages start to stop (excluded) of the build, written; on failure none of them is."""
+        made: list[_Done] = []
+        try:
+            for build in self.builders[start:stop]:
+                made.append(self._make(build()))
+        except BaseException:
+            for url, *_ in made:
+                with contextlib.suppress(OSError):
+                    (self.fresh / url).unlink()
+            raise
+        return made
+
+    def _make(self, page: Page) -> _Done:
+        target = self.fresh / page.url
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        fingerprint = self.plan.fingerprint(page)
+        before = self.old.files.get(page.url)
+        kept = before is not None and before.fingerprint == fingerprint
+        if kept and before is not None and _keep(self.output, page.url, before, target):
+            seen = [] if self.rescan is None else self.rescan.known(page.url, _read(target))
+            return page.url, _entry(target, fingerprint), seen, 0
+        try:
+            data = self.plan.render(page)
+            with open(target, "xb") as out:
+                out.write(data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
+        seen = [] if self.scanner is None else self.scanner.file(page.url, _text(data))
+        return page.url, _entry(target, fingerprint), seen, 1
 
 
-def _start_worker(plan: Plan, scanner: Scanner | None) -> None:
-    global _worker
-    _worker = (plan, scanner)
+def _build(job: _Job) -> Iterator[_Done]:
+    """Make every page of the job, here or in forked workers, and yield each when done.
 
-
-def _work(page: Page, target: Path) -> list[Leak] | None:
-    """`_render` in a worker; None on any failure, which the build then meets itself."""
-    assert _worker is not None
+    Each page is independent of the others and making them is most of a cold build, so
+    where the system can fork and has cores to spare, workers share the work in chunks
+    of consecutive pages, each making its pages itself from the build it inherited: only
+    the chunks' bounds go to a worker, and their results back. A chunk that failed in a
+    worker is made here again, in order, to fail (or not) as it would have.
+    """
+    total = job.count
+    workers = min(WORKERS, os.cpu_count() or 1)
+    parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if not parallel or total < PARALLEL_FROM:
+        yield from job.make(0, total)
+        return
+    chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+    failed: list[tuple[int, int]] = []
+    global _job
+    _job = job
+    # The build's objects live until the workers end: kept out of the collector's way,
+    # they are not copied into each worker as the collector visits them.
+    gc.freeze()
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context("fork"))
     try:
-        return _render(*_worker, page, target)
-    except Exception:  # its exception may not survive pickling: the parent renders again
-        with contextlib.suppress(OSError):
-            target.unlink()
+        futures = {pool.submit(_work, *chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            try:
+                made = future.result()
+            except BrokenProcessPool:
+                made = None
+            if made is None:
+                failed.append(futures[future])
+            else:
+                yield from made
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+        _job = None
+    for chunk in sorted(failed):
+        yield from job.make(*chunk)
+
+
+_job: _Job | None = None  # the build a worker makes its chunks of, inherited by fork
+
+
+def _work(start: int, stop: int) -> list[_Done] | None:
+    """`_Job.make` in a worker; None on any failure, which the build then meets itself."""
+    assert _job is not None
+    try:
+        return _job.make(start, stop)
+    except Exception:  # its exception may not survive pickling: the parent makes it again
         return None
 
 
-class _Renderer:
-    """Renders, writes and scans pages: here, or in forked workers when it pays.
-
-    Each page is independent of the others and rendering plus scanning is most of a cold
-    build, so where the system can fork and has cores to spare, workers share the work.
-    At most WINDOW pages per worker are in flight, so that memory stays flat; a page
-    whose worker failed is rendered here again, to fail (or not) as it would have.
-    """
-
-    def __init__(self, plan: Plan, scanner: Scanner | None):
-        self.plan = plan
-        self.scanner = scanner
-        self.pending: dict[Future[list[Leak] | None], tuple[Page, Path, str]] = {}
-        self.ready: list[tuple[_Done, list[Leak]]] = []
-        self.pool: ProcessPoolExecutor | None = None
-        self.workers = min(WORKERS, os.cpu_count() or 1)
-        self.parallel = self.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
-        self.submitted = 0
-
-    def __enter__(self) -> _Renderer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def submit(self, page: Page, target: Path, fingerprint: str) -> None:
-        self.submitted += 1
-        if not self.parallel or self.submitted < PARALLEL_FROM:
-            found = _render(self.plan, self.scanner, page, target)
-            self.ready.append((_done(page, target, fingerprint), found))
-            return
-        if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(
-                self.workers, context, initializer=_start_worker, initargs=(self.plan, self.scanner)
-            )
-        try:
-            future = self.pool.submit(_work, page, target)
-        except BrokenProcessPool:
-            self.parallel = False
-            self.submit(page, target, fingerprint)
-            return
-        self.pending[future] = (page, target, fingerprint)
-
-    def finished(self, everything: bool = False) -> list[tuple[_Done, list[Leak]]]:
-        """The pages written since last asked; waits while too many are in flight."""
-        while self.pending and (everything or len(self.pending) >= WINDOW * self.workers):
-            done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                page, target, fingerprint = self.pending.pop(future)
-                try:
-                    found = future.result()
-                except BrokenProcessPool:
-                    found = None
-                if found is None:
-                    with contextlib.suppress(OSError):
-                        target.unlink()
-                    found = _render(self.plan, self.scanner, page, target)
-                self.ready.append((_done(page, target, fingerprint), found))
-        ready, self.ready = self.ready, []
-        return ready
-
-
-def _done(page: Page, target: Path, fingerprint: str) -> _Done:
-    """A page written: its URL and its manifest entry."""
+def _entry(target: Path, fingerprint: str) -> manifest.Entry:
+    """The manifest entry of a file written."""
     info = target.stat()
-    return page.url, manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
+    return manifest.Entry(fingerprint, info.st_size, info.st_mtime_ns)
+
+
+def _read(target: Path) -> str:
+    return _text(target.read_bytes())
 
 
 def _text(data: bytes) -> str:

@@ -368,6 +368,23 @@ def make_env(
     return env
 
 
+def make_trusted_env(folder: Path, *, autoescape: bool = False) -> jinja2.Environment:
+    """An environment for the package's own templates only: strict, but not sandboxed.
+
+    The sandbox and its limits guard against templates from the KB, and cost more than
+    the rendering itself; templates shipped with the code need neither. Output is the
+    same as make_env's for the same templates.
+    """
+    return jinja2.Environment(
+        loader=KBLoader(folder),
+        undefined=_Undefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 @contextmanager
 def time_limited(seconds: float | None = None) -> Iterator[None]:
     """Stop each template rendered in the block after `seconds` (default TIME_LIMIT).
