@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tool.cli import cli
-from tool.store import cache, loading
+from tool.store import cache, loading, scanning
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -84,7 +84,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def fat_like(monkeypatch) -> None:
     """Stamps as a file system with no change time gives them (FAT, some network shares)."""
     monkeypatch.setattr(cache, "stamp", lambda s: (s.st_size, s.st_mtime_ns, s.st_ino, 0))
-    monkeypatch.setattr(loading, "stamp", cache.stamp)
+    monkeypatch.setattr(loading, "stamp", cache.stamp, raising=False)
+    monkeypatch.setattr(scanning, "stamp", cache.stamp)
 
 
 def edit_in_place(path: Path, old: str, new: str) -> None:

@@ -318,3 +318,20 @@ def test_one_to_one_spans_are_those_the_origins_give(line, start, query):
     assert _one_to_one_spans(line[start:], start, query) == expected
     # A line with a character that folds to two is taken the general way, to the same spans.
     assert _spans(line + "ß", start, query) == _spans(line, start, query)
+
+
+def test_a_new_query_where_no_file_changed_reads_no_path_of_the_index(root, monkeypatch):
+    """The index's digest of paths and hashes says it is whole: its 40,000 paths stay unread."""
+    search(root, "weeks")  # builds the index
+    search(root, "email")  # the search's own result is kept: the index is not asked
+    with monkeypatch.context() as m:
+        m.setattr(text_index.TextIndex, "rows", property(lambda self: pytest.fail("paths read")))
+        reads = spy_reads(m, root)
+        found = search(root, "lodz")
+    assert set(reads) == {"tool.toml"}  # the settings, read by every run: no note
+    assert found == scanned(root, monkeypatch, "lodz")
+    assert "people/sean.md:6: Ask about Łódź" in found[1]
+    path = root / "people/sean.md"
+    path.write_text(path.read_text().replace("Łódź", "Kraków"), encoding="utf-8")
+    assert search(root, "krakow") == scanned(root, monkeypatch, "krakow")
+    assert search(root, "krakow")[0] == 0 and search(root, "lodz")[0] == 1

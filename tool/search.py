@@ -369,6 +369,10 @@ def _bring_up_to_date(
     root: Path, records: list[Searchable], files: list[str], index: TextIndex, loaded: LoadedTexts
 ) -> None:
     """Give the index the text of every record file it lacks, or has for other bytes."""
+    if not (loaded.may_match or loaded.cannot_match) and index.holds(
+        (rel, content) for rel, _, content in records
+    ):
+        return  # it holds these files' texts already, and no other
     index.keep_only(files)
     folders: Folders = {}
     for rel, _, content in records:

@@ -12,12 +12,12 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
+from click import _compat
 
 from tool import model
 from tool.errors import ToolError
@@ -234,8 +234,7 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-@dataclass(frozen=True)
-class Styled:
+class Styled(NamedTuple):
     """Text in the tool's own colours; only `echo` turns it into escape sequences."""
 
     text: str
@@ -263,20 +262,34 @@ def colour() -> bool | None:
     return None
 
 
+def coloured(err: bool = False) -> bool:
+    """Whether what is printed to stdout (or stderr) is to be coloured, as click would judge."""
+    choice = colour()
+    if choice is not None:
+        return choice
+    return not _compat.should_strip_ansi(sys.stderr if err else sys.stdout, None)
+
+
 def echo(*parts: str | Styled, err: bool = False, nl: bool = True) -> None:
     """Print to the terminal: every command's output and messages go through here.
 
     Notes are untrusted, so control characters in the text are made visible (see
     tool.printable) before the tool's own colours are added around it.
     """
-    coloured = colour()
-    text = "".join(
-        click.style(visible(p.text), **dict(p.styles))
-        if isinstance(p, Styled) and coloured is not False
-        else visible(p.text if isinstance(p, Styled) else p)
-        for p in parts
-    )
-    _write(text, err, nl, color=coloured)
+    if coloured(err):
+        text = "".join(
+            click.style(visible(p.text), **dict(p.styles)) if isinstance(p, Styled) else visible(p)
+            for p in parts
+        )
+    else:  # no escape sequence is made only to be taken out again, and one pass of `visible`
+        try:
+            text = "".join(parts)  # type: ignore[arg-type]  # mostly plain text: joined in C
+        except TypeError:
+            text = "".join(p if isinstance(p, str) else p.text for p in parts)
+        text = visible(text)
+    # Written as it is: whatever colour it has was chosen above, and `visible` left no
+    # escape character of the notes' own.
+    _write(text, err, nl, color=True)
 
 
 def echo_data(text: str, as_bytes: bool = False) -> None:
@@ -291,6 +304,10 @@ def echo_data(text: str, as_bytes: bool = False) -> None:
         _write(text.encode("utf-8") if as_bytes else text, False, False, color=True)
 
 
+# While a command's output is being kept (see tool.cli.kept): each piece printed, in order.
+recording: list[tuple[bool, str | bytes]] | None = None
+
+
 def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None) -> None:
     """click.echo, with a terminal that cannot encode a character being the user's to fix."""
     try:
@@ -303,6 +320,19 @@ def _write(message: str | bytes, err: bool, nl: bool, color: bool | None = None)
             f"encoding, which has no U+{ord(char):04X} ({unicodedata.name(char, 'character')}); "
             "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale"
         ) from None
+    if recording is not None:
+        stream = sys.stderr if err else sys.stdout
+        # As click printed it: colour taken out where it decided so.
+        if isinstance(message, str) and _compat.should_strip_ansi(stream, color):
+            message = click.unstyle(message)
+        end = (b"\n" if isinstance(message, bytes) else "\n") if nl else message[:0]
+        recording.append((err, message + end))  # type: ignore[operator]
+
+
+def write_kept(pieces: list[tuple[bool, str | bytes]]) -> None:
+    """Print again what a command printed (see tool.cli.kept)."""
+    for err, message in pieces:
+        _write(message, err, False, color=True)
 
 
 def generated_output(

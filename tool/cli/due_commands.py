@@ -6,13 +6,14 @@ import shutil
 import textwrap
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import click
 
 from tool.cli.common import (
     DATE,
     Styled,
+    coloured,
     dump_json,
     echo,
     format_option,
@@ -21,9 +22,7 @@ from tool.cli.common import (
     root_option,
     style,
 )
-
-if TYPE_CHECKING:
-    from tool.rules import due as duemod
+from tool.cli.kept import kept_output
 
 HEADINGS = {
     "overdue": ("Overdue", "red"),
@@ -55,6 +54,7 @@ DUE_LABELS = {
 @format_option("text", "json")
 @click.option("--fail-if-due", is_flag=True, help="Exit 1 when anything is overdue or due today.")
 @root_option
+@kept_output("due")
 def due_command(
     on: date | None, within: int, fmt: str, fail_if_due: bool, root: Path | None
 ) -> None:
@@ -86,11 +86,14 @@ def due_command(
 
     on = on or date.today()
     # Kept from an earlier run for the same day while no file changed: `due` is run often.
+    # Kept as plain values: read back faster than 20,000 items with their paths.
     _, (items, pace) = load_computed(
-        root, f"due {on} {within}", lambda kb: (duemod.due(kb, on, within), statsmod.pace(kb, on))
+        root,
+        f"due {on} {within}",
+        lambda kb: ([d.as_dict() for d in duemod.due(kb, on, within)], statsmod.pace(kb, on)),
     )
     if fmt == "json":
-        data = {"on": on.isoformat(), "within": within, "items": [d.as_dict() for d in items]}
+        data = {"on": on.isoformat(), "within": within, "items": items}
         if pace is not None:  # only with [goals] in tool.toml
             data["pace"] = pace.as_dict()
         dump_json(data)
@@ -98,37 +101,45 @@ def due_command(
         _print_due(items, on)
         if pace is not None:
             echo("\n", style(statsmod.pace_summary(pace), bold=True))
-    if fail_if_due and any(d.urgency in ("overdue", "today") for d in items):
+    if fail_if_due and any(d["urgency"] in ("overdue", "today") for d in items):
         raise click.exceptions.Exit(1)
 
 
-def _print_due(items: list[duemod.Due], on: date) -> None:
+def _print_due(items: list[dict[str, Any]], on: date) -> None:
+    """The items (`Due.as_dict()`) by urgency, most urgent first, in one write."""
     from tool.rules import due as duemod
 
-    counts = {u: sum(d.urgency == u for d in items) for u in duemod.URGENCIES}
+    paint = style if coloured() else _plain  # no colour made only to be taken out again
+    groups: dict[str, list[dict[str, Any]]] = {u: [] for u in duemod.URGENCIES}
+    for d in items:
+        groups.get(d["urgency"], []).append(d)
+    counts = {u: len(group) for u, group in groups.items()}
     summary = ", ".join(f"{n} {HEADINGS[u][0].lower()}" for u, n in counts.items() if n)
     day = f"{duemod.WEEKDAYS[on.weekday()]} {on}"
     # One write for the whole list: thousands of items print in one go, not line by line.
-    out: list[str | Styled] = [style(f"As of {day}: ", bold=True), summary or "nothing due", "\n"]
+    out: list[str | Styled] = [paint(f"As of {day}: ", bold=True), summary or "nothing due", "\n"]
     width = max(len(label) for label in DUE_LABELS.values())
     indent = " " * (width + 4)
     # On a terminal, long reasons wrap under themselves instead of under the labels.
     columns = shutil.get_terminal_size().columns if is_terminal() else 0
-    for level in duemod.URGENCIES:
-        group = [d for d in items if d.urgency == level]
+    for level, group in groups.items():
         if not group:
             continue
         title, colour = HEADINGS[level]
-        out += ["\n", style(f"{title} ({len(group)})", fg=colour, bold=True), "\n"]
+        out += ["\n", paint(f"{title} ({len(group)})", fg=colour, bold=True), "\n"]
         for d in group:
-            label = DUE_LABELS[d.kind].ljust(width)
-            reason = d.reason
+            label = DUE_LABELS[d["kind"]].ljust(width)
+            reason = d["reason"]
             if columns > len(indent) + 30:
                 lines = textwrap.wrap(reason, columns - len(indent), break_on_hyphens=False)
                 reason = f"\n{indent}".join(lines)
-            out += ["  ", style(label, fg=colour), "  ", reason, "\n"]
-            out += [indent, style(f"{d.path}:{d.line}", dim=True), "\n"]
+            out += ["  ", paint(label, fg=colour), "  ", reason, "\n"]
+            out += [indent, paint(f"{d['path']}:{d['line']}", dim=True), "\n"]
     echo(*out, nl=False)
+
+
+def _plain(text: str, **styles: Any) -> str:
+    return text
 
 
 COMMANDS = [due_command]

@@ -18,6 +18,7 @@ from tool.cli.common import (
     load_computed,
     root_option,
 )
+from tool.cli.kept import kept_output
 from tool.model import STATUSES, KnowledgeBase
 from tool.rules.insights import GROUPINGS
 
@@ -53,6 +54,7 @@ from tool.rules.insights import GROUPINGS
     "--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only this status."
 )
 @root_option
+@kept_output("index", when=lambda output, **_: output is None)
 def index_command(
     by: tuple[str, ...],
     fmt: str,

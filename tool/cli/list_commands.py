@@ -18,6 +18,7 @@ from tool.cli.common import (
     load_computed,
     root_option,
 )
+from tool.cli.kept import kept_output
 from tool.model import PURPOSES, STATUSES
 
 
@@ -35,6 +36,7 @@ from tool.model import PURPOSES, STATUSES
 @click.option("--include-private", is_flag=True, help="Also show email, phone and LinkedIn.")
 @format_option("table", "json", "csv")
 @root_option
+@kept_output("list")
 def list_command(
     what: str,
     company: str | None,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tool.cli.common import (
     Styled,
+    coloured,
     dump_json,
     echo,
     find_root,
@@ -19,6 +21,7 @@ from tool.cli.common import (
     root_option,
     style,
 )
+from tool.cli.kept import kept_output
 
 if TYPE_CHECKING:
     from tool.search import Hit
@@ -39,6 +42,7 @@ PLACES = ("people", "interviews")
 )
 @format_option("text", "json")
 @root_option
+@kept_output("search")
 def search_command(
     query: tuple[str, ...], places: tuple[str, ...], fmt: str, root: Path | None
 ) -> None:
@@ -85,6 +89,7 @@ def _print(hits: list[Hit]) -> None:
     """Each hit as path:line: text, then how many lines in how many files."""
     # On a terminal, long lines (a paragraph of notes) are cut to fit around the match.
     width = shutil.get_terminal_size().columns if is_terminal() else None
+    paint = style if coloured() else _plain  # no colour made only to be taken out again
     out: list[str | Styled] = []  # one write for every hit, not one per line
     for hit in hits:
         where = f"{hit.path}:{hit.line}: "
@@ -94,13 +99,19 @@ def _print(hits: list[Hit]) -> None:
             if room < 30:
                 # Too narrow to share a line with the path: the text goes below it, indented.
                 where, room = f"{hit.path}:{hit.line}:\n    ", width - 4
-        out += [style(where, fg="magenta"), *_snippet(hit, room), "\n"]
+        out += [paint(where, fg="magenta"), *_snippet(hit, room, paint), "\n"]
     files = len({h.path for h in hits})
     out.append(f"{len(hits)} line{'s' * (len(hits) != 1)} in {files} file{'s' * (files != 1)}")
     echo(*out)
 
 
-def _snippet(hit: Hit, width: int | None) -> list[str | Styled]:
+def _plain(text: str, **styles: Any) -> str:
+    return text
+
+
+def _snippet(
+    hit: Hit, width: int | None, paint: Callable[..., str | Styled] = style
+) -> list[str | Styled]:
     """The matching line, cut to `width` around its first match, the matches highlighted."""
     text = hit.text
     start, end = (0, len(text)) if width is None else _window(text, hit.spans[0], width)
@@ -109,7 +120,7 @@ def _snippet(hit: Hit, width: int | None) -> list[str | Styled]:
     for s, e in hit.spans:
         s, e = max(s, start), min(e, end)
         if s < e:
-            out += [text[pos:s], style(text[s:e], fg="red", bold=True)]
+            out += [text[pos:s], paint(text[s:e], fg="red", bold=True)]
             pos = e
     out += [text[pos:end], "…" if end < len(text) else ""]
     return out

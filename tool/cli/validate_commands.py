@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tool.cli.common import echo, find_root, format_option, on_option, print_problems, root_option
+from tool.cli.kept import kept_output
 from tool.model import CONFIG_NAME
 
 
@@ -31,6 +32,7 @@ CHECKED = "tool.toml, people/*.md, interviews/*.md and templates/"
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @on_option
 @root_option
+@kept_output("validate", when=lambda paths, **_: not paths)
 def validate_command(
     paths: tuple[Path, ...], fmt: str, strict: bool, on: date | None, root: Path | None
 ) -> None:

@@ -28,6 +28,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import importlib.util
 import io
 import os
 import pickle
@@ -110,6 +111,11 @@ def stamp(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
 
 
+def now() -> int:
+    """The time a run starts at, which every stamp is judged against (see `racy`)."""
+    return time_ns()
+
+
 def digest(data: bytes) -> bytes:
     """A hash of a file's bytes, to tell an unchanged file from an edited one."""
     return hashlib.blake2b(data, digest_size=16).digest()
@@ -121,10 +127,7 @@ def code_fingerprint() -> str:
     package = Path(__file__).parent.parent  # the whole `tool` package
     found = hashlib.blake2b(digest_size=16)
     for name in PARSERS:
-        module = importlib.import_module(name)
-        # With or without libyaml: the two parsers word their messages differently.
-        native = getattr(module, "__with_libyaml__", "")
-        found.update(f"{name} {getattr(module, '__version__', '')} {native}\0".encode())
+        found.update(_installed(name))
     found.update(f"{sys.version}\0{__version__}\0{FORMAT}\0{pickle.HIGHEST_PROTOCOL}\0".encode())
     for path in sorted(package.rglob("*.py")):
         found.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -133,6 +136,32 @@ def code_fingerprint() -> str:
         except OSError:
             found.update(b"\0unreadable\0")
     return found.hexdigest()
+
+
+def _installed(name: str) -> bytes:
+    """What tells one installed release of a package from another, without importing it.
+
+    Its `__init__.py` (which holds its version) and the names in its folder (a compiled
+    part, such as libyaml's for `yaml`, is one of them): importing them both would cost
+    more than the rest of a run where nothing changed.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return f"{name} missing\0".encode()
+    origin = Path(spec.origin)
+    try:
+        names = "\0".join(sorted(os.listdir(origin.parent)))
+        return b"%s\0%s\0%s\0%s\0" % (
+            name.encode(),
+            os.fsencode(origin),
+            names.encode(errors="surrogateescape"),
+            origin.read_bytes(),
+        )
+    except OSError:
+        return f"{name} unreadable\0".encode()
 
 
 class FileCache:

@@ -10,7 +10,6 @@ reads nothing else.
 
 from __future__ import annotations
 
-import array
 import collections
 import concurrent.futures
 import dataclasses
@@ -20,7 +19,6 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-import stat
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,8 +28,10 @@ from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Pr
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
-from tool.store.cache import FileCache, Stamp, digest, racy, read_body, stamp
-from tool.store.files import Folders, markdown_files, read_file, read_text_file
+from tool.store.cache import FileCache, digest, read_body
+from tool.store.files import Folders, read_file, read_text_file
+from tool.store.scanning import Entry, Scan, scan, taken
+from tool.store.scanning import watched as _watched
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
@@ -74,7 +74,7 @@ def load(root: Path, keep: Keep | None = None) -> KnowledgeBase:
     config, problems = load_config(root)
     cache = _cache(root, config)
     try:
-        kb = _load(root, config, problems, cache, scan(root, cache.started), keep)
+        kb = _load(root, config, problems, cache, _scan(root, cache), keep)
         cache.save()
     finally:
         cache.close()
@@ -110,7 +110,7 @@ def computed(
     config, problems = load_config(root)
     cache = _cache(root, config)
     try:
-        found = scan(root, cache.started)
+        found = _scan(root, cache)
         watched = [_watched(root, folder, cache.started) for folder in watch]
         settled = found.settled and all(w is not None for w in watched)
         key = hashlib.blake2b(found.fingerprint, digest_size=16)
@@ -166,7 +166,7 @@ class Partial:
         collecting = gc.isenabled()
         gc.disable()  # as in `_load`: many objects made, almost none freed
         try:
-            subset = Scan(chosen, found.fingerprint, False)
+            subset = found.only(chosen)
             for rel, record, issues in _records(
                 self.root, subset, self.config, cache, self.source, None
             ):
@@ -207,6 +207,15 @@ def _read_here(count: int, total: int) -> bool:
     return count < max(PARALLEL_FROM, total // FEW)
 
 
+def _scan(root: Path, cache: FileCache) -> Scan:
+    """A scan of the root: the one this run already took, else a new one."""
+    found = taken(root)
+    if found is None:
+        return scan(root, cache.started)
+    cache.started = min(cache.started, found[0])  # stamps are judged as of that scan
+    return found[1]
+
+
 def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
     """Whether a kept value has the shape `computed` stores: (result, problems)."""
     return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list)
@@ -214,71 +223,6 @@ def _is_computed(value: object) -> TypeGuard[tuple[Any, list[Any]]]:
 
 def _cache(root: Path, config: Config) -> FileCache:
     return FileCache(root, repr(sorted(config.headings.items())), _is_head)
-
-
-@dataclass
-class Scan:
-    """Every record file's directory entry and status, and a fingerprint of them all."""
-
-    files: list[tuple[str, os.DirEntry[str], os.stat_result | None]]
-    fingerprint: bytes
-    settled: bool  # every file is regular and was last changed well before the scan
-
-
-def scan(root: Path, started: int) -> Scan:
-    """Stat every file of people/ and interviews/ (no file is opened)."""
-    found: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
-    # Names and stamps go into the fingerprint as two flat buffers: formatting a string per
-    # file took longer than the stat calls themselves on 40,000 files.
-    names: list[str] = []
-    numbers = array.array("q")
-    settled = True
-    for kind in ("people", "interviews"):
-        for entry in markdown_files(root, kind):
-            rel = f"{kind}/{entry.name}"
-            try:
-                info = entry.stat(follow_symlinks=False)
-                listed = info if stat.S_ISREG(info.st_mode) else None  # a link is followed anew
-            except OSError:
-                listed = None
-            found.append((rel, entry, listed))
-            if listed is None:
-                settled = False
-            else:
-                now = stamp(listed)
-                if settled and racy(now, started):
-                    settled = False
-                names.append(rel)
-                numbers.extend(now)
-    key = hashlib.blake2b("\0".join(names).encode(errors="surrogateescape"), digest_size=16)
-    key.update(numbers.tobytes())
-    return Scan(found, key.digest(), settled)
-
-
-def _watched(root: Path, folder: str, started: int) -> list[tuple[str, Stamp]] | None:
-    """The stamp of every file under a folder, or None when one cannot be trusted on it."""
-    place = root / folder
-    try:
-        info = os.lstat(place)
-    except FileNotFoundError:
-        return []
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode):
-        return None  # a link or a file where a folder should be: never kept
-    out = []
-    for top, dirs, names in os.walk(place):
-        dirs.sort()
-        for name in sorted(dirs + names):
-            path = os.path.join(top, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                return None
-            if stat.S_ISLNK(info.st_mode) or racy(stamp(info), started):
-                return None
-            out.append((os.path.relpath(path, root), stamp(info)))
-    return out
 
 
 def _load(
@@ -328,7 +272,7 @@ def _records(
     """Each file's record and problems, in the scan's order: from the cache, or parsed."""
     done: dict[str, Head] = {}
     hashes: dict[str, bytes] = {}
-    missing: list[tuple[str, os.DirEntry[str], os.stat_result | None]] = []
+    missing: list[tuple[str, Entry, os.stat_result | None]] = []
     cache.prefetch([(rel, listed) for rel, _, listed in found.files])
     for rel, entry, listed in found.files:
         hit = cache.get(rel, listed) if listed is not None else None

@@ -64,7 +64,9 @@ class TextIndex:
         key = f"{root}\0{cache.code_fingerprint()}".encode(errors="surrogateescape")
         self.key = hashlib.blake2b(key, digest_size=16).hexdigest()
         self.fts = False
-        self.rows: dict[str, tuple[int, bytes]] = {}  # path: row id and hash, as read
+        self._by_path: dict[str, tuple[int, bytes]] | None = None  # read when first needed
+        self.state: str | None = None  # a digest of every row's path and hash (see `holds`)
+        self.changed = False  # rows were written or deleted this run: a new state to save
         self.db = self._open()
 
     @property
@@ -87,14 +89,35 @@ class TextIndex:
                 db.execute("DELETE FROM docs")
                 db.execute("DELETE FROM texts")
                 db.execute("DELETE FROM grams")
+                db.execute("DELETE FROM meta WHERE name = 'state'")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (self.key,))
             self.fts = _meta(db, "fts") == "1"
-            self.rows = {
-                rel: (id_, hash_)
-                for id_, rel, hash_ in db.execute("SELECT id, rel, hash FROM docs")
-            }
+            self.state = _meta(db, "state")
 
         return open_database(self.path, connect, ready)
+
+    @property
+    def rows(self) -> dict[str, tuple[int, bytes]]:
+        """Each row's path, id and hash: read once, and only by a run that may change them."""
+        if self._by_path is None:
+            self._by_path = {}
+            if self.db is not None:
+                try:
+                    self._by_path = {
+                        rel: (id_, hash_)
+                        for id_, rel, hash_ in self.db.execute("SELECT id, rel, hash FROM docs")
+                    }
+                except sqlite3.Error as exc:
+                    self._fail(exc)
+        return self._by_path
+
+    def holds(self, files: Iterable[tuple[str, bytes | None]]) -> bool:
+        """Whether the rows are those of exactly these files and bytes, none more, none less.
+
+        Told by a digest kept with the rows, so that a search where no file changed reads
+        none of the 40,000 rows' paths to find that out.
+        """
+        return self.db is not None and self.state is not None and _state(files) == self.state
 
     def current(self, rel: str, content: bytes | None) -> bool:
         """Whether the row of a file holds the text of these bytes."""
@@ -116,6 +139,7 @@ class TextIndex:
             old = self.rows.get(rel)
             if old is not None:
                 self._delete(old[0])
+            self.changed = True
             cursor = self.db.execute("INSERT INTO docs (rel, hash) VALUES (?, ?)", (rel, content))
             self.db.execute(
                 "INSERT INTO grams (rowid, text) VALUES (?, ?)", (cursor.lastrowid, folded)
@@ -130,6 +154,7 @@ class TextIndex:
 
     def _delete(self, id_: int) -> None:
         assert self.db is not None
+        self.changed = True
         for table, key in (("grams", "rowid"), ("docs", "id"), ("texts", "id")):
             self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (id_,))
 
@@ -185,9 +210,23 @@ class TextIndex:
         if db is None:
             return
         with contextlib.suppress(sqlite3.Error):
+            if save and self.changed and self._by_path is not None:
+                state = _state((rel, row[1]) for rel, row in self._by_path.items())
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
             if save and db.in_transaction:
                 db.execute("COMMIT")
         db.close()  # rolls back whatever was not committed
+
+
+def _state(files: Iterable[tuple[str, bytes | None]]) -> str | None:
+    """A digest of paths and the hashes of their bytes, in any order; None if one is unknown."""
+    ordered = sorted(files)  # by path (each path once): a few sorted runs merge in one pass
+    if any(content is None for _, content in ordered):
+        return None
+    data = b"".join(
+        [rel.encode(errors="surrogateescape") + b"\0" + content for rel, content in ordered]  # type: ignore[operator]
+    )
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _kind(db: sqlite3.Connection) -> tuple[int, int]:

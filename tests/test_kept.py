@@ -1,0 +1,256 @@
+"""Kept outputs: a run where nothing changed prints the kept bytes, and never stale ones."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run, write
+
+from tool.cli import kept as kept_cli
+from tool.store import cache, kept, loading
+
+WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
+SECOND = 1_000_000_000
+LATER = WHEN + 100 * SECOND  # a run long after the files were last written
+
+
+def settle(root: Path) -> None:
+    """Give every file of the KB one old modification time: none was edited just now."""
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(WHEN, WHEN))
+
+
+def replace_text(old: str, new: str):
+    def edit(root: Path) -> None:
+        path = root / "people/ann-lee.md"
+        path.write_text(path.read_text().replace(old, new))
+
+    return edit
+
+
+def rename(root: Path) -> None:
+    (root / "people/cy-diaz.md").rename(root / "people/cy-dias.md")
+
+
+def delete(root: Path) -> None:
+    (root / "people/bo-chen.md").unlink()
+
+
+def older_time(root: Path) -> None:
+    """An edit whose file then gets an older modification time than before (a restore)."""
+    path = root / "people/ann-lee.md"
+    path.write_text(path.read_text().replace("Ann Lee", "Ann Leigh"))
+    os.utime(path, ns=(WHEN - 3600 * SECOND, WHEN - 3600 * SECOND))
+
+
+def same_size(root: Path) -> None:
+    """Same size, same inode, same modification time: only the change time tells."""
+    path = root / "people/ann-lee.md"
+    before = path.stat()
+    with path.open("r+b") as handle:
+        text = handle.read()
+        handle.seek(0)
+        handle.write(text.replace(b"relationship: alumni", b"relationship: almuni"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_ino, after.st_mtime_ns) == (
+        before.st_size,
+        before.st_ino,
+        before.st_mtime_ns,
+    )
+
+
+def settings(root: Path) -> None:
+    (root / "tool.toml").write_text('[me]\nname = ""\n', encoding="utf-8")
+
+
+def template(root: Path) -> None:
+    write(root / "templates/questions/broken.md", "{% for x in %}\n")
+
+
+COMMANDS = [
+    ["validate"],
+    ["validate", "--format", "json"],
+    ["due", "--on", "2026-04-01"],
+    ["list", "people"],
+    ["list", "interviews", "--format", "json"],
+    ["index", "--by", "company"],
+    ["search", "notebook"],
+    ["search", "nothing-like-this"],  # exit status 1, "No matches." on stderr
+]
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Runs take place long after every file of the KB was written: stamps can be trusted."""
+    monkeypatch.setattr(cache, "time_ns", lambda: LATER)
+
+
+def fresh(root: Path, args: list[str], monkeypatch) -> tuple[int, str, str]:
+    """What the command prints with no cache at all: the answer a kept output must give."""
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        found = run("--root", root, *args)
+    return found.exit_code, found.stdout, found.stderr
+
+
+def printed(root: Path, args: list[str]) -> tuple[int, str, str]:
+    found = run("--root", root, *args)
+    return found.exit_code, found.stdout, found.stderr
+
+
+def no_load(monkeypatch) -> None:
+    """From now on, any reading of the knowledge base fails the test."""
+    fail = lambda *a, **k: pytest.fail("the knowledge base was read")  # noqa: E731
+    monkeypatch.setattr(loading, "computed", fail)
+    monkeypatch.setattr(loading, "load", fail)
+
+
+def kept_rows() -> list[str]:
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        return [row[0] for row in db.execute("SELECT command FROM kept ORDER BY rowid")]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_kept_output_equals_a_fresh_one_byte_for_byte(kb_root, monkeypatch, later, args):
+    settle(kb_root)
+    first = printed(kb_root, args)
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = printed(kb_root, args)
+    assert again == first == fresh(kb_root, args, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        replace_text("Ann Lee", "Ann Leigh"),
+        rename,
+        delete,
+        older_time,
+        same_size,
+        settings,
+        template,
+    ],
+    ids=["edit", "rename", "delete", "older-time", "same-size", "settings", "template"],
+)
+@pytest.mark.parametrize(
+    "args", [["validate"], ["list", "people", "--format", "json"]], ids=" ".join
+)
+def test_a_kept_output_is_never_served_after_a_change(kb_root, monkeypatch, later, change, args):
+    settle(kb_root)
+    before = printed(kb_root, args)
+    assert printed(kb_root, args) == before  # now kept
+    change(kb_root)
+    after = printed(kb_root, args)
+    assert after == fresh(kb_root, args, monkeypatch)
+    if args == ["validate"] or change.__name__ not in ("settings", "template"):
+        assert after != before  # (a list of people shows no template nor the [me] name)
+
+
+def test_a_file_changed_just_before_the_run_is_not_kept(kb_root, monkeypatch):
+    """Within the clock tick of its stamp, a file may change again unseen: nothing is kept."""
+    settle(kb_root)
+    monkeypatch.setattr(cache, "time_ns", lambda: WHEN + 10**9)  # a second after the files
+    printed(kb_root, ["validate"])
+    assert not list(cache.cache_dir().glob("*.kept.sqlite3"))
+
+
+def test_the_day_is_part_of_the_key(kb_root, monkeypatch, later):
+    """`due` without --on is about today: tomorrow's run works it out again."""
+
+    class Day(datetime.date):
+        today_is = datetime.date(2026, 3, 22)
+
+        @classmethod
+        def today(cls):
+            return cls.today_is
+
+    settle(kb_root)
+    monkeypatch.setattr(kept_cli, "date", Day)
+    monkeypatch.setattr("tool.cli.due_commands.date", Day)
+    first = printed(kb_root, ["due"])
+    Day.today_is = datetime.date(2026, 4, 1)
+    second = printed(kb_root, ["due"])
+    assert first[1].splitlines()[0] == "As of Sun 2026-03-22: 1 overdue, 3 open"
+    assert second[1].splitlines()[0] == "As of Wed 2026-04-01: 1 overdue, 1 due today, 3 open"
+
+
+def test_colour_and_terminal_width_are_part_of_the_key(kb_root, monkeypatch, later):
+    settle(kb_root)
+    plain = printed(kb_root, ["due", "--on", "2026-04-01"])
+    coloured = run("--root", kb_root, "--color", "always", "due", "--on", "2026-04-01")
+    assert "\x1b[" not in plain[1] and "\x1b[" in coloured.stdout
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = printed(kb_root, ["list", "people"])
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = printed(kb_root, ["list", "people"])
+    assert narrow == fresh(kb_root, ["list", "people"], monkeypatch) != wide
+
+
+def test_new_code_gets_new_output(kb_root, monkeypatch, later):
+    settle(kb_root)
+    printed(kb_root, ["validate"])
+    with sqlite3.connect(next(cache.cache_dir().glob("*.kept.sqlite3"))) as db:
+        db.execute("UPDATE kept SET value = ?", (kept.pickle.dumps((0, [(False, "stale\n")])),))
+    assert printed(kb_root, ["validate"])[1] == "stale\n"  # the row is what a hit prints
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version of the code")
+    assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"
+
+
+def test_only_a_few_outputs_are_kept_per_command(kb_root, later):
+    settle(kb_root)
+    for word in ("ann", "bo", "cy", "notebook", "acme", "python"):
+        printed(kb_root, ["search", word])
+    printed(kb_root, ["validate"])
+    assert kept_rows() == ["search"] * kept.KEEP + ["validate"]
+
+
+def test_an_output_that_ends_in_an_error_is_not_kept(kb_root, later):
+    settle(kb_root)
+    found = run("--root", kb_root, "list", "people", "--sort", "nonsense")
+    assert found.exit_code == 2
+    assert not list(cache.cache_dir().glob("*.kept.sqlite3"))
+
+
+def test_validate_of_some_paths_and_index_to_a_file_are_not_kept(kb_root, later):
+    settle(kb_root)
+    printed(kb_root, ["validate", str(kb_root / "people")])
+    printed(kb_root, ["index", "--output", str(kb_root / "INDEX.md")])
+    assert not list(cache.cache_dir().glob("*.kept.sqlite3"))
+
+
+def test_a_kept_run_imports_no_parser(kb_root, tmp_path):
+    """The second run of `python -m tool validate` stats the files and prints: no YAML."""
+    for path in kb_root.rglob("*"):
+        os.utime(path, ns=(WHEN, WHEN))
+    probe = (
+        "import json, runpy, sys\n"
+        "sys.argv = ['tool', *json.loads(sys.argv[1])]\n"
+        "try:\n"
+        "    runpy.run_module('tool', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('tool', 'yaml', 'jinja2', 'markdown_it'))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    args = [sys.executable, "-c", probe, json.dumps(["--root", str(kb_root), "validate"])]
+    runs = [subprocess.run(args, capture_output=True, text=True, env=env) for _ in range(2)]
+    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]
+    loaded = json.loads(runs[1].stdout.splitlines()[-1])
+    assert [m for m in loaded if not m.startswith(("tool.cli", "tool.store"))] == [
+        "tool",
+        "tool.errors",
+        "tool.model",
+        "tool.printable",
+    ]
+    assert "tool.store.loading" not in loaded

@@ -1,0 +1,119 @@
+"""A read-only command's output, printed again while nothing it depends on changed.
+
+`validate`, `due`, `list`, `index` and `search` print the same bytes for the same inputs.
+Their output is kept (tool.store.kept) under a key of: every record file's stamp, the
+settings' bytes, the templates' stamps, the code; the command's options, the knowledge
+base and the working folder; the day; whether each stream is coloured, the terminal's
+size, the streams' encodings and the environment variables the output reads. A run with
+the same key stats the files and writes the kept bytes, importing none of the code that
+reads files. Only a run that ends normally (or with its own exit status) is kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tool.cli import common
+
+F = TypeVar("F", bound=Callable[..., Any])
+# What a command's output may read from the environment besides its options.
+ENVIRONMENT = ("NO_COLOR", "TERM", "COLUMNS", "LINES", "TOOL_ROOT", "TZ")
+
+
+def kept_output(command: str, when: Callable[..., bool] | None = None) -> Callable[[F], F]:
+    """Keep what the command prints, when `when(**params)` allows (default: always)."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def run(**params: Any) -> Any:
+            if when is not None and not when(**params):
+                return func(**params)
+            return _run(command, func, params)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
+    from tool.store import cache, kept, scanning
+
+    root = common.find_root(params.get("root")).resolve()
+    try:
+        found = kept.inputs(root, cache.now())
+        if found is None:  # a file changed just now: computed, and not kept
+            return func(**params)
+        key = _key(command, params, root, found)
+        outputs = kept.Outputs(root)
+        output = outputs.get(key)
+        if output is not None:
+            common.write_kept(output[1])
+            if output[0]:
+                raise click.exceptions.Exit(output[0])
+            return None
+        return _record(command, func, params, outputs, key)
+    finally:
+        scanning.taken(root)  # a scan the command did not use is not left for a later run
+
+
+def _record(
+    command: str, func: Callable[..., Any], params: dict[str, Any], outputs: Any, key: bytes
+) -> Any:
+    pieces: list[tuple[bool, str | bytes]] = []
+    common.recording, before = pieces, common.recording
+    status = None
+    try:
+        result = func(**params)
+        status = 0
+        return result
+    except click.exceptions.Exit as exc:
+        status = exc.exit_code
+        raise
+    finally:
+        common.recording = before
+        if status is not None:
+            outputs.put(command, key, (status, pieces))
+
+
+def _key(command: str, params: dict[str, Any], root: Path, inputs: bytes) -> bytes:
+    """Everything the output depends on besides the files: see the module's docstring."""
+    ctx = click.get_current_context(silent=True)
+    group = ctx.find_root().params if ctx is not None else {}
+    streams = [
+        (getattr(s, "encoding", None), getattr(s, "errors", None)) for s in (sys.stdout, sys.stderr)
+    ]
+    found = (
+        command,
+        sorted((name, repr(value)) for name, value in params.items()),
+        sorted((name, repr(value)) for name, value in group.items()),
+        str(root),
+        os.getcwd(),
+        date.today().isoformat(),
+        common.coloured(False),
+        common.coloured(True),
+        common.is_terminal(),
+        tuple(shutil.get_terminal_size()),
+        streams,
+        [os.environ.get(name) for name in ENVIRONMENT],
+        _click(),
+    )
+    return inputs + repr(found).encode(errors="surrogateescape")
+
+
+@functools.cache
+def _click() -> tuple[str, int, int]:
+    """The installed click, which writes the colours: a new release is new output."""
+    try:
+        info = os.stat(click.__file__ or "")
+    except OSError:
+        return ("", 0, 0)
+    return (click.__file__ or "", info.st_size, info.st_mtime_ns)

@@ -1,0 +1,176 @@
+"""Kept outputs: what a command printed, to print again while none of its inputs changed.
+
+A read-only command (`validate`, `due`, `list`, `index`, `search`) prints the same bytes
+for the same files, settings, templates, code and options. Its output is kept under a
+fingerprint of all of them, so a run where nothing changed stats the files, reads one row
+and writes it out, without loading the code that reads the files. The caller puts in the
+key everything else the output depends on (its options, the day, the terminal).
+
+The fingerprint is kept only when every input's stamp is old enough to be trusted (see
+`cache.racy`): an edit made in the same clock tick as a run is never hidden. Outputs live
+in their own SQLite database beside the cache, a few recent ones per command; as with
+the cache, anything that goes wrong means a run that computes its output afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+from tool.store import cache
+from tool.store.cache import APPLICATION_ID, BUSY_SECONDS, Foreign, cache_dir, open_database
+from tool.store.scanning import remember, scan, watched
+
+FORMAT = 1
+VERSION = 0x6B00 + FORMAT  # in the header, apart from the cache's and the search index's
+KEEP = 4  # outputs kept per command: a few recent sets of options each
+LARGEST = 64 * 1024 * 1024  # bytes: a larger output is not worth a row
+SETTINGS = "tool.toml"
+# What was printed: the exit status, and each piece written to stdout (False) or stderr.
+Output = tuple[int, list[tuple[bool, str | bytes]]]
+
+
+def inputs(root: Path, started: int) -> bytes | None:
+    """A fingerprint of everything in the KB a command reads; None if one may still change.
+
+    Every record file's stamp, `tool.toml`'s bytes and every stamp under templates/.
+    """
+    found = scan(root, started)
+    remember(root, started, found)
+    templates = watched(root, "templates", started)
+    settings = _settings(root)
+    if not found.settled or templates is None or settings is None:
+        return None
+    key = hashlib.blake2b(found.fingerprint, digest_size=16)
+    key.update(repr((templates, settings)).encode(errors="surrogateescape"))
+    return key.digest()
+
+
+def _settings(root: Path) -> bytes | None:
+    """A hash of `tool.toml`'s bytes (b"" when there is none); None when it is not a file."""
+    path = root / SETTINGS
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return b""
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        return cache.digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+class Outputs:
+    """Kept outputs of one knowledge base, by key; no answers once something fails."""
+
+    def __init__(self, root: Path):
+        folder = cache_dir()
+        self.path = folder / f"{cache._name(root, FORMAT)}.kept.sqlite3" if folder else None
+        self.salt = f"{root}\0{cache.code_fingerprint()}".encode(errors="surrogateescape")
+
+    def _key(self, key: bytes) -> bytes:
+        return hashlib.blake2b(self.salt + key, digest_size=16).digest()
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        return open_database(self.path, _connect, lambda db: None)
+
+    def get(self, key: bytes) -> Output | None:
+        """The output kept under this key, or None."""
+        if self.path is None or not self.path.exists():
+            return None
+        db = self._open()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM kept WHERE key = ?", (self._key(key),)).fetchone()
+            value = None if row is None else pickle.loads(row[0])
+        except Exception:  # damaged: computed again and replaced
+            return None
+        finally:
+            db.close()
+        return value if _is_output(value) else None
+
+    def put(self, command: str, key: bytes, output: Output) -> None:
+        """Keep an output, and only the few latest of this command's."""
+        if self.path is None:
+            return
+        data = pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(data) > LARGEST:
+            return
+        db = self._open()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, ?, ?)",
+                (self._key(key), command, data),
+            )
+            db.execute(
+                "DELETE FROM kept WHERE command = ?1 AND rowid NOT IN "
+                "(SELECT rowid FROM kept WHERE command = ?1 ORDER BY rowid DESC LIMIT ?2)",
+                (command, KEEP),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # busy, full: the next run keeps it
+        finally:
+            db.close()
+
+
+def _is_output(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], int)
+        and isinstance(value[1], list)
+        and all(
+            isinstance(piece, tuple)
+            and len(piece) == 2
+            and isinstance(piece[0], bool)
+            and isinstance(piece[1], str | bytes)
+            for piece in value[1]
+        )
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    try:
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        if (application, db.execute("PRAGMA user_version").fetchone()[0]) != (
+            APPLICATION_ID,
+            VERSION,
+        ):
+            _create(db)
+        db.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """Make an empty database ours; one with tables of its own is someone else's."""
+    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise Foreign("a database that is not this tool's kept outputs")
+    db.execute("PRAGMA page_size = 8192")
+    db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS kept (key BLOB PRIMARY KEY, command TEXT NOT NULL, "
+        "value BLOB NOT NULL)"
+    )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {VERSION}")
+    db.execute("COMMIT")
