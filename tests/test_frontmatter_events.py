@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tool.parse.frontmatter import Map, Scalar, Seq, _compose_with, _Refused
+from tool.parse.frontmatter import Map, Scalar, Seq, _compose_with, _Refused, split
 
 SOURCES = [
     "name: Zoe Brandt\ncompany: Initech",
@@ -63,3 +63,10 @@ def test_nodes_keep_text_as_typed_with_positions():
         2,
         1,
     )
+
+
+def test_a_lone_carriage_return_in_front_matter_is_no_crash():
+    """YAML counts CR and U+2028 as line ends, str.split("\\n") does not: no line past the end."""
+    found = split('---\n\r\u2028 \r-#: #"\n---\n')
+    assert found.body == ""
+    assert found.body_line == 4

@@ -314,6 +314,8 @@ def _hash_values(node: Node, lines: list[str], key: str = "", in_list: bool = Fa
         return [i for item in node.items for i in _hash_values(item, lines, key, True)]
     if node.text or not node.plain:
         return []
+    if node.line > len(lines):  # YAML counts a lone CR or U+2028 as a line end; `lines` not
+        return []
     found = _HASH_VALUE.match(lines[node.line - 1], node.col - 1)
     if found is None:
         return []
