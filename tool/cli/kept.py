@@ -18,11 +18,14 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from tool.cli import common
+
+if TYPE_CHECKING:  # imported by the run itself: `--help` loads no store
+    from tool.store.kept import Outputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 # What a command's output may read from the environment besides its options.
@@ -66,7 +69,7 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
 
 
 def _record(
-    command: str, func: Callable[..., Any], params: dict[str, Any], outputs: Any, key: bytes
+    command: str, func: Callable[..., Any], params: dict[str, Any], outputs: Outputs, key: bytes
 ) -> Any:
     pieces: list[tuple[bool, str | bytes]] = []
     common.recording, before = pieces, common.recording
