@@ -407,6 +407,7 @@ def _files(
         if cache.path is None or rel not in stored:  # no store to read the body from later
             value = _with_body(value, body)
         yield rel, value, content, NOTHING
+    next(results, None)  # past the last result: the workers are let go and waited for
 
 
 def _parse_all(
