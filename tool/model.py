@@ -58,7 +58,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Insight:
     """A list item under the Insights heading of an interview."""
 
@@ -67,7 +67,7 @@ class Insight:
     line: int  # line in the file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class ActionItem:
     """A task-list item (`- [ ]` / `- [x]`) anywhere in a body."""
 
@@ -76,7 +76,7 @@ class ActionItem:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Section:
     """The text under one `##` heading of a body."""
 

@@ -19,6 +19,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sys
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -516,12 +517,46 @@ def _stored(
 ) -> Person | Interview:
     """A record from its head, its lazy fields left to be read when used."""
     record = _STORED[kind].__new__(_STORED[kind])
-    fields.update(_source=source, _rel=rel, _hash=content)
-    record.__dict__ = fields
-    if not any(name in fields for name in LAZY[kind]):
-        return record
-    record.__dict__["path"] = PurePosixPath(rel)  # a record parsed whole this run
+    # Set one by one, in the same order for every record of a kind, the fields' names are
+    # kept once for all records of the kind, not in a dict of 2 KB per record.
+    for name, value in fields.items():
+        setattr(record, name, _SHARED[name](value) if name in _SHARED else value)
+    record._source, record._rel, record._hash = source, rel, content
+    if any(name in fields for name in LAZY[kind]):
+        record.path = PurePosixPath(rel)  # type: ignore[misc]  # a record parsed whole this run
     return record
+
+
+def _one(value: str | None) -> str | None:
+    """A value many records share (a status, a company), as one string for all of them."""
+    return value if value is None else sys.intern(value)
+
+
+def _ones(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(sys.intern, values)) if values else values
+
+
+def _lines(lines: dict[str, int]) -> dict[str, int]:
+    """The line of each field, under field names shared by all records."""
+    return {sys.intern(key): line for key, line in lines.items()}
+
+
+def _titles(headings: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    return tuple((sys.intern(title), line) for title, line in headings)
+
+
+# Fields whose values repeat across records (each unpickled head has its own copy of them),
+# and how to share them. The rest (ids, texts, dates) are each record's own.
+_SHARED: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(
+        ("person", "time", "status", "format", "purpose", "company", "career", "role"), _one
+    ),
+    **dict.fromkeys(("location", "relationship", "introduced_by"), _one),
+    "tags": _ones,
+    "referrals": _ones,
+    "lines": _lines,
+    "_headings": _titles,
+}
 
 
 def content_hash(record: Person | Interview) -> bytes | None:
