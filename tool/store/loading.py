@@ -523,7 +523,7 @@ def _stored(
         setattr(record, name, _SHARED[name](value) if name in _SHARED else value)
     record._source, record._rel, record._hash = source, rel, content
     if any(name in fields for name in LAZY[kind]):
-        record.path = PurePosixPath(rel)  # type: ignore[misc]  # a record parsed whole this run
+        record.path = PurePosixPath(rel)  # a record parsed whole this run
     return record
 
 
