@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import pickle
 import sys
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, TypeVar
@@ -36,9 +36,12 @@ from tool.store.scanning import watched as _watched
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
-# What the cache keeps of a file besides its body: the kind of record, the record's fields
-# but the lazy ones (None: the file makes no record) and the problems found reading it.
-Head = tuple[str, dict[str, Any] | None, list[Issue]]
+# What the cache keeps of a file besides its body: the kind of record, the values of the
+# record's fields but the lazy ones, in the order of `_head_names` (None: the file makes no
+# record; followed by the lazy ones when there is no store to read them from later), and
+# the problems found reading it. Values without their names: a head is a few hundred
+# bytes, where a dict of them would take 2-3 KB, and every head is in memory at once.
+Head = tuple[str, tuple[Any, ...] | None, list[Issue]]
 # Given the path and bytes of each record file the load had to read (not taken from the cache).
 Keep = Callable[[str, bytes], None]
 T = TypeVar("T")
@@ -317,10 +320,10 @@ def _records(
         if cache.path is None or read is None:  # no store to read the body from later
             done[rel] = _with_body(done[rel], body)
     for rel, _, _ in found.files:
-        kind, fields, issues = done.pop(rel)
+        kind, values, issues = done.pop(rel)
         record = None
-        if fields is not None:
-            record = _stored(kind, fields, source, rel, hashes[rel])
+        if values is not None:
+            record = _from_head(kind, values, source, rel, hashes[rel])
         yield rel, record, issues
 
 
@@ -374,39 +377,45 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
     kind = rel.split("/")[0]
     if record is None:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
-    fields = dict(record.__dict__)
-    fields.pop("path", None)  # rebuilt from the file's name: the same for every load
-    if isinstance(record, Interview):  # what the rules use of the sections, kept at hand
-        fields["_headings"] = record.headings()
-    body = {name: fields.pop(name) for name in LAZY[kind]}
+    # The path is not kept: it is rebuilt from the file's name, the same for every load.
+    values = tuple(getattr(record, name) for name in _head_names(kind) if name != "_headings")
+    if isinstance(record, Interview):
+        values += (record.headings(),)  # last of `_head_names`
+    body = {name: getattr(record, name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
-    return pickle.dumps((kind, fields, issues), protocol), pickle.dumps(body, protocol)
+    return pickle.dumps((kind, values, issues), protocol), pickle.dumps(body, protocol)
 
 
 def _with_body(head: Head, body: bytes | None) -> Head:
-    kind, fields, issues = head
-    if fields is None or body is None:
+    kind, values, issues = head
+    if values is None or body is None:
         return head
-    return kind, {**fields, **pickle.loads(body)}, issues
+    lazy = pickle.loads(body)
+    return kind, (*values, *(lazy[name] for name in LAZY[kind])), issues
 
 
 def _is_head(value: object) -> bool:
     """Whether a value from the cache has the shape `_blobs` gives."""
     if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], list)):
         return False
-    kind, fields = value[0], value[1]
+    kind, values = value[0], value[1]
     if kind not in LAZY:
         return False
-    if fields is None:
+    if values is None:
         return True
-    return isinstance(fields, dict) and _head_fields(kind) <= fields.keys()
+    return isinstance(values, tuple) and len(values) == len(_head_names(kind))
 
 
 @functools.cache
-def _head_fields(kind: str) -> frozenset[str]:
-    """The fields a head of this kind holds: all the record's but the lazy ones."""
+def _head_names(kind: str) -> tuple[str, ...]:
+    """The fields a head of this kind holds, in order: all the record's but the lazy ones.
+
+    An interview's also holds each section's title and line (`_headings`): what the rules
+    use of the sections, kept at hand.
+    """
     record = Person if kind == "people" else Interview
-    return frozenset(f.name for f in dataclasses.fields(record)) - {"path", *LAZY[kind]}
+    names = [f.name for f in dataclasses.fields(record) if f.name not in {"path", *LAZY[kind]}]
+    return (*names, "_headings") if kind == "interviews" else tuple(names)
 
 
 @dataclass(frozen=True)
@@ -512,17 +521,38 @@ _STORED: dict[str, type[StoredPerson | StoredInterview]] = {
 }
 
 
-def _stored(
-    kind: str, fields: dict[str, Any], source: _Source, rel: str, content: bytes
+def _from_head(
+    kind: str, values: tuple[Any, ...], source: _Source, rel: str, content: bytes
 ) -> Person | Interview:
-    """A record from its head, its lazy fields left to be read when used."""
+    """A record from the values of a head, its lazy fields left to be read when used."""
+    names = _head_names(kind)
+    whole = len(values) > len(names)  # the lazy fields are there too (see `_with_body`)
+    return _stored(
+        kind,
+        zip((*names, *LAZY[kind]) if whole else names, values, strict=True),
+        source,
+        rel,
+        content,
+    )
+
+
+def _stored(
+    kind: str,
+    fields: dict[str, Any] | Iterable[tuple[str, Any]],
+    source: _Source,
+    rel: str,
+    content: bytes,
+) -> Person | Interview:
+    """A record of the given fields, its lazy fields left to be read when used."""
     record = _STORED[kind].__new__(_STORED[kind])
     # Set one by one, in the same order for every record of a kind, the fields' names are
     # kept once for all records of the kind, not in a dict of 2 KB per record.
-    for name, value in fields.items():
+    whole = False
+    for name, value in fields.items() if isinstance(fields, dict) else fields:
         setattr(record, name, _SHARED[name](value) if name in _SHARED else value)
+        whole = whole or name in LAZY[kind]
     record._source, record._rel, record._hash = source, rel, content
-    if any(name in fields for name in LAZY[kind]):
+    if whole:
         record.path = PurePosixPath(rel)  # a record parsed whole this run
     return record
 
