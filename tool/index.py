@@ -286,7 +286,20 @@ def to_markdown(index: Index, to_root: str = ".") -> str:
         out.append("")
     if index.coverage is not None:
         out += _coverage_lines(index.coverage, 2 if index.by else 1)
-    return "\n".join(out).rstrip("\n") + "\n"
+    return _joined(out)
+
+
+def _joined(lines: list[str]) -> str:
+    """`"\n".join(lines).rstrip("\n") + "\n"`, without two more copies of a long document."""
+    end = len(lines)
+    while end and not lines[end - 1].rstrip("\n"):
+        end -= 1
+    if not end:
+        return "\n"
+    last = lines[end - 1].rstrip("\n")
+    del lines[end - 1 :]
+    lines += [last, ""]
+    return "\n".join(lines)
 
 
 def _group_lines(
