@@ -601,3 +601,13 @@ def test_a_record_from_the_store_is_the_record_parsed_from_its_file(kb_root):
         parsed, _ = loading.parse_record((kb_root / rel).read_bytes(), rel, {})
         assert record == parsed
         assert [getattr(record, f) for f in vars(parsed)] == list(vars(parsed).values())
+
+
+def test_records_from_the_store_share_the_strings_they_repeat(kb_root):
+    for _ in range(2):  # parsed this run, then from the store
+        kb = loading.load(kb_root)
+        first, second, *_ = (iv for iv in kb.interviews.values() if iv.status == "done")
+        assert first.status is second.status
+        assert next(k for k in first.lines if k == "person") is next(
+            k for k in second.lines if k == "person"
+        )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, TypeVar
 
-from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
+from tool.model import CONFIG_NAME, Config, Insight, Interview, KnowledgeBase, Person, Problem
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
@@ -378,12 +378,63 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
     if record is None:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
     # The path is not kept: it is rebuilt from the file's name, the same for every load.
-    values = tuple(getattr(record, name) for name in _head_names(kind) if name != "_headings")
+    values = tuple(
+        _SHARED[name](getattr(record, name)) if name in _SHARED else getattr(record, name)
+        for name in _head_names(kind)
+        if name != "_headings"
+    )
     if isinstance(record, Interview):
-        values += (record.headings(),)  # last of `_head_names`
+        values += (_titles(record.headings()),)  # last of `_head_names`
     body = {name: getattr(record, name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
     return pickle.dumps((kind, values, issues), protocol), pickle.dumps(body, protocol)
+
+
+class _Shared(str):
+    """A string many records hold (a status, a field's name): unpickled as one for all.
+
+    Each head is unpickled apart, so each would otherwise have its own copy of every string.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return sys.intern, (str(self),)
+
+
+def _one(value: Any) -> Any:
+    return _Shared(value) if type(value) is str else value
+
+
+def _ones(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(map(_one, values))
+
+
+def _lines(lines: dict[str, int]) -> dict[str, int]:
+    """The line of each field, under field names shared by all records."""
+    return {_one(key): line for key, line in lines.items()}
+
+
+def _titles(headings: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    return tuple((_one(title), line) for title, line in headings)
+
+
+def _insights(insights: tuple[Insight, ...]) -> tuple[Insight, ...]:
+    return tuple(Insight(i.text, _ones(i.topics), i.line) for i in insights)
+
+
+# Fields whose values repeat across records, and how to pickle them shared. The rest (ids,
+# texts, dates) are each record's own.
+_SHARED: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(
+        ("person", "time", "status", "format", "purpose", "company", "career", "role"), _one
+    ),
+    **dict.fromkeys(("location", "relationship", "introduced_by"), _one),
+    "tags": _ones,
+    "referrals": _ones,
+    "lines": _lines,
+    "insights": _insights,
+}
 
 
 def _with_body(head: Head, body: bytes | None) -> Head:
@@ -549,44 +600,12 @@ def _stored(
     # kept once for all records of the kind, not in a dict of 2 KB per record.
     whole = False
     for name, value in fields.items() if isinstance(fields, dict) else fields:
-        setattr(record, name, _SHARED[name](value) if name in _SHARED else value)
+        setattr(record, name, value)
         whole = whole or name in LAZY[kind]
     record._source, record._rel, record._hash = source, rel, content
     if whole:
         record.path = PurePosixPath(rel)  # a record parsed whole this run
     return record
-
-
-def _one(value: str | None) -> str | None:
-    """A value many records share (a status, a company), as one string for all of them."""
-    return value if value is None else sys.intern(value)
-
-
-def _ones(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(map(sys.intern, values)) if values else values
-
-
-def _lines(lines: dict[str, int]) -> dict[str, int]:
-    """The line of each field, under field names shared by all records."""
-    return {sys.intern(key): line for key, line in lines.items()}
-
-
-def _titles(headings: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
-    return tuple((sys.intern(title), line) for title, line in headings)
-
-
-# Fields whose values repeat across records (each unpickled head has its own copy of them),
-# and how to share them. The rest (ids, texts, dates) are each record's own.
-_SHARED: dict[str, Callable[[Any], Any]] = {
-    **dict.fromkeys(
-        ("person", "time", "status", "format", "purpose", "company", "career", "role"), _one
-    ),
-    **dict.fromkeys(("location", "relationship", "introduced_by"), _one),
-    "tags": _ones,
-    "referrals": _ones,
-    "lines": _lines,
-    "_headings": _titles,
-}
 
 
 def content_hash(record: Person | Interview) -> bytes | None:
