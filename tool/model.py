@@ -66,6 +66,10 @@ class Insight:
     topics: tuple[str, ...]
     line: int  # line in the file
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.text, self.topics, self.line)
+
 
 @dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class ActionItem:
@@ -75,6 +79,10 @@ class ActionItem:
     done: bool
     line: int
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.text, self.done, self.line)
+
 
 @dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Section:
@@ -83,6 +91,10 @@ class Section:
     title: str
     text: str
     line: int  # line of the heading in the file
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.title, self.text, self.line)
 
 
 @dataclass

@@ -36,12 +36,12 @@ from tool.store.scanning import watched as _watched
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
-# What the cache keeps of a file besides its body: the kind of record, the values of the
-# record's fields but the lazy ones, in the order of `_head_names` (None: the file makes no
-# record; followed by the lazy ones when there is no store to read them from later), and
-# the problems found reading it. Values without their names: a head is a few hundred
-# bytes, where a dict of them would take 2-3 KB, and every head is in memory at once.
-Head = tuple[str, tuple[Any, ...] | None, list[Issue]]
+# What the cache keeps of a file besides its body: the kind of record, the record with its
+# fields but the lazy ones (None: the file makes no record; with the lazy ones too when
+# there is no store to read them from later), and the problems found reading it. Pickled
+# so that it unpickles straight into a stored record (see `_Head`), which every head of a
+# run is at once.
+Head = tuple[str, "StoredPerson | StoredInterview | None", list[Issue]]
 # Given the path and bytes of each record file the load had to read (not taken from the cache).
 Keep = Callable[[str, bytes], None]
 T = TypeVar("T")
@@ -320,10 +320,9 @@ def _records(
         if cache.path is None or read is None:  # no store to read the body from later
             done[rel] = _with_body(done[rel], body)
     for rel, _, _ in found.files:
-        kind, values, issues = done.pop(rel)
-        record = None
-        if values is not None:
-            record = _from_head(kind, values, source, rel, hashes[rel])
+        _, record, issues = done.pop(rel)
+        if record is not None:  # in the same order as every record's fields: see `_stored`
+            record._source, record._rel, record._hash = source, rel, hashes[rel]
         yield rel, record, issues
 
 
@@ -378,16 +377,39 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
     if record is None:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
     # The path is not kept: it is rebuilt from the file's name, the same for every load.
-    values = tuple(
-        _SHARED[name](getattr(record, name)) if name in _SHARED else getattr(record, name)
+    fields = {
+        name: _SHARED[name](getattr(record, name)) if name in _SHARED else getattr(record, name)
         for name in _head_names(kind)
         if name != "_headings"
-    )
+    }
     if isinstance(record, Interview):
-        values += (_titles(record.headings()),)  # last of `_head_names`
+        fields["_headings"] = _titles(record.headings())  # last of `_head_names`
     body = {name: getattr(record, name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
-    return pickle.dumps((kind, values, issues), protocol), pickle.dumps(body, protocol)
+    head = (kind, _Head(kind, fields), issues)
+    return pickle.dumps(head, protocol), pickle.dumps(body, protocol)
+
+
+class _Head:
+    """A record as its head pickles it: unpickled, a stored record, its fields set one by one.
+
+    Set one by one (as `_stored` sets them), in the same order for every record of a kind,
+    the fields' names are kept once for all the records of the kind, not in a dict of 2 KB
+    per record.
+    """
+
+    __slots__ = ("fields", "kind")
+
+    def __init__(self, kind: str, fields: dict[str, Any]):
+        self.kind, self.fields = kind, fields
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _blank, (self.kind,), (None, self.fields)  # (None, slots): each one `setattr`
+
+
+def _blank(kind: str) -> StoredPerson | StoredInterview:
+    """A stored record without fields yet, as a head unpickles (see `_Head`)."""
+    return _STORED[kind].__new__(_STORED[kind])
 
 
 class _Shared(str):
@@ -438,23 +460,25 @@ _SHARED: dict[str, Callable[[Any], Any]] = {
 
 
 def _with_body(head: Head, body: bytes | None) -> Head:
-    kind, values, issues = head
-    if values is None or body is None:
-        return head
-    lazy = pickle.loads(body)
-    return kind, (*values, *(lazy[name] for name in LAZY[kind])), issues
+    record = head[1]
+    if record is not None and body is not None:
+        for name, value in pickle.loads(body).items():
+            setattr(record, name, value)
+    return head
 
 
 def _is_head(value: object) -> bool:
     """Whether a value from the cache has the shape `_blobs` gives."""
     if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], list)):
         return False
-    kind, values = value[0], value[1]
+    kind, record = value[0], value[1]
     if kind not in LAZY:
         return False
-    if values is None:
+    if record is None:
         return True
-    return isinstance(values, tuple) and len(values) == len(_head_names(kind))
+    # The last field set (no class default hides it): a record of other code lacks it.
+    last = _head_names(kind)[-1]
+    return type(record) is _STORED[kind] and getattr(record, last, _head_names) is not _head_names
 
 
 @functools.cache
@@ -489,9 +513,10 @@ class _Lazy:
             return self
         if self.name == "path":
             record.path = PurePosixPath(record._rel)
-        else:
-            record.__dict__.update(_body(record))
-        return record.__dict__[self.name]
+        else:  # set one by one, as the other fields were (see `_Head`)
+            for name, value in _body(record).items():
+                setattr(record, name, value)
+        return getattr(record, self.name)
 
 
 def _body(record: StoredPerson | StoredInterview) -> dict[str, Any]:
@@ -572,19 +597,21 @@ _STORED: dict[str, type[StoredPerson | StoredInterview]] = {
 }
 
 
-def _from_head(
-    kind: str, values: tuple[Any, ...], source: _Source, rel: str, content: bytes
-) -> Person | Interview:
-    """A record from the values of a head, its lazy fields left to be read when used."""
-    names = _head_names(kind)
-    whole = len(values) > len(names)  # the lazy fields are there too (see `_with_body`)
-    return _stored(
-        kind,
-        zip((*names, *LAZY[kind]) if whole else names, values, strict=True),
-        source,
-        rel,
-        content,
-    )
+def _share_names() -> None:
+    """Give each stored record class, once, every name its records' fields may take.
+
+    Python keeps the names of an instance's attributes once per class, for all instances,
+    but takes new names only while few instances exist: a name first set after a load
+    made thousands of records (`path`, a body read later) would give each record that
+    gets it a dict of its own, 1.5 KB.
+    """
+    for kind, stored in _STORED.items():
+        first = stored.__new__(stored)
+        for name in (*_head_names(kind), "_source", "_rel", "_hash", "path", *LAZY[kind]):
+            setattr(first, name, None)
+
+
+_share_names()
 
 
 def _stored(
@@ -610,7 +637,7 @@ def _stored(
 
 def content_hash(record: Person | Interview) -> bytes | None:
     """The hash of the bytes a loaded record was read from (None: not known)."""
-    found = record.__dict__.get("_hash")
+    found = getattr(record, "_hash", None)
     return found if isinstance(found, bytes) else None
 
 
