@@ -342,6 +342,18 @@ def test_a_touched_file_whose_kept_row_is_damaged_is_parsed_again(kb, monkeypatc
     assert validated(kb, monkeypatch) == before
 
 
+def test_a_file_another_command_parsed_since_comes_from_its_row(kb, monkeypatch):
+    validated(kb, monkeypatch)
+    put(kb, "people/kim-lee.md", "---\nname: Kim Lee\nintroduced_by: nobody\n---\n", WHEN + 1)
+    loading.load(kb)  # as `index` would: the edited file's row written anew
+    monkeypatch.setattr(loading, "_read_here", lambda count, total: False)
+    seen = parsed(monkeypatch)
+    found = check_root(kb, TODAY).value
+    assert seen == []  # validate's own kept results are stale for it, the cache's row is not
+    assert found == fresh(kb, monkeypatch)
+    assert "introduced_by 'nobody' is not a person" in "".join(p.format() for p in found)
+
+
 def test_a_run_with_nothing_changed_imports_no_rule(kb):
     """What warm runs start with: the kept result, and none of the modules that compute one."""
     code = (

@@ -206,12 +206,13 @@ class Partial:
             for rel, head, content, made in _files(
                 self.root, subset, headings, cache, None, derive
             ):
-                kind, fields, issues = head
+                _, record, issues = head
                 problems = [_problem(rel, i) for i in issues]
-                if made is NOTHING:  # from the cache's row: its record made here
-                    record = None
-                    if fields is not None and content is not None:
-                        record = _stored(kind, fields, self.source, rel, content)
+                if made is NOTHING:  # from the cache's row: its record is made here
+                    if record is not None and content is not None:  # as `_records` does
+                        record._source, record._rel, record._hash = self.source, rel, content
+                    else:
+                        record = None
                     made = derive(rel, record, problems)
                     content = content if record is not None else None
                 yield rel, problems, content, made
