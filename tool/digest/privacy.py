@@ -108,7 +108,8 @@ def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     public = [p.body for p in kb.people.values() if not p.private]
     public += [i.body for i in kb.interviews.values() if not is_private(kb, i)]
     # A line of a private note that a public note has too (a template's question) is no secret.
-    shared = {words for body in public for words in _fragments(body)}
+    lines: dict[str, list[tuple[str, ...]]] = {}  # notes repeat their template's lines
+    shared = {words for body in public for words in _fragments(body, lines)}
     found: list[Secret] = []
     for person in kb.people.values():
         source = str(person.path)
@@ -126,10 +127,25 @@ def secrets(kb: KnowledgeBase, pages: dict[str, str]) -> list[Secret]:
     return found
 
 
-def _fragments(body: str) -> list[tuple[str, ...]]:
-    """The runs of words of a note between Markdown syntax, long enough to be telling."""
-    pieces = (piece for line in body.splitlines() for piece in _MARKUP.split(line))
-    return [_words(p) for p in pieces if len(" ".join(p.split())) >= MIN_FRAGMENT]
+def _fragments(
+    body: str, lines: dict[str, list[tuple[str, ...]]] | None = None
+) -> list[tuple[str, ...]]:
+    """The runs of words of a note between Markdown syntax, long enough to be telling.
+
+    `lines` keeps each line's runs, for the next note that has the same line.
+    """
+    found: list[tuple[str, ...]] = []
+    for line in body.splitlines():
+        if len(line) < MIN_FRAGMENT:  # spacing only shrinks when runs are measured
+            continue
+        runs = None if lines is None else lines.get(line)
+        if runs is None:
+            pieces = [p for p in _MARKUP.split(line) if len(p) >= MIN_FRAGMENT]
+            runs = [_words(p) for p in pieces if len(" ".join(p.split())) >= MIN_FRAGMENT]
+            if lines is not None:
+                lines[line] = runs
+        found += runs
+    return found
 
 
 def _private_body(body: str, source: str, shared: set[tuple[str, ...]]) -> list[Secret]:
@@ -187,9 +203,9 @@ def readable(data: str) -> Text:
         shown += values[0]
         other += values[1]
     # Inline tags join what they split: "Zebulon Qu<b>artermaine</b>" reads as one name.
-    joined = _INLINE_TAG.sub("", text)
-    words = _TAG.sub(" ", joined) + " " + " ".join(shown + other)
-    body = _TAG.sub(_BREAK, joined)
+    pieces = _TAG.split(_INLINE_TAG.sub("", text))
+    words = " ".join(pieces) + " " + " ".join(shown + other)
+    body = _BREAK.join(pieces)
     return Text(
         _decoded(words), _decoded(_BREAK.join([body, *shown])), _decoded(_BREAK.join(other))
     )
