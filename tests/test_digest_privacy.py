@@ -205,3 +205,38 @@ def test_the_scan_skips_only_words_that_start_no_secret(words):
     index = privacy._Index(_SECRETS)
     text = " ".join(words)
     assert index.find(text) == _walk(index, text)
+
+
+def test_a_text_redacted_again_is_hidden_again_and_long_texts_too():
+    policy = markdown.Policy(private_names=("Dee Secretson",), private_phones=("6175550100",))
+    short = "Call Dee Secretson on 617 555 0100."
+    long = short + " Filler." * 40  # longer than the redactor keeps
+    hidden = "Call a private contact on [phone hidden]."
+    for _ in range(3):
+        assert policy.redact(short) == hidden
+        assert policy.with_root("../").redact(short) == hidden
+        assert policy.redact(long) == hidden + " Filler." * 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "linkedin.com",
+        "LinkedIn.COM",
+        "xLINKEDIN.COMx",
+        "l\u0131nked\u0131n.com",
+        "lin\u212aedin.com",
+    ],
+)
+def test_the_linkedin_hint_ignores_case_as_the_flag_does(text):
+    assert markdown.LINKEDIN_HINT.search(text)
+    assert not markdown.LINKEDIN_HINT.search(text.replace(".", "-"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Ask about the pricing team today", "- ", "x", "## ", "\n"])))
+def test_a_notes_runs_are_the_same_with_lines_kept_for_the_next_note(pieces):
+    body = "".join(pieces)
+    kept: dict[str, list[tuple[str, ...]]] = {}
+    assert privacy._fragments(body, kept) == privacy._fragments(body)
+    assert privacy._fragments(body, kept) == privacy._fragments(body)
