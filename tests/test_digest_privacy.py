@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -240,3 +242,16 @@ def test_a_notes_runs_are_the_same_with_lines_kept_for_the_next_note(pieces):
     kept: dict[str, list[tuple[str, ...]]] = {}
     assert privacy._fragments(body, kept) == privacy._fragments(body)
     assert privacy._fragments(body, kept) == privacy._fragments(body)
+
+
+def test_the_quick_inline_tag_pattern_is_used_only_where_it_finds_the_same():
+    # Every character that matches a letter of the inline tags' names only when case is
+    # ignored makes the scan use the pattern with the flag.
+    letters = set(re.sub(r"[^a-z]", "", privacy._INLINE))
+    flagged = re.compile(f"[{''.join(sorted(letters))}]", re.IGNORECASE)
+    others = [chr(c) for c in range(sys.maxunicode + 1) if flagged.fullmatch(chr(c))]
+    for char in others:
+        assert ("a" <= char <= "z") or privacy._CASED_TAG.search(f"<b{char}"), hex(ord(char))
+    page = "x<SPAN>a</SPAN>b <\u017fpan>c</\u017fpan>d <b>e</B> <sTrong k=1>f</strong><p>g</p>"
+    found = privacy.readable(page)
+    assert (found.words, found.shown) == ("xab cd e f g  1", "xab cd e f \x00 g \x00 ")

@@ -23,11 +23,16 @@ _VALUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 _MAX_VALUES = 100_000
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 # Tags a reader does not see as a break: "030<b>123</b>4567" reads as one number.
-_INLINE_TAG = re.compile(
+_INLINE = (
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
-    r"|strong|sub|sup|time|u|var|wbr)(?=[\s/>])[^>]*>",
-    re.IGNORECASE,
+    r"|strong|sub|sup|time|u|var|wbr)(?=[\s/>])[^>]*>"
 )
+_INLINE_TAG = re.compile(_INLINE, re.IGNORECASE)
+# The same matches, found three times faster, in a file whose tag names have none of the
+# letters that match the names' letters only when case is ignored (upper case, and four
+# more: tests/test_digest_privacy.py finds them all).
+_INLINE_TAG_LOWER = re.compile(_INLINE)
+_CASED_TAG = re.compile("</?[a-z]*[A-Z\u0130\u0131\u017f\u212a]")
 # Attributes whose values people read or follow; others (an SVG's points) are only numbers.
 _TEXT_ATTRIBUTES = frozenset({"href", "src", "title", "alt", "content", "value", "label"})
 _BREAK = " \x00 "  # between texts that a reader does not see as one run
@@ -203,7 +208,8 @@ def readable(data: str) -> Text:
         shown += values[0]
         other += values[1]
     # Inline tags join what they split: "Zebulon Qu<b>artermaine</b>" reads as one name.
-    pieces = _TAG.split(_INLINE_TAG.sub("", text))
+    inline = _INLINE_TAG if _CASED_TAG.search(text) else _INLINE_TAG_LOWER
+    pieces = _TAG.split(inline.sub("", text))
     words = " ".join(pieces) + " " + " ".join(shown + other)
     body = _BREAK.join(pieces)
     return Text(
