@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import edit_in_place, run, write
 
+from tool.cli import cli
 from tool.cli import kept as kept_cli
 from tool.store import cache, kept, loading
 
@@ -242,3 +244,50 @@ def test_a_kept_run_imports_no_parser(kb_root, tmp_path):
         "tool.printable",
     ]
     assert "tool.store.loading" not in loaded
+
+
+def zoe(root: Path) -> None:
+    """A person whose name is not ASCII."""
+    write(root / "people/zoe-odegaard.md", "---\nname: Zoë Ødegaard\ncompany: Globex\n---\n")
+
+
+def test_a_kept_output_is_the_bytes_the_stream_was_given(kb_root, monkeypatch, later):
+    """Kept as written, and written again as it is: no text is encoded again on a kept run."""
+    zoe(kb_root)
+    settle(kb_root)
+    first = run("--root", kb_root, "list", "people")
+    assert "Zoë Ødegaard" in first.stdout
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        (value,) = db.execute("SELECT value FROM kept").fetchone()
+    assert kept.pickle.loads(value) == (0, [(False, first.stdout_bytes)])
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = run("--root", kb_root, "list", "people")
+    assert (again.exit_code, again.stdout_bytes, again.stderr_bytes) == (0, first.stdout_bytes, b"")
+
+
+@pytest.mark.parametrize("charset", ["ascii", "latin-1"])
+def test_a_kept_output_on_a_stream_in_another_encoding_is_what_a_fresh_run_prints(
+    kb_root, monkeypatch, later, charset
+):
+    """Click writes UTF-8 to a stream that says ASCII; Latin-1 to one in Latin-1."""
+    zoe(kb_root)
+    settle(kb_root)
+    monkeypatch.setenv("COLUMNS", "200")  # no "…" in a column, which Latin-1 has not
+
+    def go() -> tuple[int, bytes, bytes]:
+        found = CliRunner(charset=charset).invoke(
+            cli, ["--root", str(kb_root), "list", "people"], catch_exceptions=False
+        )
+        return found.exit_code, found.stdout_bytes, found.stderr_bytes
+
+    first = go()
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = go()
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        alone = go()
+    assert first == again == alone
+    assert "Zoë".encode("utf-8" if charset == "ascii" else charset) in first[1]

@@ -26,6 +26,7 @@ _EXACT = stamp
 CHUNK = 2048
 _STAMP = attrgetter("st_size", "st_mtime_ns", "st_ino", "st_ctime_ns")  # as `cache.stamp`
 _MODE = attrgetter("st_mode")
+NUL = "\0"
 
 
 class Entry(NamedTuple):
@@ -78,13 +79,18 @@ class Scan:
         return part
 
 
-def record_names(root: Path, folder: str) -> list[str]:
-    """The `*.md` file names of one KB folder, in the order the folder lists them."""
+def _listed(root: Path, folder: str) -> tuple[list[str], str]:
+    """The `*.md` file names of one KB folder, as listed, and the same each ended by a NUL."""
     try:
         names = os.listdir(root / folder)
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [name for name in names if name.endswith(".md") and not name.startswith(".")]
+        return [], ""
+    # Usually every name is a record's: that is checked on one string, not name by name.
+    listed = f"{NUL.join(names)}{NUL}" if names else ""
+    if listed.count(f".md{NUL}") != len(names) or listed.startswith(".") or f"{NUL}." in listed:
+        names = [name for name in names if name.endswith(".md") and not name.startswith(".")]
+        listed = f"{NUL.join(names)}{NUL}" if names else ""
+    return names, listed
 
 
 def scan(root: Path, started: int) -> Scan:
@@ -100,12 +106,12 @@ def scan(root: Path, started: int) -> Scan:
     key = hashlib.blake2b(digest_size=16)
     exact = stamp is _EXACT  # else a test stands in another file system's stamps
     for kind in KINDS:
-        names = record_names(root, kind)
+        names, listed = _listed(root, kind)
         # Unsorted: an unchanged folder lists its files in the same order, and a new order
         # only makes a new fingerprint (a run that computes its output), never a false one.
         folders.append((kind, names))
-        key.update(b"%s\0%d\0" % (kind.encode(), len(names)))
-        key.update("".join([f"{name}\0" for name in names]).encode(errors="surrogateescape"))
+        key.update(b"%s\0%d\0" % (kind.encode(), len(names)))  # then that many names
+        key.update(listed.encode(errors="surrogateescape"))
         if not names:
             continue
         folder = os.path.join(root, kind)
