@@ -291,3 +291,44 @@ def test_a_kept_output_on_a_stream_in_another_encoding_is_what_a_fresh_run_print
         alone = go()
     assert first == again == alone
     assert "Zoë".encode("utf-8" if charset == "ascii" else charset) in first[1]
+
+
+def kept_files() -> list[str]:
+    (folder,) = cache.cache_dir().glob("*.kept")
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_a_large_output_is_kept_in_a_file_of_its_own(kb_root, monkeypatch, later):
+    """Its bytes read whole, not a page at a time; gone or cut short, it is computed again."""
+    monkeypatch.setattr(kept, "INLINE", 10)
+    settle(kb_root)
+    first = run("--root", kb_root, "list", "people")
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        ((key, value),) = db.execute("SELECT key, value FROM kept").fetchall()
+    assert kept.pickle.loads(value) == (0, [(False, len(first.stdout_bytes))])
+    assert kept_files() == [key.hex()]
+    stored = cache.cache_dir() / f"{path.name.split('.')[0]}.kept" / key.hex()
+    assert stored.read_bytes() == first.stdout_bytes
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = run("--root", kb_root, "list", "people")
+    assert (again.exit_code, again.stdout_bytes, again.stderr_bytes) == (0, first.stdout_bytes, b"")
+    stored.write_bytes(first.stdout_bytes[:-1])  # cut short
+    assert printed(kb_root, ["list", "people"]) == fresh(kb_root, ["list", "people"], monkeypatch)
+    assert stored.read_bytes() == first.stdout_bytes  # kept again
+    stored.unlink()
+    assert printed(kb_root, ["list", "people"]) == fresh(kb_root, ["list", "people"], monkeypatch)
+    assert stored.read_bytes() == first.stdout_bytes
+
+
+def test_the_files_of_outputs_no_longer_kept_are_deleted(kb_root, monkeypatch, later):
+    monkeypatch.setattr(kept, "INLINE", 0)
+    settle(kb_root)
+    for word in ("ann", "bo", "cy", "notebook", "acme", "python"):
+        printed(kb_root, ["search", word])
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        keys = sorted(row[0].hex() for row in db.execute("SELECT key FROM kept"))
+    assert len(keys) == kept.KEEP
+    assert kept_files() == keys
