@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,48 @@ def test_the_files_of_outputs_no_longer_kept_are_deleted(kb_root, monkeypatch, l
         keys = sorted(row[0].hex() for row in db.execute("SELECT key FROM kept"))
     assert len(keys) == kept.KEEP
     assert kept_files() == keys
+
+
+def stale(root: Path) -> str:
+    """Make every kept output print "stale", and say what the next run printed."""
+    with sqlite3.connect(next(cache.cache_dir().glob("*.kept.sqlite3"))) as db:
+        db.execute("UPDATE kept SET value = ?", (kept.pickle.dumps((0, [(False, "stale\n")])),))
+    return printed(root, ["validate"])[1]
+
+
+def test_the_code_is_known_by_its_files_stamps_and_an_edit_of_one_gets_new_output(
+    kb_root, tmp_path, monkeypatch
+):
+    """Same size and time, only the change time tells: still another key."""
+    now = time.time_ns() + 100 * SECOND  # long after every change, the code's included
+    monkeypatch.setattr(cache, "time_ns", lambda: now)
+    code = tmp_path / "code/tool"
+    write(code / "a.py", "x = 1\n")
+    write(code / "cli/b.py", "y = 1\n")
+    for path in (code / "a.py", code / "cli/b.py"):
+        os.utime(path, ns=(WHEN, WHEN))
+    monkeypatch.setattr(kept, "PACKAGE", code)
+    settle(kb_root)
+    printed(kb_root, ["validate"])
+    with monkeypatch.context() as m:  # a kept run reads no code
+        m.setattr(cache, "code_fingerprint", lambda: pytest.fail("the code was read"))
+        assert stale(kb_root) == "stale\n"  # the key is the same while the code is
+    edit_in_place(code / "cli/b.py", "1", "2")
+    assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"
+    (code / "c.py").write_text("")
+    os.utime(code / "c.py", ns=(WHEN, WHEN))
+    assert stale(kb_root) == "No problems in 6 files\n"  # a new file: another key
+
+
+def test_code_changed_just_before_the_run_is_known_by_its_bytes(
+    kb_root, tmp_path, monkeypatch, later
+):
+    code = tmp_path / "code/tool"
+    write(code / "a.py", "x = 1\n")  # written now: after the run's (earlier) start
+    monkeypatch.setattr(kept, "PACKAGE", code)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "one version")
+    settle(kb_root)
+    printed(kb_root, ["validate"])
+    assert stale(kb_root) == "stale\n"
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+    assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"

@@ -56,11 +56,12 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
 
     root = common.find_root(params.get("root")).resolve()
     try:
-        found = kept.inputs(root, cache.now())
+        started = cache.now()
+        found = kept.inputs(root, started)
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
         key = _key(command, params, root, found)
-        outputs = kept.Outputs(root)
+        outputs = kept.Outputs(root, started)
         output = outputs.get(key)
         if output is not None:
             common.write_kept(output[1])

@@ -20,18 +20,28 @@ import os
 import pickle
 import sqlite3
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from tool import __version__
 from tool.store import cache
-from tool.store.cache import APPLICATION_ID, BUSY_SECONDS, Foreign, cache_dir, open_database
+from tool.store.cache import (
+    APPLICATION_ID,
+    BUSY_SECONDS,
+    RACY_NS,
+    Foreign,
+    cache_dir,
+    open_database,
+)
 from tool.store.scanning import remember, scan, watched
 
 FORMAT = 1
 VERSION = 0x6B00 + FORMAT  # in the header, apart from the cache's and the search index's
 KEEP = 4  # outputs kept per command: a few recent sets of options each
 LARGEST = 64 * 1024 * 1024  # bytes: a larger output is not kept
+PACKAGE = Path(__file__).parent.parent  # the code: a new release or an edit is new output
 INLINE = 64 * 1024  # bytes: a larger output is kept in a file of its own (see `Outputs`)
 LEFTOVER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 SETTINGS = "tool.toml"
@@ -74,6 +84,34 @@ def _settings(root: Path) -> bytes | None:
         return None
 
 
+def code(started: int) -> str:
+    """What names the code in an output's key: its source files' stamps, else their bytes.
+
+    Their stamps, as long as every one was last changed well before `started` (see
+    `cache.racy`): reading and hashing all of them (`cache.code_fingerprint`) would cost
+    more than the rest of a kept run but the scan.
+    """
+    stamps = []
+    for top, folders, names in os.walk(PACKAGE):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                return f"bytes\0{cache.code_fingerprint()}"
+            found = cache.stamp(info)
+            if not stat.S_ISREG(info.st_mode) or max(found[1], found[3]) >= started - RACY_NS:
+                return f"bytes\0{cache.code_fingerprint()}"
+            stamps.append((os.path.relpath(path, PACKAGE), found))
+    parsers = [cache._installed(name) for name in cache.PARSERS]
+    versions = (sys.version, __version__, cache.FORMAT, pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(repr((versions, parsers, stamps)).encode(), digest_size=16)
+    return f"stamps\0{digest.hexdigest()}"
+
+
 class Outputs:
     """Kept outputs of one knowledge base, by key; no answers once something fails.
 
@@ -82,12 +120,12 @@ class Outputs:
     from the database, they would come a page at a time).
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, started: int):
         folder = cache_dir()
         name = cache._name(root, FORMAT)
         self.path = folder / f"{name}.kept.sqlite3" if folder else None
         self.files = folder / f"{name}.kept" if folder else None
-        self.salt = f"{root}\0{cache.code_fingerprint()}".encode(errors="surrogateescape")
+        self.salt = f"{root}\0{code(started)}".encode(errors="surrogateescape")
 
     def _key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self.salt + key, digest_size=16).digest()
