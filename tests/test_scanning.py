@@ -5,11 +5,37 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import fat_like, run
-from test_kept import LATER, fresh, printed, settle
-from test_kept import later as later  # a fixture
 
 from tool.store import cache, scanning
+
+WHEN = 1_700_000_000 * 1_000_000_000  # every file's time, in nanoseconds
+LATER = WHEN + 100 * 1_000_000_000  # a run long after
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Runs take place long after every file of the KB was written: stamps can be trusted."""
+    monkeypatch.setattr(cache, "time_ns", lambda: LATER)
+
+
+def settle(root: Path) -> None:
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(WHEN, WHEN))
+
+
+def printed(root: Path, args: list[str]) -> tuple[int, str, str]:
+    found = run("--root", root, *args)
+    return found.exit_code, found.stdout, found.stderr
+
+
+def fresh(root: Path, args: list[str], monkeypatch) -> tuple[int, str, str]:
+    """What the command prints with no cache at all."""
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        return printed(root, args)
+
 
 RECORDS = [
     "people/ann-lee.md",
