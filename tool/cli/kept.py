@@ -95,9 +95,9 @@ def _record(
 def _as_written(pieces: list[tuple[bool, str | bytes]]) -> list[tuple[bool, str | bytes]]:
     """What each stream was given in turn, as bytes where the stream's encoding tells them.
 
-    A kept output is then written to the binary stream as it is, with no encoding again:
-    on a large output, that is most of the time a kept run takes. Text goes to a stream
-    whose bytes cannot be told this way is kept as text, and printed as it was.
+    A kept output is then written to the binary stream as it is, not encoded again: on a
+    large output, that was most of a kept run. Text for a stream whose bytes cannot be
+    told this way is kept as text, and printed as it was.
     """
     kept: list[tuple[bool, str | bytes]] = []
     for err, group in itertools.groupby(pieces, key=operator.itemgetter(0)):
@@ -118,9 +118,9 @@ def _as_written(pieces: list[tuple[bool, str | bytes]]) -> list[tuple[bool, str 
 def _encoding(stream: object) -> tuple[str, str] | None:
     """The encoding and error handler `click.echo` writes text to this stream with, if known.
 
-    Known for a text stream over a binary one in UTF-8, whose line ends are not changed:
-    click writes to it as it is (an ASCII one, it replaces), and to its binary stream the
-    bytes it is given.
+    Known for a text stream in UTF-8 over a binary one, where a line end is written as
+    "\\n": click writes text to such a stream itself (to one in ASCII, it writes UTF-8
+    through a stream of its own), and bytes to its binary stream as they are.
     """
     encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
     if not (isinstance(stream, io.TextIOWrapper) and isinstance(errors, str) and encoding):
