@@ -587,3 +587,27 @@ def test_the_rules_read_no_body_from_the_store_and_see_an_edited_heading(kb_root
     assert bodies == []  # every interview's body and sections stay in the store
     talk.write_text(talk.read_text().replace("## Insight\n", "## Insights\n"))
     assert [p.rule for p in check(loading.load(kb_root), date(2026, 3, 1))].count("heading") == 0
+
+
+def test_a_record_from_the_store_is_the_record_parsed_from_its_file(kb_root):
+    write(kb_root / "people/bad.md", "---\nname: [\n---\n")  # one bad file, the rest still read
+    loading.load(kb_root)
+    kb = loading.load(kb_root)  # every record from the store
+    records = [*kb.people.values(), *kb.interviews.values()]
+    assert len(records) == 6 and "people/bad.md" in kb.files
+    for record in records:
+        assert "body" not in vars(record)  # read from the store only when used
+        rel = f"{record.path.parts[0]}/{record.path.name}"
+        parsed, _ = loading.parse_record((kb_root / rel).read_bytes(), rel, {})
+        assert record == parsed
+        assert [getattr(record, f) for f in vars(parsed)] == list(vars(parsed).values())
+
+
+def test_records_from_the_store_share_the_strings_they_repeat(kb_root):
+    for _ in range(2):  # parsed this run, then from the store
+        kb = loading.load(kb_root)
+        first, second, *_ = (iv for iv in kb.interviews.values() if iv.status == "done")
+        assert first.status is second.status
+        assert next(k for k in first.lines if k == "person") is next(
+            k for k in second.lines if k == "person"
+        )

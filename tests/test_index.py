@@ -403,3 +403,13 @@ def test_help_has_examples():
     result = run("index", "--help")
     assert result.exit_code == 0
     assert "  Example:\n    tool index\n    tool index --by company --by topic" in result.stdout
+
+
+@pytest.mark.parametrize("count", range(5))
+def test_the_document_is_joined_as_join_and_rstrip_would(count):
+    from itertools import product
+
+    from tool.index import _joined
+
+    for lines in product(["", "a", "\n", "b\n\n", "\n\n"], repeat=count):
+        assert _joined(list(lines)) == "\n".join(lines).rstrip("\n") + "\n"

@@ -332,3 +332,39 @@ def test_wide_letters_take_two_columns():
         "Ann     Globex Corporation of America a…",
     ]
     assert hidden == []
+
+
+def test_a_bad_file_is_reported_and_the_rest_listed_by_each_command_that_lets_go_of_records(
+    make_kb, monkeypatch
+):
+    root = make_kb("basic")
+    write(root / "people/bad.md", "---\nname: [\n---\n")
+    write(root / "interviews/2026-05-01-bad.md", "---\nperson: ann-lee\ndate: 2026-13-01\n---\n")
+    for args in (
+        ("list", "people", "--format", "csv"),
+        ("list", "interviews", "--format", "json"),
+        ("index",),
+        ("due", "--on", "2026-04-01"),
+        ("search", "acme"),
+    ):
+        first = run(*args, "--root", root)  # parsed, then from the store, then without it
+        assert run(*args, "--root", root).output == first.output
+        with monkeypatch.context() as m:
+            m.setenv("TOOL_NO_CACHE", "1")
+            assert run(*args, "--root", root).output == first.output
+        assert "people/bad.md:" in first.stderr and "interviews/2026-05-01-bad.md:" in first.stderr
+        assert first.stdout.strip()
+
+
+def test_a_released_kb_keeps_its_problems_and_files(make_kb):
+    from tool.model import released
+    from tool.store import loading
+
+    root = make_kb("basic")
+    write(root / "people/bad.md", "---\nname: [\n---\n")
+    kb = loading.load(root)
+    errors, files = sorted(kb.errors), list(kb.files)
+    rows = released(lambda kb: listing.rows(kb, "people"))(kb)
+    assert [r["id"] for r in rows] == ["ann-lee", "bo-chen", "cy-diaz"]
+    assert (kb.people, kb.interviews) == ({}, {})
+    assert sorted(kb.errors) == errors != [] and kb.files == files

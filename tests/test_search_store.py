@@ -335,3 +335,19 @@ def test_a_new_query_where_no_file_changed_reads_no_path_of_the_index(root, monk
     path.write_text(path.read_text().replace("Łódź", "Kraków"), encoding="utf-8")
     assert search(root, "krakow") == scanned(root, monkeypatch, "krakow")
     assert search(root, "krakow")[0] == 0 and search(root, "lodz")[0] == 1
+
+
+def test_a_cold_search_keeps_no_copy_of_the_texts_the_index_holds(root, monkeypatch):
+    from tool import search as searchmod
+    from tool.store import loading
+
+    expected = scanned(root, monkeypatch, "acme")[1].splitlines()[:-1]
+    loaded = searchmod.LoadedTexts("acme", root.resolve())
+    kb = loading.load(root, loaded.keep)  # every file read: no cache yet
+    try:
+        hits = searchmod.search(kb, "acme", loaded=loaded)
+    finally:
+        loaded.close()
+    assert [f"{h.path}:{h.line}: {h.text}" for h in hits] == expected
+    assert len(expected) == 3
+    assert loaded.may_match == {}  # searched from the index's rows, not from copies in memory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
@@ -92,7 +93,7 @@ class Index:
     # Conversations held but with no insights written yet, with the person's name.
     unwritten: list[tuple[Interview, str]] = field(default_factory=list)
     # Each record's file by id, for links between notes in the insights.
-    notes: dict[str, PurePosixPath] = field(default_factory=dict)
+    notes: Mapping[str, PurePosixPath] = field(default_factory=dict)
 
 
 def _check_names(kind: str, wanted: tuple[str, ...], known: list[str]) -> None:
@@ -171,8 +172,29 @@ def build(kb: KnowledgeBase, by: tuple[str, ...], filters: IndexFilters) -> Inde
         for iv in sorted(held, key=lambda i: (i.date, i.id))
         if not iv.insights
     ]
-    notes = {i: r.path for records in (kb.people, kb.interviews) for i, r in records.items()}
-    return Index(by, filters, found, nest(by, found, spellings(kb)), cover, unwritten, notes)
+    return Index(by, filters, found, nest(by, found, spellings(kb)), cover, unwritten, _Notes(kb))
+
+
+class _Notes(Mapping[str, PurePosixPath]):
+    """Each record's file by id (an interview's before a person's of the same id).
+
+    Looked up only for the few notes that insights link to: no path made for every record.
+    """
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+
+    def __getitem__(self, key: str) -> PurePosixPath:
+        record = self.kb.interviews.get(key) or self.kb.people.get(key)
+        if record is None:
+            raise KeyError(key)
+        return record.path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.kb.people.keys() | self.kb.interviews.keys())
+
+    def __len__(self) -> int:
+        return len(self.kb.people.keys() | self.kb.interviews.keys())
 
 
 def coverage_index(kb: KnowledgeBase, filters: IndexFilters) -> Index:
@@ -220,7 +242,7 @@ def _escape(text: str) -> str:
     return links.escape(" ".join(text.split())).replace("|", "\\|").replace(">", "\\>")
 
 
-def _insight(text: str, notes: dict[str, PurePosixPath], to_root: str) -> str:
+def _insight(text: str, notes: Mapping[str, PurePosixPath], to_root: str) -> str:
     """An insight as Markdown that keeps only the links `tool.links` allows.
 
     The index is the owner's own document, so mailto links stay; a link to another note
@@ -286,14 +308,27 @@ def to_markdown(index: Index, to_root: str = ".") -> str:
         out.append("")
     if index.coverage is not None:
         out += _coverage_lines(index.coverage, 2 if index.by else 1)
-    return "\n".join(out).rstrip("\n") + "\n"
+    return _joined(out)
+
+
+def _joined(lines: list[str]) -> str:
+    """`"\n".join(lines).rstrip("\n") + "\n"`, without two more copies of a long document."""
+    end = len(lines)
+    while end and not lines[end - 1].rstrip("\n"):
+        end -= 1
+    if not end:
+        return "\n"
+    last = lines[end - 1].rstrip("\n")
+    del lines[end - 1 :]
+    lines += [last, ""]
+    return "\n".join(lines)
 
 
 def _group_lines(
     group: Group,
     level: int,
     to_root: str,
-    notes: dict[str, PurePosixPath],
+    notes: Mapping[str, PurePosixPath],
     of_person: bool = False,
 ) -> list[str]:
     """A group's heading, counts and insights; `of_person`: a heading above names the person."""

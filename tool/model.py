@@ -6,12 +6,12 @@ import datetime as dt  # in a record with a `date` field, that name is the field
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 
@@ -58,7 +58,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Insight:
     """A list item under the Insights heading of an interview."""
 
@@ -66,8 +66,12 @@ class Insight:
     topics: tuple[str, ...]
     line: int  # line in the file
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.text, self.topics, self.line)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class ActionItem:
     """A task-list item (`- [ ]` / `- [x]`) anywhere in a body."""
 
@@ -75,14 +79,22 @@ class ActionItem:
     done: bool
     line: int
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.text, self.done, self.line)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Section:
     """The text under one `##` heading of a body."""
 
     title: str
     text: str
     line: int  # line of the heading in the file
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
+        return type(self), (self.title, self.text, self.line)
 
 
 @dataclass
@@ -294,3 +306,28 @@ class KnowledgeBase:
         """The person's name, or the id itself when there is no such person."""
         person = self.people.get(person_id)
         return person.name if person else person_id
+
+    def release(self) -> None:
+        """Let go of the records; the problems and the files read stay.
+
+        For a command done with the records: their memory is free before it keeps and
+        prints its result, which may be as large.
+        """
+        self.people, self.interviews = {}, {}
+        self.__dict__.pop("interviews_by_person", None)
+        self.__dict__.pop("unreadable_people", None)
+
+
+T = TypeVar("T")
+
+
+def released(compute: Callable[[KnowledgeBase], T]) -> Callable[[KnowledgeBase], T]:
+    """`compute`, which lets go of the KB's records once it is done (see `release`)."""
+
+    def run(kb: KnowledgeBase) -> T:
+        try:
+            return compute(kb)
+        finally:
+            kb.release()
+
+    return run

@@ -245,10 +245,11 @@ def _lines_holding(
 class LoadedTexts:
     """What the load read, sorted for a search: texts that may match, files that cannot.
 
-    Give `keep` to `store.loading.load`: a file it reads is then not read again, and only
-    the texts that hold every term are kept, so memory does not grow with the KB. Given the
-    KB's root, each text read is also kept, folded, in the store's index (`TextIndex`), so
-    that a later search reads only the files that may match.
+    Give `keep` to `store.loading.load`: a file it reads is then not read again. Given the
+    KB's root, each text read is kept, folded, in the store's index (`TextIndex`), so that a
+    later search reads only the files that may match, and this one searches it from its row
+    like the others; of the texts the index does not keep, only those that hold every term
+    are kept here. Memory does not grow with the KB.
     """
 
     def __init__(self, query: str, root: Path | None = None):
@@ -266,7 +267,10 @@ class LoadedTexts:
         if self.index is not None:
             keyed = keyless(text, folded)
             kept = None if keyed is None else text  # None: the file is read to be searched
-            self.index.put(rel, digest(data), folded, kept, keyed)
+            content = digest(data)
+            self.index.put(rel, content, folded, kept, keyed)
+            if kept is not None and self.index.current(rel, content):
+                return  # searched from its row with the others: not a copy of every text here
         if all(term in folded for term in self.terms):
             self.may_match[rel] = text
         else:

@@ -81,6 +81,7 @@ def due_command(
       tool due --on 2026-11-22 --within 14 --format json
       tool due --fail-if-due || echo "something is overdue"
     """
+    from tool.model import released
     from tool.rules import due as duemod
     from tool.rules import stats as statsmod
 
@@ -90,7 +91,9 @@ def due_command(
     _, (items, pace) = load_computed(
         root,
         f"due {on} {within}",
-        lambda kb: ([d.as_dict() for d in duemod.due(kb, on, within)], statsmod.pace(kb, on)),
+        released(
+            lambda kb: ([d.as_dict() for d in duemod.due(kb, on, within)], statsmod.pace(kb, on))
+        ),
     )
     if fmt == "json":
         data = {"on": on.isoformat(), "within": within, "items": items}

@@ -19,7 +19,7 @@ from tool.cli.common import (
     root_option,
 )
 from tool.cli.kept import kept_output
-from tool.model import STATUSES, KnowledgeBase
+from tool.model import STATUSES, KnowledgeBase, released
 from tool.rules.insights import GROUPINGS
 
 
@@ -108,7 +108,7 @@ def index_command(
 
     # Pure in the KB and these options: kept until a file, the settings or the code change.
     options = (by, fmt, coverage, chosen, to_root)
-    _, text = load_computed(where, f"index {options!r}", render)
+    _, text = load_computed(where, f"index {options!r}", released(render))
     if target is None:
         echo(text, nl=False)
         return

@@ -19,7 +19,7 @@ from tool.cli.common import (
     root_option,
 )
 from tool.cli.kept import kept_output
-from tool.model import PURPOSES, STATUSES
+from tool.model import PURPOSES, STATUSES, released
 
 
 @click.command("list")
@@ -81,7 +81,7 @@ def list_command(
     _, rows = load_computed(
         root,
         f"list {what} {filters!r} {sort!r} {reverse} {include_private}",
-        lambda kb: listing.rows(kb, what, filters, sort, reverse, include_private),
+        released(lambda kb: listing.rows(kb, what, filters, sort, reverse, include_private)),
     )
     if fmt == "json":
         dump_json(rows)

@@ -61,6 +61,7 @@ def search_command(
       tool search '"hiring manager"' --in people
     """
     from tool import search as searchmod
+    from tool.model import released
 
     if not searchmod.terms(" ".join(query)):
         raise click.UsageError('QUERY is empty: give a word or a "quoted phrase" to look for')
@@ -69,7 +70,9 @@ def search_command(
     loaded = searchmod.LoadedTexts(" ".join(query), found)
     try:
         # What a search needs of the KB is kept while no file changes: nothing is loaded then.
-        found, (records, files) = load_computed(found, "search", searchmod.searchable, loaded.keep)
+        found, (records, files) = load_computed(
+            found, "search", released(searchmod.searchable), loaded.keep
+        )
         hits = searchmod.search_files(
             found, records, files, " ".join(query), places or PLACES, loaded
         )

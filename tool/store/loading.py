@@ -19,12 +19,13 @@ import hashlib
 import multiprocessing
 import os
 import pickle
-from collections.abc import Callable, Container, Iterator
+import sys
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeGuard, TypeVar
 
-from tool.model import CONFIG_NAME, Config, Interview, KnowledgeBase, Person, Problem
+from tool.model import CONFIG_NAME, Config, Insight, Interview, KnowledgeBase, Person, Problem
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
@@ -35,9 +36,12 @@ from tool.store.scanning import watched as _watched
 
 # A file's record, if it makes one, and the problems found reading it.
 Parsed = tuple[Person | Interview | None, list[Issue]]
-# What the cache keeps of a file besides its body: the kind of record, the record's fields
-# but the lazy ones (None: the file makes no record) and the problems found reading it.
-Head = tuple[str, dict[str, Any] | None, list[Issue]]
+# What the cache keeps of a file besides its body: the kind of record, the record with its
+# fields but the lazy ones (None: the file makes no record; with the lazy ones too when
+# there is no store to read them from later), and the problems found reading it. Pickled
+# so that it unpickles straight into a stored record (see `_Head`), which every head of a
+# run is at once.
+Head = tuple[str, "StoredPerson | StoredInterview | None", list[Issue]]
 # Given the path and bytes of each record file the load had to read (not taken from the cache).
 Keep = Callable[[str, bytes], None]
 T = TypeVar("T")
@@ -316,10 +320,9 @@ def _records(
         if cache.path is None or read is None:  # no store to read the body from later
             done[rel] = _with_body(done[rel], body)
     for rel, _, _ in found.files:
-        kind, fields, issues = done.pop(rel)
-        record = None
-        if fields is not None:
-            record = _stored(kind, fields, source, rel, hashes[rel])
+        _, record, issues = done.pop(rel)
+        if record is not None:  # in the same order as every record's fields: see `_stored`
+            record._source, record._rel, record._hash = source, rel, hashes[rel]
         yield rel, record, issues
 
 
@@ -373,39 +376,121 @@ def _blobs(parsed: Parsed, rel: str) -> Blobs:
     kind = rel.split("/")[0]
     if record is None:
         return pickle.dumps((kind, None, issues), protocol=pickle.HIGHEST_PROTOCOL), None
-    fields = dict(record.__dict__)
-    fields.pop("path", None)  # rebuilt from the file's name: the same for every load
-    if isinstance(record, Interview):  # what the rules use of the sections, kept at hand
-        fields["_headings"] = record.headings()
-    body = {name: fields.pop(name) for name in LAZY[kind]}
+    # The path is not kept: it is rebuilt from the file's name, the same for every load.
+    fields = {
+        name: _SHARED[name](getattr(record, name)) if name in _SHARED else getattr(record, name)
+        for name in _head_names(kind)
+        if name != "_headings"
+    }
+    if isinstance(record, Interview):
+        fields["_headings"] = _titles(record.headings())  # last of `_head_names`
+    body = {name: getattr(record, name) for name in LAZY[kind]}
     protocol = pickle.HIGHEST_PROTOCOL
-    return pickle.dumps((kind, fields, issues), protocol), pickle.dumps(body, protocol)
+    head = (kind, _Head(kind, fields), issues)
+    return pickle.dumps(head, protocol), pickle.dumps(body, protocol)
+
+
+class _Head:
+    """A record as its head pickles it: unpickled, a stored record, its fields set one by one.
+
+    Set one by one (as `_stored` sets them), in the same order for every record of a kind,
+    the fields' names are kept once for all the records of the kind, not in a dict of 2 KB
+    per record.
+    """
+
+    __slots__ = ("fields", "kind")
+
+    def __init__(self, kind: str, fields: dict[str, Any]):
+        self.kind, self.fields = kind, fields
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _blank, (self.kind,), (None, self.fields)  # (None, slots): each one `setattr`
+
+
+def _blank(kind: str) -> StoredPerson | StoredInterview:
+    """A stored record without fields yet, as a head unpickles (see `_Head`)."""
+    return _STORED[kind].__new__(_STORED[kind])
+
+
+class _Shared(str):
+    """A string many records hold (a status, a field's name): unpickled as one for all.
+
+    Each head is unpickled apart, so each would otherwise have its own copy of every string.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return sys.intern, (str(self),)
+
+
+def _one(value: Any) -> Any:
+    return _Shared(value) if type(value) is str else value
+
+
+def _ones(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(map(_one, values))
+
+
+def _lines(lines: dict[str, int]) -> dict[str, int]:
+    """The line of each field, under field names shared by all records."""
+    return {_one(key): line for key, line in lines.items()}
+
+
+def _titles(headings: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    return tuple((_one(title), line) for title, line in headings)
+
+
+def _insights(insights: tuple[Insight, ...]) -> tuple[Insight, ...]:
+    return tuple(Insight(i.text, _ones(i.topics), i.line) for i in insights)
+
+
+# Fields whose values repeat across records, and how to pickle them shared. The rest (ids,
+# texts, dates) are each record's own.
+_SHARED: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(
+        ("person", "time", "status", "format", "purpose", "company", "career", "role"), _one
+    ),
+    **dict.fromkeys(("location", "relationship", "introduced_by"), _one),
+    "tags": _ones,
+    "referrals": _ones,
+    "lines": _lines,
+    "insights": _insights,
+}
 
 
 def _with_body(head: Head, body: bytes | None) -> Head:
-    kind, fields, issues = head
-    if fields is None or body is None:
-        return head
-    return kind, {**fields, **pickle.loads(body)}, issues
+    record = head[1]
+    if record is not None and body is not None:
+        for name, value in pickle.loads(body).items():
+            setattr(record, name, value)
+    return head
 
 
 def _is_head(value: object) -> bool:
     """Whether a value from the cache has the shape `_blobs` gives."""
     if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], list)):
         return False
-    kind, fields = value[0], value[1]
+    kind, record = value[0], value[1]
     if kind not in LAZY:
         return False
-    if fields is None:
+    if record is None:
         return True
-    return isinstance(fields, dict) and _head_fields(kind) <= fields.keys()
+    # The last field set (no class default hides it): a record of other code lacks it.
+    last = _head_names(kind)[-1]
+    return type(record) is _STORED[kind] and getattr(record, last, _head_names) is not _head_names
 
 
 @functools.cache
-def _head_fields(kind: str) -> frozenset[str]:
-    """The fields a head of this kind holds: all the record's but the lazy ones."""
+def _head_names(kind: str) -> tuple[str, ...]:
+    """The fields a head of this kind holds, in order: all the record's but the lazy ones.
+
+    An interview's also holds each section's title and line (`_headings`): what the rules
+    use of the sections, kept at hand.
+    """
     record = Person if kind == "people" else Interview
-    return frozenset(f.name for f in dataclasses.fields(record)) - {"path", *LAZY[kind]}
+    names = [f.name for f in dataclasses.fields(record) if f.name not in {"path", *LAZY[kind]}]
+    return (*names, "_headings") if kind == "interviews" else tuple(names)
 
 
 @dataclass(frozen=True)
@@ -428,9 +513,10 @@ class _Lazy:
             return self
         if self.name == "path":
             record.path = PurePosixPath(record._rel)
-        else:
-            record.__dict__.update(_body(record))
-        return record.__dict__[self.name]
+        else:  # set one by one, as the other fields were (see `_Head`)
+            for name, value in _body(record).items():
+                setattr(record, name, value)
+        return getattr(record, self.name)
 
 
 def _body(record: StoredPerson | StoredInterview) -> dict[str, Any]:
@@ -511,22 +597,47 @@ _STORED: dict[str, type[StoredPerson | StoredInterview]] = {
 }
 
 
+def _share_names() -> None:
+    """Give each stored record class, once, every name its records' fields may take.
+
+    Python keeps the names of an instance's attributes once per class, for all instances,
+    but takes new names only while few instances exist: a name first set after a load
+    made thousands of records (`path`, a body read later) would give each record that
+    gets it a dict of its own, 1.5 KB.
+    """
+    for kind, stored in _STORED.items():
+        first = stored.__new__(stored)
+        for name in (*_head_names(kind), "_source", "_rel", "_hash", "path", *LAZY[kind]):
+            setattr(first, name, None)
+
+
+_share_names()
+
+
 def _stored(
-    kind: str, fields: dict[str, Any], source: _Source, rel: str, content: bytes
+    kind: str,
+    fields: dict[str, Any] | Iterable[tuple[str, Any]],
+    source: _Source,
+    rel: str,
+    content: bytes,
 ) -> Person | Interview:
-    """A record from its head, its lazy fields left to be read when used."""
+    """A record of the given fields, its lazy fields left to be read when used."""
     record = _STORED[kind].__new__(_STORED[kind])
-    fields.update(_source=source, _rel=rel, _hash=content)
-    record.__dict__ = fields
-    if not any(name in fields for name in LAZY[kind]):
-        return record
-    record.__dict__["path"] = PurePosixPath(rel)  # a record parsed whole this run
+    # Set one by one, in the same order for every record of a kind, the fields' names are
+    # kept once for all records of the kind, not in a dict of 2 KB per record.
+    whole = False
+    for name, value in fields.items() if isinstance(fields, dict) else fields:
+        setattr(record, name, value)
+        whole = whole or name in LAZY[kind]
+    record._source, record._rel, record._hash = source, rel, content
+    if whole:
+        record.path = PurePosixPath(rel)  # a record parsed whole this run
     return record
 
 
 def content_hash(record: Person | Interview) -> bytes | None:
     """The hash of the bytes a loaded record was read from (None: not known)."""
-    found = record.__dict__.get("_hash")
+    found = getattr(record, "_hash", None)
     return found if isinstance(found, bytes) else None
 
 
