@@ -29,7 +29,7 @@ from tool.model import CONFIG_NAME, Config, Insight, Interview, KnowledgeBase, P
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
-from tool.store.cache import FileCache, digest, read_body
+from tool.store.cache import FileCache, Stamp, digest, read_body
 from tool.store.files import Folders, read_file, read_text_file
 from tool.store.scanning import Entry, Scan, scan, taken
 from tool.store.scanning import watched as _watched
@@ -276,7 +276,7 @@ def _records(
     """Each file's record and problems, in the scan's order: from the cache, or parsed."""
     done: dict[str, Head] = {}
     hashes: dict[str, bytes] = {}
-    missing: list[tuple[str, Entry, os.stat_result | None]] = []
+    missing: list[tuple[str, Entry, Stamp | None]] = []
     cache.prefetch([(rel, listed) for rel, _, listed in found.files])
     for rel, entry, listed in found.files:
         hit = cache.get(rel, listed) if listed is not None else None
