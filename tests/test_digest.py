@@ -666,3 +666,35 @@ def test_the_packaged_theme_runs_as_code_and_a_user_theme_sandboxed(tmp_path):
     assert not isinstance(make_env(tmp_path), SandboxedEnvironment)
     (tmp_path / "templates" / "digest").mkdir(parents=True)  # even empty: the user's theme
     assert isinstance(make_env(tmp_path), SandboxedEnvironment)
+
+
+def test_template_syntax_and_html_in_notes_stay_inert_in_the_packaged_theme(make_kb):
+    # The packaged theme runs unsandboxed: notes reach it only as data, autoescaped.
+    root = make_kb("digest")
+    write(
+        root / "people/tess-template.md",
+        '---\nname: "{{ 7*7 }} Tess"\ncompany: "{% raw %}Acme{{ 6*7 }}"\n'
+        'role: "<script>alert(4)</script>"\n---\n'
+        "Notes {{ 7*7 }} and {% raw %}x{% endraw %} and <script>alert(1)</script> "
+        "and [click](javascript:alert(1)).\n",
+    )
+    write(
+        root / "interviews/2026-05-01-tess-template.md",
+        "---\nperson: tess-template\ndate: 2026-05-01\nstatus: done\n---\n"
+        "## Insights\n- {{ 7*7 }} <script>alert(2)</script> [go](javascript:alert(3)) #jinja\n",
+    )
+    out = build(root)
+    person = (out / "people/tess-template.html").read_text()
+    assert "<h1>{{ 7*7 }} Tess</h1>" in person
+    assert (
+        "<p>Notes {{ 7*7 }} and {% raw %}x{% endraw %} and "
+        "&lt;script&gt;alert(1)&lt;/script&gt; and click.</p>"
+    ) in person
+    assert '<a href="../companies/raw-acme-6-7.html">{% raw %}Acme{{ 6*7 }}</a>' in person
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in person
+    insight = "{{ 7*7 }} &lt;script&gt;alert(2)&lt;/script&gt; go"
+    for page in ("people/tess-template.html", "topics/jinja.html", "companies/raw-acme-6-7.html"):
+        html = (out / page).read_text()
+        assert insight in html, page
+        assert "<script>alert" not in html and "javascript:" not in html, page
+        assert "49" not in html and "42" not in html, page

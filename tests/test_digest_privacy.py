@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -205,3 +207,51 @@ def test_the_scan_skips_only_words_that_start_no_secret(words):
     index = privacy._Index(_SECRETS)
     text = " ".join(words)
     assert index.find(text) == _walk(index, text)
+
+
+def test_a_text_redacted_again_is_hidden_again_and_long_texts_too():
+    policy = markdown.Policy(private_names=("Dee Secretson",), private_phones=("6175550100",))
+    short = "Call Dee Secretson on 617 555 0100."
+    long = short + " Filler." * 40  # longer than the redactor keeps
+    hidden = "Call a private contact on [phone hidden]."
+    for _ in range(3):
+        assert policy.redact(short) == hidden
+        assert policy.with_root("../").redact(short) == hidden
+        assert policy.redact(long) == hidden + " Filler." * 40
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "linkedin.com",
+        "LinkedIn.COM",
+        "xLINKEDIN.COMx",
+        "l\u0131nked\u0131n.com",
+        "lin\u212aedin.com",
+    ],
+)
+def test_the_linkedin_hint_ignores_case_as_the_flag_does(text):
+    assert markdown.LINKEDIN_HINT.search(text)
+    assert not markdown.LINKEDIN_HINT.search(text.replace(".", "-"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Ask about the pricing team today", "- ", "x", "## ", "\n"])))
+def test_a_notes_runs_are_the_same_with_lines_kept_for_the_next_note(pieces):
+    body = "".join(pieces)
+    kept: dict[str, list[tuple[str, ...]]] = {}
+    assert privacy._fragments(body, kept) == privacy._fragments(body)
+    assert privacy._fragments(body, kept) == privacy._fragments(body)
+
+
+def test_the_quick_inline_tag_pattern_is_used_only_where_it_finds_the_same():
+    # Every character that matches a letter of the inline tags' names only when case is
+    # ignored makes the scan use the pattern with the flag.
+    letters = set(re.sub(r"[^a-z]", "", privacy._INLINE))
+    flagged = re.compile(f"[{''.join(sorted(letters))}]", re.IGNORECASE)
+    others = [chr(c) for c in range(sys.maxunicode + 1) if flagged.fullmatch(chr(c))]
+    for char in others:
+        assert ("a" <= char <= "z") or privacy._CASED_TAG.search(f"<b{char}"), hex(ord(char))
+    page = "x<SPAN>a</SPAN>b <\u017fpan>c</\u017fpan>d <b>e</B> <sTrong k=1>f</strong><p>g</p>"
+    found = privacy.readable(page)
+    assert (found.words, found.shown) == ("xab cd e f g  1", "xab cd e f \x00 g \x00 ")

@@ -8,11 +8,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import edit_in_place, run, write
 
+from tool.cli import cli
 from tool.cli import kept as kept_cli
 from tool.store import cache, kept, loading
 
@@ -242,3 +245,136 @@ def test_a_kept_run_imports_no_parser(kb_root, tmp_path):
         "tool.printable",
     ]
     assert "tool.store.loading" not in loaded
+
+
+def zoe(root: Path) -> None:
+    """A person whose name is not ASCII."""
+    write(root / "people/zoe-odegaard.md", "---\nname: Zoë Ødegaard\ncompany: Globex\n---\n")
+
+
+def test_a_kept_output_is_the_bytes_the_stream_was_given(kb_root, monkeypatch, later):
+    """Kept as written, and written again as it is: no text is encoded again on a kept run."""
+    zoe(kb_root)
+    settle(kb_root)
+    first = run("--root", kb_root, "list", "people")
+    assert "Zoë Ødegaard" in first.stdout
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        (value,) = db.execute("SELECT value FROM kept").fetchone()
+    assert kept.pickle.loads(value) == (0, [(False, first.stdout_bytes)])
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = run("--root", kb_root, "list", "people")
+    assert (again.exit_code, again.stdout_bytes, again.stderr_bytes) == (0, first.stdout_bytes, b"")
+
+
+@pytest.mark.parametrize("charset", ["ascii", "latin-1"])
+def test_a_kept_output_on_a_stream_in_another_encoding_is_what_a_fresh_run_prints(
+    kb_root, monkeypatch, later, charset
+):
+    """Click writes UTF-8 to a stream that says ASCII; Latin-1 to one in Latin-1."""
+    zoe(kb_root)
+    settle(kb_root)
+    monkeypatch.setenv("COLUMNS", "200")  # no "…" in a column, which Latin-1 has not
+
+    def go() -> tuple[int, bytes, bytes]:
+        found = CliRunner(charset=charset).invoke(
+            cli, ["--root", str(kb_root), "list", "people"], catch_exceptions=False
+        )
+        return found.exit_code, found.stdout_bytes, found.stderr_bytes
+
+    first = go()
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = go()
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        alone = go()
+    assert first == again == alone
+    assert "Zoë".encode("utf-8" if charset == "ascii" else charset) in first[1]
+
+
+def kept_files() -> list[str]:
+    (folder,) = cache.cache_dir().glob("*.kept")
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_a_large_output_is_kept_in_a_file_of_its_own(kb_root, monkeypatch, later):
+    """Its bytes read whole, not a page at a time; gone or cut short, it is computed again."""
+    monkeypatch.setattr(kept, "INLINE", 10)
+    settle(kb_root)
+    first = run("--root", kb_root, "list", "people")
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        ((key, value),) = db.execute("SELECT key, value FROM kept").fetchall()
+    assert kept.pickle.loads(value) == (0, [(False, len(first.stdout_bytes))])
+    assert kept_files() == [key.hex()]
+    stored = cache.cache_dir() / f"{path.name.split('.')[0]}.kept" / key.hex()
+    assert stored.read_bytes() == first.stdout_bytes
+    with monkeypatch.context() as m:
+        no_load(m)
+        again = run("--root", kb_root, "list", "people")
+    assert (again.exit_code, again.stdout_bytes, again.stderr_bytes) == (0, first.stdout_bytes, b"")
+    stored.write_bytes(first.stdout_bytes[:-1])  # cut short
+    assert printed(kb_root, ["list", "people"]) == fresh(kb_root, ["list", "people"], monkeypatch)
+    assert stored.read_bytes() == first.stdout_bytes  # kept again
+    stored.unlink()
+    assert printed(kb_root, ["list", "people"]) == fresh(kb_root, ["list", "people"], monkeypatch)
+    assert stored.read_bytes() == first.stdout_bytes
+
+
+def test_the_files_of_outputs_no_longer_kept_are_deleted(kb_root, monkeypatch, later):
+    monkeypatch.setattr(kept, "INLINE", 0)
+    settle(kb_root)
+    for word in ("ann", "bo", "cy", "notebook", "acme", "python"):
+        printed(kb_root, ["search", word])
+    (path,) = cache.cache_dir().glob("*.kept.sqlite3")
+    with sqlite3.connect(path) as db:
+        keys = sorted(row[0].hex() for row in db.execute("SELECT key FROM kept"))
+    assert len(keys) == kept.KEEP
+    assert kept_files() == keys
+
+
+def stale(root: Path) -> str:
+    """Make every kept output print "stale", and say what the next run printed."""
+    with sqlite3.connect(next(cache.cache_dir().glob("*.kept.sqlite3"))) as db:
+        db.execute("UPDATE kept SET value = ?", (kept.pickle.dumps((0, [(False, "stale\n")])),))
+    return printed(root, ["validate"])[1]
+
+
+def test_the_code_is_known_by_its_files_stamps_and_an_edit_of_one_gets_new_output(
+    kb_root, tmp_path, monkeypatch
+):
+    """Same size and time, only the change time tells: still another key."""
+    now = time.time_ns() + 100 * SECOND  # long after every change, the code's included
+    monkeypatch.setattr(cache, "time_ns", lambda: now)
+    code = tmp_path / "code/tool"
+    write(code / "a.py", "x = 1\n")
+    write(code / "cli/b.py", "y = 1\n")
+    for path in (code / "a.py", code / "cli/b.py"):
+        os.utime(path, ns=(WHEN, WHEN))
+    monkeypatch.setattr(kept, "PACKAGE", code)
+    settle(kb_root)
+    printed(kb_root, ["validate"])
+    with monkeypatch.context() as m:  # a kept run reads no code
+        m.setattr(cache, "code_fingerprint", lambda: pytest.fail("the code was read"))
+        assert stale(kb_root) == "stale\n"  # the key is the same while the code is
+    edit_in_place(code / "cli/b.py", "1", "2")
+    assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"
+    (code / "c.py").write_text("")
+    os.utime(code / "c.py", ns=(WHEN, WHEN))
+    assert stale(kb_root) == "No problems in 6 files\n"  # a new file: another key
+
+
+def test_code_changed_just_before_the_run_is_known_by_its_bytes(
+    kb_root, tmp_path, monkeypatch, later
+):
+    code = tmp_path / "code/tool"
+    write(code / "a.py", "x = 1\n")  # written now: after the run's (earlier) start
+    monkeypatch.setattr(kept, "PACKAGE", code)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "one version")
+    settle(kb_root)
+    printed(kb_root, ["validate"])
+    assert stale(kb_root) == "stale\n"
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
+    assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"

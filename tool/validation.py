@@ -111,7 +111,7 @@ def update(part: Partial, today: date | None) -> list[Problem]:
     current = array.array("q")
     for _, _, info in found.files:
         try:
-            current.extend(cache.stamp(info) if info is not None else NONE)
+            current.extend(info if info is not None else NONE)
         except OverflowError:  # a time far ahead: never trusted
             current.extend(NONE)
     if not facts_ok:
@@ -144,7 +144,7 @@ def _update(
     today: date | None,
     old: _Columns,
     clean: dict[str, int],
-    listed: dict[str, os.stat_result | None],
+    listed: dict[str, cache.Stamp | None],
     current: array.array[int],
     facts_file: Kept | None,
     store: tuple[Any, Any, bytes],
@@ -209,13 +209,13 @@ def _read(
     reading: list[Problem],
     content: bytes | None,
     made: Derived,
-    info: os.stat_result | None,
+    info: cache.Stamp | None,
 ) -> Read:
     """What is kept of a file read this run."""
     facts, shown, own = made
     numbers = UNKNOWN
     if info is not None and content is not None:
-        found = cache.stamp(info)
+        found = info
         if not cache.racy(found, part.cache.started):
             numbers = found
     return numbers, content or bytes(DIGEST), shown, facts, tuple(reading), own

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import traceback
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
@@ -179,6 +178,8 @@ class ToolGroup(click.Group):
             raise click.ClickException(visible(f"{exc.strerror or exc}{where}")) from None
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
+                import traceback  # only here: every run would pay for it
+
                 traceback.print_exc()
             raise InternalError(
                 visible(

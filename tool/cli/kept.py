@@ -11,7 +11,11 @@ reads files. Only a run that ends normally (or with its own exit status) is kept
 
 from __future__ import annotations
 
+import codecs
 import functools
+import io
+import itertools
+import operator
 import os
 import shutil
 import sys
@@ -52,11 +56,12 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
 
     root = common.find_root(params.get("root")).resolve()
     try:
-        found = kept.inputs(root, cache.now())
+        started = cache.now()
+        found = kept.inputs(root, started)
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
         key = _key(command, params, root, found)
-        outputs = kept.Outputs(root)
+        outputs = kept.Outputs(root, started)
         output = outputs.get(key)
         if output is not None:
             common.write_kept(output[1])
@@ -84,15 +89,57 @@ def _record(
     finally:
         common.recording = before
         if status is not None:
-            outputs.put(command, key, (status, pieces))
+            outputs.put(command, key, (status, _as_written(pieces)))
+
+
+def _as_written(pieces: list[tuple[bool, str | bytes]]) -> list[tuple[bool, str | bytes]]:
+    """What each stream was given in turn, as bytes where the stream's encoding tells them.
+
+    A kept output is then written to the binary stream as it is, not encoded again: on a
+    large output, that was most of a kept run. Text for a stream whose bytes cannot be
+    told this way is kept as text, and printed as it was.
+    """
+    kept: list[tuple[bool, str | bytes]] = []
+    for err, group in itertools.groupby(pieces, key=operator.itemgetter(0)):
+        texts = [piece for _, piece in group]
+        encoding = _encoding(sys.stderr if err else sys.stdout)
+        if encoding is None:
+            kept += [(err, text) for text in texts]
+            continue
+        try:
+            kept.append(
+                (err, b"".join(t if isinstance(t, bytes) else t.encode(*encoding) for t in texts))
+            )
+        except UnicodeError:  # as printed, if it was: kept as it came
+            kept += [(err, text) for text in texts]
+    return kept
+
+
+def _encoding(stream: object) -> tuple[str, str] | None:
+    """The encoding and error handler `click.echo` writes text to this stream with, if known.
+
+    Known for a text stream in UTF-8 over a binary one, where a line end is written as
+    "\\n": click writes text to such a stream itself (to one in ASCII, it writes UTF-8
+    through a stream of its own), and bytes to its binary stream as they are.
+    """
+    encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+    if not (isinstance(stream, io.TextIOWrapper) and isinstance(errors, str) and encoding):
+        return None
+    try:
+        if os.linesep != "\n" or codecs.lookup(encoding).name != "utf-8":
+            return None
+    except LookupError:
+        return None
+    return encoding, errors
 
 
 def _key(command: str, params: dict[str, Any], root: Path, inputs: bytes) -> bytes:
     """Everything the output depends on besides the files: see the module's docstring."""
     ctx = click.get_current_context(silent=True)
     group = ctx.find_root().params if ctx is not None else {}
-    streams = [
-        (getattr(s, "encoding", None), getattr(s, "errors", None)) for s in (sys.stdout, sys.stderr)
+    streams = [  # what the text printed becomes, as bytes (see `_as_written`)
+        (type(s).__qualname__, getattr(s, "encoding", None), getattr(s, "errors", None))
+        for s in (sys.stdout, sys.stderr)
     ]
     found = (
         command,

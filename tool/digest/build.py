@@ -194,6 +194,9 @@ class Gatherer:
             self.interviews = {k: kb.interviews[k] for k in self.interviews}
         self.kb = kb
         self._members: dict[str, dict[str, tuple[list[Person], list[Interview]]]] = {}
+        # Links that many pages show, each made once: they are frozen, so pages may share them.
+        self._group_links: dict[tuple[str, str], Link | None] = {}
+        self._interview_links: dict[str, Link] = {}
         # Who each shown person introduced, by name.
         self.children: dict[str, list[str]] = {}
         for person in sorted(self.people.values(), key=lambda p: (p.name.casefold(), p.id)):
@@ -244,11 +247,13 @@ class Gatherer:
         return self._members[kind].get(key, ([], []))
 
     def group_link(self, kind: str, name: str | None) -> Link | None:
-        if not name or not name.strip():
+        if not name:
             return None
-        key = group_key(name)
-        url = self.group_urls[kind].get(key)
-        return Link(self.names[kind][key], url) if url else None
+        if (kind, name) not in self._group_links:
+            key = group_key(name) if name.strip() else ""
+            url = self.group_urls[kind].get(key) if key else None
+            self._group_links[(kind, name)] = Link(self.names[kind][key], url) if url else None
+        return self._group_links[(kind, name)]
 
     def person_link(self, person_id: str) -> Link | None:
         person = self.people.get(person_id)
@@ -259,9 +264,11 @@ class Gatherer:
         return person.name if person else interview.person
 
     def interview_link(self, interview: Interview) -> Link:
-        return Link(
-            f"{self.person_name(interview)}, {interview.date.isoformat()}", self.urls[interview.id]
-        )
+        found = self._interview_links.get(interview.id)
+        if found is None:
+            name = f"{self.person_name(interview)}, {interview.date.isoformat()}"
+            found = self._interview_links[interview.id] = Link(name, self.urls[interview.id])
+        return found
 
     @cached_property
     def named(self) -> Referrals:
@@ -309,6 +316,11 @@ class Pages:
             "timestamp": gather.options.timestamp,
         }
         self._by_key: dict[str, dict[str, insights.Group]] = {}
+        # What many pages show, made once for each (contexts are read, never changed):
+        # an insight by its entry's place in the gatherer's list and the path to the root.
+        self._insights: dict[tuple[int, str], dict[str, Any]] = {}
+        self._summaries: dict[str, dict[str, Any]] = {}
+        self._entry_index = {id(e): n for n, e in enumerate(gather.entries)}
 
     def page(self, template: str, url: str, title: str, **context: Any) -> Page:
         context |= {"site": self.site, "root": _root_of(url), "title": title, "url": url}
@@ -319,14 +331,24 @@ class Pages:
         return Fragment(text, _root_of(url), inline, links)
 
     def insight(self, entry: insights.Entry, url: str) -> dict[str, Any]:
-        return {
-            "html": self.md(TRAILING_TOPICS.sub("", entry.insight.text), url, inline=True),
-            "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
-            "interview": self.g.interview_link(entry.interview),
-            "date": entry.interview.date.isoformat(),
-        }
+        key = (self._entry_index[id(entry)], _root_of(url))
+        found = self._insights.get(key)
+        if found is None:
+            found = self._insights[key] = {
+                "html": self.md(TRAILING_TOPICS.sub("", entry.insight.text), url, inline=True),
+                "topics": [self.g.group_link("topic", t) for t in entry.insight.topics],
+                "interview": self.g.interview_link(entry.interview),
+                "date": entry.interview.date.isoformat(),
+            }
+        return found
 
     def summary(self, interview: Interview) -> dict[str, Any]:
+        found = self._summaries.get(interview.id)
+        if found is None:
+            found = self._summaries[interview.id] = self._summary(interview)
+        return found
+
+    def _summary(self, interview: Interview) -> dict[str, Any]:
         return {
             "link": self.g.interview_link(interview),
             "person_name": self.g.person_name(interview),

@@ -23,9 +23,14 @@ from tool.parse.body import TASK_BOX, task_box
 EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 LINKEDIN = re.compile(r"(?<![\w.-])(?:https?://)?(?:[\w-]+\.)*linkedin\.com\S*", re.IGNORECASE)
 # In every match of LINKEDIN, and found much faster: text without it has no LinkedIn URL.
-LINKEDIN_HINT = re.compile(r"linkedin\.com", re.IGNORECASE)
+# Only "l" and "L" match an "l" when case is ignored: a first letter without the flag
+# lets the search skip to each candidate, as it cannot with the flag on.
+LINKEDIN_HINT = re.compile(r"[lL](?i:inkedin\.com)")
 PHONE = re.compile(r"\+\d[\d\s().-]{5,}\d")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# The redactions a redactor keeps: of short texts (the lines that repeat), so many at most.
+_KEPT_LENGTH = 200
+_KEPT_TEXTS = 10_000
 
 
 class _Quiet:
@@ -92,8 +97,20 @@ def _redactor(
     ]
     hide_phones = redaction.Phones(phones)
     hide_names = redaction.Names(names)
+    # Notes repeat their template's lines: most texts were redacted before.
+    done: dict[str, str] = {}
 
     def redact(text: str) -> str:
+        found = done.get(text)
+        if found is None:
+            found = _redact_text(text)
+            if len(text) <= _KEPT_LENGTH:
+                if len(done) >= _KEPT_TEXTS:
+                    done.clear()
+                done[text] = found
+        return found
+
+    def _redact_text(text: str) -> str:
         for hint, pattern, replacement in rules:
             if hint(text):
                 text = pattern.sub(replacement, text)

@@ -224,9 +224,9 @@ class FileCache:
             for rel, text, t, h, rowid in rows
         }
 
-    def prefetch(self, files: list[tuple[str, os.stat_result | None]]) -> None:
+    def prefetch(self, files: list[tuple[str, Stamp | None]]) -> None:
         """Read in one query the values `get` will be asked for, when they are many."""
-        self.fresh = {rel: self._fresh(rel, info) for rel, info in files}
+        self.fresh = {rel: self._fresh(rel, found) for rel, found in files}
         wanted = {entry[3] for entry in self.fresh.values() if entry is not None}
         if self.db is None or len(wanted) < PREFETCH_FROM:
             return
@@ -237,7 +237,7 @@ class FileCache:
         except sqlite3.Error:  # read row by row instead
             self.fetched.clear()
 
-    def get(self, rel: str, current: os.stat_result) -> Any | None:
+    def get(self, rel: str, current: Stamp) -> Any | None:
         """The value for a file whose stamp is unchanged and was safely old when taken."""
         entry = self.fresh.pop(rel) if rel in self.fresh else self._fresh(rel, current)
         if entry is None:
@@ -247,13 +247,12 @@ class FileCache:
             self.seen.add(rel)
         return value
 
-    def _fresh(self, rel: str, current: os.stat_result | None) -> Known | None:
+    def _fresh(self, rel: str, current: Stamp | None) -> Known | None:
         """The row of a file whose stamp is unchanged and was safely old when taken."""
         entry = self.old.get(rel)
         if entry is None or current is None:
             return None
-        found = stamp(current)
-        if entry[0] != _text(found) or racy(found, entry[1]):
+        if entry[0] != _text(current) or racy(current, entry[1]):
             return None
         return entry
 

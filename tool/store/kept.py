@@ -14,25 +14,41 @@ the cache, anything that goes wrong means a run that computes its output afresh.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sqlite3
 import stat
+import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
+from tool import __version__
 from tool.store import cache
-from tool.store.cache import APPLICATION_ID, BUSY_SECONDS, Foreign, cache_dir, open_database
+from tool.store.cache import (
+    APPLICATION_ID,
+    BUSY_SECONDS,
+    RACY_NS,
+    Foreign,
+    cache_dir,
+    open_database,
+)
 from tool.store.scanning import remember, scan, watched
 
 FORMAT = 1
 VERSION = 0x6B00 + FORMAT  # in the header, apart from the cache's and the search index's
 KEEP = 4  # outputs kept per command: a few recent sets of options each
-LARGEST = 64 * 1024 * 1024  # bytes: a larger output is not worth a row
+LARGEST = 64 * 1024 * 1024  # bytes: a larger output is not kept
+PACKAGE = Path(__file__).parent.parent  # the code: a new release or an edit is new output
+INLINE = 64 * 1024  # bytes: a larger output is kept in a file of its own (see `Outputs`)
+LEFTOVER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 SETTINGS = "tool.toml"
 # What was printed: the exit status, and each piece written to stdout (False) or stderr.
 Output = tuple[int, list[tuple[bool, str | bytes]]]
+# An output as its row keeps it: a piece kept in the output's file by its length (see `put`).
+Stored = tuple[int, list[tuple[bool, str | bytes | int]]]
 
 
 def inputs(root: Path, started: int) -> bytes | None:
@@ -68,13 +84,48 @@ def _settings(root: Path) -> bytes | None:
         return None
 
 
-class Outputs:
-    """Kept outputs of one knowledge base, by key; no answers once something fails."""
+def code(started: int) -> str:
+    """What names the code in an output's key: its source files' stamps, else their bytes.
 
-    def __init__(self, root: Path):
+    Their stamps, as long as every one was last changed well before `started` (see
+    `cache.racy`): reading and hashing all of them (`cache.code_fingerprint`) would cost
+    more than the rest of a kept run but the scan.
+    """
+    stamps = []
+    for top, folders, names in os.walk(PACKAGE):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(names):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                return f"bytes\0{cache.code_fingerprint()}"
+            found = cache.stamp(info)
+            if not stat.S_ISREG(info.st_mode) or max(found[1], found[3]) >= started - RACY_NS:
+                return f"bytes\0{cache.code_fingerprint()}"
+            stamps.append((os.path.relpath(path, PACKAGE), found))
+    parsers = [cache._installed(name) for name in cache.PARSERS]
+    versions = (sys.version, __version__, cache.FORMAT, pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(repr((versions, parsers, stamps)).encode(), digest_size=16)
+    return f"stamps\0{digest.hexdigest()}"
+
+
+class Outputs:
+    """Kept outputs of one knowledge base, by key; no answers once something fails.
+
+    A small output is kept in its row; the bytes of a large one in a file of their own
+    beside the database, named for the key, which a kept run reads whole at once (read
+    from the database, they would come a page at a time).
+    """
+
+    def __init__(self, root: Path, started: int):
         folder = cache_dir()
-        self.path = folder / f"{cache._name(root, FORMAT)}.kept.sqlite3" if folder else None
-        self.salt = f"{root}\0{cache.code_fingerprint()}".encode(errors="surrogateescape")
+        name = cache._name(root, FORMAT)
+        self.path = folder / f"{name}.kept.sqlite3" if folder else None
+        self.files = folder / f"{name}.kept" if folder else None
+        self.salt = f"{root}\0{code(started)}".encode(errors="surrogateescape")
 
     def _key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self.salt + key, digest_size=16).digest()
@@ -91,22 +142,53 @@ class Outputs:
         db = self._open()
         if db is None:
             return None
+        found = self._key(key)
         try:
-            row = db.execute("SELECT value FROM kept WHERE key = ?", (self._key(key),)).fetchone()
+            row = db.execute("SELECT value FROM kept WHERE key = ?", (found,)).fetchone()
             value = None if row is None else pickle.loads(row[0])
         except Exception:  # damaged: computed again and replaced
             return None
         finally:
             db.close()
-        return value if _is_output(value) else None
+        return self._whole(found, value) if _is_stored(value) else None
+
+    def _whole(self, key: bytes, value: Stored) -> Output | None:
+        """A kept output with the bytes of its file in place of their lengths (see `put`)."""
+        status, pieces = value
+        data = b""
+        if any(isinstance(piece, int) for _, piece in pieces):
+            try:
+                data = (self.files / key.hex()).read_bytes() if self.files else b""
+            except OSError:  # removed by a run keeping newer outputs: computed again
+                return None
+        whole: list[tuple[bool, str | bytes]] = []
+        at = 0
+        for err, piece in pieces:
+            if isinstance(piece, int):
+                whole.append((err, data[at : at + piece]))
+                at += piece
+            else:
+                whole.append((err, piece))
+        return (status, whole) if at == len(data) else None
 
     def put(self, command: str, key: bytes, output: Output) -> None:
         """Keep an output, and only the few latest of this command's."""
-        if self.path is None:
+        if self.path is None or self.files is None:
             return
-        data = pickle.dumps(output, protocol=pickle.HIGHEST_PROTOCOL)
-        if len(data) > LARGEST:
+        status, pieces = output
+        size = sum([len(piece) for _, piece in pieces])
+        if size > LARGEST:
             return
+        found = self._key(key)
+        if size > INLINE and any(isinstance(piece, bytes) for _, piece in pieces):
+            stored: list[tuple[bool, str | bytes | int]] = [
+                (err, len(piece) if isinstance(piece, bytes) else piece) for err, piece in pieces
+            ]
+            data = b"".join(piece for _, piece in pieces if isinstance(piece, bytes))
+            if not _write(self.files, found.hex(), data):
+                return
+        else:
+            stored = list(pieces)
         db = self._open()
         if db is None:
             return
@@ -114,21 +196,52 @@ class Outputs:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
                 "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, ?, ?)",
-                (self._key(key), command, data),
+                (found, command, pickle.dumps((status, stored), pickle.HIGHEST_PROTOCOL)),
             )
             db.execute(
                 "DELETE FROM kept WHERE command = ?1 AND rowid NOT IN "
                 "(SELECT rowid FROM kept WHERE command = ?1 ORDER BY rowid DESC LIMIT ?2)",
                 (command, KEEP),
             )
+            names = {row[0].hex() for row in db.execute("SELECT key FROM kept")}
             db.execute("COMMIT")
         except sqlite3.Error:
-            pass  # busy, full: the next run keeps it
+            return  # busy, full: the next run keeps it
         finally:
             db.close()
+        _forget(self.files, names)
 
 
-def _is_output(value: Any) -> bool:
+def _write(folder: Path, name: str, data: bytes) -> bool:
+    """Write a file of the cache whole (another name until it is), or not at all."""
+    temporary = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+        os.replace(temporary, folder / name)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True
+
+
+def _forget(folder: Path, kept: set[str]) -> None:
+    """Delete the files of outputs no longer kept (a killed run's half-written one, old)."""
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name in kept:
+                continue
+            with contextlib.suppress(OSError):
+                young = now - entry.stat(follow_symlinks=False).st_mtime < LEFTOVER_SECONDS
+                if not (entry.name.endswith(".tmp") and young):  # another run's, being written
+                    os.unlink(entry.path)
+
+
+def _is_stored(value: Any) -> TypeGuard[Stored]:
+    """Whether a value from a row has the shape `put` keeps."""
     return (
         isinstance(value, tuple)
         and len(value) == 2
@@ -138,7 +251,8 @@ def _is_output(value: Any) -> bool:
             isinstance(piece, tuple)
             and len(piece) == 2
             and isinstance(piece[0], bool)
-            and isinstance(piece[1], str | bytes)
+            and isinstance(piece[1], str | bytes | int)
+            and not isinstance(piece[1], bool)
             for piece in value[1]
         )
     )

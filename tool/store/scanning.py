@@ -9,9 +9,12 @@ from __future__ import annotations
 import array
 import functools
 import hashlib
+import itertools
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +22,11 @@ from tool.store.cache import RACY_NS, Stamp, racy, stamp
 
 KINDS = ("people", "interviews")
 _EXACT = stamp
+# Files stat'ed at a time: their status objects (about 1 KB each) go chunk by chunk.
+CHUNK = 2048
+_STAMP = attrgetter("st_size", "st_mtime_ns", "st_ino", "st_ctime_ns")  # as `cache.stamp`
+_MODE = attrgetter("st_mode")
+NUL = "\0"
 
 
 class Entry(NamedTuple):
@@ -30,55 +38,80 @@ class Entry(NamedTuple):
 
 @dataclass
 class Scan:
-    """Every record file's status, and a fingerprint of them all."""
+    """Every record file's stamp, and a fingerprint of them all.
+
+    The stamps are kept as four numbers a file in one flat array, in the order the folders
+    listed the files (the order the fingerprint is taken in), not as status objects: a
+    command whose output is kept looks at nothing else, and one that reads the files
+    takes them in sorted order (`files`).
+    """
 
     root: str
-    names: list[str]  # each file's path relative to the root, in order
-    stats: list[os.stat_result | None]  # None: not a regular file (a link is followed anew)
+    folders: list[tuple[str, list[str]]]  # each folder and its file names, as listed
+    numbers: array.array[int]  # each listed file's stamp; zeros where `odd` has it
+    odd: dict[int, Stamp | None]  # by position: None is never trusted (not a regular file)
     fingerprint: bytes
     settled: bool  # every file is regular and was last changed well before the scan
 
     @functools.cached_property
-    def files(self) -> list[tuple[str, Entry, os.stat_result | None]]:
-        """Each file's relative path, entry and status (made only when the files are read)."""
-        join = os.path.join
-        return [
-            (rel, Entry(rel.partition("/")[2], join(self.root, rel)), info)
-            for rel, info in zip(self.names, self.stats, strict=True)
-        ]
+    def files(self) -> list[tuple[str, Entry, Stamp | None]]:
+        """Each file's relative path, entry and stamp, sorted (made only when files are read)."""
+        found: list[tuple[str, Entry, Stamp | None]] = []
+        every = iter(self.numbers)
+        stamps: list[Stamp | None] = list(zip(every, every, every, every, strict=True))
+        for position, known in self.odd.items():
+            stamps[position] = known
+        join, start = os.path.join, 0
+        for kind, names in self.folders:
+            folder = join(self.root, kind)
+            order = sorted(range(len(names)), key=names.__getitem__)
+            found += [
+                (f"{kind}/{names[i]}", Entry(names[i], join(folder, names[i])), stamps[start + i])
+                for i in order
+            ]
+            start += len(names)
+        return found
 
-    def only(self, files: list[tuple[str, Entry, os.stat_result | None]]) -> Scan:
+    def only(self, files: list[tuple[str, Entry, Stamp | None]]) -> Scan:
         """A scan of some of these files (`files`, taken from this scan), for a partial load."""
-        part = Scan(
-            self.root, [f[0] for f in files], [f[2] for f in files], self.fingerprint, False
-        )
+        part = Scan(self.root, [], array.array("q"), {}, self.fingerprint, False)
         part.files = files
         return part
 
 
-def record_names(root: Path, folder: str) -> list[str]:
-    """The `*.md` file names of one KB folder, sorted, as `files.markdown_files` lists them."""
+def _listed(root: Path, folder: str) -> tuple[list[str], str]:
+    """The `*.md` file names of one KB folder, as listed, and the same each ended by a NUL."""
     try:
         names = os.listdir(root / folder)
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    names = [name for name in names if name.endswith(".md") and not name.startswith(".")]
-    names.sort()
-    return names
+        return [], ""
+    # Usually every name is a record's: that is checked on one string, not name by name.
+    listed = f"{NUL.join(names)}{NUL}" if names else ""
+    if listed.count(f".md{NUL}") != len(names) or listed.startswith(".") or f"{NUL}." in listed:
+        names = [name for name in names if name.endswith(".md") and not name.startswith(".")]
+        listed = f"{NUL.join(names)}{NUL}" if names else ""
+    return names, listed
 
 
 def scan(root: Path, started: int) -> Scan:
-    """Stat every file of people/ and interviews/ (no file is opened)."""
-    rels: list[str] = []
-    stats: list[os.stat_result | None] = []
-    # Names and stamps go into the fingerprint as two flat buffers, and the loop does as
-    # little per file as it can: on 40,000 files its own time is most of a warm run.
-    numbers = array.array("q")
-    extend, add, regular, lstat = numbers.extend, stats.append, stat.S_ISREG, os.lstat
-    settled = True
+    """Stat every file of people/ and interviews/ (no file is opened).
+
+    On 40,000 files this is most of a run where nothing changed, so each folder's files
+    are stat'ed and their stamps gathered by loops in C, a chunk at a time; a chunk where a
+    file is gone or is not a regular file is gone through again file by file.
+    """
+    folders: list[tuple[str, list[str]]] = []
+    numbers: array.array[int] = array.array("q")
+    odd: dict[int, Stamp | None] = {}
+    key = hashlib.blake2b(digest_size=16)
     exact = stamp is _EXACT  # else a test stands in another file system's stamps
     for kind in KINDS:
-        names = record_names(root, kind)
+        names, listed = _listed(root, kind)
+        # Unsorted: an unchanged folder lists its files in the same order, and a new order
+        # only makes a new fingerprint (a run that computes its output), never a false one.
+        folders.append((kind, names))
+        key.update(b"%s\0%d\0" % (kind.encode(), len(names)))  # then that many names
+        key.update(listed.encode(errors="surrogateescape"))
         if not names:
             continue
         folder = os.path.join(root, kind)
@@ -86,41 +119,61 @@ def scan(root: Path, started: int) -> Scan:
             where: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             where = None
+        look: Callable[[str], os.stat_result] = (
+            functools.partial(os.lstat, dir_fd=where)
+            if where is not None
+            else functools.partial(_lstat_under, folder)
+        )
         try:
-            for name in names:
+            for begin in range(0, len(names), CHUNK):
+                part = names[begin : begin + CHUNK]
+                before = len(numbers)
                 try:
-                    if where is None:
-                        info: os.stat_result | None = lstat(os.path.join(folder, name))
-                    else:
-                        info = lstat(name, dir_fd=where)
-                except OSError:
-                    info = None
-                if info is None or not regular(info.st_mode):
-                    add(None)  # never trusted on a stamp
-                    settled = False
-                    continue
-                add(info)
-                try:
-                    extend(
-                        (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
-                        if exact
-                        else stamp(info)
-                    )
-                except OverflowError:  # a time beyond 64 bits: never kept
-                    settled = False
+                    infos = list(map(look, part))
+                    if exact and all(map(stat.S_ISREG, map(_MODE, infos))):
+                        numbers.extend(itertools.chain.from_iterable(map(_STAMP, infos)))
+                        continue
+                except (OSError, OverflowError):  # gone since listed; a time beyond 64 bits
+                    pass
+                del numbers[before:]
+                _one_by_one(look, part, before // 4, numbers, odd)
         finally:
             if where is not None:
                 os.close(where)
-        rels += [f"{kind}/{name}" for name in names]
     # The newest modification time says whether any file may change within its stamp.
-    if settled and numbers and max(numbers[1::4]) >= started - RACY_NS:
-        settled = False
-    listed = "\0".join([rel for rel, info in zip(rels, stats, strict=True) if info is not None])
-    key = hashlib.blake2b(listed.encode(errors="surrogateescape"), digest_size=16)
+    settled = not odd and not (numbers and max(numbers[1::4]) >= started - RACY_NS)
     key.update(numbers.tobytes())
-    if not settled:  # the stamps may not all be in the buffer: never kept, but exact
-        key.update(repr([stamp(info) for info in stats if info is not None]).encode())
-    return Scan(str(root), rels, stats, key.digest(), settled)
+    if odd:  # never kept, but exact
+        key.update(repr(sorted(odd.items())).encode())
+    return Scan(str(root), folders, numbers, odd, key.digest(), settled)
+
+
+def _lstat_under(folder: str, name: str) -> os.stat_result:
+    return os.lstat(os.path.join(folder, name))
+
+
+def _one_by_one(
+    look: Callable[[str], os.stat_result],
+    names: list[str],
+    position: int,
+    numbers: array.array[int],
+    odd: dict[int, Stamp | None],
+) -> None:
+    """Stat files one at a time: one that is gone, or not a regular file, is never trusted."""
+    for name in names:
+        try:
+            info: os.stat_result | None = look(name)
+        except OSError:
+            info = None
+        found = stamp(info) if info is not None and stat.S_ISREG(info.st_mode) else None
+        try:
+            if found is None:
+                raise OverflowError
+            numbers += array.array("q", found)  # all four numbers, or none
+        except OverflowError:  # not regular, or a time beyond 64 bits: never kept
+            numbers += array.array("q", (0, 0, 0, 0))
+            odd[position] = found
+        position += 1
 
 
 # A scan taken before the load (for a kept output's key), for the load to use: see `taken`.

@@ -1,0 +1,140 @@
+"""The scan of a warm run: every record file's stamp, and a fingerprint nothing stale matches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import fat_like, run
+
+from tool.store import cache, scanning
+
+WHEN = 1_700_000_000 * 1_000_000_000  # every file's time, in nanoseconds
+LATER = WHEN + 100 * 1_000_000_000  # a run long after
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Runs take place long after every file of the KB was written: stamps can be trusted."""
+    monkeypatch.setattr(cache, "time_ns", lambda: LATER)
+
+
+def settle(root: Path) -> None:
+    for path in root.rglob("*.md"):
+        os.utime(path, ns=(WHEN, WHEN))
+
+
+def printed(root: Path, args: list[str]) -> tuple[int, str, str]:
+    found = run("--root", root, *args)
+    return found.exit_code, found.stdout, found.stderr
+
+
+def fresh(root: Path, args: list[str], monkeypatch) -> tuple[int, str, str]:
+    """What the command prints with no cache at all."""
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        return printed(root, args)
+
+
+RECORDS = [
+    "people/ann-lee.md",
+    "people/bo-chen.md",
+    "people/cy-diaz.md",
+    "interviews/2026-03-10-ann-lee.md",
+    "interviews/2026-03-20-bo-chen.md",
+    "interviews/2026-04-02-cy-diaz.md",
+]
+
+
+def test_a_scan_gives_each_file_its_stamp_in_sorted_order(kb_root):
+    """Four numbers a file, as the cache compares them: no status object is kept."""
+    settle(kb_root)
+    found = scanning.scan(kb_root, LATER)
+    assert [rel for rel, _, _ in found.files] == sorted(RECORDS[:3]) + sorted(RECORDS[3:])
+    for rel, entry, info in found.files:
+        assert (entry.name, entry.path) == (rel.split("/")[1], str(kb_root / rel))
+        assert type(info) is tuple
+        assert info == cache.stamp(os.lstat(kb_root / rel))
+    assert found.settled
+
+
+def test_a_file_gone_in_the_middle_of_a_scan_is_never_trusted(kb_root, monkeypatch):
+    """Listed, then deleted before its stat: no stamp, so no kept result, and the rest right."""
+    settle(kb_root)
+    real = os.lstat
+
+    def lstat(path, *, dir_fd=None):
+        if path == "bo-chen.md":  # another program deletes it between the listing and the stat
+            os.unlink(kb_root / "people/bo-chen.md")
+        return real(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    found = scanning.scan(kb_root, LATER)
+    monkeypatch.setattr(os, "lstat", real)
+    stamps = {rel: info for rel, _, info in found.files}
+    assert stamps.pop("people/bo-chen.md") is None
+    assert stamps == {rel: cache.stamp(os.lstat(kb_root / rel)) for rel in stamps}
+    assert not found.settled
+
+
+def test_a_link_among_the_files_is_never_trusted_on_its_stamp(kb_root):
+    settle(kb_root)
+    (kb_root / "people/bo-chen.md").rename(kb_root / "bo-chen.md")
+    (kb_root / "people/bo-chen.md").symlink_to(kb_root / "bo-chen.md")
+    found = scanning.scan(kb_root, LATER)
+    assert {rel: info for rel, _, info in found.files}["people/bo-chen.md"] is None
+    assert not found.settled
+
+
+def test_a_file_changed_within_a_stamp_tick_of_the_scan_is_not_settled(kb_root):
+    settle(kb_root)
+    assert scanning.scan(kb_root, LATER).settled
+    newest = os.lstat(kb_root / "people/ann-lee.md").st_mtime_ns
+    assert not scanning.scan(kb_root, newest + cache.RACY_NS).settled
+
+
+def test_files_listed_in_another_order_never_get_another_order_s_output(
+    kb_root, monkeypatch, later
+):
+    """Two files swap names (and so stamps) and the folder lists them the other way round.
+
+    The stamps, in listing order, are then the same as before: only the names, taken in
+    the same order as the stamps, tell the two states apart.
+    """
+    fat_like(monkeypatch)  # no change time: a rename keeps every number of a stamp
+    settle(kb_root)
+    people = kb_root / "people"
+    real = os.listdir
+    order = ["ann-lee.md", "bo-chen.md", "cy-diaz.md"]
+
+    def listdir(path):
+        names = real(path)
+        return sorted(names, key=order.index) if Path(path) == people else names
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    before = printed(kb_root, ["validate"])
+    assert printed(kb_root, ["validate"]) == before  # kept
+    (people / "ann-lee.md").rename(people / "swap.md")
+    (people / "bo-chen.md").rename(people / "ann-lee.md")
+    (people / "swap.md").rename(people / "bo-chen.md")
+    order[:2] = ["bo-chen.md", "ann-lee.md"]
+    after = printed(kb_root, ["validate"])
+    assert after == fresh(kb_root, ["validate"], monkeypatch) != before
+
+
+def test_a_run_after_a_file_vanished_in_the_scan_is_right(kb_root, monkeypatch, later):
+    settle(kb_root)
+    real = os.lstat
+
+    def lstat(path, *, dir_fd=None):
+        if path == "cy-diaz.md" and dir_fd is not None:
+            os.unlink(kb_root / "people/cy-diaz.md")
+        return real(path, dir_fd=dir_fd)
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "lstat", lstat)
+        during = run("--root", kb_root, "validate")
+    assert during.exit_code == 1
+    assert "people/cy-diaz.md" in during.stdout
+    assert printed(kb_root, ["validate"]) == fresh(kb_root, ["validate"], monkeypatch)
