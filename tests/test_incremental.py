@@ -64,7 +64,7 @@ def spy_reads(monkeypatch) -> list[str]:
     real_read, real_parse = loading.read_file, loading.parse_record
 
     def read(root, path, *args):
-        seen.append(f"read {path.name}")
+        seen.append(f"read {os.path.basename(path)}")
         return real_read(root, path, *args)
 
     def parse(data, rel, headings):

@@ -242,6 +242,118 @@ def test_kept_facts_lost_or_damaged_are_worked_out_again(kb, monkeypatch, damage
     assert sum("[namesake]" in p for p in validated(kb, monkeypatch)) == 2
 
 
+def on_two_cores(monkeypatch) -> None:
+    """Parse in worker processes from the second file on, as on a machine with two cores."""
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(loading, "BATCH", 2)
+    monkeypatch.setattr(loading.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setattr(loading, "_read_here", lambda count, total: False)
+
+
+def read_here(monkeypatch) -> list[str]:
+    """The record files this process reads from now on (a worker's reads are its own)."""
+    seen: list[str] = []
+    real = loading.read_file
+
+    def read(root, path, *args):
+        seen.append(os.path.basename(path))
+        return real(root, path, *args)
+
+    monkeypatch.setattr(loading, "read_file", read)
+    return seen
+
+
+def awkward(root: Path) -> None:
+    """Files that cannot be read, or read into no record, for the reasons a KB can have."""
+    put(root, "people/bad-yaml.md", "---\nname: [\n---\n")
+    write(root / "interviews/2026-01-13-not-utf8.md", b"---\nperson: \xff\n---\n")
+    put(root, "people/typo.md", "---\nname: Typo\ncompnay: Globex\n---\n")
+    write(root.parent / "outside.md", "---\nname: Out Side\n---\n")
+    (root / "people/out-side.md").symlink_to(root.parent / "outside.md")
+    (root / "people/no-one.md").symlink_to(root / "people/nowhere.md")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(root / "interviews/2026-01-14-pipe.md")
+
+
+def test_files_parsed_in_worker_processes_are_read_there_with_the_same_problems(kb, monkeypatch):
+    awkward(kb)
+    expected = fresh(kb, monkeypatch)
+    on_two_cores(monkeypatch)
+    seen = read_here(monkeypatch)
+    assert check_root(kb, TODAY).value == expected
+    # Before, this process read every file and sent its bytes to the workers.
+    assert seen == []
+    found = "\n".join(p.format() for p in expected)
+    assert "people/out-side.md:1:1: error: symbolic link points outside" in found
+    assert "interviews/2026-01-13-not-utf8.md:2:9: error: file is not valid UTF-8" in found
+    assert "people/typo.md:3:1: warning: unknown field 'compnay' is ignored" in found
+
+
+class FailingPool:
+    """Worker processes that cannot be started, or that give back one batch and die."""
+
+    def __init__(self, *args, start: bool = True):
+        if not start:
+            raise OSError("no processes left")
+        self.given = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        return False
+
+    def submit(self, work, *args):
+        import concurrent.futures.process
+
+        future = concurrent.futures.Future()
+        self.given += 1
+        if self.given == 1:
+            future.set_result(work(*args))
+        else:
+            future.set_exception(concurrent.futures.process.BrokenProcessPool("killed"))
+        return future
+
+
+@pytest.mark.parametrize("start", [True, False], ids=["dying", "not-starting"])
+def test_workers_that_die_or_cannot_start_leave_the_files_to_this_process(kb, monkeypatch, start):
+    import concurrent.futures
+
+    awkward(kb)
+    expected = fresh(kb, monkeypatch)
+    on_two_cores(monkeypatch)
+    pool = lambda *args: FailingPool(*args, start=start)  # noqa: E731
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", pool)
+    assert check_root(kb, TODAY).value == expected
+    assert validated(kb, monkeypatch) == [p.format() for p in expected]
+
+
+def test_a_touched_file_whose_kept_row_is_damaged_is_parsed_again(kb, monkeypatch):
+    import sqlite3
+
+    before = validated(kb, monkeypatch)
+    (database,) = cache.cache_dir().glob("*.sqlite3")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE files SET value = x'00'")
+    db.close()
+    for path in kb.glob("*/*.md"):  # the same bytes, a new time: their rows' bytes
+        os.utime(path, ns=(WHEN + SECOND, WHEN + SECOND))
+    on_two_cores(monkeypatch)
+    assert validated(kb, monkeypatch) == before
+
+
+def test_a_file_another_command_parsed_since_comes_from_its_row(kb, monkeypatch):
+    validated(kb, monkeypatch)
+    put(kb, "people/kim-lee.md", "---\nname: Kim Lee\nintroduced_by: nobody\n---\n", WHEN + 1)
+    loading.load(kb)  # as `index` would: the edited file's row written anew
+    monkeypatch.setattr(loading, "_read_here", lambda count, total: False)
+    seen = parsed(monkeypatch)
+    found = check_root(kb, TODAY).value
+    assert seen == []  # validate's own kept results are stale for it, the cache's row is not
+    assert found == fresh(kb, monkeypatch)
+    assert "introduced_by 'nobody' is not a person" in "".join(p.format() for p in found)
+
+
 def test_a_run_with_nothing_changed_imports_no_rule(kb):
     """What warm runs start with: the kept result, and none of the modules that compute one."""
     code = (

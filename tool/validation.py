@@ -16,6 +16,7 @@ is keyed on the code, the settings and each file's stamp, trusted as the cache t
 from __future__ import annotations
 
 import array
+import functools
 import hashlib
 import os
 from datetime import date
@@ -150,8 +151,9 @@ def _update(
 ) -> list[Problem]:
     read: dict[str, Read] = {}
     same_facts = True  # so far, every file read shows the others what it showed them
-    for rel, record, reading, content in part.records(listed):
-        read[rel] = _read(part, old, rel, record, reading, content, listed[rel])
+    derive = functools.partial(_derive, part.config.headings)
+    for rel, reading, content, made in part.derived(listed, derive):
+        read[rel] = _read(part, rel, reading, content, made, listed[rel])
         n = old.index.get(rel)
         same_facts = same_facts and n is not None and old.shown_of(n) == read[rel][2]
     files = [rel for rel, _, _ in part.found.files]
@@ -186,24 +188,31 @@ def _update(
     return ordered(problems)
 
 
-def _read(
-    part: Partial,
-    old: _Columns,
-    rel: str,
-    record: Person | Interview | None,
-    reading: list[Problem],
-    content: bytes | None,
-    info: cache.Stamp | None,
-) -> Read:
-    """What is kept of a file read this run."""
-    n = old.index.get(rel)
-    if n is not None and content is not None and old.hash_of(n) == content:
-        own = old.problems.get(rel, ((), ()))[1]  # touched, not changed: the same problems
-    else:
-        own = tuple(file_problems(rel, record, part.config.headings))
+# What is worked out of each file read, where it is parsed (see `Partial.derived`): its
+# facts, the hash of what the rules over several files see of it, its own problems.
+Derived = tuple[tuple[Any, ...] | None, bytes, tuple[Problem, ...]]
+
+
+def _derive(
+    headings: dict[str, str], rel: str, record: Person | Interview | None, reading: list[Problem]
+) -> Derived:
+    """What is kept of a file besides its stamp and reading problems, from its record."""
     facts = _facts(record)
     # The reading problems of a file without a record are quoted where it is referred to.
     shown = _digest(repr(facts if facts is not None else (None, reading)))
+    return facts, shown, tuple(file_problems(rel, record, headings))
+
+
+def _read(
+    part: Partial,
+    rel: str,
+    reading: list[Problem],
+    content: bytes | None,
+    made: Derived,
+    info: cache.Stamp | None,
+) -> Read:
+    """What is kept of a file read this run."""
+    facts, shown, own = made
     numbers = UNKNOWN
     if info is not None and content is not None:
         found = info

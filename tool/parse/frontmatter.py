@@ -87,8 +87,12 @@ class Scalar:
 
     def yaml11_meaning(self) -> str | None:
         """The same, in words for a message: 'a number', 'true/false', 'a date'..."""
-        kind = self.yaml11_type()
-        return None if kind is None else _MEANINGS.get(kind, f"a {kind}")
+        if not self.plain:
+            return None
+        text = self.text  # as in `yaml11_type`, in one call: asked of most keys and values
+        if text and _RESOLVED_FROM is not None and text[0] not in _RESOLVED_FROM:
+            return None
+        return _yaml11_meaning(text)
 
     def yaml11_type(self) -> str | None:
         """What another YAML 1.1 reader would make of this plain scalar, if not text."""
@@ -100,6 +104,12 @@ class Scalar:
 
 
 @lru_cache(maxsize=4096)  # keys and common values recur in every file
+def _yaml11_meaning(text: str) -> str | None:
+    kind = _yaml11_type(text)
+    return None if kind is None else _MEANINGS.get(kind, f"a {kind}")
+
+
+@lru_cache(maxsize=4096)
 def _yaml11_type(text: str) -> str | None:
     # types-PyYAML leaves Resolver.resolve untyped; it returns the tag, a str.
     tag: str = _YAML11.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]

@@ -279,10 +279,9 @@ class FileCache:
         return value
 
     def put(
-        self, rel: str, read: os.stat_result, content: bytes, value: Any, body: bytes | None = None
+        self, rel: str, found: Stamp, content: bytes, value: Any, body: bytes | None = None
     ) -> None:
-        """Remember a value and its pickled body, with the file's status from before the read."""
-        found = stamp(read)
+        """Remember a value and its pickled body, with the file's stamp from before the read."""
         text = _text(found)
         old = self.old.get(rel)
         self.seen.add(rel)

@@ -29,9 +29,9 @@ from tool.model import CONFIG_NAME, Config, Insight, Interview, KnowledgeBase, P
 from tool.parse.frontmatter import Issue, decode, split
 from tool.parse.records import interview_from, person_from
 from tool.parse.settings import parse_settings
-from tool.store.cache import FileCache, Stamp, digest, read_body
+from tool.store.cache import FileCache, digest, read_body, stamp
 from tool.store.files import Folders, read_file, read_text_file
-from tool.store.scanning import Entry, Scan, scan, taken
+from tool.store.scanning import Scan, scan, taken
 from tool.store.scanning import watched as _watched
 
 # A file's record, if it makes one, and the problems found reading it.
@@ -164,7 +164,7 @@ class Partial:
         if cache.current and _read_here(len(chosen), len(found.files)):
             folders: Folders = {}
             for rel, entry, _ in chosen:
-                yield self._parsed(rel, Path(entry.path), folders)
+                yield self._parsed(rel, entry.path, folders)
             return
         cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
         collecting = gc.isenabled()
@@ -181,8 +181,48 @@ class Partial:
                 gc.enable()
         cache.save()  # the bodies asked for later come from the saved rows
 
+    def derived(
+        self, wanted: Container[str], derive: Derive
+    ) -> Iterator[tuple[str, list[Problem], bytes | None, Any]]:
+        """What `derive` makes of each wanted file, with its reading problems and content hash.
+
+        As `records`, without making records: what `derive` gives is worked out where each
+        file is parsed, on every core when they are many.
+        """
+        cache, found = self.cache, self.found
+        chosen = [f for f in found.files if f[0] in wanted]
+        if cache.current and _read_here(len(chosen), len(found.files)):
+            folders: Folders = {}
+            for rel, entry, _ in chosen:
+                rel, record, problems, content = self._parsed(rel, entry.path, folders)
+                yield rel, problems, content, derive(rel, record, problems)
+            return
+        cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
+        collecting = gc.isenabled()
+        gc.disable()  # as in `_load`: many objects made, almost none freed
+        try:
+            subset = found.only(chosen)
+            headings = self.config.headings
+            for rel, head, content, made in _files(
+                self.root, subset, headings, cache, None, derive
+            ):
+                _, record, issues = head
+                problems = [_problem(rel, i) for i in issues]
+                if made is NOTHING:  # from the cache's row: its record is made here
+                    if record is not None and content is not None:  # as `_records` does
+                        record._source, record._rel, record._hash = self.source, rel, content
+                    else:
+                        record = None
+                    made = derive(rel, record, problems)
+                    content = content if record is not None else None
+                yield rel, problems, content, made
+        finally:
+            if collecting:
+                gc.enable()
+        cache.save()
+
     def _parsed(
-        self, rel: str, path: Path, folders: Folders
+        self, rel: str, path: str, folders: Folders
     ) -> tuple[str, Person | Interview | None, list[Problem], bytes | None]:
         data, _, issues = read_file(self.root, path, folders)
         if data is None:
@@ -276,49 +316,10 @@ def _records(
     """Each file's record and problems, in the scan's order: from the cache, or parsed."""
     done: dict[str, Head] = {}
     hashes: dict[str, bytes] = {}
-    missing: list[tuple[str, Entry, Stamp | None]] = []
-    cache.prefetch([(rel, listed) for rel, _, listed in found.files])
-    for rel, entry, listed in found.files:
-        hit = cache.get(rel, listed) if listed is not None else None
-        if hit is None:
-            missing.append((rel, entry, listed))
-        else:
-            done[rel], hashes[rel] = hit, cache.old[rel][2]
-    sent: list[tuple[str, os.stat_result | None]] = []  # files given to the parser, in order
-    folders: Folders = {}  # each folder resolved once, not each file
-
-    def to_parse() -> Iterator[list[tuple[str, bytes]]]:
-        """The files to parse, read a batch at a time: never all their bytes at once."""
-        batch: list[tuple[str, bytes]] = []
-        for rel, entry, listed in missing:
-            data, read, issues = read_file(root, Path(entry.path), folders)
-            if data is None or read is None:
-                done[rel] = (rel.split("/")[0], None, issues)
-                continue
-            if keep is not None:
-                keep(rel, data)
-            content = hashes[rel] = digest(data)
-            same = cache.get_same(rel, content) if listed is not None else None
-            if same is not None:
-                done[rel] = same
-                cache.touch(rel, read, content)
-                continue
-            sent.append((rel, read if listed is not None else None))
-            batch.append((rel, data))
-            if len(batch) == BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    parsed = _parse_all(to_parse(), config.headings, len(missing) >= PARALLEL_FROM)
-    for position, (head, body) in enumerate(parsed):
-        rel, read = sent[position]  # filled in by `to_parse` before it gave the file out
-        done[rel] = pickle.loads(head)
-        if read is not None:
-            cache.put(rel, read, hashes[rel], head, body)
-        if cache.path is None or read is None:  # no store to read the body from later
-            done[rel] = _with_body(done[rel], body)
+    for rel, head, content, _ in _files(root, found, config.headings, cache, keep, None):
+        done[rel] = head
+        if content is not None:
+            hashes[rel] = content
     for rel, _, _ in found.files:
         _, record, issues = done.pop(rel)
         if record is not None:  # in the same order as every record's fields: see `_stored`
@@ -326,48 +327,160 @@ def _records(
         yield rel, record, issues
 
 
+Blobs = tuple[bytes, bytes | None]  # a pickled head, and the pickled body if there is one
+# Given a file's path, its record (None: it makes none) and the problems found reading it:
+# what a caller wants of each file, worked out where the file is parsed (in a worker
+# process, when there are many). It must pickle: a module's function, or a partial of one.
+Derive = Callable[[str, Person | Interview | None, list[Problem]], Any]
+# A file to read: its path relative to the root, its path, and the hash of the bytes its
+# cached row was parsed from (None: no row to reuse).
+Item = tuple[str, str, bytes | None]
+# What reading a file gave: its relative path; the stamp of the file as opened, or its
+# status when its bytes hash as its row's (then nothing was parsed); the hash of its bytes
+# (None: not read); the problems found reading it; the pickled head and body (None: not
+# parsed); what `derive` made of it; its bytes, when the caller keeps them.
+Got = tuple[str, Any, bytes | None, list[Issue], Blobs | None, Any, bytes | None]
+NOTHING: Any = object()  # no `derive` result: the caller works it out from the head
+
+
+def _files(
+    root: Path,
+    found: Scan,
+    headings: dict[str, str],
+    cache: FileCache,
+    keep: Keep | None,
+    derive: Derive | None,
+) -> Iterator[tuple[str, Head, bytes | None, Any]]:
+    """Each file's head, the hash of its bytes and what `derive` made of it, in the scan's
+    order, the cache's rows written as they come.
+
+    A file is read, hashed and parsed in one place: in worker processes when there are
+    many, which give back what the cache keeps and `derive`'s result, so that this process
+    only writes rows. What `derive` made is NOTHING for a file whose row served: the caller
+    works it out from the head. Else, with `derive`, the head's fields are left out (the
+    pickled head is not loaded) and the hash is None for a file that makes no record.
+    """
+    hits: dict[str, tuple[Head, bytes]] = {}
+    missing: list[Item] = []
+    stored: set[str] = set()  # files whose rows are written: those the scan could stat
+    cache.prefetch([(rel, listed) for rel, _, listed in found.files])
+    for rel, entry, listed in found.files:
+        hit = cache.get(rel, listed) if listed is not None else None
+        if hit is not None:
+            hits[rel] = hit, cache.old[rel][2]
+            continue
+        known = None
+        if listed is not None:
+            stored.add(rel)
+            row = cache.old.get(rel)
+            known = row[2] if row is not None else None
+        missing.append((rel, entry.path, known))
+    work = functools.partial(_read_batch, str(root), headings, derive, keep is not None)
+    batches = (missing[at : at + BATCH] for at in range(0, len(missing), BATCH))
+    results = _parse_all(batches, work, len(missing) >= PARALLEL_FROM)
+    folders: Folders = {}
+    position = 0
+    for rel, _, _ in found.files:
+        if rel in hits:
+            yield rel, *hits.pop(rel), NOTHING
+            continue
+        _, read, content, issues, blobs, derived, data = next(results)
+        item = missing[position]
+        position += 1
+        if keep is not None and data is not None:
+            keep(rel, data)
+        if content is not None and blobs is None:  # the bytes of its row: nothing parsed
+            same = cache.get_same(rel, content)
+            if same is not None:
+                cache.touch(rel, read, content)
+                yield rel, same, content, NOTHING
+                continue
+            # The row could not be used after all: parse the file here.
+            again = _read_one(root, (rel, item[1], None), headings, derive, False, folders)
+            _, read, content, issues, blobs, derived, _ = again
+        if content is None or blobs is None:  # not read
+            yield rel, (rel.partition("/")[0], None, issues), None, derived
+            continue
+        pickled, body = blobs
+        if rel in stored:
+            cache.put(rel, read, content, pickled, body)
+        if derive is not None:  # no record wanted: the head stays pickled
+            yield rel, (rel.partition("/")[0], None, issues), content if body else None, derived
+            continue
+        value = pickle.loads(pickled)
+        if cache.path is None or rel not in stored:  # no store to read the body from later
+            value = _with_body(value, body)
+        yield rel, value, content, NOTHING
+    next(results, None)  # past the last result: the workers are let go and waited for
+
+
 def _parse_all(
-    batches: Iterator[list[tuple[str, bytes]]], headings: dict[str, str], many: bool
-) -> Iterator[Blobs]:
-    """Parse files into pickled heads and bodies, in order; on every core when there are many.
+    batches: Iterator[list[Item]], work: Callable[[list[Item]], list[Got]], many: bool
+) -> Iterator[Got]:
+    """`work` on each batch, the results in order; on every core when there are many.
 
     A few batches at a time are in the workers' hands, so that memory does not grow with
     the number of files; workers that cannot be started or that die leave the rest to this
     process.
     """
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    pending: collections.deque[tuple[list[tuple[str, bytes]], Any]] = collections.deque()
+    pending: collections.deque[tuple[list[Item], Any]] = collections.deque()
     if many and workers > 1:
         try:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             with concurrent.futures.ProcessPoolExecutor(min(workers, 8), context) as pool:
                 for batch in batches:
-                    pending.append((batch, pool.submit(_parse_batch, batch, headings)))
+                    pending.append((batch, pool.submit(work, batch)))
                     while len(pending) > 2 * workers or (pending and pending[0][1].done()):
                         yield from _first(pending)
                 while pending:
                     yield from _first(pending)
         except (OSError, concurrent.futures.BrokenExecutor):
-            pass  # what the workers did not give back is parsed here, in the same order
+            pass  # what the workers did not give back is done here, in the same order
     for batch, _ in pending:
-        yield from _parse_batch(batch, headings)
+        yield from work(batch)
     for batch in batches:
-        yield from _parse_batch(batch, headings)
+        yield from work(batch)
 
 
-def _first(pending: collections.deque[tuple[list[tuple[str, bytes]], Any]]) -> list[Blobs]:
+def _first(pending: collections.deque[tuple[list[Item], Any]]) -> list[Got]:
     """The results of the oldest batch, which leaves the queue only once they are in."""
-    results: list[Blobs] = pending[0][1].result()
+    results: list[Got] = pending[0][1].result()
     pending.popleft()
     return results
 
 
-Blobs = tuple[bytes, bytes | None]  # a pickled head, and the pickled body if there is one
+def _read_batch(
+    root: str, headings: dict[str, str], derive: Derive | None, keep: bool, items: list[Item]
+) -> list[Got]:
+    """Read, hash and parse some files (in a worker process, or this one)."""
+    folders: Folders = {}  # each folder resolved once a batch, never kept from another run
+    top = Path(root)
+    return [_read_one(top, item, headings, derive, keep, folders) for item in items]
 
 
-def _parse_batch(items: list[tuple[str, bytes]], headings: dict[str, str]) -> list[Blobs]:
-    return [_blobs(parse_record(data, rel, headings), rel) for rel, data in items]
+def _read_one(
+    root: Path,
+    item: Item,
+    headings: dict[str, str],
+    derive: Derive | None,
+    keep: bool,
+    folders: Folders,
+) -> Got:
+    """Read one file as `read_file` does; parse it unless its bytes hash as its row's."""
+    rel, path, known = item
+    data, read, issues = read_file(root, path, folders)
+    if data is None or read is None:
+        derived = derive(rel, None, [_problem(rel, i) for i in issues]) if derive else None
+        return rel, None, None, issues, None, derived, None
+    content = digest(data)
+    kept = data if keep else None
+    if content == known:
+        return rel, read, content, [], None, None, kept
+    record, issues = parse_record(data, rel, headings)
+    derived = derive(rel, record, [_problem(rel, i) for i in issues]) if derive else None
+    return rel, stamp(read), content, issues, _blobs((record, issues), rel), derived, kept
 
 
 def _blobs(parsed: Parsed, rel: str) -> Blobs:
