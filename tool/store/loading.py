@@ -148,46 +148,16 @@ class Partial:
     cache: FileCache
     found: Scan
 
-    def records(
-        self, wanted: Container[str]
-    ) -> Iterator[tuple[str, Person | Interview | None, list[Problem], bytes | None]]:
-        """The wanted files' records, reading problems and content hashes, in the scan's order.
-
-        Read as `load` reads them: a few files are read and parsed here, leaving the cache
-        as it was (their rows are written by the next command that loads them); many go
-        through the cache, parsed on every core, and once the last is given the cache is
-        saved with their rows and those of every other file of the scan kept.
-        """
-        cache, found = self.cache, self.found
-        chosen = [f for f in found.files if f[0] in wanted]
-        # A cache of other code, or none yet, is filled: the next runs and kept results need it.
-        if cache.current and _read_here(len(chosen), len(found.files)):
-            folders: Folders = {}
-            for rel, entry, _ in chosen:
-                yield self._parsed(rel, entry.path, folders)
-            return
-        cache.seen.update(rel for rel, _, _ in found.files if rel not in wanted)
-        collecting = gc.isenabled()
-        gc.disable()  # as in `_load`: many objects made, almost none freed
-        try:
-            subset = found.only(chosen)
-            for rel, record, issues in _records(
-                self.root, subset, self.config, cache, self.source, None
-            ):
-                content = content_hash(record) if record else None
-                yield rel, record, [_problem(rel, i) for i in issues], content
-        finally:
-            if collecting:
-                gc.enable()
-        cache.save()  # the bodies asked for later come from the saved rows
-
     def derived(
         self, wanted: Container[str], derive: Derive
     ) -> Iterator[tuple[str, list[Problem], bytes | None, Any]]:
         """What `derive` makes of each wanted file, with its reading problems and content hash.
 
-        As `records`, without making records: what `derive` gives is worked out where each
-        file is parsed, on every core when they are many.
+        Read as `load` reads them: a few files are read and parsed here, leaving the cache
+        as it was (their rows are written by the next command that loads them); many go
+        through the cache, read and parsed on every core, `derive` worked out where each
+        file is parsed, and once the last is given the cache is saved with their rows and
+        those of every other file of the scan kept.
         """
         cache, found = self.cache, self.found
         chosen = [f for f in found.files if f[0] in wanted]
@@ -247,7 +217,7 @@ class Partial:
 
 
 def _read_here(count: int, total: int) -> bool:
-    """Whether `Partial.records` reads `count` files of `total` itself, not through the cache."""
+    """Whether `Partial.derived` reads `count` files of `total` itself, not through the cache."""
     return count < max(PARALLEL_FROM, total // FEW)
 
 
