@@ -58,6 +58,12 @@ def same_size(root: Path) -> None:
     edit_in_place(root / "people/ann-lee.md", "relationship: alumni", "relationship: almuni")
 
 
+def folder_linked_out(root: Path) -> None:
+    """The people folder moved out of the KB and linked back in: every file keeps its stamp."""
+    (root / "people").rename(root.parent / "people-elsewhere")
+    (root / "people").symlink_to(root.parent / "people-elsewhere", target_is_directory=True)
+
+
 def settings(root: Path) -> None:
     (root / "tool.toml").write_text('[me]\nname = ""\n', encoding="utf-8")
 
@@ -128,10 +134,20 @@ def test_a_kept_output_equals_a_fresh_one_byte_for_byte(kb_root, monkeypatch, la
         delete,
         older_time,
         same_size,
+        folder_linked_out,
         settings,
         template,
     ],
-    ids=["edit", "rename", "delete", "older-time", "same-size", "settings", "template"],
+    ids=[
+        "edit",
+        "rename",
+        "delete",
+        "older-time",
+        "same-size",
+        "folder-linked-out",
+        "settings",
+        "template",
+    ],
 )
 @pytest.mark.parametrize(
     "args", [["validate"], ["list", "people", "--format", "json"]], ids=" ".join
@@ -145,6 +161,20 @@ def test_a_kept_output_is_never_served_after_a_change(kb_root, monkeypatch, late
     assert after == fresh(kb_root, args, monkeypatch)
     if args == ["validate"] or change.__name__ not in ("settings", "template"):
         assert after != before  # (a list of people shows no template nor the [me] name)
+
+
+def test_nothing_is_kept_while_a_folder_is_a_link(kb_root, monkeypatch, later):
+    """A link for a folder is judged by the reading on each run: put back, the files count."""
+    settle(kb_root)
+    folder_linked_out(kb_root)
+    linked = printed(kb_root, ["validate"])
+    assert linked[0] == 1 and "outside the knowledge base" in linked[1]
+    assert printed(kb_root, ["validate"]) == linked
+    (kb_root / "people").unlink()
+    (kb_root.parent / "people-elsewhere").rename(kb_root / "people")  # the same files again
+    back = printed(kb_root, ["validate"])
+    assert back == fresh(kb_root, ["validate"], monkeypatch)
+    assert back[0] == 0
 
 
 def test_a_file_changed_just_before_the_run_is_not_kept(kb_root, monkeypatch):

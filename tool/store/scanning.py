@@ -106,6 +106,14 @@ def scan(root: Path, started: int) -> Scan:
     key = hashlib.blake2b(digest_size=16)
     exact = stamp is _EXACT  # else a test stands in another file system's stamps
     for kind in KINDS:
+        # The folder itself: one moved away and linked back in keeps every file's stamp,
+        # yet whether its files may be read (a link out of the KB) is for the reading to
+        # say, every run. A real folder is known by its identity: another one is new.
+        try:
+            place: os.stat_result | None = os.lstat(os.path.join(root, kind))
+        except OSError:
+            place = None
+        key.update(b"%d\0%d\0" % (place.st_dev, place.st_ino) if place else b"-\0")
         names, listed = _listed(root, kind)
         # Unsorted: an unchanged folder lists its files in the same order, and a new order
         # only makes a new fingerprint (a run that computes its output), never a false one.
@@ -113,6 +121,11 @@ def scan(root: Path, started: int) -> Scan:
         key.update(b"%s\0%d\0" % (kind.encode(), len(names)))  # then that many names
         key.update(listed.encode(errors="surrogateescape"))
         if not names:
+            continue
+        if place is not None and not stat.S_ISDIR(place.st_mode):  # a link: never trusted
+            first = len(numbers) // 4
+            numbers.extend(itertools.repeat(0, 4 * len(names)))
+            odd.update(dict.fromkeys(range(first, first + len(names))))
             continue
         folder = os.path.join(root, kind)
         try:  # each file looked up in its folder, not from the root again
