@@ -58,6 +58,14 @@ class Problem:
         }
 
 
+def _by_init(item: Any) -> tuple[Any, ...]:
+    """Pickle a slotted dataclass as a call of its class on its fields, in order.
+
+    Unpickled by `__init__`: quicker than the `__setstate__` dataclasses give slots.
+    """
+    return type(item), tuple(map(item.__getattribute__, item.__slots__))
+
+
 @dataclass(frozen=True, slots=True)  # many per KB: no dict each
 class Insight:
     """A list item under the Insights heading of an interview."""
@@ -66,9 +74,7 @@ class Insight:
     topics: tuple[str, ...]
     line: int  # line in the file
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
-        return type(self), (self.text, self.topics, self.line)
+    __reduce__ = _by_init
 
 
 @dataclass(frozen=True, slots=True)  # many per KB: no dict each
@@ -79,9 +85,7 @@ class ActionItem:
     done: bool
     line: int
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
-        return type(self), (self.text, self.done, self.line)
+    __reduce__ = _by_init
 
 
 @dataclass(frozen=True, slots=True)  # many per KB: no dict each
@@ -92,9 +96,7 @@ class Section:
     text: str
     line: int  # line of the heading in the file
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Unpickled by __init__: quicker than the __setstate__ dataclasses give slots.
-        return type(self), (self.title, self.text, self.line)
+    __reduce__ = _by_init
 
 
 @dataclass
