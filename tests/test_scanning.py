@@ -138,3 +138,86 @@ def test_a_run_after_a_file_vanished_in_the_scan_is_right(kb_root, monkeypatch, 
     assert during.exit_code == 1
     assert "people/cy-diaz.md" in during.stdout
     assert printed(kb_root, ["validate"]) == fresh(kb_root, ["validate"], monkeypatch)
+
+
+def _scans(root: Path, monkeypatch) -> tuple[scanning.Scan, scanning.Scan, int]:
+    """The scan done in one process, the scan done in two, and how many processes forked."""
+    one = scanning.scan(root, LATER)
+    forks = []
+    real = os.fork
+
+    def fork():
+        forks.append(1)
+        return real()
+
+    with monkeypatch.context() as m:
+        m.setattr(scanning, "PARALLEL", 2)
+        m.setattr(scanning, "_may_fork", lambda: True)
+        m.setattr(os, "fork", fork)
+        two = scanning.scan(root, LATER)
+    return one, two, len(forks)
+
+
+def same(one: scanning.Scan, two: scanning.Scan) -> None:
+    assert (two.folders, two.numbers, two.odd) == (one.folders, one.numbers, one.odd)
+    assert (two.fingerprint, two.settled, two.files) == (one.fingerprint, one.settled, one.files)
+
+
+def test_a_scan_in_two_processes_is_the_scan_in_one(kb_root, monkeypatch):
+    """The later half of the files, stat'ed by a forked process, odd files and all."""
+    settle(kb_root)
+    interviews = kb_root / "interviews"
+    (interviews / "2026-04-02-cy-diaz.md").rename(kb_root / "outside.md")
+    (interviews / "2026-04-02-cy-diaz.md").symlink_to(kb_root / "outside.md")
+    (interviews / "gone.md").symlink_to(kb_root / "nowhere.md")
+    one, two, forks = _scans(kb_root, monkeypatch)
+    assert forks == 1
+    same(one, two)
+    stamps = {rel: info for rel, _, info in two.files}
+    assert stamps["interviews/2026-04-02-cy-diaz.md"] is stamps["interviews/gone.md"] is None
+    assert stamps["interviews/2026-03-10-ann-lee.md"] == cache.stamp(
+        os.lstat(interviews / "2026-03-10-ann-lee.md")
+    )
+    assert not two.settled
+
+
+def test_a_scan_in_two_processes_is_settled_as_in_one(kb_root, monkeypatch):
+    settle(kb_root)
+    one, two, forks = _scans(kb_root, monkeypatch)
+    assert forks == 1 and two.settled
+    same(one, two)
+
+
+def test_a_second_process_that_fails_leaves_its_files_to_this_one(kb_root, monkeypatch):
+    settle(kb_root)
+    parent, real = os.getpid(), scanning._stamped
+
+    def stamped(parts):
+        if os.getpid() != parent:
+            raise RuntimeError("the forked process dies")
+        return real(parts)
+
+    monkeypatch.setattr(scanning, "_stamped", stamped)
+    one, two, forks = _scans(kb_root, monkeypatch)
+    assert forks == 1
+    same(one, two)
+    assert len(two.files) == len(RECORDS)
+
+
+def test_no_process_is_forked_beside_another_thread(monkeypatch):
+    """A fork copies only the thread that made it, and any lock another one held."""
+    import threading
+
+    monkeypatch.setattr(scanning.sys, "platform", "linux")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert scanning._may_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not scanning._may_fork()
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not scanning._may_fork()

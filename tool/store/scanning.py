@@ -10,8 +10,10 @@ import array
 import functools
 import hashlib
 import itertools
+import marshal
 import os
 import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -97,68 +99,161 @@ def scan(root: Path, started: int) -> Scan:
     """Stat every file of people/ and interviews/ (no file is opened).
 
     On 40,000 files this is most of a run where nothing changed, so each folder's files
-    are stat'ed and their stamps gathered by loops in C, a chunk at a time; a chunk where a
-    file is gone or is not a regular file is gone through again file by file.
+    are stat'ed and their stamps gathered by loops in C, a chunk at a time (`_stamped`),
+    in two processes on a large knowledge base (`_in_two`).
     """
     folders: list[tuple[str, list[str]]] = []
-    numbers: array.array[int] = array.array("q")
-    odd: dict[int, Stamp | None] = {}
+    parts: list[Part] = []
+    opened: list[int] = []
     key = hashlib.blake2b(digest_size=16)
-    exact = stamp is _EXACT  # else a test stands in another file system's stamps
-    for kind in KINDS:
-        # The folder itself: one moved away and linked back in keeps every file's stamp,
-        # yet whether its files may be read (a link out of the KB) is for the reading to
-        # say, every run. A real folder is known by its identity: another one is new.
-        try:
-            place: os.stat_result | None = os.lstat(os.path.join(root, kind))
-        except OSError:
-            place = None
-        key.update(b"%d\0%d\0" % (place.st_dev, place.st_ino) if place else b"-\0")
-        names, listed = _listed(root, kind)
-        # Unsorted: an unchanged folder lists its files in the same order, and a new order
-        # only makes a new fingerprint (a run that computes its output), never a false one.
-        folders.append((kind, names))
-        key.update(b"%s\0%d\0" % (kind.encode(), len(names)))  # then that many names
-        key.update(listed.encode(errors="surrogateescape"))
-        if not names:
-            continue
-        if place is not None and not stat.S_ISDIR(place.st_mode):  # a link: never trusted
-            first = len(numbers) // 4
-            numbers.extend(itertools.repeat(0, 4 * len(names)))
-            odd.update(dict.fromkeys(range(first, first + len(names))))
-            continue
-        folder = os.path.join(root, kind)
-        try:  # each file looked up in its folder, not from the root again
-            where: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            where = None
-        look: Callable[[str], os.stat_result] = (
-            functools.partial(os.lstat, dir_fd=where)
-            if where is not None
-            else functools.partial(_lstat_under, folder)
-        )
-        try:
-            for begin in range(0, len(names), CHUNK):
-                part = names[begin : begin + CHUNK]
-                before = len(numbers)
-                try:
-                    infos = list(map(look, part))
-                    if exact and all(map(stat.S_ISREG, map(_MODE, infos))):
-                        numbers.extend(itertools.chain.from_iterable(map(_STAMP, infos)))
-                        continue
-                except (OSError, OverflowError):  # gone since listed; a time beyond 64 bits
-                    pass
-                del numbers[before:]
-                _one_by_one(look, part, before // 4, numbers, odd)
-        finally:
-            if where is not None:
-                os.close(where)
+    count = 0
+    try:
+        for kind in KINDS:
+            # The folder itself: one moved away and linked back in keeps every file's
+            # stamp, yet whether its files may be read (a link out of the KB) is for the
+            # reading to say, every run. A real folder is known by its identity.
+            try:
+                place: os.stat_result | None = os.lstat(os.path.join(root, kind))
+            except OSError:
+                place = None
+            key.update(b"%d\0%d\0" % (place.st_dev, place.st_ino) if place else b"-\0")
+            names, listed = _listed(root, kind)
+            # Unsorted: an unchanged folder lists its files in the same order, and a new
+            # order only makes a new fingerprint (a run that computes its output), never a
+            # false one.
+            folders.append((kind, names))
+            key.update(b"%s\0%d\0" % (kind.encode(), len(names)))  # then that many names
+            key.update(listed.encode(errors="surrogateescape"))
+            if not names:
+                continue
+            look = None  # a folder that is a link: its files never trusted
+            if place is None or stat.S_ISDIR(place.st_mode):
+                look = _looker(os.path.join(root, kind), opened)
+            parts += [
+                (look, names[begin : begin + CHUNK], count + begin)
+                for begin in range(0, len(names), CHUNK)
+            ]
+            count += len(names)
+        numbers, odd = _in_two(parts, count)
+    finally:
+        for where in opened:
+            os.close(where)
     # The newest modification time says whether any file may change within its stamp.
     settled = not odd and not (numbers and max(numbers[1::4]) >= started - RACY_NS)
     key.update(numbers.tobytes())
     if odd:  # never kept, but exact
         key.update(repr(sorted(odd.items())).encode())
     return Scan(str(root), folders, numbers, odd, key.digest(), settled)
+
+
+# Some of a folder's files: how to stat one, their names, and the first one's position.
+Part = tuple["Callable[[str], os.stat_result] | None", list[str], int]
+Stamps = tuple["array.array[int]", dict[int, Stamp | None]]
+# Files worth a second process: below this, starting one costs more than it saves.
+PARALLEL = 8192
+
+
+def _looker(folder: str, opened: list[int]) -> Callable[[str], os.stat_result]:
+    """Stat a file of `folder` by name: looked up in the folder, not from the root again."""
+    try:
+        where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return functools.partial(_lstat_under, folder)
+    opened.append(where)
+    return functools.partial(os.lstat, dir_fd=where)
+
+
+def _stamped(parts: list[Part]) -> Stamps:
+    """Each file's stamp, a chunk at a time; one that is gone or odd, file by file."""
+    numbers: array.array[int] = array.array("q")
+    odd: dict[int, Stamp | None] = {}
+    exact = stamp is _EXACT  # else a test stands in another file system's stamps
+    for look, part, position in parts:
+        before = len(numbers)
+        if look is None:
+            numbers.extend(itertools.repeat(0, 4 * len(part)))
+            odd.update(dict.fromkeys(range(position, position + len(part))))
+            continue
+        try:
+            infos = list(map(look, part))
+            if exact and all(map(stat.S_ISREG, map(_MODE, infos))):
+                numbers.extend(itertools.chain.from_iterable(map(_STAMP, infos)))
+                continue
+        except (OSError, OverflowError):  # gone since listed; a time beyond 64 bits
+            pass
+        del numbers[before:]
+        _one_by_one(look, part, position, numbers, odd)
+    return numbers, odd
+
+
+def _in_two(parts: list[Part], count: int) -> Stamps:
+    """`_stamped`, the later half of the files in a forked process where that pays.
+
+    A stat from Python costs about twice the system call, and threads would take turns
+    on the interpreter lock, so on a machine with a second core a large knowledge base is
+    stat'ed by a copy of this process as well (as git stats files on several threads).
+    Its stamps come back through a pipe; if it fails in any way, this process does its
+    half itself.
+    """
+    if count < PARALLEL or not _may_fork():
+        return _stamped(parts)
+    half = next((i for i, (_, _, first) in enumerate(parts) if first >= count // 2), 0)
+    mine, theirs = parts[:half], parts[half:]
+    if not (mine and theirs):
+        return _stamped(parts)
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return _stamped(parts)
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return _stamped(parts)
+    if child == 0:  # pragma: no cover - the child leaves by os._exit, past coverage
+        status = 1
+        try:
+            os.close(read)
+            numbers, odd = _stamped(theirs)
+            data = memoryview(marshal.dumps((numbers.tobytes(), odd)))
+            while data:
+                data = data[os.write(write, data) :]
+            status = 0
+        finally:
+            os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
+    os.close(write)
+    pipe = os.fdopen(read, "rb")
+    try:
+        numbers, odd = _stamped(mine)
+        sent = pipe.read()
+    finally:  # closed first: a child stopped writing to a full pipe would never end
+        pipe.close()
+        _, status = os.waitpid(child, 0)
+    try:
+        if status != 0:
+            raise ValueError(status)
+        more, more_odd = marshal.loads(sent)
+        if len(more) != 32 * (count - theirs[0][2]) or not isinstance(more_odd, dict):
+            raise ValueError(len(more))
+    except (ValueError, TypeError, EOFError):
+        again, more_odd = _stamped(theirs)
+        more = again.tobytes()
+    numbers.frombytes(more)
+    odd.update(more_odd)
+    return numbers, odd
+
+
+def _may_fork() -> bool:
+    """Whether a copy of this process may stat files beside it: Linux, a free core, one thread.
+
+    Forking a process that runs other threads can copy a lock another thread holds, and
+    other systems' libraries are not safe to use in a forked copy.
+    """
+    if not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2:
+        return False
+    threads = sys.modules.get("threading")
+    return threads is None or threads.active_count() == 1
 
 
 def _lstat_under(folder: str, name: str) -> os.stat_result:
