@@ -31,7 +31,15 @@ def _distributions(folder: str) -> set[str]:
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    ours = {"tool", "conftest", "digest_helpers", "hostile_kb", "kb_builder", "robustness"}
+    ours = {
+        "tool",
+        "conftest",
+        "changes",
+        "digest_helpers",
+        "hostile_kb",
+        "kb_builder",
+        "robustness",
+    }
     found = packages_distributions()
     return {
         _name(dist)

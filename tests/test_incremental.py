@@ -7,10 +7,22 @@ import concurrent.futures.process
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from changes import (
+    LATER,
+    SECOND,
+    WHEN,
+    delete,
+    rename,
+    replace_text,
+    same_size,
+    settings,
+    settle,
+    template,
+)
 from conftest import edit_in_place, fat_like, run, write
 
 from tool import listing
@@ -18,16 +30,6 @@ from tool.check import check, check_root
 from tool.model import Problem
 from tool.rules import due
 from tool.store import cache, loading
-
-WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
-SECOND = 1_000_000_000
-LATER = WHEN + 100 * SECOND  # a run long after the files were last written
-
-
-def settle(root: Path, when: int = WHEN) -> None:
-    """Give every file of the KB one old modification time: none was edited just now."""
-    for path in root.rglob("*.md"):
-        os.utime(path, ns=(when, when))
 
 
 def cache_file() -> Path:
@@ -122,22 +124,6 @@ def test_a_warm_load_writes_no_row_and_reads_no_body(kb_root, monkeypatch, later
     assert bodies == ["interviews/2026-03-20-bo-chen.md"] and seen == []
 
 
-def replace_text(old: str, new: str) -> Callable[[Path], None]:
-    def change(root: Path) -> None:
-        path = root / "people/ann-lee.md"
-        path.write_text(path.read_text().replace(old, new))
-
-    return change
-
-
-def rename(root: Path) -> None:
-    (root / "people/cy-diaz.md").rename(root / "people/cy-dias.md")
-
-
-def delete(root: Path) -> None:
-    (root / "people/bo-chen.md").unlink()  # an unchanged interview refers to Bo Chen
-
-
 def older_time(root: Path) -> None:
     """An edit whose file then gets an older modification time than before (a restore)."""
     path = root / "people/ann-lee.md"
@@ -145,23 +131,10 @@ def older_time(root: Path) -> None:
     os.utime(path, ns=(WHEN - 3600 * SECOND, WHEN - 3600 * SECOND))
 
 
-def same_size(root: Path) -> None:
-    """Same size, same inode, same modification time: only the change time tells."""
-    edit_in_place(root / "people/ann-lee.md", "relationship: alumni", "relationship: almuni")
-
-
 def duplicate_id(root: Path) -> None:
     """A new file whose id differs from an unchanged one's only by case."""
     write(root / "people/Ann-Lee.md", "---\nname: Ann Lee\n---\n")
     os.utime(root / "people/Ann-Lee.md", ns=(WHEN, WHEN))
-
-
-def settings(root: Path) -> None:
-    (root / "tool.toml").write_text('[me]\nname = ""\n', encoding="utf-8")
-
-
-def template(root: Path) -> None:
-    write(root / "templates/questions/broken.md", "{% for x in %}\n")
 
 
 @pytest.mark.parametrize(

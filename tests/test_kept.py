@@ -12,76 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+from changes import CHANGES, COMMANDS, LATER, SECOND, WHEN, folder_linked_out, settle
 from click.testing import CliRunner
 from conftest import edit_in_place, run, write
 
 from tool.cli import cli
-from tool.cli import kept as kept_cli
 from tool.store import cache, kept, loading
-
-WHEN = 1_700_000_000 * 1_000_000_000  # a fixed file time, in nanoseconds
-SECOND = 1_000_000_000
-LATER = WHEN + 100 * SECOND  # a run long after the files were last written
-
-
-def settle(root: Path) -> None:
-    """Give every file of the KB one old modification time: none was edited just now."""
-    for path in root.rglob("*.md"):
-        os.utime(path, ns=(WHEN, WHEN))
-
-
-def replace_text(old: str, new: str):
-    def edit(root: Path) -> None:
-        path = root / "people/ann-lee.md"
-        path.write_text(path.read_text().replace(old, new))
-
-    return edit
-
-
-def rename(root: Path) -> None:
-    (root / "people/cy-diaz.md").rename(root / "people/cy-dias.md")
-
-
-def delete(root: Path) -> None:
-    (root / "people/bo-chen.md").unlink()
-
-
-def older_time(root: Path) -> None:
-    """An edit whose file then gets an older modification time than before (a restore)."""
-    path = root / "people/ann-lee.md"
-    path.write_text(path.read_text().replace("Ann Lee", "Ann Leigh"))
-    os.utime(path, ns=(WHEN - 3600 * SECOND, WHEN - 3600 * SECOND))
-
-
-def same_size(root: Path) -> None:
-    """Same size, same inode, same modification time: only the change time tells."""
-    edit_in_place(root / "people/ann-lee.md", "relationship: alumni", "relationship: almuni")
-
-
-def folder_linked_out(root: Path) -> None:
-    """The people folder moved out of the KB and linked back in: every file keeps its stamp."""
-    (root / "people").rename(root.parent / "people-elsewhere")
-    (root / "people").symlink_to(root.parent / "people-elsewhere", target_is_directory=True)
-
-
-def settings(root: Path) -> None:
-    (root / "tool.toml").write_text('[me]\nname = ""\n', encoding="utf-8")
-
-
-def template(root: Path) -> None:
-    write(root / "templates/questions/broken.md", "{% for x in %}\n")
-
-
-COMMANDS = [
-    ["validate"],
-    ["validate", "--format", "json"],
-    ["due", "--on", "2026-04-01"],
-    ["list", "people"],
-    ["list", "interviews", "--format", "json"],
-    ["index", "--by", "company"],
-    ["search", "notebook"],
-    ["search", "nothing-like-this"],  # exit status 1, "No matches." on stderr
-]
 
 
 @pytest.fixture
@@ -126,29 +62,7 @@ def test_a_kept_output_equals_a_fresh_one_byte_for_byte(kb_root, monkeypatch, la
     assert again == first == fresh(kb_root, args, monkeypatch)
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        replace_text("Ann Lee", "Ann Leigh"),
-        rename,
-        delete,
-        older_time,
-        same_size,
-        folder_linked_out,
-        settings,
-        template,
-    ],
-    ids=[
-        "edit",
-        "rename",
-        "delete",
-        "older-time",
-        "same-size",
-        "folder-linked-out",
-        "settings",
-        "template",
-    ],
-)
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 @pytest.mark.parametrize(
     "args", [["validate"], ["list", "people", "--format", "json"]], ids=" ".join
 )
@@ -196,7 +110,7 @@ def test_the_day_is_part_of_the_key(kb_root, monkeypatch, later):
             return cls.today_is
 
     settle(kb_root)
-    monkeypatch.setattr(kept_cli, "date", Day)
+    monkeypatch.setattr("tool.launch.date", Day)
     monkeypatch.setattr("tool.cli.due_commands.date", Day)
     first = printed(kb_root, ["due"])
     Day.today_is = datetime.date(2026, 4, 1)
@@ -249,8 +163,12 @@ def test_validate_of_some_paths_and_index_to_a_file_are_not_kept(kb_root, later)
     assert not list(cache.cache_dir().glob("*.kept.sqlite3"))
 
 
-def test_a_kept_run_imports_no_parser(kb_root, tmp_path):
-    """The second run of `python -m tool validate` stats the files and prints: no YAML."""
+def test_a_kept_run_imports_no_parser_and_no_click(kb_root, tmp_path):
+    """The second run of `python -m tool validate` stats the files and prints: no YAML.
+
+    Nor Click, nor the model: the command line the first run remembered is looked up, in
+    the same surroundings, before anything parses it (tool.launch).
+    """
     for path in kb_root.rglob("*"):
         os.utime(path, ns=(WHEN, WHEN))
     probe = (
@@ -261,20 +179,23 @@ def test_a_kept_run_imports_no_parser(kb_root, tmp_path):
         "except SystemExit:\n"
         "    pass\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('tool', 'yaml', 'jinja2', 'markdown_it'))))\n"
+        "('tool', 'yaml', 'jinja2', 'markdown_it', 'click'))))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     args = [sys.executable, "-c", probe, json.dumps(["--root", str(kb_root), "validate"])]
     runs = [subprocess.run(args, capture_output=True, text=True, env=env) for _ in range(2)]
     assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]
-    loaded = json.loads(runs[1].stdout.splitlines()[-1])
-    assert [m for m in loaded if not m.startswith(("tool.cli", "tool.store"))] == [
+    assert "click" in json.loads(runs[0].stdout.splitlines()[-1])
+    assert json.loads(runs[1].stdout.splitlines()[-1]) == [
         "tool",
         "tool.errors",
-        "tool.model",
-        "tool.printable",
+        "tool.launch",
+        "tool.store",
+        "tool.store.cache",
+        "tool.store.kept",
+        "tool.store.root",
+        "tool.store.scanning",
     ]
-    assert "tool.store.loading" not in loaded
 
 
 def zoe(root: Path) -> None:

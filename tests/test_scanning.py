@@ -210,7 +210,9 @@ def test_no_process_is_forked_beside_another_thread(monkeypatch):
 
     monkeypatch.setattr(scanning.sys, "platform", "linux")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    assert scanning._may_fork()
+    with monkeypatch.context() as m:  # other tests' threads may still be ending
+        m.setattr(threading, "active_count", lambda: 1)
+        assert scanning._may_fork()
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()

@@ -1,3 +1,3 @@
-from tool.cli import main
+from tool.launch import main
 
 main()

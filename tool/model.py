@@ -13,6 +13,8 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
+from tool import CONFIG_NAME as CONFIG_NAME  # where it always was for the rest of the code
+
 Severity = Literal["error", "warning"]
 
 STATUSES = ("idea", "requested", "scheduled", "done", "declined", "cancelled")
@@ -26,7 +28,6 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "format": FORMATS,
     "purpose": PURPOSES,
 }
-CONFIG_NAME = "tool.toml"  # the settings file at the root of a knowledge base
 # A person's contact details: in lists and calendars only with --include-private, and never
 # in a shared digest.
 CONTACT_FIELDS = ("email", "phone", "linkedin")

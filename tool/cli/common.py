@@ -87,13 +87,18 @@ TIME = TimeParam()
 on_option = click.option("--on", "on", type=DATE, help="Take this date as today [default: today].")
 
 
-def find_root(root: Path | None) -> Path:
-    """The KB root from the command's --root, else the group's --root, else the usual search."""
+def given_root(root: Path | None) -> Path | None:
+    """The command's --root, else the group's --root, else None."""
     if root is None:
         ctx = click.get_current_context(silent=True)
         obj = ctx.find_root().obj if ctx else None
         root = obj.get("root") if isinstance(obj, dict) else None
-    return roots.find_root(Path.cwd(), root)
+    return root
+
+
+def find_root(root: Path | None) -> Path:
+    """The KB root from the command's --root, else the group's --root, else the usual search."""
+    return roots.find_root(Path.cwd(), given_root(root))
 
 
 def load_kb(

@@ -17,23 +17,21 @@ import io
 import itertools
 import operator
 import os
-import shutil
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from tool import launch
 from tool.cli import common
+from tool.store.cache import cache_dir
 
 if TYPE_CHECKING:  # imported by the run itself: `--help` loads no store
     from tool.store.kept import Outputs
 
 F = TypeVar("F", bound=Callable[..., Any])
-# What a command's output may read from the environment besides its options.
-ENVIRONMENT = ("NO_COLOR", "TERM", "COLUMNS", "LINES", "TOOL_ROOT", "TZ")
 
 
 def kept_output(command: str, when: Callable[..., bool] | None = None) -> Callable[[F], F]:
@@ -52,23 +50,29 @@ def kept_output(command: str, when: Callable[..., bool] | None = None) -> Callab
 
 
 def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
-    from tool.store import cache, kept, scanning
+    from tool.store import kept, scanning
 
-    root = common.find_root(params.get("root")).resolve()
+    given = common.given_root(params.get("root"))
+    root = common.find_root(given).resolve()
     try:
-        started = cache.now()
-        found = kept.inputs(root, started)
+        started, found = kept.begin(root)
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
-        key = _key(command, params, root, found)
-        outputs = kept.Outputs(root, started)
-        output = outputs.get(key)
+        suffix = _key(command, params, root)
+        named = kept.code(started)
+        outputs = kept.Outputs(root, started, named)
+        if launch.argv is not None:  # started from a command line: the next may skip Click
+            folder = cache_dir()
+            if folder is not None:
+                call = kept.call_key(launch.argv, launch.surroundings(), named)
+                kept.Calls(folder).put(call, (str(root), given, suffix, _click()))
+        output = outputs.get(found + suffix)
         if output is not None:
             common.write_kept(output[1])
             if output[0]:
                 raise click.exceptions.Exit(output[0])
             return None
-        return _record(command, func, params, outputs, key)
+        return _record(command, func, params, outputs, found + suffix)
     finally:
         scanning.taken(root)  # a scan the command did not use is not left for a later run
 
@@ -133,37 +137,27 @@ def _encoding(stream: object) -> tuple[str, str] | None:
     return encoding, errors
 
 
-def _key(command: str, params: dict[str, Any], root: Path, inputs: bytes) -> bytes:
+def _key(command: str, params: dict[str, Any], root: Path) -> bytes:
     """Everything the output depends on besides the files: see the module's docstring."""
     ctx = click.get_current_context(silent=True)
     group = ctx.find_root().params if ctx is not None else {}
-    streams = [  # what the text printed becomes, as bytes (see `_as_written`)
-        (type(s).__qualname__, getattr(s, "encoding", None), getattr(s, "errors", None))
-        for s in (sys.stdout, sys.stderr)
-    ]
     found = (
         command,
         sorted((name, repr(value)) for name, value in params.items()),
         sorted((name, repr(value)) for name, value in group.items()),
         str(root),
-        os.getcwd(),
-        date.today().isoformat(),
+        launch.surroundings(),
         common.coloured(False),
         common.coloured(True),
         common.is_terminal(),
-        tuple(shutil.get_terminal_size()),
-        streams,
-        [os.environ.get(name) for name in ENVIRONMENT],
         _click(),
     )
-    return inputs + repr(found).encode(errors="surrogateescape")
+    return repr(found).encode(errors="surrogateescape")
 
 
 @functools.cache
 def _click() -> tuple[str, int, int]:
     """The installed click, which writes the colours: a new release is new output."""
-    try:
-        info = os.stat(click.__file__ or "")
-    except OSError:
-        return ("", 0, 0)
-    return (click.__file__ or "", info.st_size, info.st_mtime_ns)
+    from tool.store.kept import stamp_of
+
+    return stamp_of(click.__file__ or "")

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from tool import __version__
+from tool import CONFIG_NAME, __version__
+from tool.errors import ToolError
 from tool.store import cache
 from tool.store.cache import (
     APPLICATION_ID,
@@ -35,6 +36,7 @@ from tool.store.cache import (
     cache_dir,
     open_database,
 )
+from tool.store.root import find_root
 from tool.store.scanning import remember, scan, watched
 
 FORMAT = 1
@@ -44,11 +46,78 @@ LARGEST = 64 * 1024 * 1024  # bytes: a larger output is not kept
 PACKAGE = Path(__file__).parent.parent  # the code: a new release or an edit is new output
 INLINE = 64 * 1024  # bytes: a larger output is kept in a file of its own (see `Outputs`)
 LEFTOVER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
-SETTINGS = "tool.toml"
+SETTINGS = CONFIG_NAME
 # What was printed: the exit status, and each piece written to stdout (False) or stderr.
 Output = tuple[int, list[tuple[bool, str | bytes]]]
 # An output as its row keeps it: a piece kept in the output's file by its length (see `put`).
 Stored = tuple[int, list[tuple[bool, str | bytes | int]]]
+
+
+CALLS = 64  # command lines remembered (see `Calls`)
+# A command line remembered (see `Calls`): the knowledge base it ran on, the root it was
+# given (--root, or None), its output key's part besides the inputs (`tool.cli.kept`), and
+# the stamp of the Click that parsed it.
+Call = tuple[str, Any, bytes, tuple[str, int, int]]
+# The inputs `recall` found, for the command line to go on from when it kept nothing.
+_begun: dict[Path, tuple[int, bytes | None]] = {}
+
+
+def begin(root: Path) -> tuple[int, bytes | None]:
+    """When this run started and its inputs (see `inputs`): those `recall` found, if any."""
+    taken = _begun.pop(root, None)
+    if taken is not None:
+        return taken
+    started = cache.now()
+    return started, inputs(root, started)
+
+
+def recall(args: list[str], surroundings: tuple[object, ...]) -> Output | None:
+    """The output kept for this command line, in these surroundings; None if there is none.
+
+    Only a command line a run has remembered (`Calls`) is looked up, and only while its
+    knowledge base is still the one it finds, its Click the same and no input changed; the
+    output is given only as bytes. The code is in the key: it decides what the command line
+    means.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None
+    started = cache.now()
+    named = code(started)
+    call = Calls(folder).get(call_key(args, surroundings, named))
+    if call is None:
+        return None
+    kb, given, suffix, parser = call
+    if stamp_of(parser[0]) != parser:
+        return None
+    try:
+        root = find_root(Path.cwd(), given).resolve()
+    except (ToolError, OSError):
+        return None
+    if str(root) != kb:
+        return None
+    found = inputs(root, started)
+    _begun[root] = (started, found)
+    output = None if found is None else Outputs(root, started, named).get(found + suffix)
+    if output is None or not all(isinstance(piece, bytes) for _, piece in output[1]):
+        return None
+    del _begun[root]
+    return output
+
+
+def call_key(args: list[str], surroundings: tuple[object, ...], named: str) -> bytes:
+    """What tells one command line from another (see `recall`)."""
+    text = repr((args, surroundings, named)).encode(errors="surrogateescape")
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+def stamp_of(path: str) -> tuple[str, int, int]:
+    """A source file's path, size and modification time: a new release is a new stamp."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, 0, 0)
+    return (path, info.st_size, info.st_mtime_ns)
 
 
 def inputs(root: Path, started: int) -> bytes | None:
@@ -120,12 +189,13 @@ class Outputs:
     from the database, they would come a page at a time).
     """
 
-    def __init__(self, root: Path, started: int):
+    def __init__(self, root: Path, started: int, named: str | None = None):
         folder = cache_dir()
         name = cache._name(root, FORMAT)
         self.path = folder / f"{name}.kept.sqlite3" if folder else None
         self.files = folder / f"{name}.kept" if folder else None
-        self.salt = f"{root}\0{code(started)}".encode(errors="surrogateescape")
+        named = code(started) if named is None else named
+        self.salt = f"{root}\0{named}".encode(errors="surrogateescape")
 
     def _key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self.salt + key, digest_size=16).digest()
@@ -210,6 +280,73 @@ class Outputs:
         finally:
             db.close()
         _forget(self.files, names)
+
+
+class Calls:
+    """The command lines of recent runs whose output is kept, each with what it meant.
+
+    By `call_key`: a run started with the same one finds its knowledge base and the rest
+    of its output's key here, and prints the output without parsing it (tool.launch). One
+    database for the user, in the same shape as the outputs', the latest `CALLS` kept.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder / "calls.sqlite3"
+
+    def get(self, key: bytes) -> Call | None:
+        """What this command line meant, or None."""
+        if not self.path.exists():
+            return None
+        db = open_database(self.path, _connect, lambda db: None)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM kept WHERE key = ?", (key,)).fetchone()
+            value = None if row is None else pickle.loads(row[0])
+        except Exception:  # damaged: remembered again by the next run
+            return None
+        finally:
+            db.close()
+        return value if _is_call(value) else None
+
+    def put(self, key: bytes, call: Call) -> None:
+        """Remember a command line, unless it is remembered as this already."""
+        if self.get(key) == call:
+            return
+        db = open_database(self.path, _connect, lambda db: None)
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, '', ?)",
+                (key, pickle.dumps(call, pickle.HIGHEST_PROTOCOL)),
+            )
+            db.execute(
+                "DELETE FROM kept WHERE rowid NOT IN "
+                "(SELECT rowid FROM kept ORDER BY rowid DESC LIMIT ?)",
+                (CALLS,),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            return  # busy, full: the next run remembers it
+        finally:
+            db.close()
+
+
+def _is_call(value: Any) -> TypeGuard[Call]:
+    """Whether a value from a row has the shape `Calls.put` keeps."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 4
+        and isinstance(value[0], str)
+        and (value[1] is None or isinstance(value[1], str | os.PathLike))
+        and isinstance(value[2], bytes)
+        and isinstance(value[3], tuple)
+        and len(value[3]) == 3
+        and isinstance(value[3][0], str)
+        and all(isinstance(number, int) for number in value[3][1:])
+    )
 
 
 def _write(folder: Path, name: str, data: bytes) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tool import CONFIG_NAME
 from tool.errors import RootNotFound
-from tool.model import CONFIG_NAME
 
 MARKERS = (CONFIG_NAME, "people", "interviews")
 

@@ -15,7 +15,6 @@ import os
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -38,22 +37,31 @@ class Entry(NamedTuple):
     path: str
 
 
-@dataclass
 class Scan:
     """Every record file's stamp, and a fingerprint of them all.
 
     The stamps are kept as four numbers a file in one flat array, in the order the folders
     listed the files (the order the fingerprint is taken in), not as status objects: a
     command whose output is kept looks at nothing else, and one that reads the files
-    takes them in sorted order (`files`).
+    takes them in sorted order (`files`). A plain class, not a dataclass: a kept run
+    would import `dataclasses` (and `inspect`) for it alone.
     """
 
-    root: str
-    folders: list[tuple[str, list[str]]]  # each folder and its file names, as listed
-    numbers: array.array[int]  # each listed file's stamp; zeros where `odd` has it
-    odd: dict[int, Stamp | None]  # by position: None is never trusted (not a regular file)
-    fingerprint: bytes
-    settled: bool  # every file is regular and was last changed well before the scan
+    def __init__(
+        self,
+        root: str,
+        folders: list[tuple[str, list[str]]],
+        numbers: array.array[int],
+        odd: dict[int, Stamp | None],
+        fingerprint: bytes,
+        settled: bool,
+    ) -> None:
+        self.root = root
+        self.folders = folders  # each folder and its file names, as listed
+        self.numbers = numbers  # each listed file's stamp; zeros where `odd` has it
+        self.odd = odd  # by position: None is never trusted (not a regular file)
+        self.fingerprint = fingerprint
+        self.settled = settled  # every file is regular and last changed well before the scan
 
     @functools.cached_property
     def files(self) -> list[tuple[str, Entry, Stamp | None]]:
