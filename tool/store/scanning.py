@@ -157,6 +157,7 @@ def scan(root: Path, started: int) -> Scan:
 # Some of a folder's files: how to stat one, their names, and the first one's position.
 Part = tuple["Callable[[str], os.stat_result] | None", list[str], int]
 Stamps = tuple["array.array[int]", dict[int, Stamp | None]]
+_IN_FOLDER = os.stat in os.supports_dir_fd  # os.lstat(name, dir_fd=...) works (not on Windows)
 # Files worth a second process: below this, starting one costs more than it saves.
 PARALLEL = 8192
 
@@ -164,8 +165,10 @@ PARALLEL = 8192
 def _looker(folder: str, opened: list[int]) -> Callable[[str], os.stat_result]:
     """Stat a file of `folder` by name: looked up in the folder, not from the root again."""
     try:
+        if not _IN_FOLDER:
+            raise OSError("no stat relative to a folder")
         where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
+    except OSError:  # as on Windows
         return functools.partial(_lstat_under, folder)
     opened.append(where)
     return functools.partial(os.lstat, dir_fd=where)
