@@ -55,11 +55,10 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
     given = common.given_root(params.get("root"))
     root = common.find_root(given).resolve()
     try:
-        started, found = kept.begin(root)
+        started, found, named = kept.begin(root)
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
         suffix = _key(command, params, root)
-        named = kept.code(started)
         outputs = kept.Outputs(root, started, named)
         if launch.argv is not None:  # started from a command line: the next may skip Click
             folder = cache_dir()

@@ -59,16 +59,17 @@ CALLS = 64  # command lines remembered (see `Calls`)
 # the stamp of the Click that parsed it.
 Call = tuple[str, Any, bytes, tuple[str, int, int]]
 # The inputs `recall` found, for the command line to go on from when it kept nothing.
-_begun: dict[Path, tuple[int, bytes | None]] = {}
+_begun: dict[Path, tuple[int, bytes | None, str]] = {}
 
 
-def begin(root: Path) -> tuple[int, bytes | None]:
-    """When this run started and its inputs (see `inputs`): those `recall` found, if any."""
+def begin(root: Path) -> tuple[int, bytes | None, str]:
+    """When this run started, its inputs (see `inputs`) and its `code`: `recall`'s, if any."""
     taken = _begun.pop(root, None)
     if taken is not None:
         return taken
     started = cache.now()
-    return started, inputs(root, started)
+    found = inputs(root, started)
+    return started, found, "" if found is None else code(started)
 
 
 def recall(args: list[str], surroundings: tuple[object, ...]) -> Output | None:
@@ -97,7 +98,7 @@ def recall(args: list[str], surroundings: tuple[object, ...]) -> Output | None:
     if str(root) != kb:
         return None
     found = inputs(root, started)
-    _begun[root] = (started, found)
+    _begun[root] = (started, found, named)
     output = None if found is None else Outputs(root, started, named).get(found + suffix)
     if output is None or not all(isinstance(piece, bytes) for _, piece in output[1]):
         return None
