@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("digest", ("tool.digest",)),
     ("exports", ("tool.exporting",)),
     ("lsp", ("tool.lsp",)),
-    ("cli", ("tool.cli", "tool.__main__", "tool.launch")),
+    ("cli", ("tool.cli", "tool.__main__", "tool.launch", "tool.invocation")),
 )
 # Pure layers never touch the disk or the template engine, whatever their place in the order.
 PURE = ("base", "parse", "rules", "formats")

@@ -110,7 +110,7 @@ def test_the_day_is_part_of_the_key(kb_root, monkeypatch, later):
             return cls.today_is
 
     settle(kb_root)
-    monkeypatch.setattr("tool.launch.date", Day)
+    monkeypatch.setattr("tool.invocation.date", Day)
     monkeypatch.setattr("tool.cli.due_commands.date", Day)
     first = printed(kb_root, ["due"])
     Day.today_is = datetime.date(2026, 4, 1)
@@ -189,6 +189,7 @@ def test_a_kept_run_imports_no_parser_and_no_click(kb_root, tmp_path):
     assert json.loads(runs[1].stdout.splitlines()[-1]) == [
         "tool",
         "tool.errors",
+        "tool.invocation",
         "tool.launch",
         "tool.store",
         "tool.store.cache",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import pty
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from changes import CHANGES, COMMANDS, LATER, settle
 from conftest import write
 
 import tool.cli
-from tool import launch
+from tool import invocation, launch
 from tool.store import cache, kept, loading, scanning
 
 
@@ -41,12 +43,13 @@ def start(monkeypatch, capfdbinary):
             real()
 
         with monkeypatch.context() as m:
-            m.setattr(launch, "argv", None)
             m.setattr(sys, "argv", ["tool", *map(str, args)])
             m.setattr(tool.cli, "main", command_line)
             with pytest.raises(SystemExit) as exit:
                 launch.main()
         out, err = capfdbinary.readouterr()
+        # Nothing of this run is left for a later one in the same process.
+        assert (invocation.argv, invocation.begun) == (None, None)
         return exit.value.code or 0, out, err, bool(parsed)
 
     return started
@@ -139,7 +142,7 @@ class _Tomorrow:
     [
         lambda m: m.setenv("COLUMNS", "33"),
         lambda m: m.setenv("NO_COLOR", "1"),
-        lambda m: m.setattr(launch, "date", _Tomorrow),
+        lambda m: m.setattr(invocation, "date", _Tomorrow),
         lambda m: m.setattr(sys, "path", [*sys.path, "/elsewhere"]),
         lambda m: m.chdir(m.tmp),
     ],
@@ -221,4 +224,112 @@ def test_the_command_line_memory_keeps_only_the_latest(kb_root, monkeypatch, lat
         start("--root", kb_root, "search", term)
     assert start("--root", kb_root, "search", "gamma")[3] is False
     assert start("--root", kb_root, "search", "alpha")[3] is True
-    assert os.path.getsize(cache.cache_dir() / "calls.sqlite3") > 0
+
+
+def test_a_root_given_to_the_group_is_checked_again(kb_root, tmp_path, later, start):
+    """`tool --root X validate --root KB`: Click refuses X once it is a file, unused or not."""
+    settle(kb_root)
+    (tmp_path / "x").mkdir()
+    args = ("--root", "x", "validate", "--root", kb_root)
+    first = start(*args)
+    assert first[0] == 0 and start(*args) == (*first[:3], False)
+    (tmp_path / "x").rmdir()
+    (tmp_path / "x").write_text("")
+    status, out, err, parsed = start(*args)
+    assert (status, out, parsed) == (2, b"", True)
+    assert b"Directory 'x' is a file" in err
+
+
+def test_an_interrupted_lookup_ends_as_an_interrupted_command(kb_root, monkeypatch, later, start):
+    """Ctrl-C while the launcher scans is what Click makes of it: "Aborted!", status 1."""
+    settle(kb_root)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setenv("TOOL_NO_CACHE", "1")
+        m.setattr(kept, "begin", interrupted)
+        by_click = start("--root", kb_root, "validate")
+    start("--root", kb_root, "validate")
+    monkeypatch.setattr(kept, "recall", interrupted)
+    assert start("--root", kb_root, "validate") == (*by_click[:3], False)
+    assert by_click[:3] == (1, b"", b"\nAborted!\n")
+
+
+def test_a_lookup_that_fails_leaves_the_run_to_the_command_line(
+    kb_root, tmp_path, monkeypatch, later, start
+):
+    """A working folder gone, a cache folder refused: Click's run, and Click's message."""
+    settle(kb_root)
+    args = ("--root", kb_root, "validate")
+    first = start(*args)
+    real = os.getcwd
+
+    def gone() -> str:
+        if sys._getframe(1).f_globals.get("__name__") == "tool.invocation":
+            raise FileNotFoundError(2, "No such file or directory")
+        return real()
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "getcwd", gone)
+        assert start(*args) == fresh(start, monkeypatch, *args)
+        assert start(*args)[:3] == (1, b"", b"Error: No such file or directory\n")
+    assert start(*args) == (*first[:3], False)
+    monkeypatch.setenv("TOOL_CACHE_DIR", str(tmp_path / ("c" * 300)))  # too long a name
+    by_click = start(*args)
+    assert by_click[3] and start(*args) == by_click
+
+
+def test_an_output_that_cannot_be_written_is_reported_as_the_command_line_does(kb_root, tmp_path):
+    """Kept, then printed to a full disk: Click's "Error: ...", never a traceback."""
+    settle(kb_root)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    argv = [sys.executable, "-m", "tool", "--root", str(kb_root), "validate"]
+    for _ in range(2):
+        with open(tmp_path / "out", "wb") as out:
+            subprocess.run(argv, stdout=out, env=env, check=True)
+    with open("/dev/full", "wb") as full:
+        kept_run = subprocess.run(argv, stdout=full, stderr=subprocess.PIPE, env=env)
+        fresh_run = subprocess.run(
+            argv, stdout=full, stderr=subprocess.PIPE, env={**env, "TOOL_NO_CACHE": "1"}
+        )
+    assert (kept_run.returncode, kept_run.stderr) == (fresh_run.returncode, fresh_run.stderr)
+    assert kept_run.returncode == 1 and kept_run.stderr.startswith(b"Error: ")
+
+
+def test_an_output_kept_for_a_pipe_is_not_printed_to_a_terminal(kb_root, tmp_path):
+    """Colour is for a terminal only: kept through a pipe, then run on a terminal."""
+    settle(kb_root)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    argv = [sys.executable, "-m", "tool", "--root", str(kb_root), "due", "--on", "2026-04-01"]
+    for _ in range(2):
+        piped = subprocess.run(argv, capture_output=True, env=env, check=True).stdout
+    assert b"\x1b[" not in piped
+
+    def on_a_terminal(environment: dict[str, str]) -> bytes:
+        main, side = pty.openpty()
+        try:
+            subprocess.run(argv, stdout=side, stderr=side, env=environment, check=True)
+            os.close(side)
+            return _read_all(main)
+        finally:
+            os.close(main)
+
+    shown = on_a_terminal(env)
+    assert b"\x1b[" in shown
+    assert shown == on_a_terminal({**env, "TOOL_NO_CACHE": "1"})
+
+
+def _read_all(fd: int) -> bytes:
+    """What a terminal's other end was given (EIO once the last writer has gone)."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)

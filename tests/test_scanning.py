@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+import marshal
 import os
 from pathlib import Path
 
@@ -140,22 +142,29 @@ def test_a_run_after_a_file_vanished_in_the_scan_is_right(kb_root, monkeypatch, 
     assert printed(kb_root, ["validate"]) == fresh(kb_root, ["validate"], monkeypatch)
 
 
-def _scans(root: Path, monkeypatch) -> tuple[scanning.Scan, scanning.Scan, int]:
-    """The scan done in one process, the scan done in two, and how many processes forked."""
+def _scans(root: Path, monkeypatch) -> tuple[scanning.Scan, scanning.Scan, int, int]:
+    """The scan done in one process, the scan done in two, the forks, and this process's
+    calls to stamp files (one when the forked process's stamps are used, two when not)."""
     one = scanning.scan(root, LATER)
-    forks = []
-    real = os.fork
+    forks, calls, parent = [], [], os.getpid()
+    real_fork, real_stamped = os.fork, scanning._stamped
 
     def fork():
         forks.append(1)
-        return real()
+        return real_fork()
+
+    def stamped(parts):
+        if os.getpid() == parent:
+            calls.append(parts)
+        return real_stamped(parts)
 
     with monkeypatch.context() as m:
         m.setattr(scanning, "PARALLEL", 2)
         m.setattr(scanning, "_may_fork", lambda: True)
         m.setattr(os, "fork", fork)
+        m.setattr(scanning, "_stamped", stamped)
         two = scanning.scan(root, LATER)
-    return one, two, len(forks)
+    return one, two, len(forks), len(calls)
 
 
 def same(one: scanning.Scan, two: scanning.Scan) -> None:
@@ -170,8 +179,8 @@ def test_a_scan_in_two_processes_is_the_scan_in_one(kb_root, monkeypatch):
     (interviews / "2026-04-02-cy-diaz.md").rename(kb_root / "outside.md")
     (interviews / "2026-04-02-cy-diaz.md").symlink_to(kb_root / "outside.md")
     (interviews / "gone.md").symlink_to(kb_root / "nowhere.md")
-    one, two, forks = _scans(kb_root, monkeypatch)
-    assert forks == 1
+    one, two, forks, calls = _scans(kb_root, monkeypatch)
+    assert (forks, calls) == (1, 1)
     same(one, two)
     stamps = {rel: info for rel, _, info in two.files}
     assert stamps["interviews/2026-04-02-cy-diaz.md"] is stamps["interviews/gone.md"] is None
@@ -183,8 +192,8 @@ def test_a_scan_in_two_processes_is_the_scan_in_one(kb_root, monkeypatch):
 
 def test_a_scan_in_two_processes_is_settled_as_in_one(kb_root, monkeypatch):
     settle(kb_root)
-    one, two, forks = _scans(kb_root, monkeypatch)
-    assert forks == 1 and two.settled
+    one, two, forks, calls = _scans(kb_root, monkeypatch)
+    assert (forks, calls) == (1, 1) and two.settled
     same(one, two)
 
 
@@ -198,10 +207,27 @@ def test_a_second_process_that_fails_leaves_its_files_to_this_one(kb_root, monke
         return real(parts)
 
     monkeypatch.setattr(scanning, "_stamped", stamped)
-    one, two, forks = _scans(kb_root, monkeypatch)
-    assert forks == 1
+    one, two, forks, calls = _scans(kb_root, monkeypatch)
+    assert (forks, calls) == (1, 2)  # its half done here after all
     same(one, two)
     assert len(two.files) == len(RECORDS)
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"\x00garbage", None, "short"],
+    ids=["nothing", "garbage", "not-a-pair", "a-stamp-short"],
+)
+def test_stamps_a_second_process_sent_are_used_only_whole(sent):
+    numbers = array.array("q", range(8))
+    good = marshal.dumps((numbers.tobytes(), {1: None}))
+    assert scanning._received(good, 0, 2) == (numbers, {1: None})
+    assert scanning._received(good, 256, 2) is None  # it exited with status 1
+    if sent is None:
+        sent = marshal.dumps(numbers.tobytes())
+    elif sent == "short":
+        sent = marshal.dumps((numbers.tobytes()[:-8], {}))
+    assert scanning._received(sent, 0, 2) is None
 
 
 def test_no_process_is_forked_beside_another_thread(monkeypatch):

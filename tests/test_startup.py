@@ -57,7 +57,7 @@ def loaded_by(*args: str) -> dict[str, object]:
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["-h"], []], ids=" ".join)
 def test_help_and_version_import_only_click(args):
     assert loaded_by(*args) == {
-        "tool": ["tool", "tool.cli", "tool.launch"],
+        "tool": ["tool", "tool.cli", "tool.invocation", "tool.launch"],
         "packages": ["click"],
         "metadata": False,
     }

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tool import launch
+from tool import invocation
 from tool.cli import common
 from tool.store.cache import cache_dir
 
 if TYPE_CHECKING:  # imported by the run itself: `--help` loads no store
+    from tool.store import kept
     from tool.store.kept import Outputs
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,16 +56,17 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
     given = common.given_root(params.get("root"))
     root = common.find_root(given).resolve()
     try:
-        started, found, named = kept.begin(root)
+        begun = kept.begin(root, invocation.begun)
+        found, named = begun.found, begun.named
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
         suffix = _key(command, params, root)
-        outputs = kept.Outputs(root, started, named)
-        if launch.argv is not None:  # started from a command line: the next may skip Click
-            folder = cache_dir()
-            if folder is not None:
-                call = kept.call_key(launch.argv, launch.surroundings(), named)
-                kept.Calls(folder).put(call, (str(root), given, suffix, _click()))
+        outputs = kept.Outputs(root, begun.started, named)
+        folder = cache_dir()
+        if invocation.argv is not None and folder is not None:
+            # Started from a command line: the next run of it may print without Click.
+            call = kept.call_key(invocation.argv, invocation.surroundings(), named)
+            kept.Calls(folder).put(call, kept.Call(given, suffix, _click(), _paths()))
         output = outputs.get(found + suffix)
         if output is not None:
             common.write_kept(output[1])
@@ -74,6 +76,25 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
         return _record(command, func, params, outputs, found + suffix)
     finally:
         scanning.taken(root)  # a scan the command did not use is not left for a later run
+
+
+def _paths() -> tuple[kept.PathState, ...]:
+    """Each path among the arguments Click checked, as it found it (see `kept.path_state`).
+
+    A command line is printed again without Click only while they are the same: a folder
+    given to `--root` that has since become a file is for Click to refuse.
+    """
+    from tool.store.kept import path_state
+
+    ctx = click.get_current_context(silent=True)
+    found: list[str] = []
+    while ctx is not None:
+        for param in ctx.command.params:
+            value = ctx.params.get(param.name or "")
+            if isinstance(param.type, click.Path) and value is not None:
+                found += map(os.fspath, value if isinstance(value, tuple | list) else [value])
+        ctx = ctx.parent
+    return tuple(path_state(path) for path in found)
 
 
 def _record(
@@ -145,7 +166,7 @@ def _key(command: str, params: dict[str, Any], root: Path) -> bytes:
         sorted((name, repr(value)) for name, value in params.items()),
         sorted((name, repr(value)) for name, value in group.items()),
         str(root),
-        launch.surroundings(),
+        invocation.surroundings(),
         common.coloured(False),
         common.coloured(True),
         common.is_terminal(),

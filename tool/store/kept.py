@@ -22,8 +22,9 @@ import sqlite3
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from tool import CONFIG_NAME, __version__
 from tool.errors import ToolError
@@ -54,56 +55,71 @@ Stored = tuple[int, list[tuple[bool, str | bytes | int]]]
 
 
 CALLS = 64  # command lines remembered (see `Calls`)
-# A command line remembered (see `Calls`): the knowledge base it ran on, the root it was
-# given (--root, or None), its output key's part besides the inputs (`tool.cli.kept`), and
-# the stamp of the Click that parsed it.
-Call = tuple[str, Any, bytes, tuple[str, int, int]]
-# The inputs `recall` found, for the command line to go on from when it kept nothing.
-_begun: dict[Path, tuple[int, bytes | None, str]] = {}
 
 
-def begin(root: Path) -> tuple[int, bytes | None, str]:
-    """When this run started, its inputs (see `inputs`) and its `code`: `recall`'s, if any."""
-    taken = _begun.pop(root, None)
-    if taken is not None:
-        return taken
+class Call(NamedTuple):
+    """A command line remembered (see `Calls`): what it meant when Click parsed it."""
+
+    given: Any  # the root it was given (--root), or None to find it from the working folder
+    suffix: bytes  # its output key's part besides the inputs (see tool.cli.kept)
+    parser: tuple[str, int, int]  # the Click that parsed it (`stamp_of`)
+    paths: tuple[PathState, ...]  # each path among its arguments, as Click checked it
+
+
+class Begun(NamedTuple):
+    """A run's start on a knowledge base: its time, inputs (`inputs`) and `code`."""
+
+    root: Path
+    started: int
+    found: bytes | None
+    named: str
+
+
+class Recalled(NamedTuple):
+    """What `recall` found: the kept output, and the scan a run without one goes on from."""
+
+    output: Output | None
+    begun: Begun | None
+
+
+def begin(root: Path, begun: Begun | None = None) -> Begun:
+    """This run's start on `root`: `begun` (the entry point's) if it is of this root."""
+    if begun is not None and begun.root == root:
+        return begun
     started = cache.now()
     found = inputs(root, started)
-    return started, found, "" if found is None else code(started)
+    return Begun(root, started, found, "" if found is None else code(started))
 
 
-def recall(args: list[str], surroundings: tuple[object, ...]) -> Output | None:
-    """The output kept for this command line, in these surroundings; None if there is none.
+def recall(args: list[str], surroundings: Callable[[], tuple[object, ...]]) -> Recalled:
+    """The output kept for this command line, in these surroundings, if there is one.
 
-    Only a command line a run has remembered (`Calls`) is looked up, and only while its
-    knowledge base is still the one it finds, its Click the same and no input changed; the
-    output is given only as bytes. The code is in the key: it decides what the command line
-    means.
+    Only a command line a run has remembered (`Calls`) is looked up, and only while the
+    paths among its arguments, its Click and its inputs are as they were; the knowledge
+    base is found again as the command line finds it, and the output given only as bytes.
+    The code is in the key: it decides what the command line means.
     """
     folder = cache_dir()
     if folder is None:
-        return None
+        return Recalled(None, None)
     started = cache.now()
     named = code(started)
-    call = Calls(folder).get(call_key(args, surroundings, named))
-    if call is None:
-        return None
-    kb, given, suffix, parser = call
-    if stamp_of(parser[0]) != parser:
-        return None
+    call = Calls(folder).get(call_key(args, surroundings(), named))
+    if call is None or stamp_of(call.parser[0]) != call.parser:
+        return Recalled(None, None)
+    if any(path_state(state[0]) != state for state in call.paths):
+        return Recalled(None, None)
     try:
-        root = find_root(Path.cwd(), given).resolve()
-    except (ToolError, OSError):
-        return None
-    if str(root) != kb:
-        return None
-    found = inputs(root, started)
-    _begun[root] = (started, found, named)
-    output = None if found is None else Outputs(root, started, named).get(found + suffix)
+        root = find_root(Path.cwd(), call.given).resolve()
+    except ToolError:
+        return Recalled(None, None)
+    begun = Begun(root, started, inputs(root, started), named)
+    if begun.found is None:
+        return Recalled(None, begun)
+    output = Outputs(root, started, named).get(begun.found + call.suffix)
     if output is None or not all(isinstance(piece, bytes) for _, piece in output[1]):
-        return None
-    del _begun[root]
-    return output
+        return Recalled(None, begun)
+    return Recalled(output, begun)
 
 
 def call_key(args: list[str], surroundings: tuple[object, ...], named: str) -> bytes:
@@ -119,6 +135,21 @@ def stamp_of(path: str) -> tuple[str, int, int]:
     except OSError:
         return (path, 0, 0)
     return (path, info.st_size, info.st_mtime_ns)
+
+
+# A path as an argument names it, what it is (a folder, a file, missing or something
+# else, links followed) and whether it may be read and written: what Click checks of it.
+PathState = tuple[str, str, bool, bool]
+
+
+def path_state(path: str) -> PathState:
+    """What Click's checks of a path argument see in it (see `PathState`)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return (path, "missing", False, False)
+    kind = "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+    return (path, kind, os.access(path, os.R_OK), os.access(path, os.W_OK))
 
 
 def inputs(root: Path, started: int) -> bytes | None:
@@ -201,26 +232,12 @@ class Outputs:
     def _key(self, key: bytes) -> bytes:
         return hashlib.blake2b(self.salt + key, digest_size=16).digest()
 
-    def _open(self) -> sqlite3.Connection | None:
-        if self.path is None:
-            return None
-        return open_database(self.path, _connect, lambda db: None)
-
     def get(self, key: bytes) -> Output | None:
         """The output kept under this key, or None."""
-        if self.path is None or not self.path.exists():
-            return None
-        db = self._open()
-        if db is None:
+        if self.path is None:
             return None
         found = self._key(key)
-        try:
-            row = db.execute("SELECT value FROM kept WHERE key = ?", (found,)).fetchone()
-            value = None if row is None else pickle.loads(row[0])
-        except Exception:  # damaged: computed again and replaced
-            return None
-        finally:
-            db.close()
+        value = _row(self.path, found)
         return self._whole(found, value) if _is_stored(value) else None
 
     def _whole(self, key: bytes, value: Stored) -> Output | None:
@@ -260,35 +277,17 @@ class Outputs:
                 return
         else:
             stored = list(pieces)
-        db = self._open()
-        if db is None:
-            return
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, ?, ?)",
-                (found, command, pickle.dumps((status, stored), pickle.HIGHEST_PROTOCOL)),
-            )
-            db.execute(
-                "DELETE FROM kept WHERE command = ?1 AND rowid NOT IN "
-                "(SELECT rowid FROM kept WHERE command = ?1 ORDER BY rowid DESC LIMIT ?2)",
-                (command, KEEP),
-            )
-            names = {row[0].hex() for row in db.execute("SELECT key FROM kept")}
-            db.execute("COMMIT")
-        except sqlite3.Error:
-            return  # busy, full: the next run keeps it
-        finally:
-            db.close()
-        _forget(self.files, names)
+        names = _keep(self.path, found, command, (status, stored), KEEP)
+        if names is not None:
+            _forget(self.files, names)
 
 
 class Calls:
     """The command lines of recent runs whose output is kept, each with what it meant.
 
-    By `call_key`: a run started with the same one finds its knowledge base and the rest
-    of its output's key here, and prints the output without parsing it (tool.launch). One
-    database for the user, in the same shape as the outputs', the latest `CALLS` kept.
+    By `call_key`: a run started with the same one finds the rest of its output's key
+    here, and prints the output without parsing it (tool.launch). One database for the
+    user, in the same shape as the outputs', the latest `CALLS` kept.
     """
 
     def __init__(self, folder: Path):
@@ -296,57 +295,73 @@ class Calls:
 
     def get(self, key: bytes) -> Call | None:
         """What this command line meant, or None."""
-        if not self.path.exists():
-            return None
-        db = open_database(self.path, _connect, lambda db: None)
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT value FROM kept WHERE key = ?", (key,)).fetchone()
-            value = None if row is None else pickle.loads(row[0])
-        except Exception:  # damaged: remembered again by the next run
-            return None
-        finally:
-            db.close()
+        value = _row(self.path, key)
         return value if _is_call(value) else None
 
     def put(self, key: bytes, call: Call) -> None:
         """Remember a command line, unless it is remembered as this already."""
-        if self.get(key) == call:
-            return
-        db = open_database(self.path, _connect, lambda db: None)
-        if db is None:
-            return
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, '', ?)",
-                (key, pickle.dumps(call, pickle.HIGHEST_PROTOCOL)),
-            )
-            db.execute(
-                "DELETE FROM kept WHERE rowid NOT IN "
-                "(SELECT rowid FROM kept ORDER BY rowid DESC LIMIT ?)",
-                (CALLS,),
-            )
-            db.execute("COMMIT")
-        except sqlite3.Error:
-            return  # busy, full: the next run remembers it
-        finally:
-            db.close()
+        if self.get(key) != call:
+            _keep(self.path, key, "", call, CALLS)
+
+
+def _row(path: Path, key: bytes) -> Any:
+    """The value kept under a key in one of these databases; None if there is none."""
+    if not os.path.isfile(path):  # no error either: a folder that may not be searched
+        return None
+    db = open_database(path, _connect, lambda db: None)
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT value FROM kept WHERE key = ?", (key,)).fetchone()
+        return None if row is None else pickle.loads(row[0])
+    except Exception:  # damaged, or not unpickled by this code: computed again and replaced
+        return None
+    finally:
+        db.close()
+
+
+def _keep(path: Path, key: bytes, command: str, value: object, latest: int) -> set[str] | None:
+    """Keep a value, and only the `latest` few of this command's; the keys left, as hex."""
+    db = open_database(path, _connect, lambda db: None)
+    if db is None:
+        return None
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            "INSERT OR REPLACE INTO kept (key, command, value) VALUES (?, ?, ?)",
+            (key, command, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)),
+        )
+        db.execute(
+            "DELETE FROM kept WHERE command = ?1 AND rowid NOT IN "
+            "(SELECT rowid FROM kept WHERE command = ?1 ORDER BY rowid DESC LIMIT ?2)",
+            (command, latest),
+        )
+        names = {row[0].hex() for row in db.execute("SELECT key FROM kept")}
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        return None  # busy, full: the next run keeps it
+    finally:
+        db.close()
+    return names
 
 
 def _is_call(value: Any) -> TypeGuard[Call]:
-    """Whether a value from a row has the shape `Calls.put` keeps."""
+    """Whether a value from a row is a `Call` whose parts have their types."""
     return (
-        isinstance(value, tuple)
-        and len(value) == 4
-        and isinstance(value[0], str)
-        and (value[1] is None or isinstance(value[1], str | os.PathLike))
-        and isinstance(value[2], bytes)
-        and isinstance(value[3], tuple)
-        and len(value[3]) == 3
-        and isinstance(value[3][0], str)
-        and all(isinstance(number, int) for number in value[3][1:])
+        isinstance(value, Call)
+        and (value.given is None or isinstance(value.given, str | os.PathLike))
+        and isinstance(value.suffix, bytes)
+        and isinstance(value.parser, tuple)
+        and len(value.parser) == 3
+        and isinstance(value.parser[0], str)
+        and all(isinstance(number, int) for number in value.parser[1:])
+        and isinstance(value.paths, tuple)
+        and all(
+            isinstance(state, tuple)
+            and len(state) == 4
+            and all(isinstance(part, str) for part in state[:2])
+            for state in value.paths
+        )
     )
 
 

@@ -12,12 +12,13 @@ import hashlib
 import itertools
 import marshal
 import os
+import signal
 import stat
 import sys
 from collections.abc import Callable
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from tool.store.cache import RACY_NS, Stamp, racy, stamp
 
@@ -155,8 +156,9 @@ def scan(root: Path, started: int) -> Scan:
 
 
 # Some of a folder's files: how to stat one, their names, and the first one's position.
-Part = tuple["Callable[[str], os.stat_result] | None", list[str], int]
+Part = tuple[Callable[[str], os.stat_result] | None, list[str], int]
 Stamps = tuple["array.array[int]", dict[int, Stamp | None]]
+_FILE_BYTES = 4 * array.array("q").itemsize  # a stamp's four numbers, as a forked scan sends them
 _IN_FOLDER = os.stat in os.supports_dir_fd  # os.lstat(name, dir_fd=...) works (not on Windows)
 # Files worth a second process: below this, starting one costs more than it saves.
 PARALLEL = 8192
@@ -213,45 +215,69 @@ def _in_two(parts: list[Part], count: int) -> Stamps:
     if not (mine and theirs):
         return _stamped(parts)
     try:
-        read, write = os.pipe()
+        child, pipe = _fork(theirs)
     except OSError:
         return _stamped(parts)
     try:
+        numbers, odd = _stamped(mine)
+        sent = pipe.read()
+    finally:  # closed first: a child stopped writing to a full pipe would never end
+        pipe.close()
+        _, ended = os.waitpid(child, 0)
+    more = _received(sent, ended, count - theirs[0][2]) or _stamped(theirs)
+    numbers.extend(more[0])
+    odd.update(more[1])
+    return numbers, odd
+
+
+def _fork(parts: list[Part]) -> tuple[int, BinaryIO]:
+    """A forked copy of this process that stats `parts` and sends their stamps down a pipe.
+
+    Ctrl-C in the instant after the fork would reach a copy still running this program,
+    to end it as this one ends: the copy starts with it blocked, and lets it end the copy
+    outright before it runs anything else.
+    """
+    read, write = os.pipe()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
         child = os.fork()
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(read)
         os.close(write)
-        return _stamped(parts)
+        raise
     if child == 0:  # pragma: no cover - the child leaves by os._exit, past coverage
         status = 1
         try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(read)
-            numbers, odd = _stamped(theirs)
+            numbers, odd = _stamped(parts)
             data = memoryview(marshal.dumps((numbers.tobytes(), odd)))
             while data:
                 data = data[os.write(write, data) :]
             status = 0
         finally:
             os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(write)
-    pipe = os.fdopen(read, "rb")
+    return child, os.fdopen(read, "rb")
+
+
+def _received(sent: bytes, ended: int, files: int) -> Stamps | None:
+    """The stamps a forked scan sent, if it ended well and sent one stamp a file."""
+    if ended != 0:  # its wait status: killed, or an exit status other than 0
+        return None
     try:
-        numbers, odd = _stamped(mine)
-        sent = pipe.read()
-    finally:  # closed first: a child stopped writing to a full pipe would never end
-        pipe.close()
-        _, status = os.waitpid(child, 0)
-    try:
-        if status != 0:
-            raise ValueError(status)
-        more, more_odd = marshal.loads(sent)
-        if len(more) != 32 * (count - theirs[0][2]) or not isinstance(more_odd, dict):
-            raise ValueError(len(more))
+        data, odd = marshal.loads(sent)
     except (ValueError, TypeError, EOFError):
-        again, more_odd = _stamped(theirs)
-        more = again.tobytes()
-    numbers.frombytes(more)
-    odd.update(more_odd)
+        return None
+    if not (isinstance(data, bytes) and len(data) == files * _FILE_BYTES):
+        return None
+    if not isinstance(odd, dict):
+        return None
+    numbers: array.array[int] = array.array("q")
+    numbers.frombytes(data)
     return numbers, odd
 
 
