@@ -201,7 +201,7 @@ def test_only_a_run_started_as_a_command_line_is_remembered(kb_root, later):
     settle(kb_root)
     run("--root", kb_root, "validate")
     run("--root", kb_root, "validate")
-    assert not (cache.cache_dir() / "calls.sqlite3").exists()
+    assert not (cache.cache_dir() / "command-lines.sqlite3").exists()
     assert list(cache.cache_dir().glob("*.kept.sqlite3"))
 
 
@@ -209,9 +209,9 @@ def test_a_damaged_memory_of_command_lines_is_parsed_and_made_again(kb_root, lat
     settle(kb_root)
     args = ("--root", kb_root, "validate")
     first = start(*args)
-    calls = cache.cache_dir() / "calls.sqlite3"
+    calls = cache.cache_dir() / "command-lines.sqlite3"
     calls.write_bytes(b"not a database" * 100)
-    for leftover in calls.parent.glob("calls.sqlite3-*"):
+    for leftover in calls.parent.glob("command-lines.sqlite3-*"):
         leftover.unlink()
     assert start(*args) == (*first[:3], True)
     assert start(*args) == (*first[:3], False)
@@ -333,3 +333,55 @@ def _read_all(fd: int) -> bytes:
             break
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def test_an_output_interrupted_while_it_is_printed_ends_as_click_ends_it(monkeypatch, capfdbinary):
+    """Ctrl-C while a slow pager takes the kept output: "Aborted!", status 1, no traceback."""
+
+    class Interrupted:
+        def write(self, data: bytes) -> int:
+            raise KeyboardInterrupt
+
+        def flush(self) -> None:
+            pass
+
+    class Stream:
+        buffer = Interrupted()
+
+        def flush(self) -> None:
+            pass
+
+    found = kept.Recalled((0, [(False, b"kept\n")]), None)
+    monkeypatch.setattr(kept, "recall", lambda *args: found)
+    monkeypatch.setattr(sys, "argv", ["tool", "validate"])
+    monkeypatch.setattr(sys, "stdout", Stream())
+    with pytest.raises(SystemExit) as exit:
+        launch.main()
+    assert exit.value.code == 1
+    assert capfdbinary.readouterr().err == b"\nAborted!\n"
+
+
+def test_a_cache_folder_another_user_owns_is_never_used(kb_root, monkeypatch, later, start):
+    """Kept there with that user's rights: their outputs and pickles are not this user's."""
+    settle(kb_root)
+    args = ("--root", kb_root, "validate")
+    first = start(*args)
+    assert start(*args) == (*first[:3], False)
+    folder = cache.cache_dir()
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*"))
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(folder).st_uid + 1)
+    assert cache.cache_dir() is None
+    assert start(*args) == fresh(start, monkeypatch, *args)
+    assert start(*args)[3] is True
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
+
+
+def test_a_failed_lookup_is_shown_under_debug(kb_root, monkeypatch, later, start):
+    settle(kb_root)
+    args = ("--root", kb_root, "validate")
+    start(*args)
+    monkeypatch.setenv("TOOL_DEBUG", "1")
+    monkeypatch.setattr(kept, "recall", lambda *a: 1 / 0)
+    status, out, err, parsed = start(*args)
+    assert parsed and (status, out) == (0, b"No problems in 6 files\n")
+    assert b"ZeroDivisionError" in err

@@ -48,6 +48,10 @@ def _print_kept(args: list[str]) -> int | None:
         _say("\nAborted!")
         return 1
     except Exception:  # anything amiss (a working folder gone, a cache folder refused...)
+        if os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
+            import traceback  # only here: every run would pay for it
+
+            traceback.print_exc()
         return None  # is the command line's to report, as it always has
     invocation.begun = found.begun
     if found.output is None:
@@ -61,6 +65,9 @@ def _print_kept(args: list[str]) -> int | None:
             stream.buffer.flush()
     except BrokenPipeError:  # the reader went away (`| head`): as the command line does
         _quiet(sys.stdout)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C in a slow pager: as Click ends an interrupted run
+        _say("\nAborted!")
         return 1
     except OSError as exc:  # a full disk: said as the command line says it
         _say(f"Error: {exc.strerror or exc}")

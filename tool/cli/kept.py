@@ -57,7 +57,7 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
     root = common.find_root(given).resolve()
     try:
         begun = kept.begin(root, invocation.begun)
-        found, named = begun.found, begun.named
+        found, named = begun.inputs, begun.named
         if found is None:  # a file changed just now: computed, and not kept
             return func(**params)
         suffix = _key(command, params, root)

@@ -97,14 +97,30 @@ _OLD_CACHE = re.compile(r"[0-9a-f]{24}\.pickle")
 
 
 def cache_dir() -> Path | None:
-    """`$TOOL_CACHE_DIR`, else `$XDG_CACHE_HOME/tool`, else `~/.cache/tool`; None if disabled."""
+    """`$TOOL_CACHE_DIR`, else `$XDG_CACHE_HOME/tool`, else `~/.cache/tool`; None if disabled.
+
+    Also None for a folder another user owns (a `TOOL_CACHE_DIR` shared on one machine):
+    what is kept there was read with that user's rights, and its pickles are theirs.
+    """
     if os.environ.get("TOOL_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("TOOL_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "tool"
+        folder = Path(explicit)
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tool"
+    return folder if _ours(folder) else None
+
+
+def _ours(folder: Path) -> bool:
+    """Whether a cache folder is this user's, or not made yet (it will be, by this user)."""
+    try:
+        owner = os.stat(folder).st_uid
+    except FileNotFoundError:
+        return True
+    except OSError:  # not a folder we can look into: no cache, as for one we cannot write
+        return False
+    return not hasattr(os, "geteuid") or owner == os.geteuid()
 
 
 def stamp(info: os.stat_result) -> Stamp:

@@ -60,7 +60,7 @@ CALLS = 64  # command lines remembered (see `Calls`)
 class Call(NamedTuple):
     """A command line remembered (see `Calls`): what it meant when Click parsed it."""
 
-    given: Any  # the root it was given (--root), or None to find it from the working folder
+    given: str | os.PathLike[str] | None  # its --root, or None: found from the working folder
     suffix: bytes  # its output key's part besides the inputs (see tool.cli.kept)
     parser: tuple[str, int, int]  # the Click that parsed it (`stamp_of`)
     paths: tuple[PathState, ...]  # each path among its arguments, as Click checked it
@@ -71,7 +71,7 @@ class Begun(NamedTuple):
 
     root: Path
     started: int
-    found: bytes | None
+    inputs: bytes | None  # see `inputs`: None when a file may still change
     named: str
 
 
@@ -114,9 +114,9 @@ def recall(args: list[str], surroundings: Callable[[], tuple[object, ...]]) -> R
     except ToolError:
         return Recalled(None, None)
     begun = Begun(root, started, inputs(root, started), named)
-    if begun.found is None:
+    if begun.inputs is None:
         return Recalled(None, begun)
-    output = Outputs(root, started, named).get(begun.found + call.suffix)
+    output = Outputs(root, started, named).get(begun.inputs + call.suffix)
     if output is None or not all(isinstance(piece, bytes) for _, piece in output[1]):
         return Recalled(None, begun)
     return Recalled(output, begun)
@@ -291,7 +291,7 @@ class Calls:
     """
 
     def __init__(self, folder: Path):
-        self.path = folder / "calls.sqlite3"
+        self.path = folder / "command-lines.sqlite3"
 
     def get(self, key: bytes) -> Call | None:
         """What this command line meant, or None."""
@@ -360,6 +360,7 @@ def _is_call(value: Any) -> TypeGuard[Call]:
             isinstance(state, tuple)
             and len(state) == 4
             and all(isinstance(part, str) for part in state[:2])
+            and all(isinstance(part, bool) for part in state[2:])
             for state in value.paths
         )
     )

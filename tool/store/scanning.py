@@ -215,10 +215,11 @@ def _in_two(parts: list[Part], count: int) -> Stamps:
     if not (mine and theirs):
         return _stamped(parts)
     try:
-        child, pipe = _fork(theirs)
+        child, pipe, blocked = _fork(theirs)
     except OSError:
         return _stamped(parts)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a Ctrl-C since ends both here
         numbers, odd = _stamped(mine)
         sent = pipe.read()
     finally:  # closed first: a child stopped writing to a full pipe would never end
@@ -230,12 +231,14 @@ def _in_two(parts: list[Part], count: int) -> Stamps:
     return numbers, odd
 
 
-def _fork(parts: list[Part]) -> tuple[int, BinaryIO]:
+def _fork(parts: list[Part]) -> tuple[int, BinaryIO, set[int]]:
     """A forked copy of this process that stats `parts` and sends their stamps down a pipe.
 
     Ctrl-C in the instant after the fork would reach a copy still running this program,
     to end it as this one ends: the copy starts with it blocked, and lets it end the copy
-    outright before it runs anything else.
+    outright before it runs anything else. This process gets the pipe, the copy, and the
+    signals blocked before, to unblock once it is ready to close the one and wait for the
+    other.
     """
     read, write = os.pipe()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -259,9 +262,8 @@ def _fork(parts: list[Part]) -> tuple[int, BinaryIO]:
             status = 0
         finally:
             os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
-    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(write)
-    return child, os.fdopen(read, "rb")
+    return child, os.fdopen(read, "rb"), blocked
 
 
 def _received(sent: bytes, ended: int, files: int) -> Stamps | None:
