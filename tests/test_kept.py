@@ -330,3 +330,13 @@ def test_code_changed_just_before_the_run_is_known_by_its_bytes(
     assert stale(kb_root) == "stale\n"
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another version")
     assert printed(kb_root, ["validate"])[1] == "No problems in 6 files\n"
+
+
+def test_another_jinja_is_new_output(kb_root, monkeypatch):
+    """`validate` prints Jinja's own words about a broken template: another release, another key."""
+    real = cache._installed
+    before = kept.code(LATER)
+    monkeypatch.setattr(
+        cache, "_installed", lambda name: real(name) + (b"upgraded" if name == "jinja2" else b"")
+    )
+    assert kept.code(LATER) != before

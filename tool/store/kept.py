@@ -48,6 +48,7 @@ PACKAGE = Path(__file__).parent.parent  # the code: a new release or an edit is 
 INLINE = 64 * 1024  # bytes: a larger output is kept in a file of its own (see `Outputs`)
 LEFTOVER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 SETTINGS = CONFIG_NAME
+PRINTERS = ("jinja2",)  # besides the parsers, libraries a kept output's text comes from
 # What was printed: the exit status, and each piece written to stdout (False) or stderr.
 Output = tuple[int, list[tuple[bool, str | bytes]]]
 # An output as its row keeps it: a piece kept in the output's file by its length (see `put`).
@@ -202,15 +203,22 @@ def code(started: int) -> str:
             try:
                 info = os.lstat(path)
             except OSError:
-                return f"bytes\0{cache.code_fingerprint()}"
+                return f"bytes\0{cache.code_fingerprint()}\0{_libraries()}"
             found = cache.stamp(info)
             if not stat.S_ISREG(info.st_mode) or max(found[1], found[3]) >= started - RACY_NS:
-                return f"bytes\0{cache.code_fingerprint()}"
+                return f"bytes\0{cache.code_fingerprint()}\0{_libraries()}"
             stamps.append((os.path.relpath(path, PACKAGE), found))
-    parsers = [cache._installed(name) for name in cache.PARSERS]
     versions = (sys.version, __version__, cache.FORMAT, pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.blake2b(repr((versions, parsers, stamps)).encode(), digest_size=16)
-    return f"stamps\0{digest.hexdigest()}"
+    digest = hashlib.blake2b(repr((versions, stamps)).encode(), digest_size=16)
+    return f"stamps\0{digest.hexdigest()}\0{_libraries()}"
+
+
+def _libraries() -> str:
+    """The installed parsers, and Jinja, whose messages about templates `validate` prints."""
+    found = hashlib.blake2b(digest_size=16)
+    for name in (*cache.PARSERS, *PRINTERS):
+        found.update(cache._installed(name))
+    return found.hexdigest()
 
 
 class Outputs:
