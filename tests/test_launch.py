@@ -169,8 +169,10 @@ def test_another_click_is_never_served_an_output_it_did_not_print(
     settle(kb_root)
     args = ("--root", kb_root, "validate")
     start(*args)
-    real = kept.stamp_of
-    monkeypatch.setattr(kept, "stamp_of", lambda path: (*real(path)[:2], 1))  # upgraded
+    real = cache._installed
+    monkeypatch.setattr(  # upgraded
+        cache, "_installed", lambda name: real(name) + (b"new" if name == "click" else b"")
+    )
     assert start(*args)[3] is True
 
 
@@ -385,3 +387,12 @@ def test_a_failed_lookup_is_shown_under_debug(kb_root, monkeypatch, later, start
     status, out, err, parsed = start(*args)
     assert parsed and (status, out) == (0, b"No problems in 6 files\n")
     assert b"ZeroDivisionError" in err
+
+
+def test_a_command_kept_without_the_entry_point_knowing_is_refused():
+    """The entry point looks up only the commands it names: a new kept one is added there."""
+    from tool.cli.kept import kept_output
+
+    with pytest.raises(ValueError) as refused:
+        kept_output("fmt")
+    assert str(refused.value) == "fmt is kept: add it to tool.launch.KEPT"

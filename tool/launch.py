@@ -27,7 +27,11 @@ def main() -> None:
     try:
         # Not under shell completion (_TOOL_COMPLETE...), which Click serves.
         if KEPT.intersection(args) and not any(n.startswith("_TOOL_") for n in os.environ):
-            status = _print_kept(args)
+            try:
+                status = _print_kept(args)
+            except KeyboardInterrupt:  # in the lookup or a slow pager: as Click ends a run
+                _say("\nAborted!")
+                status = 1
             if status is not None:
                 raise SystemExit(status)
         invocation.argv = args
@@ -44,9 +48,6 @@ def _print_kept(args: list[str]) -> int | None:
         from tool.store import kept
 
         found = kept.recall(args, invocation.surroundings)
-    except KeyboardInterrupt:  # as Click ends a run the user interrupts
-        _say("\nAborted!")
-        return 1
     except Exception:  # anything amiss (a working folder gone, a cache folder refused...)
         if os.environ.get("TOOL_DEBUG", "") not in ("", "0"):
             import traceback  # only here: every run would pay for it
@@ -65,9 +66,6 @@ def _print_kept(args: list[str]) -> int | None:
             stream.buffer.flush()
     except BrokenPipeError:  # the reader went away (`| head`): as the command line does
         _quiet(sys.stdout)
-        return 1
-    except KeyboardInterrupt:  # Ctrl-C in a slow pager: as Click ends an interrupted run
-        _say("\nAborted!")
         return 1
     except OSError as exc:  # a full disk: said as the command line says it
         _say(f"Error: {exc.strerror or exc}")

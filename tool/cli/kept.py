@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tool import invocation
+from tool import invocation, launch
 from tool.cli import common
 from tool.store.cache import cache_dir
 
@@ -37,6 +37,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def kept_output(command: str, when: Callable[..., bool] | None = None) -> Callable[[F], F]:
     """Keep what the command prints, when `when(**params)` allows (default: always)."""
+
+    if command not in launch.KEPT:  # else the entry point would never look its output up
+        raise ValueError(f"{command} is kept: add it to tool.launch.KEPT")
 
     def wrap(func: F) -> F:
         @functools.wraps(func)
@@ -66,7 +69,7 @@ def _run(command: str, func: Callable[..., Any], params: dict[str, Any]) -> Any:
         if invocation.argv is not None and folder is not None:
             # Started from a command line: the next run of it may print without Click.
             call = kept.call_key(invocation.argv, invocation.surroundings(), named)
-            kept.Calls(folder).put(call, kept.Call(given, suffix, _click(), _paths()))
+            kept.Calls(folder).put(call, kept.Call(given, suffix, _paths()))
         output = outputs.get(found + suffix)
         if output is not None:
             common.write_kept(output[1])
@@ -170,14 +173,5 @@ def _key(command: str, params: dict[str, Any], root: Path) -> bytes:
         common.coloured(False),
         common.coloured(True),
         common.is_terminal(),
-        _click(),
     )
     return repr(found).encode(errors="surrogateescape")
-
-
-@functools.cache
-def _click() -> tuple[str, int, int]:
-    """The installed click, which writes the colours: a new release is new output."""
-    from tool.store.kept import stamp_of
-
-    return stamp_of(click.__file__ or "")

@@ -48,7 +48,9 @@ PACKAGE = Path(__file__).parent.parent  # the code: a new release or an edit is 
 INLINE = 64 * 1024  # bytes: a larger output is kept in a file of its own (see `Outputs`)
 LEFTOVER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 SETTINGS = CONFIG_NAME
-PRINTERS = ("jinja2",)  # besides the parsers, libraries a kept output's text comes from
+# Besides the parsers, the libraries a kept output's text comes from: Click parses the
+# command line and writes the colours, Jinja words what is wrong with a template.
+PRINTERS = ("click", "jinja2")
 # What was printed: the exit status, and each piece written to stdout (False) or stderr.
 Output = tuple[int, list[tuple[bool, str | bytes]]]
 # An output as its row keeps it: a piece kept in the output's file by its length (see `put`).
@@ -63,7 +65,6 @@ class Call(NamedTuple):
 
     given: str | os.PathLike[str] | None  # its --root, or None: found from the working folder
     suffix: bytes  # its output key's part besides the inputs (see tool.cli.kept)
-    parser: tuple[str, int, int]  # the Click that parsed it (`stamp_of`)
     paths: tuple[PathState, ...]  # each path among its arguments, as Click checked it
 
 
@@ -96,9 +97,9 @@ def recall(args: list[str], surroundings: Callable[[], tuple[object, ...]]) -> R
     """The output kept for this command line, in these surroundings, if there is one.
 
     Only a command line a run has remembered (`Calls`) is looked up, and only while the
-    paths among its arguments, its Click and its inputs are as they were; the knowledge
-    base is found again as the command line finds it, and the output given only as bytes.
-    The code is in the key: it decides what the command line means.
+    paths among its arguments and its inputs are as they were; the knowledge base is found
+    again as the command line finds it, and the output given only as bytes. The code, with
+    the Click that parses the command line (`code`), is in the key.
     """
     folder = cache_dir()
     if folder is None:
@@ -106,9 +107,7 @@ def recall(args: list[str], surroundings: Callable[[], tuple[object, ...]]) -> R
     started = cache.now()
     named = code(started)
     call = Calls(folder).get(call_key(args, surroundings(), named))
-    if call is None or stamp_of(call.parser[0]) != call.parser:
-        return Recalled(None, None)
-    if any(path_state(state[0]) != state for state in call.paths):
+    if call is None or any(path_state(state[0]) != state for state in call.paths):
         return Recalled(None, None)
     try:
         root = find_root(Path.cwd(), call.given).resolve()
@@ -127,15 +126,6 @@ def call_key(args: list[str], surroundings: tuple[object, ...], named: str) -> b
     """What tells one command line from another (see `recall`)."""
     text = repr((args, surroundings, named)).encode(errors="surrogateescape")
     return hashlib.blake2b(text, digest_size=16).digest()
-
-
-def stamp_of(path: str) -> tuple[str, int, int]:
-    """A source file's path, size and modification time: a new release is a new stamp."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return (path, 0, 0)
-    return (path, info.st_size, info.st_mtime_ns)
 
 
 # A path as an argument names it, what it is (a folder, a file, missing or something
@@ -214,7 +204,7 @@ def code(started: int) -> str:
 
 
 def _libraries() -> str:
-    """The installed parsers, and Jinja, whose messages about templates `validate` prints."""
+    """What tells the installed parsers and `PRINTERS` from other releases."""
     found = hashlib.blake2b(digest_size=16)
     for name in (*cache.PARSERS, *PRINTERS):
         found.update(cache._installed(name))
@@ -359,10 +349,6 @@ def _is_call(value: Any) -> TypeGuard[Call]:
         isinstance(value, Call)
         and (value.given is None or isinstance(value.given, str | os.PathLike))
         and isinstance(value.suffix, bytes)
-        and isinstance(value.parser, tuple)
-        and len(value.parser) == 3
-        and isinstance(value.parser[0], str)
-        and all(isinstance(number, int) for number in value.parser[1:])
         and isinstance(value.paths, tuple)
         and all(
             isinstance(state, tuple)
